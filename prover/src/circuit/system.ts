@@ -1,0 +1,168 @@
+import { mod, toField } from './field.ts';
+import { LinearCombination, normalizeTerms, ONE_WIRE, type Scalar, type Variable } from './lc.ts';
+
+/** A normalized linear combination as stored in a constraint: sorted wires, reduced coefficients. */
+export interface SparseLc {
+  vars: Variable[];
+  coeffs: bigint[];
+}
+
+/** One R1CS row ⟨A,w⟩·⟨B,w⟩ = ⟨C,w⟩ with the label of the gadget that added it. */
+export interface Constraint {
+  a: SparseLc;
+  b: SparseLc;
+  c: SparseLc;
+  label: string;
+}
+
+export interface ConstraintSystemOptions {
+  /** Compute witness values (prove) or only the circuit's shape (setup needs no prompt). */
+  witness: boolean;
+}
+
+/**
+ * A rank-1 constraint system over F_r that also computes its witness.
+ *
+ * The same gadget code states the constraints and, when `computesWitness`, the values: a
+ * hint's `compute` callback runs only in witness mode, so a circuit's shape can be built
+ * without any private data. Wire order follows the iden3 r1cs layout snarkjs expects:
+ * wire 0 is ONE, then the public inputs, then every private wire — so all public inputs
+ * must be declared before any other wire.
+ */
+export class ConstraintSystem {
+  readonly computesWitness: boolean;
+  readonly constraints: Constraint[] = [];
+  /** Witness values by wire (witness mode only); values[0] = 1. */
+  readonly values: bigint[] = [];
+  /** Debug names of wires, by index. */
+  readonly wireNames: string[] = ['ONE'];
+  private nPublicInputs = 0;
+  private scopes: string[] = [];
+
+  constructor(options: ConstraintSystemOptions) {
+    this.computesWitness = options.witness;
+    if (this.computesWitness) this.values.push(1n);
+  }
+
+  get nPublic(): number {
+    return this.nPublicInputs;
+  }
+
+  get nWires(): number {
+    return this.wireNames.length;
+  }
+
+  get nConstraints(): number {
+    return this.constraints.length;
+  }
+
+  /** The constant 1. */
+  get one(): LinearCombination {
+    return LinearCombination.constant(1);
+  }
+
+  constant(c: Scalar): LinearCombination {
+    return LinearCombination.constant(c);
+  }
+
+  /** A public input; its value is required in witness mode. Declare all of them first. */
+  publicInput(name: string, value?: Scalar): LinearCombination {
+    if (this.nWires !== this.nPublicInputs + 1) {
+      throw new RangeError(`publicInput ${JSON.stringify(name)}: public inputs must be declared before any private wire`);
+    }
+    this.nPublicInputs++;
+    return this.newWire(name, () => {
+      if (value === undefined) throw new TypeError(`publicInput ${JSON.stringify(name)}: no value in witness mode`);
+      return value;
+    });
+  }
+
+  /** A private input (prompt token, salt…). It is constrained only by what gadgets add. */
+  privateInput(name: string, value?: Scalar): LinearCombination {
+    return this.newWire(name, () => {
+      if (value === undefined) throw new TypeError(`privateInput ${JSON.stringify(name)}: no value in witness mode`);
+      return value;
+    });
+  }
+
+  /**
+   * A wire whose value is computed outside the constraints. The caller MUST constrain it
+   * in the same gadget (DESIGN.md: every hint is constrained where it is made).
+   */
+  hint(name: string, compute: () => Scalar): LinearCombination {
+    return this.newWire(name, compute);
+  }
+
+  /** n hinted wires computed together (e.g. the bits of one value). */
+  hints(name: string, n: number, compute: () => readonly Scalar[]): LinearCombination[] {
+    let computed: readonly Scalar[] | undefined;
+    const out: LinearCombination[] = [];
+    for (let i = 0; i < n; i++) {
+      out.push(
+        this.newWire(`${name}[${i}]`, () => {
+          computed ??= compute();
+          if (computed.length !== n) throw new RangeError(`hints ${JSON.stringify(name)}: expected ${n} values, got ${computed.length}`);
+          return computed[i];
+        }),
+      );
+    }
+    return out;
+  }
+
+  /** Adds the constraint a·b = c. */
+  assertR1(a: LinearCombination, b: LinearCombination, c: LinearCombination, label = 'r1'): void {
+    this.constraints.push({ a: normalizeTerms(a), b: normalizeTerms(b), c: normalizeTerms(c), label: this.labelOf(label) });
+  }
+
+  /** Adds the constraint a = b, as (a − b)·1 = 0. */
+  assertEqual(a: LinearCombination | Scalar, b: LinearCombination | Scalar, label = 'eq'): void {
+    const l = a instanceof LinearCombination ? a : LinearCombination.constant(a);
+    this.assertR1(l.sub(b), this.one, LinearCombination.constant(0), label);
+  }
+
+  /** A new wire equal to a·b (one constraint). */
+  mul(a: LinearCombination, b: LinearCombination, label = 'mul'): LinearCombination {
+    if (a.isConstant() || b.isConstant()) {
+      // A product with a constant is linear: no constraint, no wire.
+      return a.isConstant() ? b.scale(constantOf(a)) : a.scale(constantOf(b));
+    }
+    const c = this.hint(label, () => this.valueOf(a) * this.valueOf(b));
+    this.assertR1(a, b, c, label);
+    return c;
+  }
+
+  /** The value of a combination in witness mode (reduced mod r). */
+  valueOf(lc: LinearCombination): bigint {
+    if (lc.value === undefined) throw new TypeError('valueOf: the circuit is being built without a witness');
+    return lc.value;
+  }
+
+  /** Runs `build` with `label` prefixed to every constraint label it adds. */
+  scope<T>(label: string, build: () => T): T {
+    this.scopes.push(label);
+    try {
+      return build();
+    } finally {
+      this.scopes.pop();
+    }
+  }
+
+  private labelOf(label: string): string {
+    return this.scopes.length === 0 ? label : `${this.scopes.join('/')}/${label}`;
+  }
+
+  private newWire(name: string, compute: () => Scalar): LinearCombination {
+    const wire: Variable = this.wireNames.length;
+    this.wireNames.push(this.labelOf(name));
+    if (!this.computesWitness) return new LinearCombination([wire], [1n], undefined);
+    const value = toField(compute());
+    this.values.push(value);
+    return new LinearCombination([wire], [1n], value);
+  }
+}
+
+function constantOf(lc: LinearCombination): bigint {
+  let c = 0n;
+  for (let i = 0; i < lc.vars.length; i++) if (lc.vars[i] === ONE_WIRE) c += lc.coeffs[i];
+  return mod(c);
+}
