@@ -1,0 +1,119 @@
+import { VerifyInputError } from './errors.ts';
+import { R } from './fields.ts';
+import { prepareVerificationKey, verifyGroth16Batch, type PreparedVerificationKey } from './groth16.ts';
+import { parseProof, parsePublicSignals, type Groth16Proof } from './groth16-json.ts';
+import { at, readArray, readDecimal, readHex64, readInt, readLiteral, readObject } from './json.ts';
+import { MAX_CTX, MAX_VOCAB, SIGNAL, expectedPublicSignals, nPublicForCtx, publicSignalLayout, type Statement } from './layout.ts';
+import { MAX_CHUNKS, type Manifest } from './manifest.ts';
+
+/** The proof bundle of docs/proof-format.md: parsing, and validity against a manifest. */
+
+export interface BundleChunk {
+  proof: Groth16Proof;
+  publicSignals: bigint[];
+}
+
+export interface Bundle {
+  version: 1;
+  modelId: string;
+  ctx: number;
+  statement: Statement & { generated: number[] };
+  chunks: BundleChunk[];
+}
+
+function parseStatement(json: unknown, path: string, ctx: number): Statement & { generated: number[] } {
+  const o = readObject(json, path, ['promptCommitment', 'nPrompt', 'nGenerated', 'generated'], [], 'bad_bundle');
+  const promptCommitment = readDecimal(o.promptCommitment, at(path, 'promptCommitment'), R, 'bad_field_element', 'a field element');
+  const nPrompt = readInt(o.nPrompt, at(path, 'nPrompt'), 'bad_bundle', 1, ctx);
+  const nGenerated = readInt(o.nGenerated, at(path, 'nGenerated'), 'bad_bundle', 1, ctx);
+  if (nPrompt + nGenerated > ctx) {
+    throw new VerifyInputError('bad_bundle', at(path, 'nGenerated'), `nPrompt + nGenerated = ${nPrompt + nGenerated} exceeds ctx ${ctx}`);
+  }
+  const generated = readArray(o.generated, at(path, 'generated'), 'bad_bundle', { exact: nGenerated }).map((t, i) =>
+    readInt(t, at(at(path, 'generated'), i), 'bad_bundle', 0, MAX_VOCAB - 1),
+  );
+  return { promptCommitment, nPrompt, nGenerated, generated };
+}
+
+/** Parses a bundle strictly (every proof point, 7 + ctx signals per chunk). Throws VerifyInputError. */
+export function parseBundle(json: unknown): Bundle {
+  const o = readObject(json, '', ['version', 'modelId', 'ctx', 'statement', 'chunks'], [], 'bad_bundle');
+  readLiteral(o.version, 'version', 1, 'bad_bundle');
+  const modelId = readHex64(o.modelId, 'modelId', 'bad_bundle');
+  const ctx = readInt(o.ctx, 'ctx', 'bad_bundle', 1, MAX_CTX);
+  const statement = parseStatement(o.statement, 'statement', ctx);
+  const nPublic = nPublicForCtx(ctx);
+  const chunks = readArray(o.chunks, 'chunks', 'bad_bundle', { min: 1, max: MAX_CHUNKS }).map((c, i) => {
+    const path = at('chunks', i);
+    const co = readObject(c, path, ['proof', 'publicSignals'], [], 'bad_bundle');
+    return {
+      proof: parseProof(co.proof, at(path, 'proof')),
+      publicSignals: parsePublicSignals(co.publicSignals, nPublic, at(path, 'publicSignals')),
+    };
+  });
+  return { version: 1, modelId, ctx, statement, chunks };
+}
+
+/** Prepared keys of every manifest chunk, in order; the API can cache this per model. */
+export function prepareManifest(manifest: Manifest): PreparedVerificationKey[] {
+  return manifest.chunks.map((c) => prepareVerificationKey(c.vkey));
+}
+
+export interface BundleVerdict {
+  valid: boolean;
+  /** Why the bundle is invalid (absent when valid). */
+  reason?: string;
+}
+
+// Cheap statement checks first, so a bundle that does not even claim the right thing costs no pairing.
+function statementMismatch(manifest: Manifest, bundle: Bundle): string | undefined {
+  if (bundle.modelId !== manifest.modelId) return `bundle modelId ${bundle.modelId} is not the manifest's ${manifest.modelId}`;
+  if (bundle.ctx !== manifest.ctx) return `bundle ctx ${bundle.ctx} is not the manifest's ${manifest.ctx}`;
+  if (bundle.chunks.length !== manifest.chunks.length) {
+    return `bundle has ${bundle.chunks.length} chunks, the manifest ${manifest.chunks.length}`;
+  }
+  const vocab = manifest.architecture.vocabSize;
+  const badToken = bundle.statement.generated.findIndex((t) => t >= vocab);
+  if (badToken >= 0) return `statement.generated[${badToken}] is not below vocabSize ${vocab}`;
+
+  const { names } = publicSignalLayout(manifest.ctx);
+  const last = bundle.chunks.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const actual = bundle.chunks[i].publicSignals;
+    // in/out commitments are chunk-chosen; compare them through the chain rule below.
+    const expected = expectedPublicSignals({
+      modelId: manifest.modelId,
+      ctx: manifest.ctx,
+      chunkIndex: i,
+      inCommitment: actual[SIGNAL.inCommitment],
+      outCommitment: actual[SIGNAL.outCommitment],
+      statement: bundle.statement,
+    });
+    const j = expected.findIndex((e, k) => e !== actual[k]);
+    if (j >= 0) return `chunks[${i}].publicSignals[${j}] (${names[j]}) is ${actual[j]}, the statement requires ${expected[j]}`;
+    if (i === 0 && actual[SIGNAL.inCommitment] !== 0n) return 'chunks[0] inCommitment must be 0';
+    if (i === last && actual[SIGNAL.outCommitment] !== 0n) return `chunks[${last}] (last) outCommitment must be 0`;
+    if (i < last && actual[SIGNAL.outCommitment] !== bundle.chunks[i + 1].publicSignals[SIGNAL.inCommitment]) {
+      return `chain broken: chunks[${i}] outCommitment differs from chunks[${i + 1}] inCommitment`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether a parsed bundle is valid for a parsed manifest (docs/proof-format.md): model id, ctx,
+ * chunk count, statement fields and posTokens in every chunk's signals, the commitment chain,
+ * then all Groth16 proofs in one batch. `prepared` (from prepareManifest) skips key preparation.
+ */
+export function verifyBundle(manifest: Manifest, bundle: Bundle, prepared?: readonly PreparedVerificationKey[]): BundleVerdict {
+  const mismatch = statementMismatch(manifest, bundle);
+  if (mismatch) return { valid: false, reason: mismatch };
+  if (prepared !== undefined && prepared.length !== manifest.chunks.length) {
+    throw new RangeError(`verifyBundle: ${prepared.length} prepared keys for ${manifest.chunks.length} manifest chunks`);
+  }
+  const keys = prepared ?? prepareManifest(manifest);
+  const ok = verifyGroth16Batch(
+    bundle.chunks.map((c, i) => ({ pvk: keys[i], proof: c.proof, publicSignals: c.publicSignals })),
+  );
+  return ok ? { valid: true } : { valid: false, reason: 'Groth16 verification failed for at least one chunk proof' };
+}

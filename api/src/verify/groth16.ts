@@ -1,0 +1,152 @@
+import { bn254 } from '@noble/curves/bn254.js';
+import { VerifyInputError } from './errors.ts';
+import { R } from './fields.ts';
+import type { Groth16Proof, VerificationKey } from './groth16-json.ts';
+import type { G1Point, G2Point } from './points.ts';
+
+/**
+ * Groth16 verification over BN254 (Groth 2016, eprint 2016/260, §3.2), with the
+ * pairing of EIP-197 as implemented by @noble/curves. A proof (A, B, C) for public
+ * signals s is valid under key (α, β, γ, δ, IC) iff
+ *
+ *     e(A, B) = e(α, β) · e(L, γ) · e(C, δ),   L = IC[0] + Σ s_i·IC[i+1],
+ *
+ * checked as  FE( ML(A, B) · ML(L, −γ) · ML(C, −δ) ) = e(α, β)  with ML the Miller loop and
+ * FE the final exponentiation; e(α, β) and the line coefficients of −γ and −δ depend on the
+ * key only and are computed once in prepareVerificationKey.
+ */
+
+type Fp12 = ReturnType<typeof bn254.pairing>;
+type LinePrecompute = ReturnType<typeof bn254.utils.calcPairingPrecomputes>;
+type MillerPair = [LinePrecompute, bigint, bigint];
+
+const Fp12 = bn254.fields.Fp12;
+
+export interface PreparedVerificationKey {
+  vk: VerificationKey;
+  /** e(α, β) in GT. */
+  alphaBeta: Fp12;
+  /** Miller-loop line coefficients of −γ and −δ. */
+  negGammaLines: LinePrecompute;
+  negDeltaLines: LinePrecompute;
+}
+
+/** Precomputes the key-only parts of verification. Does not judge key safety (see checkKeySafety). */
+export function prepareVerificationKey(vk: VerificationKey): PreparedVerificationKey {
+  return {
+    vk,
+    alphaBeta: bn254.pairing(vk.alpha, vk.beta),
+    negGammaLines: bn254.utils.calcPairingPrecomputes(vk.gamma.negate()),
+    negDeltaLines: bn254.utils.calcPairingPrecomputes(vk.delta.negate()),
+  };
+}
+
+/**
+ * L = IC[0] + Σ s_i·IC[i+1]. Variable-time multiplication is fine: signals and key are public.
+ * Throws for a signal count that does not match the key, or a signal that is not a field element.
+ */
+export function publicInputPoint(vk: VerificationKey, publicSignals: readonly bigint[]): G1Point {
+  if (publicSignals.length !== vk.ic.length - 1) {
+    throw new VerifyInputError('wrong_signal_count', '', `expected ${vk.ic.length - 1} public signals, got ${publicSignals.length}`);
+  }
+  let acc = vk.ic[0];
+  publicSignals.forEach((s, i) => {
+    if (typeof s !== 'bigint' || s < 0n || s >= R) {
+      throw new VerifyInputError('bad_field_element', `[${i}]`, 'public signal is not a field element < r');
+    }
+    if (s !== 0n) acc = acc.add(vk.ic[i + 1].multiplyUnsafe(s));
+  });
+  return acc;
+}
+
+// The Miller loop of a G1 point against prepared G2 lines. A G1 point at infinity
+// contributes e(O, Q) = 1, i.e. nothing, so it is skipped (noble cannot take it affine).
+function pushPair(pairs: MillerPair[], lines: LinePrecompute, p: G1Point): void {
+  if (p.is0()) return;
+  const { x, y } = p.toAffine();
+  pairs.push([lines, x, y]);
+}
+
+function linesOf(q: G2Point): LinePrecompute {
+  return bn254.utils.calcPairingPrecomputes(q);
+}
+
+/** One Groth16 verification (three Miller loops, one final exponentiation). */
+export function verifyGroth16(pvk: PreparedVerificationKey, proof: Groth16Proof, publicSignals: readonly bigint[]): boolean {
+  const l = publicInputPoint(pvk.vk, publicSignals);
+  const pairs: MillerPair[] = [];
+  pushPair(pairs, linesOf(proof.b), proof.a);
+  pushPair(pairs, pvk.negGammaLines, l);
+  pushPair(pairs, pvk.negDeltaLines, proof.c);
+  return Fp12.eql(Fp12.finalExponentiate(bn254.millerLoopBatch(pairs)), pvk.alphaBeta);
+}
+
+export interface Groth16BatchItem {
+  pvk: PreparedVerificationKey;
+  proof: Groth16Proof;
+  publicSignals: readonly bigint[];
+}
+
+/** A uniformly random scalar in [1, 2^128) from the platform CSPRNG (Workers, browsers, Node). */
+function randomScalar128(): bigint {
+  const bytes = new Uint8Array(16);
+  for (;;) {
+    crypto.getRandomValues(bytes);
+    let n = 0n;
+    for (const b of bytes) n = (n << 8n) | BigInt(b);
+    if (n !== 0n) return n;
+  }
+}
+
+/**
+ * Verifies many proofs (possibly under different keys) with ONE final exponentiation.
+ *
+ * Why a random linear combination is sound. For item i let
+ *     D_i = e(A_i, B_i) · e(L_i, −γ_i) · e(C_i, −δ_i) · e(α_i, β_i)^(−1)  ∈ GT,
+ * so item i is valid iff D_i = 1. GT is cyclic of prime order r; write D_i = g^(d_i). We draw
+ * fresh ρ_i uniformly from [1, 2^128) AFTER the proofs are fixed (the prover cannot see them)
+ * and check Π D_i^(ρ_i) = 1, i.e. Σ ρ_i·d_i ≡ 0 (mod r). If some d_j ≠ 0, then for any values
+ * of the other ρ exactly one residue of ρ_j mod r passes, and ρ_j takes 2^128 − 1 distinct
+ * residues (2^128 < r), so a batch containing an invalid proof passes with probability
+ * ≤ 1/(2^128 − 1). Zero is excluded because ρ_j = 0 would not check item j at all.
+ *
+ * Why one final exponentiation suffices. The final exponentiation FE is a group
+ * homomorphism of Fp12*, and by bilinearity D_i^(ρ_i) = FE(ML(ρ_i·A_i, B_i) · ML(ρ_i·L_i, −γ_i)
+ * · ML(ρ_i·C_i, −δ_i)) · e(α_i, β_i)^(−ρ_i). Terms that share a G2 point add up in G1 first:
+ * Σ_i e(ρ_i·L_i, −γ) = e(Σ_i ρ_i·L_i, −γ) (snarkjs keys all use γ = g2, so the γ terms of a whole
+ * bundle collapse into one Miller loop), likewise for δ. The α·β terms of one key are a constant
+ * of GT raised to each ρ_i, so they combine as e(α, β)^(Σ_i ρ_i): one GT exponentiation per key
+ * instead of a Miller loop per proof. The check becomes
+ *     FE( Π_i ML(ρ_i·A_i, B_i) · Π_γ ML(Σ ρ_i·L_i, −γ) · Π_δ ML(Σ ρ_i·C_i, −δ) ) = Π_keys e(α, β)^(Σ ρ_i).
+ */
+export function verifyGroth16Batch(items: readonly Groth16BatchItem[]): boolean {
+  if (items.length === 0) throw new RangeError('verifyGroth16Batch: no items to verify');
+  if (items.length === 1) return verifyGroth16(items[0].pvk, items[0].proof, items[0].publicSignals);
+
+  const pairs: MillerPair[] = [];
+  const gammaGroups: { q: G2Point; lines: LinePrecompute; sum: G1Point }[] = [];
+  const deltaGroups: { q: G2Point; lines: LinePrecompute; sum: G1Point }[] = [];
+  const rhoSums = new Map<PreparedVerificationKey, bigint>();
+
+  const addTo = (groups: typeof gammaGroups, q: G2Point, lines: LinePrecompute, p: G1Point) => {
+    const group = groups.find((g) => g.q.equals(q));
+    if (group) group.sum = group.sum.add(p);
+    else groups.push({ q, lines, sum: p });
+  };
+
+  for (const { pvk, proof, publicSignals } of items) {
+    const rho = randomScalar128();
+    const l = publicInputPoint(pvk.vk, publicSignals);
+    pushPair(pairs, linesOf(proof.b), proof.a.multiplyUnsafe(rho));
+    addTo(gammaGroups, pvk.vk.gamma, pvk.negGammaLines, l.multiplyUnsafe(rho));
+    addTo(deltaGroups, pvk.vk.delta, pvk.negDeltaLines, proof.c.multiplyUnsafe(rho));
+    rhoSums.set(pvk, (rhoSums.get(pvk) ?? 0n) + rho);
+  }
+  for (const g of gammaGroups) pushPair(pairs, g.lines, g.sum);
+  for (const g of deltaGroups) pushPair(pairs, g.lines, g.sum);
+
+  let expected = Fp12.ONE;
+  for (const [pvk, sum] of rhoSums) expected = Fp12.mul(expected, Fp12.pow(pvk.alphaBeta, sum % R));
+  return Fp12.eql(Fp12.finalExponentiate(bn254.millerLoopBatch(pairs)), expected);
+}
+
