@@ -11,7 +11,7 @@
  *   already the effective multiplier; local layers use freq base 10000 and a
  *   sliding-window pattern of 6 unless the file says otherwise (llama-model.cpp, LLM_ARCH_GEMMA3).
  */
-import { parseGguf, readGgufTensor, type GgufFile, type GgufValue } from './gguf.ts';
+import { ggmlTypeName, parseGguf, readGgufTensor, type GgufFile, type GgufValue } from './gguf.ts';
 import { bpeTokenizer } from './tokenizer-bpe.ts';
 import { byteTokenizer } from './tokenizer-bytes.ts';
 import { spmTokenizer } from './tokenizer-spm.ts';
@@ -123,7 +123,9 @@ function ggufTokenizer(g: GgufFile, vocabSize: number): Tokenizer {
 export function ggufToModel(bytes: Uint8Array, path: string): FloatModel {
   const g = parseGguf(bytes, path);
   const tensors = new Map<string, Tensor>();
+  const tensorTypes: Record<string, string> = {};
   for (const info of g.tensors) {
+    tensorTypes[info.name] = ggmlTypeName(info.type);
     if (tensors.has(info.name)) throw new TypeError(`${path}: duplicate tensor ${info.name}`);
     // GGUF lists dims innermost first; our shapes are outermost first ([out, in]).
     tensors.set(info.name, { name: info.name, shape: info.dims.slice().reverse(), data: readGgufTensor(g, info) });
@@ -131,7 +133,7 @@ export function ggufToModel(bytes: Uint8Array, path: string): FloatModel {
   const embd = tensors.get('token_embd.weight');
   if (!embd) throw new TypeError(`${path}: missing tensor token_embd.weight`);
   const config = ggufConfig(g, embd.shape[0]);
-  const model: FloatModel = { config, tensors, tokenizer: ggufTokenizer(g, config.vocabSize), source: { path, format: 'gguf' } };
+  const model: FloatModel = { config, tensors, tokenizer: ggufTokenizer(g, config.vocabSize), source: { path, format: 'gguf', tensorTypes } };
   checkModel(model);
   return model;
 }

@@ -144,14 +144,19 @@ export function safetensorsToModel(bytes: Uint8Array, path: string): FloatModel 
   const config = hfConfig(cfg, configPath);
   const st = parseSafetensors(bytes, path);
   const tensors = new Map<string, Tensor>();
+  const tensorTypes: Record<string, string> = {};
   for (const t of st.tensors.values()) {
     const name = canonicalName(t.name, config.family, path);
     if (name === undefined) continue;
+    tensorTypes[name] = st.dtypes.get(t.name) ?? 'F32';
     if (tensors.has(name)) throw new TypeError(`${path}: tensor ${t.name} duplicates ${name}`);
     tensors.set(name, { name, shape: t.shape, data: t.data });
   }
   // A checkpoint may carry lm_head even when tied; it is then the same matrix.
-  if (config.tieEmbeddings) tensors.delete('output.weight');
+  if (config.tieEmbeddings) {
+    tensors.delete('output.weight');
+    delete tensorTypes['output.weight'];
+  }
   if (config.family === 'gemma3') {
     for (const t of tensors.values()) if (t.name.endsWith('norm.weight')) for (let i = 0; i < t.data.length; i++) t.data[i] += 1;
   }
@@ -161,7 +166,7 @@ export function safetensorsToModel(bytes: Uint8Array, path: string): FloatModel 
   if (config.vocabSize !== 256) {
     throw new TypeError(`${path}: no usable tokenizer: vocab_size ${config.vocabSize} is not byte-level (256) and tokenizer.json import is not implemented`);
   }
-  const model: FloatModel = { config, tensors, tokenizer: byteTokenizer(), source: { path, format: 'safetensors' } };
+  const model: FloatModel = { config, tensors, tokenizer: byteTokenizer(), source: { path, format: 'safetensors', tensorTypes } };
   checkModel(model);
   return model;
 }

@@ -68,7 +68,8 @@ export interface FloatModel {
   config: ModelConfig;
   tensors: Map<string, Tensor>;
   tokenizer: Tokenizer;
-  source: { path: string; format: 'gguf' | 'safetensors' };
+  /** Where the model came from; tensorTypes maps canonical names to the stored type (F32, BF16, Q8_0, …). */
+  source: { path: string; format: 'gguf' | 'safetensors'; tensorTypes?: Record<string, string> };
 }
 
 /**
