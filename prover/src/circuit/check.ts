@@ -1,5 +1,6 @@
 import { mod } from './field.ts';
-import type { ConstraintSystem, SparseLc } from './system.ts';
+import type { ConstraintSystem } from './system.ts';
+import type { ConstraintStore } from './store.ts';
 
 /** The first constraint the witness does not satisfy, or null when all hold. */
 export interface Unsatisfied {
@@ -7,9 +8,14 @@ export interface Unsatisfied {
   label: string;
 }
 
-function evaluate(lc: SparseLc, values: readonly bigint[]): bigint {
+function evaluate(store: ConstraintStore, row: number, which: 0 | 1 | 2, values: readonly bigint[]): bigint {
+  const [start, end] = store.lcRange(row, which);
   let acc = 0n;
-  for (let i = 0; i < lc.vars.length; i++) acc += lc.coeffs[i] * values[lc.vars[i]];
+  for (let t = start; t < end; t++) {
+    const raw = store.rawCoeffAt(t);
+    const c = Number.isInteger(raw) ? BigInt(raw) : store.bigCoeff(raw);
+    acc += c * values[store.wireAt(t)];
+  }
   return mod(acc);
 }
 
@@ -20,9 +26,11 @@ function evaluate(lc: SparseLc, values: readonly bigint[]): bigint {
 export function findUnsatisfied(cs: ConstraintSystem, values: readonly bigint[] = cs.values): Unsatisfied | null {
   if (!cs.computesWitness && values === cs.values) throw new TypeError('findUnsatisfied: the system was built without a witness');
   if (values.length !== cs.nWires) throw new RangeError(`findUnsatisfied: witness has ${values.length} values for ${cs.nWires} wires`);
-  for (let i = 0; i < cs.constraints.length; i++) {
-    const { a, b, c, label } = cs.constraints[i];
-    if (mod(evaluate(a, values) * evaluate(b, values)) !== evaluate(c, values)) return { index: i, label };
+  const store = cs.store;
+  for (let i = 0; i < store.length; i++) {
+    if (mod(evaluate(store, i, 0, values) * evaluate(store, i, 1, values)) !== evaluate(store, i, 2, values)) {
+      return { index: i, label: store.labelOf(i) };
+    }
   }
   return null;
 }

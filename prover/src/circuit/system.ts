@@ -1,5 +1,6 @@
 import { mod, toField } from './field.ts';
-import { LinearCombination, normalizeTerms, ONE_WIRE, type Scalar, type Variable } from './lc.ts';
+import { LinearCombination, ONE_WIRE, type Scalar, type Variable } from './lc.ts';
+import { ConstraintStore } from './store.ts';
 
 /** A normalized linear combination as stored in a constraint: sorted wires, reduced coefficients. */
 export interface SparseLc {
@@ -31,12 +32,14 @@ export interface ConstraintSystemOptions {
  */
 export class ConstraintSystem {
   readonly computesWitness: boolean;
-  readonly constraints: Constraint[] = [];
+  /** The rows in flat form (writers and the checker iterate it without materializing rows). */
+  readonly store = new ConstraintStore();
   /** Witness values by wire (witness mode only); values[0] = 1. */
   readonly values: bigint[] = [];
   /** Debug names of wires, by index. */
   readonly wireNames: string[] = ['ONE'];
   private nPublicInputs = 0;
+  private nPrivateInputsDeclared = 0;
   private scopes: string[] = [];
 
   constructor(options: ConstraintSystemOptions) {
@@ -48,12 +51,45 @@ export class ConstraintSystem {
     return this.nPublicInputs;
   }
 
+  /** Wires declared with `privateInput` (the r1cs header's nPrvIn; hints are not counted). */
+  get nPrivateInputs(): number {
+    return this.nPrivateInputsDeclared;
+  }
+
   get nWires(): number {
     return this.wireNames.length;
   }
 
   get nConstraints(): number {
-    return this.constraints.length;
+    return this.store.length;
+  }
+
+  /** Row i as an object with canonical coefficients in [0, r). */
+  constraint(i: number): Constraint {
+    if (!Number.isInteger(i) || i < 0 || i >= this.store.length) {
+      throw new RangeError(`constraint: index ${i} out of range [0, ${this.store.length})`);
+    }
+    const lc = (which: 0 | 1 | 2): SparseLc => {
+      const [start, end] = this.store.lcRange(i, which);
+      const vars: Variable[] = [];
+      const coeffs: bigint[] = [];
+      for (let t = start; t < end; t++) {
+        vars.push(this.store.wireAt(t));
+        coeffs.push(this.store.coeffAt(t));
+      }
+      return { vars, coeffs };
+    };
+    return { a: lc(0), b: lc(1), c: lc(2), label: this.store.labelOf(i) };
+  }
+
+  /**
+   * Every row as an object, materialized on each access: for tests and debugging of small
+   * circuits only (large ones should use `constraint(i)` or `store`).
+   */
+  get constraints(): Constraint[] {
+    const out: Constraint[] = [];
+    for (let i = 0; i < this.store.length; i++) out.push(this.constraint(i));
+    return out;
   }
 
   /** The constant 1. */
@@ -79,6 +115,7 @@ export class ConstraintSystem {
 
   /** A private input (prompt token, salt…). It is constrained only by what gadgets add. */
   privateInput(name: string, value?: Scalar): LinearCombination {
+    this.nPrivateInputsDeclared++;
     return this.newWire(name, () => {
       if (value === undefined) throw new TypeError(`privateInput ${JSON.stringify(name)}: no value in witness mode`);
       return value;
@@ -111,7 +148,10 @@ export class ConstraintSystem {
 
   /** Adds the constraint a·b = c. */
   assertR1(a: LinearCombination, b: LinearCombination, c: LinearCombination, label = 'r1'): void {
-    this.constraints.push({ a: normalizeTerms(a), b: normalizeTerms(b), c: normalizeTerms(c), label: this.labelOf(label) });
+    this.store.beginRow(this.labelOf(label));
+    this.store.pushLc(0, a.vars, a.coeffs);
+    this.store.pushLc(1, b.vars, b.coeffs);
+    this.store.pushLc(2, c.vars, c.coeffs);
   }
 
   /** Adds the constraint a = b, as (a − b)·1 = 0. */
