@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import type { AppEnv } from './env.ts';
 import { ApiError } from './errors.ts';
 
 const encoder = new TextEncoder();
@@ -8,7 +9,7 @@ const encoder = new TextEncoder();
  * where (or whether by length) they differ: both sides are hashed to 32 bytes with SHA-256
  * and the digests compared with an accumulate-XOR loop that always touches every byte.
  */
-export async function requireAdmin(c: Context<{ Bindings: { ADMIN_TOKEN?: string } }>): Promise<void> {
+export async function requireAdmin(c: Context<AppEnv>): Promise<void> {
   const expected = c.env.ADMIN_TOKEN;
   if (typeof expected !== 'string' || expected.length === 0) {
     throw new ApiError(503, 'admin_disabled', 'model registration is disabled: the ADMIN_TOKEN secret is not set');

@@ -1,10 +1,12 @@
 import { Hono } from 'hono';
 import type { AppEnv } from './env.ts';
 import { ApiError, errorBody, renderError, verifyErrorStatus } from './errors.ts';
-import { VerifyInputError } from './verify/errors.ts';
+import { VerifyInputError } from './verify/index.ts';
 import { publicCors } from './cors.ts';
 import { openApiDocument } from './openapi.ts';
+import { modelRoutes } from './routes/models.ts';
 import { receiptRoutes } from './routes/receipts.ts';
+import { verifyRoutes } from './routes/verify.ts';
 
 export type { Env } from './env.ts';
 
@@ -17,6 +19,8 @@ app.get('/v1/openapi.json', (c) => {
   c.header('Cache-Control', 'public, max-age=300');
   return c.json(openApiDocument);
 });
+app.route('/v1/models', modelRoutes);
+app.route('/v1/verify', verifyRoutes);
 app.route('/v1/receipts', receiptRoutes);
 
 app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
