@@ -1,0 +1,151 @@
+import { bn254 } from '@noble/curves/bn254.js';
+import { describe, expect, it } from 'vitest';
+import {
+  R,
+  VerifyInputError,
+  checkKeySafety,
+  parseProof,
+  parseVerificationKey,
+  prepareVerificationKey,
+  publicInputPoint,
+  verifyGroth16,
+  verifyGroth16Batch,
+  type Groth16Proof,
+  type VerificationKey,
+} from '../../api/src/verify/index.ts';
+import { proofJson, simulateProof, toyKey, vkJson } from './helpers/toy-groth16.ts';
+
+const signals = [7n, 0n, R - 1n];
+const { vk, trapdoor } = toyKey(3, 'groth16');
+const pvk = prepareVerificationKey(vk);
+const proof = simulateProof(trapdoor, signals);
+
+describe('verifyGroth16 (proofs from known toxic waste)', () => {
+  it('accepts a valid proof, also after a JSON round trip', () => {
+    expect(verifyGroth16(pvk, proof, signals)).toBe(true);
+    const reparsed = parseProof(JSON.parse(JSON.stringify(proofJson(proof))));
+    const key = prepareVerificationKey(parseVerificationKey(JSON.parse(JSON.stringify(vkJson(vk)))));
+    expect(verifyGroth16(key, reparsed, signals)).toBe(true);
+  });
+
+  it('refuses each public signal changed', () => {
+    for (let i = 0; i < signals.length; i++) {
+      const tampered = [...signals];
+      tampered[i] = (tampered[i] + 1n) % R;
+      expect(verifyGroth16(pvk, proof, tampered)).toBe(false);
+    }
+  });
+
+  it('refuses each proof point changed, negated or swapped', () => {
+    const g1 = bn254.G1.Point.BASE;
+    const variants: Groth16Proof[] = [
+      { ...proof, a: proof.a.add(g1) },
+      { ...proof, c: proof.c.add(g1) },
+      { ...proof, b: proof.b.double() },
+      { ...proof, a: proof.a.negate() },
+      { ...proof, a: proof.c, c: proof.a },
+    ];
+    for (const p of variants) expect(verifyGroth16(pvk, p, signals)).toBe(false);
+  });
+
+  it('refuses a proof under another key', () => {
+    const other = toyKey(3, 'other');
+    expect(verifyGroth16(prepareVerificationKey(other.vk), proof, signals)).toBe(false);
+  });
+
+  it('throws for a signal count that does not match the key, or a signal ≥ r', () => {
+    expect(() => verifyGroth16(pvk, proof, signals.slice(1))).toThrow(VerifyInputError);
+    expect(() => verifyGroth16(pvk, proof, [...signals, 1n])).toThrow(VerifyInputError);
+    expect(() => verifyGroth16(pvk, proof, [signals[0] + R, signals[1], signals[2]])).toThrow(/field element/);
+  });
+});
+
+describe('verifyGroth16Batch', () => {
+  // Three keys; snarkjs-like keys share γ, so also one pair of keys with equal γ.
+  const keys = ['k0', 'k1', 'k2'].map((s) => toyKey(3, s));
+  const shared = toyKey(3, 'k0');
+  const sharedGamma = (() => {
+    const k = toyKey(3, 'k3');
+    const vk3: VerificationKey = { ...k.vk, gamma: shared.vk.gamma };
+    return { vk: vk3, trapdoor: { ...k.trapdoor, gamma: shared.trapdoor.gamma } };
+  })();
+  const all = [...keys, sharedGamma];
+  const prepared = all.map((k) => prepareVerificationKey(k.vk));
+  const items = Array.from({ length: 8 }, (_, i) => {
+    const k = i % all.length;
+    const s = [BigInt(i), BigInt(i * i), 5n];
+    return { pvk: prepared[k], proof: simulateProof(all[k].trapdoor, s, `batch${i}`), publicSignals: s };
+  });
+
+  it('accepts when every proof is valid (several keys, shared γ, repeated keys)', () => {
+    expect(verifyGroth16Batch(items)).toBe(true);
+    expect(verifyGroth16Batch(items.slice(0, 1))).toBe(true);
+    expect(verifyGroth16Batch(items.slice(0, 2))).toBe(true);
+  });
+
+  it('refuses when one proof among many is bad (each position)', () => {
+    for (const bad of [0, 3, 7]) {
+      const tampered = items.map((it, i) => (i === bad ? { ...it, publicSignals: [it.publicSignals[0] + 1n, ...it.publicSignals.slice(1)] } : it));
+      expect(verifyGroth16Batch(tampered)).toBe(false);
+    }
+  });
+
+  it('refuses two invalid proofs crafted to cancel in a fixed (non-random) combination', () => {
+    // Shift C of one proof by +X and of another (same key) by −X: the plain product of the two
+    // pairing checks is unchanged, so a batch with ρ = 1 for all would accept. Random ρ must not.
+    const x = bn254.G1.Point.BASE.multiply(12345n);
+    const sameKey = items.filter((it) => it.pvk === prepared[0]);
+    const forged = [
+      { ...sameKey[0], proof: { ...sameKey[0].proof, c: sameKey[0].proof.c.add(x) } },
+      { ...sameKey[1], proof: { ...sameKey[1].proof, c: sameKey[1].proof.c.subtract(x) } },
+    ];
+    expect(verifyGroth16(forged[0].pvk, forged[0].proof, forged[0].publicSignals)).toBe(false);
+    expect(verifyGroth16Batch(forged)).toBe(false);
+  });
+
+  it('refuses an empty batch loudly', () => {
+    expect(() => verifyGroth16Batch([])).toThrow(RangeError);
+  });
+});
+
+describe('key safety and forgery without phase-2 contribution', () => {
+  it('accepts a safe key', () => {
+    expect(() => checkKeySafety(vk)).not.toThrow();
+  });
+
+  it('with δ = γ = g2 anyone forges a proof for any statement, and checkKeySafety refuses the key', () => {
+    // A key as `snarkjs groth16 setup` leaves it before any `zkey contribute`: γ = δ = g2.
+    const g2 = bn254.G2.Point.BASE;
+    const unsafe: VerificationKey = { ...vk, gamma: g2, delta: g2 };
+    // Forgery using only public key material: A = α, B = β, C = −L. Then
+    // e(A,B) = e(α,β) and e(L,γ)·e(C,δ) = e(L,g2)·e(−L,g2) = 1, so the check holds for ANY signals.
+    const statement = [1n, 2n, 3n];
+    const forged: Groth16Proof = { a: unsafe.alpha, b: unsafe.beta, c: publicInputPoint(unsafe, statement).negate() };
+    expect(verifyGroth16(prepareVerificationKey(unsafe), forged, statement)).toBe(true);
+    expect(() => checkKeySafety(unsafe)).toThrow(/δ = γ/);
+    try {
+      checkKeySafety(unsafe, 'chunks[0].vkey');
+    } catch (err) {
+      expect((err as VerifyInputError).code).toBe('unsafe_key');
+      expect((err as VerifyInputError).path).toBe('chunks[0].vkey.vk_delta_2');
+    }
+  });
+
+  it('refuses δ = g2 with γ ≠ g2, IC length ≠ nPublic + 1, and an IC point at infinity', () => {
+    const g2 = bn254.G2.Point.BASE;
+    const cases: [VerificationKey, RegExp][] = [
+      [{ ...vk, delta: g2 }, /generator/],
+      [{ ...vk, ic: vk.ic.slice(1) }, /IC has 3 points/],
+      [{ ...vk, ic: [...vk.ic.slice(0, 2), bn254.G1.Point.ZERO, vk.ic[3]] }, /IC point at infinity/],
+    ];
+    for (const [key, message] of cases) {
+      expect(() => checkKeySafety(key)).toThrow(message);
+    }
+    // The infinity IC point parses (so the registry can say why it refuses it) but is unsafe:
+    // its signal is not bound, any value verifies.
+    const json = vkJson(vk) as { IC: string[][] };
+    json.IC[2] = ['0', '1', '0'];
+    const parsed = parseVerificationKey(json);
+    expect(() => checkKeySafety(parsed)).toThrow(/IC\[2\]: IC point at infinity/);
+  });
+});
