@@ -1,0 +1,34 @@
+import { LinearCombination } from '../lc.ts';
+import type { ConstraintSystem } from '../system.ts';
+import { toBits } from './bits.ts';
+
+/**
+ * Range checks (one per value; the bits are returned for reuse as sign, comparison or table
+ * input — DESIGN.md "Arithmetic").
+ */
+
+/**
+ * assertUnsigned(x, bits): fails unless x ∈ [0, 2^bits). Returns x's bits, little-endian.
+ * Cost: `bits` constraints (toBits).
+ */
+export function assertUnsigned(cs: ConstraintSystem, x: LinearCombination, bits: number): LinearCombination[] {
+  return cs.scope('unsigned', () => toBits(cs, x, bits));
+}
+
+/** A signed range check's result: the bits of the offset value and the sign. */
+export interface SignedBits {
+  /** Bits of u = x + 2^(bits−1) ∈ [0, 2^bits), little-endian (the table index of x). */
+  offsetBits: LinearCombination[];
+  /** 1 when x < 0, else 0: 1 − (top bit of u). No extra constraint. */
+  isNegative: LinearCombination;
+}
+
+/**
+ * assertSigned(x, bits): fails unless x ∈ [−2^(bits−1), 2^(bits−1)) (two's-complement range),
+ * by range-checking u = x + 2^(bits−1) to `bits` bits. Cost: `bits` constraints.
+ */
+export function assertSigned(cs: ConstraintSystem, x: LinearCombination, bits: number): SignedBits {
+  if (!Number.isInteger(bits) || bits < 2) throw new RangeError(`assertSigned: bit width ${bits} must be an integer ≥ 2`);
+  const offsetBits = cs.scope('signed', () => toBits(cs, x.add(1n << BigInt(bits - 1)), bits));
+  return { offsetBits, isNegative: LinearCombination.constant(1).sub(offsetBits[bits - 1]) };
+}
