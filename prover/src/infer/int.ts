@@ -1,0 +1,142 @@
+/**
+ * Integer inference of a QuantModel: the ground truth the circuits prove bit for bit.
+ * - forwardInt(q, ids): the full-sequence pass (layer by layer over all positions, as the
+ *   circuit is laid out), integer logits at every position.
+ * - createIntSession / generateInt: token by token with a KV cache (greedy generation);
+ *   causal attention makes its logits equal to forwardInt's (tested).
+ * Integer logits are at scale q.scales.logits; greedy picks argmaxLowest.
+ */
+import { argmaxLowest } from '../arith/argmax.ts';
+import { requantize } from '../arith/fixed.ts';
+import type { QLayer, QuantModel } from '../quant/types.ts';
+import { attendInt, gatedHidden, matAcc, normInt, normResidualAdd, rescale, residualAddVec, ropeInt, type AttentionShape } from './int-ops.ts';
+
+function checkToken(q: QuantModel, token: number): void {
+  if (!Number.isInteger(token) || token < 0 || token >= q.config.vocabSize) throw new RangeError(`token id ${token} outside 0..${q.config.vocabSize - 1}`);
+}
+
+/** The residual stream after the embedding: requantize(E[t][i], m_t, s, resBits). */
+function embedInt(q: QuantModel, token: number): Int32Array {
+  checkToken(q, token);
+  const d = q.config.dModel;
+  const x = new Int32Array(d);
+  const m = q.embedOut.m[token];
+  for (let i = 0; i < d; i++) x[i] = requantize(q.embed.w[token * d + i], m, q.embedOut.s, q.embedOut.bits);
+  return x;
+}
+
+/** q, k (rotated) and v of one position for layer L. */
+function qkv(q: QuantModel, L: QLayer, x: Int32Array, pos: number): { qv: Int32Array; k: Int32Array; v: Int32Array } {
+  const c = q.config;
+  const table = L.rope === 'local' && q.rope.local ? q.rope.local : q.rope.global;
+  const h = normInt(x, L.attnNorm);
+  let qPre = rescale(matAcc(L.wq, h), L.qProj);
+  let kPre = rescale(matAcc(L.wk, h), L.kProj);
+  const v = rescale(matAcc(L.wv, h), L.vProj);
+  if (L.qNorm) qPre = normInt(qPre, L.qNorm);
+  if (L.kNorm) kPre = normInt(kPre, L.kNorm);
+  return {
+    qv: ropeInt(qPre, c.nHeads, c.headDim, c.ropeStyle, pos, table, L.qRope),
+    k: ropeInt(kPre, c.nKvHeads, c.headDim, c.ropeStyle, pos, table, L.kRope),
+    v,
+  };
+}
+
+/** Adds the attention branch (Wo, Gemma post-norm) of one position to x in place. */
+function attnResidual(L: QLayer, x: Int32Array, att: Int32Array): void {
+  const acc = matAcc(L.wo, att);
+  if (L.postAttnNorm) normResidualAdd(x, rescale(acc, L.oProj), L.postAttnNorm);
+  else residualAddVec(x, acc, L.oProj);
+}
+
+/** Adds the FFN branch of one position to x in place. */
+function ffnResidual(L: QLayer, x: Int32Array): void {
+  const h = normInt(x, L.ffnNorm);
+  const gate = rescale(matAcc(L.wGate, h), L.gateProj);
+  const up = rescale(matAcc(L.wUp, h), L.upProj);
+  const acc = matAcc(L.wDown, gatedHidden(gate, up, L.actTable, L.hidden));
+  if (L.postFfwNorm) normResidualAdd(x, rescale(acc, L.downProj), L.postFfwNorm);
+  else residualAddVec(x, acc, L.downProj);
+}
+
+function logitsInt(q: QuantModel, x: Int32Array): Int32Array {
+  return rescale(matAcc(q.output ?? q.embed, normInt(x, q.finalNorm)), q.logitOut);
+}
+
+const shapeOf = (q: QuantModel): AttentionShape => ({ nHeads: q.config.nHeads, nKvHeads: q.config.nKvHeads, hd: q.config.headDim });
+const firstKey = (L: QLayer, pos: number): number => (Number.isFinite(L.window) ? Math.max(0, pos - L.window + 1) : 0);
+
+/** Integer logits at every position of `ids` (row t depends only on ids[0..t]). */
+export function forwardInt(q: QuantModel, ids: number[]): Int32Array[] {
+  if (ids.length > q.config.contextLength) throw new RangeError(`forwardInt: ${ids.length} tokens exceed the context length ${q.config.contextLength}`);
+  const xs = ids.map((t) => embedInt(q, t));
+  const shape = shapeOf(q);
+  for (const L of q.layers) {
+    const proj = xs.map((x, pos) => qkv(q, L, x, pos));
+    const keys = proj.map((p) => p.k);
+    const values = proj.map((p) => p.v);
+    xs.forEach((x, pos) => {
+      attnResidual(L, x, attendInt(proj[pos].qv, keys, values, firstKey(L, pos), pos, shape, L.softmax, L.attnOut));
+      ffnResidual(L, x);
+    });
+  }
+  return xs.map((x) => logitsInt(q, x));
+}
+
+/** Incremental integer decoder with a KV cache: one token per step, that position's logits. */
+export interface IntSession {
+  readonly pos: number;
+  step(token: number): Int32Array;
+}
+
+export function createIntSession(q: QuantModel): IntSession {
+  const keys: Int32Array[][] = q.layers.map(() => []);
+  const values: Int32Array[][] = q.layers.map(() => []);
+  const shape = shapeOf(q);
+  let pos = 0;
+  return {
+    get pos() {
+      return pos;
+    },
+    step(token: number): Int32Array {
+      if (pos >= q.config.contextLength) throw new RangeError(`position ${pos} exceeds the context length ${q.config.contextLength}`);
+      const x = embedInt(q, token);
+      q.layers.forEach((L, l) => {
+        const p = qkv(q, L, x, pos);
+        keys[l].push(p.k);
+        values[l].push(p.v);
+        attnResidual(L, x, attendInt(p.qv, keys[l], values[l], firstKey(L, pos), pos, shape, L.softmax, L.attnOut));
+        ffnResidual(L, x);
+      });
+      pos++;
+      return logitsInt(q, x);
+    },
+  };
+}
+
+/**
+ * Greedy integer generation: feeds `promptIds`, then appends argmaxLowest tokens; returns the
+ * `n` generated ids (never stops early, like generateFloat).
+ */
+export function generateInt(q: QuantModel, promptIds: number[], n: number): number[] {
+  if (promptIds.length === 0) throw new RangeError('generateInt: promptIds is empty (need at least one token, e.g. BOS)');
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`generateInt: n = ${n} must be a non-negative integer`);
+  if (promptIds.length + n - 1 > q.config.contextLength) {
+    throw new RangeError(`generateInt: ${promptIds.length} prompt + ${n} generated tokens exceed the context length ${q.config.contextLength}`);
+  }
+  const s = createIntSession(q);
+  let logits: Int32Array = new Int32Array(0);
+  for (const id of promptIds) logits = s.step(id);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const next = argmaxLowest(logits);
+    out.push(next);
+    if (i + 1 < n) logits = s.step(next);
+  }
+  return out;
+}
+
+/** Dequantized logits (float, for accuracy reports only). */
+export function dequantizeLogits(q: QuantModel, logits: Int32Array): Float64Array {
+  return Float64Array.from(logits, (v) => v * q.scales.logits);
+}

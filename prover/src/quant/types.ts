@@ -1,0 +1,143 @@
+/**
+ * The quantized model: everything the integer inference (infer/int.ts) and the circuits use,
+ * as integers. Float fields (`scale`, `scales`) are metadata for dequantization and reports;
+ * no integer computation reads them. Contract per op: docs/quantization.md.
+ */
+import type { ModelConfig, Tokenizer } from '../model/types.ts';
+
+/** int8 weight matrix, row-major [rows, cols], symmetric per output row (channel). */
+export interface QMatrix {
+  rows: number;
+  cols: number;
+  /** q[r*cols + c] ∈ [−127, 127]. */
+  w: Int8Array;
+  /** Float scale of each row: W[r][c] ≈ q[r][c]·scale[r] (metadata). */
+  scale: Float64Array;
+}
+
+/**
+ * A constant fixed-point rescale y_i = requantize(x_i, m_i, s, bits) (arith/fixed.ts);
+ * `m` has one entry per channel, or a single entry used for every channel.
+ */
+export interface Rescale {
+  m: Int32Array;
+  s: number;
+  bits: number;
+}
+
+/**
+ * RMSNorm over slices of length n: v = Σ x_i² + epsInt, r = rsqrtFixed(v, rsqrtFrac),
+ * y_i = requantize(x_i·r, out.m_i, out.s, out.bits); out.m folds the norm weight w_i, √n and
+ * the output scale (the input scale cancels). For norms feeding the residual stream the
+ * same multiplier is applied with residualAdd instead.
+ */
+export interface QNorm {
+  n: number;
+  epsInt: number;
+  rsqrtFrac: number;
+  out: Rescale;
+}
+
+export interface QLayer {
+  global: boolean;
+  /** Keys visible to a query at t: t − window + 1 .. t (Infinity for global layers). */
+  window: number;
+  /** Which RoPE table (QuantModel.rope) this layer uses. */
+  rope: 'global' | 'local';
+  attnNorm: QNorm;
+  wq: QMatrix;
+  wk: QMatrix;
+  wv: QMatrix;
+  /** acc → int16 (pre-rope q / k; Gemma: pre-QK-norm). */
+  qProj: Rescale;
+  kProj: Rescale;
+  /** acc → attention operand v. */
+  vProj: Rescale;
+  /** Gemma 3 QK-norm (per head, n = headDim) → int16. */
+  qNorm?: QNorm;
+  kNorm?: QNorm;
+  /** Rotation output rescale: requantize(a·C − b·S, m, s, bits) → attention operand. */
+  qRope: Rescale;
+  kRope: Rescale;
+  /** softmaxFixed multiplier: x = roundShift((max − score)·m, s). */
+  softmax: { m: number; s: number };
+  /** Σ p·v (p with PROB_FRAC bits) → Wo input. */
+  attnOut: Rescale;
+  wo: QMatrix;
+  /** llama: residual-add multiplier of Wo's accumulator; gemma: acc → int16 before the post-norm. */
+  oProj: Rescale;
+  /** Gemma 3: post-attention norm, its out multiplier is a residual add. */
+  postAttnNorm?: QNorm;
+  ffnNorm: QNorm;
+  wGate: QMatrix;
+  wUp: QMatrix;
+  /** acc → int8 (table input). */
+  gateProj: Rescale;
+  upProj: Rescale;
+  /** SiLU / tanh-GELU table (arith/activation.ts), int8 in, `actTableBits` out. */
+  actTable: Int32Array;
+  /** act·up → Wdown input. */
+  hidden: Rescale;
+  wDown: QMatrix;
+  /** llama: residual-add multiplier; gemma: acc → int16 before the post-FFN norm. */
+  downProj: Rescale;
+  postFfwNorm?: QNorm;
+}
+
+export interface QuantOptions {
+  /** Bits of matrix-multiplication inputs (norm outputs, attention output, FFN hidden). */
+  actBits: number;
+  /** Bits of the attention operands q, k, v. */
+  attnBits: number;
+  /** Bits of the residual stream. */
+  resBits: number;
+  /** Bits of the integer logits. */
+  logitBits: number;
+  /** Fraction bits of the rsqrt hint. */
+  rsqrtFrac: number;
+  /** Fraction bits of the RoPE cos/sin constants. */
+  ropeFrac: number;
+  /** Precision of derived multipliers: the largest |m| of a rescale is in [2^(p−1), 2^p). */
+  multiplierBits: number;
+  /** Headroom factor over the calibrated max for 16-bit sites (residual, pre-rope q/k, logits). */
+  headroom: number;
+}
+
+export interface RopeTable {
+  /** cos[pos*half + p] = round(cos(pos·θ^(−2p/hd))·2^ropeFrac), same for sin. */
+  cos: Int32Array;
+  sin: Int32Array;
+}
+
+export interface QuantModel {
+  config: ModelConfig;
+  options: QuantOptions;
+  /** Token embedding [vocab, d] (also the output matrix when tied). */
+  embed: QMatrix;
+  /** x0_i = requantize(E[t][i], embedOut.m[t], s, resBits). */
+  embedOut: Rescale;
+  layers: QLayer[];
+  finalNorm: QNorm;
+  /** Output matrix; null when tied to `embed`. */
+  output: QMatrix | null;
+  /** acc → integer logits (per vocabulary row). */
+  logitOut: Rescale;
+  rope: { global: RopeTable; local: RopeTable | null };
+  /** Float scales of the main sites (metadata): real value ≈ integer · scale. */
+  scales: { residual: number; logits: number };
+  tokenizer: { kind: string; bos: number | null; eos: number | null; pieces: string[] };
+}
+
+export const DEFAULT_QUANT_OPTIONS: QuantOptions = {
+  actBits: 8,
+  attnBits: 8,
+  resBits: 16,
+  logitBits: 20,
+  rsqrtFrac: 32,
+  ropeFrac: 14,
+  multiplierBits: 16,
+  headroom: 1.5,
+};
+
+/** Attached at quantization so the CLI can encode/decode text; not serialized. */
+export type QuantModelWithTokenizer = QuantModel & { textTokenizer?: Tokenizer };
