@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { toSigned } from '../../../../prover/src/circuit/field.ts';
+import type { LinearCombination } from '../../../../prover/src/circuit/lc.ts';
+import type { ConstraintSystem } from '../../../../prover/src/circuit/system.ts';
+import { requantize as requantizeRef, residualAdd as residualAddRef } from '../../../../prover/src/arith/fixed.ts';
+import { requantize, residualAdd, signedBounds } from '../../../../prover/src/circuit/gadgets/requant.ts';
+import { build, cheatingFails, expectEveryHintTamperFails, expectSameShape } from './tamper.ts';
+
+const input = (v: number) => (cs: ConstraintSystem) => cs.privateInput('x', v);
+const acc24 = signedBounds(24);
+
+describe('requantize', () => {
+  const specs = [
+    { m: 1_234_567, s: 31, bits: 8 },
+    { m: -987_654, s: 24, bits: 8 },
+    { m: 3, s: 1, bits: 8 },
+    { m: 1 << 20, s: 20, bits: 16 },
+    { m: 5, s: 0, bits: 8 },
+  ];
+  const edges = [0, 1, -1, 2 ** 23 - 1, -(2 ** 23), 12_345, -12_345, 217, -218];
+
+  it('equals arith requantize bit for bit on edges (including saturation and exact halves)', () => {
+    for (const { m, s, bits } of specs) {
+      const xs = [...edges];
+      // values whose product lands exactly on a rounding half and on the saturation edges
+      if (s > 0) xs.push(Math.floor(2 ** (s - 1) / Math.abs(m)));
+      for (const x of xs) {
+        const built = build(input(x), (cs, v: LinearCombination) => requantize(cs, v, acc24, m, s, bits));
+        expect(toSigned(built.out.y.value!), `x=${x} m=${m} s=${s}`).toBe(BigInt(requantizeRef(x, m, s, bits)));
+        expectEveryHintTamperFails(built);
+      }
+    }
+  });
+
+  it('agrees with the reference on random accumulators', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed);
+    for (let i = 0; i < 200; i++) {
+      const x = (rnd() % 2 ** 24) - 2 ** 23;
+      const { m, s, bits } = specs[i % specs.length];
+      const built = build(input(x), (cs, v: LinearCombination) => requantize(cs, v, acc24, m, s, bits));
+      expect(toSigned(built.out.y.value!)).toBe(BigInt(requantizeRef(x, m, s, bits)));
+    }
+  });
+
+  it('costs s + bits when saturation is impossible, more when it is', () => {
+    const cost = (bounds = acc24, m = 1 << 8, s = 16) =>
+      expectSameShape((cs, w) => requantize(cs, cs.privateInput('x', w ? 100 : undefined), bounds, m, s, 8));
+    expect(cost(signedBounds(15))).toBe(24); // q ∈ [−64, 64]: the design's 24 per output
+    expect(cost()).toBeGreaterThan(24);
+  });
+
+  it('rejects a prover who skips saturation, saturates in range, or rounds the other way', () => {
+    const gadget = (cs: ConstraintSystem, v: LinearCombination) => requantize(cs, v, acc24, 1 << 20, 20, 8);
+    expect(cheatingFails(input(300), gadget, {})).toBe(false);
+    expect(cheatingFails(input(300), gadget, { hi: () => 0n })).toBe(true);
+    expect(cheatingFails(input(-300), gadget, { lo: () => 0n })).toBe(true);
+    expect(cheatingFails(input(100), gadget, { hi: () => 1n })).toBe(true);
+    expect(cheatingFails(input(100), gadget, { lo: () => 1n, hi: () => 1n })).toBe(true);
+    const halves = (cs: ConstraintSystem, v: LinearCombination) => requantize(cs, v, acc24, 1, 1, 8);
+    expect(cheatingFails(input(5), halves, {})).toBe(false);
+    expect(cheatingFails(input(5), halves, { q: () => 2n })).toBe(true); // ⌊(5+1)/2⌋ = 3, not 2
+  });
+});
+
+describe('residualAdd', () => {
+  it('equals arith residualAdd on edges and random values', () => {
+    const cases: [number, number][] = [[0, 0], [127, 2 ** 23 - 1], [-128, -(2 ** 23)], [100, 50_000], [-100, -50_000], [5, -3]];
+    let seed = 3;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed);
+    for (let i = 0; i < 60; i++) cases.push([(rnd() % 256) - 128, (rnd() % 2 ** 24) - 2 ** 23]);
+    for (const [x, y] of cases) {
+      const setup = (cs: ConstraintSystem) => [cs.privateInput('x', x), cs.privateInput('y', y)] as const;
+      const built = build(setup, (cs, [a, b]) => residualAdd(cs, a, signedBounds(8), b, acc24, 777_777, 27, 8));
+      expect(toSigned(built.out.y.value!), `x=${x} y=${y}`).toBe(BigInt(residualAddRef(x, y, 777_777, 27, 8)));
+      if (i5(x, y)) expectEveryHintTamperFails(built);
+    }
+  });
+});
+
+/** Tamper-check only the hand-picked edge cases (the random ones check values). */
+function i5(x: number, y: number): boolean {
+  return Math.abs(x) >= 100 || y === 0;
+}
