@@ -1,0 +1,95 @@
+import { bn254 } from '@noble/curves/bn254.js';
+import { describe, expect, it } from 'vitest';
+import { VerifyInputError, canonicalManifestJson, g2ToJson, parseManifest, vkeyHash, parseVerificationKey } from '../../api/src/verify/index.ts';
+import { toyModel } from './helpers/toy-bundle.ts';
+
+const model = toyModel(4, 2);
+
+function refusal(json: unknown): VerifyInputError {
+  try {
+    parseManifest(json);
+  } catch (err) {
+    expect(err).toBeInstanceOf(VerifyInputError);
+    return err as VerifyInputError;
+  }
+  return expect.unreachable('manifest was accepted') as never;
+}
+
+function edited(edit: (m: any) => void): unknown {
+  const m = structuredClone(model.manifest);
+  edit(m);
+  return m;
+}
+
+describe('parseManifest', () => {
+  it('accepts a well-formed manifest and parses its keys', () => {
+    const m = parseManifest(model.manifest);
+    expect(m.modelId).toBe(model.manifest.modelId);
+    expect(m.chunks).toHaveLength(2);
+    expect(m.chunks[1].vkey.nPublic).toBe(7 + 4);
+    expect(m.detokenizer).toEqual({ kind: 'bytes' });
+  });
+
+  it('canonical JSON is independent of key order and of snarkjs vk_alphabeta_12', () => {
+    const reordered = edited((m) => {
+      m.chunks[0].vkey = { vk_alphabeta_12: [[['1', '2'], ['3', '4'], ['5', '6']], [['7', '8'], ['9', '10'], ['11', '12']]], ...m.chunks[0].vkey };
+    });
+    const reversed = Object.fromEntries(Object.entries(reordered as object).reverse());
+    expect(canonicalManifestJson(reversed)).toBe(canonicalManifestJson(model.manifest));
+    expect(canonicalManifestJson(edited((m) => (m.name = 'other')))).not.toBe(canonicalManifestJson(model.manifest));
+  });
+
+  it.each<[string, (m: any) => void, string, string]>([
+    ['version 2', (m) => (m.version = 2), 'bad_manifest', 'version'],
+    ['uppercase model id', (m) => (m.modelId = m.modelId.toUpperCase()), 'bad_manifest', 'modelId'],
+    ['empty name', (m) => (m.name = ''), 'bad_manifest', 'name'],
+    ['name with a newline', (m) => (m.name = 'a\nb'), 'bad_manifest', 'name'],
+    ['name too long', (m) => (m.name = 'x'.repeat(101)), 'bad_manifest', 'name'],
+    ['unknown family', (m) => (m.architecture.family = 'gpt2'), 'bad_manifest', 'architecture.family'],
+    ['fractional dimension', (m) => (m.architecture.dModel = 8.5), 'bad_manifest', 'architecture.dModel'],
+    ['string dimension', (m) => (m.architecture.nLayers = '1'), 'bad_manifest', 'architecture.nLayers'],
+    ['kv heads not dividing heads', (m) => ((m.architecture.nHeads = 3), (m.architecture.nKvHeads = 2)), 'bad_manifest', 'architecture.nKvHeads'],
+    ['vocab over 2^16', (m) => (m.architecture.vocabSize = 70000), 'bad_manifest', 'architecture.vocabSize'],
+    ['ctx 0', (m) => (m.ctx = 0), 'bad_manifest', 'ctx'],
+    ['ctx over 4096', (m) => (m.ctx = 4097), 'bad_manifest', 'ctx'],
+    ['pieces on a bytes detokenizer', (m) => (m.detokenizer.pieces = []), 'unknown_field', 'detokenizer.pieces'],
+    ['sentencepiece without all pieces', (m) => (m.detokenizer = { kind: 'sentencepiece', pieces: ['a'] }), 'bad_manifest', 'detokenizer.pieces'],
+    ['unknown detokenizer', (m) => (m.detokenizer = { kind: 'bpe' }), 'bad_manifest', 'detokenizer.kind'],
+    ['ptau power 29', (m) => (m.ptau.power = 29), 'bad_manifest', 'ptau.power'],
+    ['ptau insecure as string', (m) => (m.ptau.insecure = 'true'), 'bad_manifest', 'ptau.insecure'],
+    ['no chunks', (m) => (m.chunks = []), 'bad_manifest', 'chunks'],
+    ['chunk index out of order', (m) => (m.chunks[1].index = 0), 'bad_manifest', 'chunks[1].index'],
+    ['bad circuit hash', (m) => (m.chunks[0].circuitHash = 'abc'), 'bad_manifest', 'chunks[0].circuitHash'],
+    ['vkeyHash of another key', (m) => (m.chunks[0].vkeyHash = m.chunks[1].vkeyHash), 'bad_manifest', 'chunks[0].vkeyHash'],
+    ['key for another ctx', (m) => (m.ctx = 5), 'wrong_signal_count', 'chunks[0].vkey.nPublic'],
+    ['unknown top-level field', (m) => (m.extra = 1), 'unknown_field', 'extra'],
+    ['unknown field in a chunk', (m) => (m.chunks[1].note = 'x'), 'unknown_field', 'chunks[1].note'],
+    ['missing ptau', (m) => delete m.ptau, 'missing_field', 'ptau'],
+    ['non-canonical key coordinate', (m) => (m.chunks[1].vkey.IC[0][0] = `0${m.chunks[1].vkey.IC[0][0]}`), 'bad_coordinate', 'chunks[1].vkey.IC[0][0]'],
+    ['key point off the curve', (m) => (m.chunks[0].vkey.vk_alpha_1[1] = '1'), 'not_on_curve', 'chunks[0].vkey.vk_alpha_1'],
+  ])('refuses %s', (_, edit, code, path) => {
+    const err = refusal(edited(edit));
+    expect(err.code).toBe(code);
+    expect(err.path).toBe(path);
+  });
+
+  it('refuses a key with no phase-2 contribution even when its vkeyHash is right', () => {
+    const g2 = g2ToJson(bn254.G2.Point.BASE);
+    const json = edited((m) => {
+      m.chunks[1].vkey.vk_gamma_2 = g2;
+      m.chunks[1].vkey.vk_delta_2 = g2;
+      m.chunks[1].vkeyHash = vkeyHash(parseVerificationKey(m.chunks[1].vkey));
+    });
+    const err = refusal(json);
+    expect(err.code).toBe('unsafe_key');
+    expect(err.path).toBe('chunks[1].vkey.vk_delta_2');
+  });
+
+  it('refuses a key whose IC length is not nPublic + 1', () => {
+    const json = edited((m) => {
+      m.chunks[0].vkey.IC.pop();
+      m.chunks[0].vkeyHash = vkeyHash(parseVerificationKey(m.chunks[0].vkey));
+    });
+    expect(refusal(json).code).toBe('unsafe_key');
+  });
+});
