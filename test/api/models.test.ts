@@ -18,7 +18,7 @@ function withKey(manifest: Record<string, any>, change: (vkey: any) => void) {
 describe('POST /v1/models (admin)', () => {
   it('requires the admin bearer token', async () => {
     const { manifest } = trapdoorModel();
-    for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { authorization: 'test-admin-token' }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-token' }, { authorization: 'test-admin-token' }]) {
       const res = await register(manifest, headers);
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
