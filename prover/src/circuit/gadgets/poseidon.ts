@@ -1,0 +1,92 @@
+import { mod, pow } from '../field.ts';
+import { LinearCombination } from '../lc.ts';
+import type { ConstraintSystem } from '../system.ts';
+import { N_ROUNDS_F, poseidonConstants } from './poseidon-constants.ts';
+
+/**
+ * Poseidon hash (Grassi et al., eprint 2019/458) with circomlib's parameters, equal to
+ * poseidon-lite's poseidon1..poseidon16, and the salted commitment chain of
+ * docs/proof-format.md "Commitments".
+ *
+ * Only the S-box x^5 costs constraints (x² = x·x, x⁴ = x²·x², x⁵ = x⁴·x: 3 each); round
+ * constants and the MDS mix are folded into linear combinations. Cost for n inputs
+ * (t = n + 1): 3·(8·t + nRoundsP) − 3 (the first full round's S-box on the capacity element
+ * acts on a constant and is free): 240 for 2 inputs, 609 for 16 — circom's numbers.
+ *
+ * The state between S-box layers is kept as dense coefficient rows over a basis of S-box
+ * output wires (reset at every full round, one more wire per partial round), so linear
+ * combinations never repeat a wire and stay at most t + nRoundsP terms long.
+ */
+
+function sbox(cs: ConstraintSystem, x: LinearCombination): LinearCombination {
+  if (x.isConstant()) return LinearCombination.constant(pow(x.value!, 5n));
+  const x2 = cs.mul(x, x, 'x2');
+  const x4 = cs.mul(x2, x2, 'x4');
+  return cs.mul(x4, x, 'x5');
+}
+
+/** Poseidon of 1..16 inputs (any linear combinations). Cost: see above. */
+export function poseidon(cs: ConstraintSystem, inputs: readonly LinearCombination[]): LinearCombination {
+  const { t, nRoundsP, C, M } = poseidonConstants(inputs.length);
+  return cs.scope(`poseidon${inputs.length}`, () => {
+    // state[i] = Σ_j coef[i][j]·basis[j] + constant[i]
+    let basis: LinearCombination[] = [...inputs];
+    let coef: bigint[][] = Array.from({ length: t }, (_, i) => basis.map((_, j) => (j === i - 1 ? 1n : 0n)));
+    let constant: bigint[] = new Array<bigint>(t).fill(0n);
+    const element = (i: number): LinearCombination =>
+      LinearCombination.dot(basis, coef[i]).add(LinearCombination.constant(constant[i]));
+    const nRounds = N_ROUNDS_F + nRoundsP;
+    for (let r = 0; r < nRounds; r++) {
+      for (let i = 0; i < t; i++) constant[i] = mod(constant[i] + C[r * t + i]);
+      const full = r < N_ROUNDS_F / 2 || r >= N_ROUNDS_F / 2 + nRoundsP;
+      if (full) {
+        basis = cs.scope(`full${r}`, () => Array.from({ length: t }, (_, i) => sbox(cs, element(i))));
+        coef = M.map((row) => [...row]);
+        constant = new Array<bigint>(t).fill(0n);
+        continue;
+      }
+      const w = cs.scope(`partial${r}`, () => sbox(cs, element(0)));
+      basis = [...basis, w];
+      coef = coef.map((row) => [...row, 0n]);
+      coef[0] = new Array<bigint>(basis.length).fill(0n);
+      coef[0][basis.length - 1] = 1n;
+      constant[0] = 0n;
+      // mix: row x ← Σ_y M[x][y]·row y (reduced once per entry)
+      const width = basis.length;
+      const mixed: bigint[][] = [];
+      const mixedConst: bigint[] = [];
+      for (let x = 0; x < t; x++) {
+        const out = new Array<bigint>(width).fill(0n);
+        let k = 0n;
+        for (let y = 0; y < t; y++) {
+          const m = M[x][y];
+          const row = coef[y];
+          for (let j = 0; j < width; j++) if (row[j] !== 0n) out[j] += m * row[j];
+          k += m * constant[y];
+        }
+        mixed.push(out.map(mod));
+        mixedConst.push(mod(k));
+      }
+      coef = mixed;
+      constant = mixedConst;
+    }
+    return element(0);
+  });
+}
+
+/** Elements absorbed per Poseidon call of the commitment chain (the 16th input is the chain value). */
+export const COMMIT_BLOCK = 15;
+
+/**
+ * commit(elements, salt) per docs/proof-format.md: h ← salt; for each block b of ≤ 15
+ * consecutive elements, h ← Poseidon(h, b…); Poseidon(salt) for no elements. Equal to
+ * bundle/commit.ts `commit`. Cost: the sum of its Poseidon calls (609 per full block).
+ */
+export function commit(cs: ConstraintSystem, elements: readonly LinearCombination[], salt: LinearCombination): LinearCombination {
+  return cs.scope('commit', () => {
+    if (elements.length === 0) return poseidon(cs, [salt]);
+    let h = salt;
+    for (let i = 0; i < elements.length; i += COMMIT_BLOCK) h = poseidon(cs, [h, ...elements.slice(i, i + COMMIT_BLOCK)]);
+    return h;
+  });
+}
