@@ -29,6 +29,12 @@ function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
+/** Messages are written to be embedded ("… for the receipt"); shown alone they start a sentence. */
+function sentence(message: string): string {
+  const s = message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?…]$/.test(s) ? s : `${s}.`;
+}
+
 interface Problem {
   code: ZkinferErrorCode;
   message: string;
@@ -210,8 +216,8 @@ export class ZkinferBadge extends LitElement {
 
   private _detail(): string {
     if (this._checking) return 'Downloading the proof bundle and checking every proof in this browser…';
-    if (this._check && !this._check.valid) return this._check.reason ?? 'A proof does not verify.';
-    if (this._problem) return this._problem.message;
+    if (this._check && !this._check.valid) return sentence(this._check.reason ?? 'a proof does not verify');
+    if (this._problem) return sentence(this._problem.message);
     switch (this._state) {
       case 'verified':
         return `The API at ${new URL(this._apiBase).host} accepted this proof.`;
