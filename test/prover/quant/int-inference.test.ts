@@ -1,0 +1,113 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { argmaxLowest } from '../../../prover/src/arith/argmax.ts';
+import { forwardFloat, generateFloat } from '../../../prover/src/infer/float.ts';
+import { createIntSession, dequantizeLogits, forwardInt, generateInt } from '../../../prover/src/infer/int.ts';
+import { loadModel } from '../../../prover/src/model/load.ts';
+import { calibrationIds } from '../../../prover/src/quant/calibration-text.ts';
+import { quantizeModel } from '../../../prover/src/quant/quantize.ts';
+import { deserializeQuantModel, quantModelId, serializeQuantModel } from '../../../prover/src/quant/serialize.ts';
+
+const SHARED = new URL('../../../../shared/', import.meta.url);
+const path = (p: string) => fileURLToPath(new URL(p, SHARED));
+const STORIES = path('models/stories260K/stories260K.gguf');
+const GEMMA = path('models/tiny-gemma3-random/model.safetensors');
+const LLAMA_TINY = path('models/llama-2-tiny-random/llama-2-tiny-random.gguf');
+
+function quantized(p: string) {
+  const model = loadModel(p);
+  const q = quantizeModel(model, calibrationIds((t, o) => model.tokenizer.encode(t, o)));
+  return { model, q };
+}
+
+describe.skipIf(!existsSync(STORIES))('stories260K integer path (needs ../shared/models)', () => {
+  const { model, q } = quantized(STORIES);
+  const prompt = model.tokenizer.encode('Once upon a time', { bos: true });
+
+  it('matches the first 30 float greedy tokens for "Once upon a time"', () => {
+    const f = generateFloat(model, prompt, 30);
+    const g = generateInt(q, prompt, 30);
+    expect(g).toEqual(f);
+  });
+
+  it('KV-cache generation equals the argmax of the full-sequence pass', () => {
+    const gen = generateInt(q, prompt, 24);
+    const seq = [...prompt, ...gen];
+    const logits = forwardInt(q, seq);
+    for (let i = 0; i < gen.length; i++) expect(argmaxLowest(logits[prompt.length - 1 + i])).toBe(gen[i]);
+    // and the session's logits are the same integers, position by position
+    const s = createIntSession(q);
+    seq.slice(0, 8).forEach((id, t) => expect(Array.from(s.step(id))).toEqual(Array.from(logits[t])));
+  });
+
+  it('dequantized logits stay close to the float logits', () => {
+    const seq = prompt.concat(generateFloat(model, prompt, 12));
+    const lf = forwardFloat(model, seq);
+    const li = forwardInt(q, seq);
+    let sum = 0;
+    let n = 0;
+    for (let t = 0; t < seq.length; t++) {
+      const d = dequantizeLogits(q, li[t]);
+      for (let k = 0; k < d.length; k++) {
+        sum += Math.abs(d[k] - lf[t][k]);
+        n++;
+      }
+    }
+    expect(sum / n).toBeLessThan(0.6); // float logits span about ±22 (BENCHMARKS.md accuracy)
+  });
+
+  it('serializes canonically: same bytes twice, round trip keeps id and logits', () => {
+    const a = serializeQuantModel(q);
+    expect(serializeQuantModel(q)).toEqual(a);
+    const back = deserializeQuantModel(a);
+    expect(quantModelId(back)).toBe(quantModelId(q));
+    expect(quantModelId(q)).toMatch(/^[0-9a-f]{64}$/);
+    const ids = prompt.slice(0, 3);
+    expect(forwardInt(back, ids).map((r) => Array.from(r))).toEqual(forwardInt(q, ids).map((r) => Array.from(r)));
+    const tampered = a.slice();
+    tampered[tampered.length - 1] ^= 1; // the last RoPE constant: survives the round trip, so the id changes
+    expect(quantModelId(deserializeQuantModel(tampered))).not.toBe(quantModelId(q));
+  });
+
+  it('rejects bad tokens and over-long input', () => {
+    expect(() => forwardInt(q, [model.config.vocabSize])).toThrow(RangeError);
+    expect(() => generateInt(q, [], 3)).toThrow(/empty/);
+    expect(() => deserializeQuantModel(new Uint8Array(20))).toThrow(/bad magic/);
+  });
+});
+
+describe.skipIf(!existsSync(GEMMA))('tiny-gemma3-random integer path (needs ../shared/models)', () => {
+  const { model, q } = quantized(GEMMA);
+  const ids = model.tokenizer.encode('To be, or not to be', { bos: true }).slice(0, 12);
+
+  it('full pass equals KV-cache session (sliding-window and global layers)', () => {
+    expect(ids.length).toBeGreaterThan(model.config.slidingWindow ?? 0); // the window really slides
+    const full = forwardInt(q, ids);
+    const s = createIntSession(q);
+    ids.forEach((id, t) => expect(Array.from(s.step(id))).toEqual(Array.from(full[t])));
+  });
+
+  it('logit error is small relative to the logit range', () => {
+    const lf = forwardFloat(model, ids);
+    const li = forwardInt(q, ids);
+    let maxErr = 0;
+    let maxAbs = 0;
+    for (let t = 0; t < ids.length; t++) {
+      const d = dequantizeLogits(q, li[t]);
+      for (let k = 0; k < d.length; k++) {
+        maxErr = Math.max(maxErr, Math.abs(d[k] - lf[t][k]));
+        maxAbs = Math.max(maxAbs, Math.abs(lf[t][k]));
+      }
+    }
+    expect(maxErr).toBeLessThan(0.25 * maxAbs);
+  });
+});
+
+describe.skipIf(!existsSync(LLAMA_TINY))('llama-2-tiny-random integer path (needs ../shared/models)', () => {
+  it('agrees with float greedy on "Once upon a time" for 16 tokens', () => {
+    const { model, q } = quantized(LLAMA_TINY);
+    const prompt = model.tokenizer.encode('Once upon a time', { bos: true });
+    expect(generateInt(q, prompt, 16)).toEqual(generateFloat(model, prompt, 16));
+  });
+});

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { fixedMultiplier, fixedMultipliers, siteScale } from '../../../prover/src/quant/multiplier.ts';
+import { quantizeRows } from '../../../prover/src/quant/weights.ts';
+import { ropeTable } from '../../../prover/src/quant/rope.ts';
+
+describe('fixedMultipliers', () => {
+  it('puts the largest |m| in [2^(p−1), 2^p) and approximates every factor', () => {
+    const f = [0.0123, -0.0031, 0.00007, 0];
+    const r = fixedMultipliers(f, 8, 16, 'test');
+    const mx = Math.max(...Array.from(r.m, Math.abs));
+    expect(mx).toBeGreaterThanOrEqual(2 ** 15);
+    expect(mx).toBeLessThan(2 ** 16);
+    f.forEach((v, i) => expect(Math.abs(r.m[i] / 2 ** r.s - v)).toBeLessThanOrEqual(2 ** -(r.s + 1)));
+    expect(r.m[1]).toBeLessThan(0);
+  });
+  it('clamps the shift at 0 for large factors and refuses ones beyond 31 bits', () => {
+    expect(fixedMultiplier(1e6, 16, 16, 'big')).toMatchObject({ s: 0 });
+    expect(() => fixedMultiplier(3e9, 16, 16, 'huge')).toThrow(/huge/);
+    expect(() => fixedMultiplier(NaN, 16, 16, 'nan site')).toThrow(/nan site/);
+  });
+  it('siteScale maps the calibrated max to the top code', () => {
+    expect(siteScale(12.7, 8)).toBeCloseTo(0.1, 12);
+    expect(siteScale(1, 16, 2)).toBeCloseTo(2 / 32767, 12);
+  });
+});
+
+describe('quantizeRows', () => {
+  it('is symmetric per output row and reconstructs within half a step', () => {
+    const data = new Float32Array([0.5, -1, 0.25, 0, 0, 0, 3, 2.9, -0.01]);
+    const q = quantizeRows({ name: 'w', shape: [3, 3], data });
+    expect(Array.from(q.w.slice(0, 3))).toEqual([64, -127, 32]);
+    expect(Array.from(q.w.slice(3, 6))).toEqual([0, 0, 0]);
+    expect(q.w[6]).toBe(127);
+    for (let r = 0; r < 3; r++) {
+      for (let c = 0; c < 3; c++) expect(Math.abs(q.w[r * 3 + c] * q.scale[r] - data[r * 3 + c])).toBeLessThanOrEqual(q.scale[r] / 2 + 1e-7);
+    }
+    expect(() => quantizeRows({ name: 'v', shape: [3], data: new Float32Array(3) })).toThrow(/v: expected a matrix/);
+  });
+});
+
+describe('ropeTable', () => {
+  it('holds cos/sin in fixed point with C² + S² ≈ 2^2f', () => {
+    const t = ropeTable(16, 8, 10000, 14);
+    expect(t.cos[0]).toBe(2 ** 14);
+    expect(t.sin[0]).toBe(0);
+    for (let i = 0; i < t.cos.length; i++) expect(Math.abs(t.cos[i] ** 2 + t.sin[i] ** 2 - 2 ** 28)).toBeLessThan(2 ** 16);
+    // position 1, pair 0 rotates by 1 radian
+    expect(t.cos[4]).toBe(Math.round(Math.cos(1) * 2 ** 14));
+  });
+});
