@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { findUnsatisfied } from '../../../../prover/src/circuit/check.ts';
+import { inv, mul, toSigned } from '../../../../prover/src/circuit/field.ts';
+import type { LinearCombination } from '../../../../prover/src/circuit/lc.ts';
+import type { ConstraintSystem } from '../../../../prover/src/circuit/system.ts';
+import { activationTable, geluTanhFixed, siluFixed } from '../../../../prover/src/arith/activation.ts';
+import { EXP_SPEC, expNegFixed } from '../../../../prover/src/arith/exp.ts';
+import { reciprocalFixed, rsqrtFixed } from '../../../../prover/src/arith/roots.ts';
+import { assertSigned, assertUnsigned } from '../../../../prover/src/circuit/gadgets/range.ts';
+import { lookup, lookupCost } from '../../../../prover/src/circuit/gadgets/table.ts';
+import { activation, expNeg, expNegCost } from '../../../../prover/src/circuit/gadgets/nonlinear.ts';
+import { reciprocal, rsqrt } from '../../../../prover/src/circuit/gadgets/reciprocal.ts';
+import { build, cheatingFails, expectEveryHintTamperFails, expectSameShape } from './tamper.ts';
+
+const input = (v: number | bigint) => (cs: ConstraintSystem) => cs.privateInput('x', v);
+
+describe('lookup', () => {
+  it('reads every entry of random tables for widths 1..8 at the documented cost', () => {
+    let seed = 5;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed);
+    expect([4, 6, 8, 10, 12].map(lookupCost)).toEqual([4, 11, 26, 57, 120]);
+    for (let b = 1; b <= 8; b++) {
+      const table = Array.from({ length: 2 ** b }, () => BigInt(rnd() % 100_000) - 50_000n);
+      for (let idx = 0; idx < 2 ** b; idx++) {
+        const built = build(input(idx), (cs, x: LinearCombination) => lookup(cs, assertUnsigned(cs, x, b), table));
+        expect(toSigned(built.out.value!)).toBe(table[idx]);
+        expect(built.cs.nConstraints).toBe(b + lookupCost(b));
+        if (idx === 0 || idx === 2 ** b - 1 || idx === 0b10110101) expectEveryHintTamperFails(built);
+      }
+    }
+  });
+
+  it('has the same shape without values', () => {
+    const table = Array.from({ length: 64 }, (_, i) => i * i);
+    expect(expectSameShape((cs, w) => lookup(cs, assertUnsigned(cs, cs.privateInput('x', w ? 9 : undefined), 6), table))).toBe(6 + 11);
+  });
+});
+
+describe('activation (SiLU, tanh-GELU)', () => {
+  it('equals siluFixed / geluTanhFixed over the whole int8 domain', () => {
+    const silu = activationTable('silu', 1 / 32, 1 / 64, 8);
+    const gelu = activationTable('gelu_tanh', 1 / 16, 1 / 32, 16);
+    for (let q = -128; q < 128; q++) {
+      for (const [table, ref] of [[silu, siluFixed], [gelu, geluTanhFixed]] as const) {
+        const built = build(input(q), (cs, x: LinearCombination) => activation(cs, assertSigned(cs, x, 8), table));
+        expect(toSigned(built.out.value!), `q=${q}`).toBe(BigInt(ref(q, table)));
+        expect(findUnsatisfied(built.cs)).toBeNull();
+        if (q === -128 || q === 127 || q === 0) expectEveryHintTamperFails(built);
+      }
+    }
+  });
+});
+
+describe('expNeg', () => {
+  const width = EXP_SPEC.digitBits * EXP_SPEC.nDigits;
+
+  it('equals expNegFixed for every x < 2^12 and at the cost stated', () => {
+    for (let x = 0; x < 2 ** width; x++) {
+      const built = build(input(x), (cs, v: LinearCombination) => expNeg(cs, assertUnsigned(cs, v, width)));
+      expect(built.out.value, `x=${x}`).toBe(BigInt(expNegFixed(x)));
+      if (x % 1024 === 0) {
+        expect(built.cs.nConstraints).toBe(width + expNegCost());
+        expect(findUnsatisfied(built.cs)).toBeNull();
+      }
+    }
+  });
+
+  it('is 0 above the table range, with wider inputs, and forces every hint', () => {
+    for (const x of [0, 1, 2 ** width - 1, 2 ** width, 2 ** 15 - 1, 4660]) {
+      const built = build(input(x), (cs, v: LinearCombination) => expNeg(cs, assertUnsigned(cs, v, 15)));
+      expect(built.out.value, `x=${x}`).toBe(BigInt(expNegFixed(x)));
+      expect(built.cs.nConstraints).toBe(15 + expNegCost(EXP_SPEC, 15));
+      // isZero's inverse hint is free when the high part is 0 (see compare.ts).
+      const inv = built.cs.wireNames.findIndex((n) => n.endsWith('isZero/inv'));
+      const skip = x < 2 ** width ? new Map([[inv, 'inverse of 0 is free']]) : undefined;
+      expectEveryHintTamperFails(built, { skip });
+    }
+  });
+
+  it('rejects a wrongly rounded intermediate', () => {
+    const gadget = (cs: ConstraintSystem, v: LinearCombination) => expNeg(cs, assertUnsigned(cs, v, width));
+    expect(cheatingFails(input(1234), gadget, {})).toBe(false);
+    expect(cheatingFails(input(1234), gadget, { q: (honest) => (honest() as bigint) + 1n })).toBe(true);
+    expect(cheatingFails(input(1234), gadget, { q: (honest) => (honest() as bigint) - 1n })).toBe(true);
+  });
+});
+
+describe('reciprocal and rsqrt', () => {
+  it('reciprocal equals reciprocalFixed on edges and random inputs; d = 0 fails', () => {
+    const dBits = 24;
+    const f = 40;
+    const ds = [1, 2, 3, 2 ** 16, 2 ** 24 - 1, 65_537, 1_000_003];
+    for (let i = 0; i < 30; i++) ds.push(1 + ((i * 2_654_435_761) % (2 ** 24 - 1)));
+    for (const d of ds) {
+      const built = build(input(d), (cs, v: LinearCombination) => reciprocal(cs, v, dBits, f));
+      expect(built.out.y.value, `d=${d}`).toBe(BigInt(reciprocalFixed(d, f)));
+      expect(built.cs.nConstraints).toBe(f + 2 + 2 * dBits);
+      if (ds.indexOf(d) < 7) expectEveryHintTamperFails(built, { stride: 3 });
+    }
+    const zero = build(input(0), (cs, v: LinearCombination) => reciprocal(cs, v, dBits, f));
+    expect(findUnsatisfied(zero.cs)).not.toBeNull();
+  });
+
+  it('reciprocal rejects a non-integer quotient with a shifted remainder (why q is range-checked)', () => {
+    const gadget = (cs: ConstraintSystem, v: LinearCombination) => reciprocal(cs, v, 8, 2);
+    // d = 3, f = 2: q = 1 honestly; q = 4/3 in F_r satisfies both inequality checks (e = 0).
+    const fake = mul(4n, inv(3n));
+    expect(cheatingFails(input(3), gadget, {})).toBe(false);
+    expect(cheatingFails(input(3), gadget, { q: () => fake })).toBe(true);
+  });
+
+  it('rsqrt equals rsqrtFixed on edges and random inputs; v = 0 fails', () => {
+    const vBits = 32;
+    const f = 16;
+    const vs = [1, 2, 3, 4, 2 ** 32 - 1, 2 ** 31, 65_535, 65_536];
+    for (let i = 0; i < 30; i++) vs.push(1 + ((i * 2_654_435_761) % (2 ** 32 - 1)));
+    for (const v of vs) {
+      const built = build(input(v), (cs, x: LinearCombination) => rsqrt(cs, x, vBits, f));
+      expect(built.out.y.value, `v=${v}`).toBe(BigInt(rsqrtFixed(v, f)));
+      if (vs.indexOf(v) < 8) expectEveryHintTamperFails(built, { stride: 2 });
+    }
+    const zero = build(input(0), (cs, x: LinearCombination) => rsqrt(cs, x, vBits, f));
+    expect(findUnsatisfied(zero.cs)).not.toBeNull();
+  });
+
+  it('rsqrt rejects y ± 1', () => {
+    const gadget = (cs: ConstraintSystem, x: LinearCombination) => rsqrt(cs, x, 32, 16);
+    for (const v of [1, 5, 1_000_000]) {
+      expect(cheatingFails(input(v), gadget, { y: (h) => (h() as bigint) + 1n })).toBe(true);
+      expect(cheatingFails(input(v), gadget, { y: (h) => (h() as bigint) - 1n })).toBe(true);
+    }
+  });
+});
