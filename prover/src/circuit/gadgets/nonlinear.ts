@@ -16,7 +16,7 @@ import { lookup, lookupCost } from './table.ts';
 /**
  * activation(xBits, table) = table[x + 128] for an int8 x given by its signed range check
  * (the table from arith `activationTable`, i.e. siluFixed / geluTanhFixed).
- * Cost: lookupCost(8) = 26 constraints.
+ * Cost: at most lookupCost(8) = 26 constraints (fewer when the table makes a mux step linear).
  */
 export function activation(cs: ConstraintSystem, xBits: SignedBits, table: ArrayLike<number>): LinearCombination {
   if (xBits.offsetBits.length !== 8 || table.length !== 256) {
@@ -32,7 +32,7 @@ export function activation(cs: ConstraintSystem, xBits: SignedBits, table: Array
  * acc_k = roundShift(acc_{k−1}·T_k[d_k], outFrac) (one product, then the rounding of
  * roundShiftSaturate with an output wide enough never to saturate: outFrac + 2 bits).
  * Cost: nDigits·lookupCost(digitBits) + (nDigits − 1)·(1 + 2·outFrac + 2), plus 3 when x has
- * high bits (isZero of the high part and the product with it). Default spec: 84 (+3).
+ * high bits (isZero of the high part and the product with it). Default spec: 82 (+3).
  */
 export function expNeg(cs: ConstraintSystem, xBits: readonly LinearCombination[], spec: ExpSpec = EXP_SPEC): LinearCombination {
   const width = spec.digitBits * spec.nDigits;

@@ -40,7 +40,10 @@ function mobius(f: readonly bigint[]): bigint[] {
   return c;
 }
 
-/** T[index] with index = Σ bits[i]·2^i; the bits must be boolean (precondition). Cost: lookupCost(b). */
+/**
+ * T[index] with index = Σ bits[i]·2^i; the bits must be boolean (precondition).
+ * Cost: at most lookupCost(b) (a mux step whose two sides differ by a constant is linear, free).
+ */
 export function lookup(cs: ConstraintSystem, bits: readonly LinearCombination[], table: ArrayLike<Scalar>): LinearCombination {
   const b = bits.length;
   if (b < 1 || b > 16) throw new RangeError(`lookup: index width ${b} not in 1..16`);
