@@ -60,4 +60,12 @@ describe.skipIf(!has(STORIES))('zkinfer run --float (needs ../shared/models)', (
     expect(JSON.parse(j.out)).toMatchObject({ inference: 'float', promptIds: [1, 403, 407, 261, 378] });
     expect(JSON.parse(j.out).generatedIds).toHaveLength(3);
   });
+  it('uses the integer inference unless --float', async () => {
+    const r = await cli(['run', '--model', STORIES, '--prompt', 'Once upon a time', '-n', '4', '--json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.inference).toBe('integer');
+    expect(j.generatedIds).toHaveLength(4);
+    expect(j.generatedIds.every((t: number) => t >= 0 && t < 512)).toBe(true);
+  });
 });

@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command.ts';
 import { generateFloat } from '../../infer/float.ts';
+import { generateInt } from '../../infer/int.ts';
 import { DEFAULT_MODEL_PATH, defaultModelPath } from '../../model/default-model.ts';
 import { loadModel } from '../../model/load.ts';
-import type { FloatModel } from '../../model/types.ts';
+import { calibrationIds } from '../../quant/calibration-text.ts';
+import { quantizeModel } from '../../quant/quantize.ts';
 
 const usage = `usage: zkinfer run [--model FILE] --prompt TEXT [-n N] [--float] [--json]
 
@@ -16,17 +16,9 @@ Greedy generation: prints the continuation of TEXT.
   --prompt TEXT   prompt (BOS is prepended when the tokenizer has one)
   -n, --tokens N  number of tokens to generate (default 32)
   --float         use the float32 reference inference instead of the integer one
+                  (integer: int8 quantization with the built-in calibration text,
+                  the computation the proofs check)
   --json          print { inference, promptIds, generatedIds, text } as JSON`;
-
-type Generate = (model: FloatModel, promptIds: number[], n: number) => number[];
-
-/** The integer path (prover/src/infer/int.ts, `generateInt`) when it exists, else undefined. */
-async function integerGenerator(): Promise<Generate | undefined> {
-  const intModule = fileURLToPath(new URL('../../infer/int.ts', import.meta.url));
-  if (!existsSync(intModule)) return undefined;
-  const mod = (await import(intModule)) as { generateInt?: Generate };
-  return mod.generateInt;
-}
 
 export const command: Command = {
   name: 'run',
@@ -58,10 +50,14 @@ export const command: Command = {
     const model = loadModel(path);
     const promptIds = model.tokenizer.encode(values.prompt, { bos: true });
     if (promptIds.length === 0) throw new UsageError('--prompt is empty and the tokenizer has no BOS token');
-    const integer = values.float ? undefined : await integerGenerator();
-    const inference = integer ? 'integer' : 'float';
+    const inference = values.float ? 'float' : 'integer';
     console.error(`zkinfer run: ${promptIds.length} prompt tokens, generating ${n} with ${inference} inference`);
-    const generatedIds = (integer ?? generateFloat)(model, promptIds, n);
+    let generatedIds: number[];
+    if (values.float) generatedIds = generateFloat(model, promptIds, n);
+    else {
+      console.error('zkinfer run: quantizing (calibration on the built-in text)…');
+      generatedIds = generateInt(quantizeModel(model, calibrationIds(model.tokenizer.encode)), promptIds, n);
+    }
     const text = model.tokenizer.decode(generatedIds);
     if (values.json) console.log(JSON.stringify({ inference, promptIds, generatedIds, text }));
     else console.log(text);
