@@ -79,6 +79,20 @@ export class BinFileWriter {
     this.pos += 32;
   }
 
+  /** Raw bytes (e.g. curve points already encoded by ffjavascript). */
+  bytes(data: Uint8Array): void {
+    if (data.length > this.buf.length) {
+      this.flush();
+      this.hash.update(data);
+      let off = 0;
+      while (off < data.length) off += writeSync(this.fd, data, off, data.length - off);
+      return;
+    }
+    this.room(data.length);
+    this.buf.set(data, this.pos);
+    this.pos += data.length;
+  }
+
   /** Flushes, closes and returns the SHA-256 of everything written. */
   close(): Uint8Array {
     this.flush();

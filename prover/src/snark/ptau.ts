@@ -1,0 +1,111 @@
+import { createReadStream, existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync, renameSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { writeLocalPtau } from './ptau-local.ts';
+import { TWO_ADICITY } from './ptau-scalars.ts';
+
+/** A prepared powers-of-tau file and its identity (the manifest's `ptau` field). */
+export interface PtauFile {
+  path: string;
+  power: number;
+  sha256: string;
+  /** True for a local one-party file (whoever made it could forge proofs). */
+  insecure: boolean;
+}
+
+/** The user's zkinfer cache directory: $XDG_CACHE_HOME/zkinfer or ~/.cache/zkinfer. */
+export function defaultCacheDir(): string {
+  const xdg = process.env.XDG_CACHE_HOME;
+  return join(xdg && xdg.length > 0 ? xdg : join(homedir(), '.cache'), 'zkinfer');
+}
+
+/**
+ * The ptau power groth16 setup needs for a circuit: snarkjs zkey new uses the domain
+ * 2^cirPower with cirPower = ⌊log2(nConstraints + nPublic)⌋ + 1 (one extra row per public
+ * input and ONE), and requires cirPower ≤ power.
+ */
+export function requiredPtauPower(nConstraints: number, nPublic: number): number {
+  const n = nConstraints + nPublic;
+  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`requiredPtauPower: nConstraints + nPublic = ${n}`);
+  return Math.floor(Math.log2(n)) + 1;
+}
+
+/** Header of a .ptau file: its power and whether it holds the phase-2 Lagrange sections (12–15). */
+export function readPtauHeader(path: string): { power: number; prepared: boolean } {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(12);
+    readSync(fd, head, 0, 12, 0);
+    if (head.toString('latin1', 0, 4) !== 'ptau') throw new TypeError(`${path}: not a .ptau file (magic ${JSON.stringify(head.toString('latin1', 0, 4))})`);
+    const nSections = head.readUInt32LE(8);
+    let pos = 12;
+    let power = -1;
+    const ids = new Set<number>();
+    const sh = Buffer.alloc(12);
+    for (let i = 0; i < nSections; i++) {
+      if (readSync(fd, sh, 0, 12, pos) !== 12) throw new TypeError(`${path}: truncated section table`);
+      const id = sh.readUInt32LE(0);
+      const size = sh.readUInt32LE(4) + sh.readUInt32LE(8) * 2 ** 32;
+      ids.add(id);
+      if (id === 1) {
+        const h = Buffer.alloc(44);
+        readSync(fd, h, 0, 44, pos + 12);
+        if (h.readUInt32LE(0) !== 32) throw new TypeError(`${path}: header n8 ${h.readUInt32LE(0)} is not 32 (not BN254)`);
+        power = h.readUInt32LE(36);
+      }
+      pos += 12 + size;
+    }
+    if (power < 0) throw new TypeError(`${path}: no header section`);
+    return { power, prepared: [12, 13, 14, 15].every((s) => ids.has(s)) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const h = sha256.create();
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return Buffer.from(h.digest()).toString('hex');
+}
+
+export interface PtauOptions {
+  /** A prepared ptau file (e.g. the public Hermez / Perpetual Powers of Tau file): `--ptau`. */
+  ptau?: string;
+  /** Smallest power the circuit needs (see requiredPtauPower). */
+  power: number;
+  cacheDir?: string;
+  /** Progress lines (the CLI prints them on stderr). */
+  onProgress?: (msg: string) => void;
+}
+
+/**
+ * The ptau to set up a circuit with: the given prepared file (checked: BN254, prepared,
+ * power large enough), or a local INSECURE one of exactly `power`, made once and cached
+ * under `<cacheDir>/ptau/` (DESIGN.md "Trusted setup").
+ */
+export async function preparedPtau(opts: PtauOptions): Promise<PtauFile> {
+  const { power } = opts;
+  if (!Number.isInteger(power) || power < 1 || power >= TWO_ADICITY) throw new RangeError(`ptau power ${power} not in [1, ${TWO_ADICITY - 1}]`);
+  if (opts.ptau) {
+    const header = readPtauHeader(opts.ptau);
+    if (!header.prepared) throw new RangeError(`${opts.ptau}: not prepared for phase 2 (no sections 12–15); run snarkjs powersoftau prepare phase2`);
+    if (header.power < power) throw new RangeError(`${opts.ptau}: power ${header.power} is too small, the circuit needs 2^${power}`);
+    return { path: opts.ptau, power: header.power, sha256: await sha256File(opts.ptau), insecure: false };
+  }
+  const dir = join(opts.cacheDir ?? defaultCacheDir(), 'ptau');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `insecure-local-bn128-${power}.ptau`);
+  const meta = `${path}.json`;
+  if (existsSync(path) && existsSync(meta)) {
+    const m = JSON.parse(readFileSync(meta, 'utf8')) as { sha256: string; power: number };
+    if (m.power === power && /^[0-9a-f]{64}$/.test(m.sha256)) return { path, power, sha256: m.sha256, insecure: true };
+  }
+  const progress = opts.onProgress ?? (() => {});
+  progress(`making a local INSECURE powers-of-tau file 2^${power} (one-party setup, for development only): ${path}`);
+  const made = await writeLocalPtau(path, power, progress);
+  const tmp = `${meta}.${process.pid}.tmp`;
+  writeFileSync(tmp, `${JSON.stringify({ label: 'INSECURE local powers of tau (one party; secrets erased after use)', power, sha256: made.sha256, createdAt: new Date().toISOString() }, null, 2)}\n`);
+  renameSync(tmp, meta);
+  return { path, power, sha256: made.sha256, insecure: true };
+}

@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import * as snarkjs from 'snarkjs';
+import { runSnark } from './errors.ts';
+
+/** snarkjs verification_key.json (groth16, bn128). */
+export interface SnarkjsVkey {
+  protocol: string;
+  curve: string;
+  nPublic: number;
+  vk_alpha_1: string[];
+  vk_beta_2: string[][];
+  vk_gamma_2: string[][];
+  vk_delta_2: string[][];
+  vk_alphabeta_12?: unknown;
+  IC: string[][];
+}
+
+/** The BN254 G2 generator (EIP-197) in snarkjs JSON order [[x0, x1], [y0, y1], [1, 0]]. */
+const G2_GENERATOR = [
+  ['10857046999023057135944570762232829481370756359578518086990519993285655852781', '11559732032986387107991004021392285783925812861821192530917403151452391805634'],
+  ['8495653923123431417604973247489272438418190587263600148770280649306958101930', '4082367875863433681332203403145435568316851327593401208105741076214120093531'],
+  ['1', '0'],
+];
+
+function sameG2(a: string[][], b: string[][]): boolean {
+  return a.length >= 2 && b.length >= 2 && [0, 1].every((i) => a[i][0] === b[i][0] && a[i][1] === b[i][1]);
+}
+
+/**
+ * Refuses a key with no phase-2 contribution: δ = γ (as zkey new leaves it) or δ = the G2
+ * generator. Such a key is forgeable (DESIGN.md "Trusted setup").
+ */
+export function assertContributed(vkey: SnarkjsVkey): void {
+  if (sameG2(vkey.vk_delta_2, vkey.vk_gamma_2)) throw new RangeError('verification key has δ = γ: no phase-2 contribution, proofs would be forgeable');
+  if (sameG2(vkey.vk_delta_2, G2_GENERATOR)) throw new RangeError('verification key has δ = G2 generator: no phase-2 contribution, proofs would be forgeable');
+}
+
+export interface SetupOptions {
+  r1csPath: string;
+  ptauPath: string;
+  /** Final proving key. Intermediate keys are written beside it and removed. */
+  zkeyPath: string;
+  /** Random-entropy contributions before the beacon; at least 1. */
+  contributions?: number;
+  /** Beacon hash (hex); default: 32 fresh random bytes. */
+  beaconHash?: string;
+  onProgress?: (msg: string) => void;
+}
+
+export interface SetupResult {
+  zkeyPath: string;
+  vkey: SnarkjsVkey;
+}
+
+/**
+ * Phase 2 for one circuit with snarkjs: groth16 setup → contribute (random entropy) ×n →
+ * beacon (2^10 iterations) → zkey verify against the .r1cs and .ptau → export the
+ * verification key, refused if it shows no contribution.
+ */
+export async function groth16Setup(opts: SetupOptions): Promise<SetupResult> {
+  const n = opts.contributions ?? 1;
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`groth16Setup: contributions ${n} must be an integer ≥ 1`);
+  const progress = opts.onProgress ?? (() => {});
+  const stage = (i: number) => `${opts.zkeyPath}.${i}.tmp`;
+  const temps: string[] = [];
+  try {
+    progress(`groth16 setup ${opts.r1csPath}`);
+    temps.push(stage(0));
+    await runSnark(`snarkjs groth16 setup ${opts.r1csPath} ${opts.ptauPath}`, (l) => snarkjs.zKey.newZKey(opts.r1csPath, opts.ptauPath, stage(0), l), (r) => r === -1 || r === false);
+    for (let i = 1; i <= n; i++) {
+      progress(`zkey contribute ${i}/${n}`);
+      temps.push(stage(i));
+      const entropy = randomBytes(32).toString('hex');
+      await runSnark('snarkjs zkey contribute', (l) => snarkjs.zKey.contribute(stage(i - 1), stage(i), `zkinfer contribution ${i}`, entropy, l), (r) => r === false);
+    }
+    progress('zkey beacon');
+    const beacon = opts.beaconHash ?? randomBytes(32).toString('hex');
+    await runSnark('snarkjs zkey beacon', (l) => snarkjs.zKey.beacon(stage(n), opts.zkeyPath, 'zkinfer beacon', beacon, 10, l), (r) => r === false);
+    progress('zkey verify');
+    await runSnark(`snarkjs zkey verify ${opts.zkeyPath}`, (l) => snarkjs.zKey.verifyFromR1cs(opts.r1csPath, opts.ptauPath, opts.zkeyPath, l), (ok) => ok !== true);
+    const vkey = await exportVerificationKey(opts.zkeyPath);
+    assertContributed(vkey);
+    return { zkeyPath: opts.zkeyPath, vkey };
+  } finally {
+    for (const t of temps) rmSync(t, { force: true });
+  }
+}
+
+/** snarkjs zkey export verificationkey. */
+export async function exportVerificationKey(zkeyPath: string): Promise<SnarkjsVkey> {
+  return runSnark<SnarkjsVkey>(`snarkjs zkey export verificationkey ${zkeyPath}`, (l) => snarkjs.zKey.exportVerificationKey(zkeyPath, l));
+}
+
+/** groth16 setup alone (no contribution): only for tests of the refusal above. */
+export async function newZkeyWithoutContribution(r1csPath: string, ptauPath: string, zkeyPath: string): Promise<void> {
+  await runSnark('snarkjs groth16 setup', (l) => snarkjs.zKey.newZKey(r1csPath, ptauPath, zkeyPath, l), (r) => r === -1 || r === false);
+}

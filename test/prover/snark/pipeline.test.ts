@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
+import { LinearCombination } from '../../../prover/src/circuit/lc.ts';
+import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
+import { writeR1cs } from '../../../prover/src/circuit/r1cs-writer.ts';
+import { writeWtns } from '../../../prover/src/circuit/wtns-writer.ts';
+import { preparedPtau, requiredPtauPower } from '../../../prover/src/snark/ptau.ts';
+import { assertContributed, exportVerificationKey, groth16Setup, newZkeyWithoutContribution, type SnarkjsVkey } from '../../../prover/src/snark/setup.ts';
+import { groth16Prove, shutdownProver, verifyStrict, verifyWithSnarkjs } from '../../../prover/src/snark/prove.ts';
+import { SnarkError } from '../../../prover/src/snark/errors.ts';
+import { R } from '../../../prover/src/circuit/field.ts';
+
+/** y = Σ w_i·x_i (constant weights, free) then z = y·y + x_0 (one constraint), public y and z. */
+function circuit(xs?: bigint[]) {
+  const cs = new ConstraintSystem({ witness: xs !== undefined });
+  const w = [3, -5, 7, 11];
+  const yVal = xs && xs.reduce((a, x, i) => a + BigInt(w[i]) * x, 0n);
+  const y = cs.publicInput('y', yVal === undefined ? undefined : ((yVal % R) + R) % R);
+  const z = cs.publicInput('z', yVal === undefined ? undefined : (yVal * yVal + xs![0]) % R);
+  const x = w.map((_, i) => cs.privateInput(`x${i}`, xs?.[i]));
+  const dot = LinearCombination.dot(x, w);
+  cs.assertEqual(dot, y, 'y');
+  const y2 = cs.mul(dot, dot, 'y2');
+  cs.assertEqual(y2.add(x[0]), z, 'z');
+  return cs;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'zkinfer-pipeline-'));
+let vkey: SnarkjsVkey;
+let zkeyPath: string;
+let r1csPath: string;
+let ptauPath: string;
+
+beforeAll(async () => {
+  const shape = circuit();
+  r1csPath = join(dir, 'c.r1cs');
+  writeR1cs(shape, r1csPath);
+  const ptau = await preparedPtau({ power: Math.max(4, requiredPtauPower(shape.nConstraints, shape.nPublic)), cacheDir: join(dir, 'cache') });
+  expect(ptau.insecure).toBe(true);
+  ptauPath = ptau.path;
+  zkeyPath = join(dir, 'c.zkey');
+  ({ vkey } = await groth16Setup({ r1csPath, ptauPath, zkeyPath }));
+});
+
+afterAll(async () => {
+  await shutdownProver();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('snarkjs pipeline on our .r1cs/.wtns and a fast local ptau', () => {
+  it('proves, and both snarkjs and the strict verifier accept; a wrong public signal is rejected by both', async () => {
+    const cs = circuit([2n, 9n, R - 4n, 1n]);
+    expect(findUnsatisfied(cs)).toBeNull();
+    const wtnsPath = join(dir, 'good.wtns');
+    writeWtns(cs, wtnsPath);
+    const { proof, publicSignals } = await groth16Prove(zkeyPath, wtnsPath);
+    expect(publicSignals).toEqual([cs.values[1].toString(), cs.values[2].toString()]);
+    expect(vkey.nPublic).toBe(2);
+    expect(await verifyWithSnarkjs(vkey, publicSignals, proof)).toBe(true);
+    expect(verifyStrict(vkey, publicSignals, proof)).toBe(true);
+
+    const wrong = [publicSignals[0], ((BigInt(publicSignals[1]) + 1n) % R).toString()];
+    expect(await verifyWithSnarkjs(vkey, wrong, proof)).toBe(false);
+    expect(verifyStrict(vkey, wrong, proof)).toBe(false);
+  });
+
+  it('proves single-threaded too', async () => {
+    const cs = circuit([1n, 1n, 1n, 1n]);
+    writeWtns(cs, join(dir, 'st.wtns'));
+    const { proof, publicSignals } = await groth16Prove(zkeyPath, join(dir, 'st.wtns'), { singleThread: true });
+    expect(verifyStrict(vkey, publicSignals, proof)).toBe(true);
+  });
+
+  it('a tampered witness (unsatisfied) yields no valid proof', async () => {
+    const cs = circuit([2n, 3n, 4n, 5n]);
+    const bad = [...cs.values];
+    bad[2] = (bad[2] + 1n) % R; // z, a public input: the last constraint breaks
+    expect(findUnsatisfied(cs, bad)?.label).toBe('z');
+    writeWtns(cs, join(dir, 'bad.wtns'), bad);
+    const { proof, publicSignals } = await groth16Prove(zkeyPath, join(dir, 'bad.wtns'));
+    expect(await verifyWithSnarkjs(vkey, publicSignals, proof)).toBe(false);
+    expect(verifyStrict(vkey, publicSignals, proof)).toBe(false);
+  });
+
+  it('refuses a key with no phase-2 contribution and accepts the contributed one', async () => {
+    const raw = join(dir, 'raw.zkey');
+    await newZkeyWithoutContribution(r1csPath, ptauPath, raw);
+    const rawVkey = await exportVerificationKey(raw);
+    expect(() => assertContributed(rawVkey)).toThrow(RangeError);
+    expect(() => assertContributed(vkey)).not.toThrow();
+    expect(() => assertContributed({ ...vkey, vk_delta_2: vkey.vk_gamma_2 })).toThrow(/δ = γ/);
+  });
+
+  it('surfaces snarkjs failures as SnarkError (wrong-size witness)', async () => {
+    const other = new ConstraintSystem({ witness: true });
+    other.publicInput('a', 1);
+    writeWtns(other, join(dir, 'small.wtns'));
+    await expect(groth16Prove(zkeyPath, join(dir, 'small.wtns'))).rejects.toThrow(SnarkError);
+  });
+
+  it('reuses the cached local ptau', async () => {
+    const again = await preparedPtau({ power: 4, cacheDir: join(dir, 'cache') });
+    expect(again.path).toBe(ptauPath);
+  });
+});
