@@ -100,7 +100,7 @@ describe.skipIf(!HAVE_CHROMIUM)('<zkinfer-badge> states (needs /usr/bin/chromium
     await waitForState(page, 'error', '#ftp');
     expect(await statusText(page, '#first')).toContain('Could not check');
     expect(await statusText(page, '#first')).toContain('503');
-    expect(await statusText(page, '#down')).toContain('could not reach the API');
+    expect(await statusText(page, '#down')).toContain('Could not reach the API');
     expect(await page.locator('#first svg.icon-error').count()).toBe(1);
     const codes = (await eventsOf(page)).map((e) => e.detail.code).sort();
     expect(codes).toEqual(['http_error', 'invalid_api', 'invalid_receipt_id', 'network_error']);
