@@ -61,6 +61,7 @@ describe.skipIf(!has(STORIES))('zkinfer run --float (needs ../shared/models)', (
     expect(JSON.parse(j.out).generatedIds).toHaveLength(3);
   });
   it('uses the integer inference unless --float', async () => {
+    process.env.ZKINFER_CACHE_DIR = mkdtempSync(join(tmpdir(), 'zkinfer-cache-')); // keep the user's cache untouched
     const r = await cli(['run', '--model', STORIES, '--prompt', 'Once upon a time', '-n', '4', '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);

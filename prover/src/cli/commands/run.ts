@@ -4,8 +4,7 @@ import { generateFloat } from '../../infer/float.ts';
 import { generateInt } from '../../infer/int.ts';
 import { DEFAULT_MODEL_PATH, defaultModelPath } from '../../model/default-model.ts';
 import { loadModel } from '../../model/load.ts';
-import { calibrationIds } from '../../quant/calibration-text.ts';
-import { quantizeModel } from '../../quant/quantize.ts';
+import { quantizeForFile } from '../../quant/cache.ts';
 
 const usage = `usage: zkinfer run [--model FILE] --prompt TEXT [-n N] [--float] [--json]
 
@@ -16,8 +15,8 @@ Greedy generation: prints the continuation of TEXT.
   --prompt TEXT   prompt (BOS is prepended when the tokenizer has one)
   -n, --tokens N  number of tokens to generate (default 32)
   --float         use the float32 reference inference instead of the integer one
-                  (integer: int8 quantization with the built-in calibration text,
-                  the computation the proofs check)
+                  (integer: the default int8 quantization, cached per model file
+                  under $ZKINFER_CACHE_DIR; the computation the proofs check)
   --json          print { inference, promptIds, generatedIds, text } as JSON`;
 
 export const command: Command = {
@@ -54,10 +53,7 @@ export const command: Command = {
     console.error(`zkinfer run: ${promptIds.length} prompt tokens, generating ${n} with ${inference} inference`);
     let generatedIds: number[];
     if (values.float) generatedIds = generateFloat(model, promptIds, n);
-    else {
-      console.error('zkinfer run: quantizing (calibration on the built-in text)…');
-      generatedIds = generateInt(quantizeModel(model, calibrationIds(model.tokenizer.encode)), promptIds, n);
-    }
+    else generatedIds = generateInt(quantizeForFile(model, { log: (msg) => console.error(`zkinfer run: ${msg}`) }), promptIds, n);
     const text = model.tokenizer.decode(generatedIds);
     if (values.json) console.log(JSON.stringify({ inference, promptIds, generatedIds, text }));
     else console.log(text);
