@@ -17,6 +17,8 @@ const MAGIC = [0x5a, 0x4b, 0x51, 0x4d]; // "ZKQM"
 export const QUANT_FORMAT_VERSION = 1;
 
 type Arr = Int8Array | Int32Array | Float64Array;
+/** Typed arrays use the host byte order; on little-endian hosts (all current ones) bytes copy as they are. */
+const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const TYPE_OF = (a: Arr): 'i8' | 'i32' | 'f64' => (a instanceof Int8Array ? 'i8' : a instanceof Int32Array ? 'i32' : 'f64');
 
 export function serializeQuantModel(q: QuantModel): Uint8Array {
@@ -41,7 +43,7 @@ export function serializeQuantModel(q: QuantModel): Uint8Array {
   out.set(headerBytes, 12);
   let off = 12 + headerBytes.length;
   for (const a of arrays) {
-    if (a instanceof Int8Array) out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), off);
+    if (a instanceof Int8Array || HOST_LE) out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), off);
     else if (a instanceof Int32Array) for (let i = 0; i < a.length; i++) dv.setInt32(off + 4 * i, a[i], true);
     else for (let i = 0; i < a.length; i++) dv.setFloat64(off + 8 * i, a[i], true);
     off += a.byteLength;
@@ -73,6 +75,8 @@ export function deserializeQuantModel(bytes: Uint8Array, file = 'quantized model
     if (off + n * size > bytes.length) throw new RangeError(`${file}: array data truncated`);
     let a: Arr;
     if (r.type === 'i8') a = new Int8Array(bytes.slice(off, off + n).buffer);
+    else if (HOST_LE && r.type === 'i32') a = new Int32Array(bytes.slice(off, off + 4 * n).buffer);
+    else if (HOST_LE && r.type === 'f64') a = new Float64Array(bytes.slice(off, off + 8 * n).buffer);
     else if (r.type === 'i32') a = Int32Array.from({ length: n }, (_, i) => dv.getInt32(off + 4 * i, true));
     else if (r.type === 'f64') a = Float64Array.from({ length: n }, (_, i) => dv.getFloat64(off + 8 * i, true));
     else throw new TypeError(`${file}: unknown array type ${r.type}`);
