@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { renameSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { mod, R } from '../circuit/field.ts';
 import { BinFileWriter, toHex } from '../circuit/binfile.ts';
 import { geometric, lagrangeAtTau, TWO_ADICITY } from './ptau-scalars.ts';
@@ -77,6 +77,10 @@ export async function writeLocalPtau(path: string, power: number, onProgress: (m
     await step(13, 'lagrange tauG2', 'G2', levels(1n, false));
     await step(14, 'lagrange alphaTauG1', 'G1', levels(alpha, false));
     await step(15, 'lagrange betaTauG1', 'G1', levels(beta, false));
+  } catch (err) {
+    w.close();
+    rmSync(tmp, { force: true });
+    throw err;
   } finally {
     tau = alpha = beta = 0n;
   }

@@ -1,4 +1,4 @@
-import { createReadStream, existsSync, mkdirSync, openSync, readFileSync, readSync, closeSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -93,19 +93,36 @@ export async function preparedPtau(opts: PtauOptions): Promise<PtauFile> {
     if (header.power < power) throw new RangeError(`${opts.ptau}: power ${header.power} is too small, the circuit needs 2^${power}`);
     return { path: opts.ptau, power: header.power, sha256: await sha256File(opts.ptau), insecure: false };
   }
-  const dir = join(opts.cacheDir ?? defaultCacheDir(), 'ptau');
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `insecure-local-bn128-${power}.ptau`);
-  const meta = `${path}.json`;
-  if (existsSync(path) && existsSync(meta)) {
-    const m = JSON.parse(readFileSync(meta, 'utf8')) as { sha256: string; power: number };
-    if (m.power === power && /^[0-9a-f]{64}$/.test(m.sha256)) return { path, power, sha256: m.sha256, insecure: true };
-  }
+  const root = join(opts.cacheDir ?? defaultCacheDir(), 'ptau');
+  mkdirSync(root, { recursive: true });
+  const dir = join(root, `insecure-local-bn128-${power}`);
+  const path = join(dir, 'pot.ptau');
+  const cached = readMeta(dir, power);
+  if (cached) return { path, power, sha256: cached, insecure: true };
   const progress = opts.onProgress ?? (() => {});
-  progress(`making a local INSECURE powers-of-tau file 2^${power} (one-party setup, for development only): ${path}`);
-  const made = await writeLocalPtau(path, power, progress);
-  const tmp = `${meta}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify({ label: 'INSECURE local powers of tau (one party; secrets erased after use)', power, sha256: made.sha256, createdAt: new Date().toISOString() }, null, 2)}\n`);
-  renameSync(tmp, meta);
-  return { path, power, sha256: made.sha256, insecure: true };
+  progress(`making a local INSECURE powers-of-tau file 2^${power} (one-party setup, for development only) in ${dir}`);
+  // Made in a scratch directory and renamed into place in one step: concurrent processes
+  // never see a ptau without its metadata, nor one file replaced under another's key.
+  const scratch = mkdtempSync(join(root, 'tmp-'));
+  try {
+    const made = await writeLocalPtau(join(scratch, 'pot.ptau'), power, progress);
+    const meta = { label: 'INSECURE local powers of tau (one party; secrets erased after use)', power, sha256: made.sha256, createdAt: new Date().toISOString() };
+    writeFileSync(join(scratch, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+    try {
+      renameSync(scratch, dir);
+    } catch {
+      // another process placed its file first: use that one
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  const sha = readMeta(dir, power);
+  if (!sha) throw new RangeError(`${dir}: local ptau cache entry is incomplete`);
+  return { path, power, sha256: sha, insecure: true };
+}
+
+function readMeta(dir: string, power: number): string | undefined {
+  if (!existsSync(join(dir, 'pot.ptau')) || !existsSync(join(dir, 'meta.json'))) return undefined;
+  const m = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { sha256?: unknown; power?: unknown };
+  return m.power === power && typeof m.sha256 === 'string' && /^[0-9a-f]{64}$/.test(m.sha256) ? m.sha256 : undefined;
 }
