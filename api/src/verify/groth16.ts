@@ -1,3 +1,4 @@
+import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import { bn254 } from '@noble/curves/bn254.js';
 import { VerifyInputError } from './errors.ts';
 import { R } from './fields.ts';
@@ -12,8 +13,8 @@ import type { G1Point, G2Point } from './points.ts';
  *     e(A, B) = e(α, β) · e(L, γ) · e(C, δ),   L = IC[0] + Σ s_i·IC[i+1],
  *
  * checked as  FE( ML(A, B) · ML(L, −γ) · ML(C, −δ) ) = e(α, β)  with ML the Miller loop and
- * FE the final exponentiation; e(α, β) and the line coefficients of −γ and −δ depend on the
- * key only and are computed once in prepareVerificationKey.
+ * FE the final exponentiation; e(α, β) and the line coefficients of −β, −γ and −δ depend on
+ * the key only and are computed once in prepareVerificationKey.
  */
 
 type Fp12 = ReturnType<typeof bn254.pairing>;
@@ -26,9 +27,10 @@ export interface PreparedVerificationKey {
   vk: VerificationKey;
   /** e(α, β) in GT. */
   alphaBeta: Fp12;
-  /** Miller-loop line coefficients of −γ and −δ. */
+  /** Miller-loop line coefficients of −γ, −δ and (for batches) −β. */
   negGammaLines: LinePrecompute;
   negDeltaLines: LinePrecompute;
+  negBetaLines: LinePrecompute;
 }
 
 /** Precomputes the key-only parts of verification. Does not judge key safety (see checkKeySafety). */
@@ -38,6 +40,7 @@ export function prepareVerificationKey(vk: VerificationKey): PreparedVerificatio
     alphaBeta: bn254.pairing(vk.alpha, vk.beta),
     negGammaLines: bn254.utils.calcPairingPrecomputes(vk.gamma.negate()),
     negDeltaLines: bn254.utils.calcPairingPrecomputes(vk.delta.negate()),
+    negBetaLines: bn254.utils.calcPairingPrecomputes(vk.beta.negate()),
   };
 }
 
@@ -49,14 +52,20 @@ export function publicInputPoint(vk: VerificationKey, publicSignals: readonly bi
   if (publicSignals.length !== vk.ic.length - 1) {
     throw new VerifyInputError('wrong_signal_count', '', `expected ${vk.ic.length - 1} public signals, got ${publicSignals.length}`);
   }
-  let acc = vk.ic[0];
+  const points: G1Point[] = [];
+  const scalars: bigint[] = [];
   publicSignals.forEach((s, i) => {
     if (typeof s !== 'bigint' || s < 0n || s >= R) {
       throw new VerifyInputError('bad_field_element', `[${i}]`, 'public signal is not a field element < r');
     }
-    if (s !== 0n) acc = acc.add(vk.ic[i + 1].multiplyUnsafe(s));
+    // Most signals are 0 (posTokens outside the generated span): they contribute nothing.
+    if (s !== 0n && !vk.ic[i + 1].is0()) {
+      points.push(vk.ic[i + 1]);
+      scalars.push(s);
+    }
   });
-  return acc;
+  // Strauss–Shamir: one shared doubling chain for all scalars (≈2.5× faster than one by one here).
+  return points.length === 0 ? vk.ic[0] : vk.ic[0].add(mulAddUnsafe(bn254.G1.Point, points, scalars));
 }
 
 // The Miller loop of a G1 point against prepared G2 lines. A G1 point at infinity
@@ -102,33 +111,32 @@ function randomScalar128(): bigint {
  * Verifies many proofs (possibly under different keys) with ONE final exponentiation.
  *
  * Why a random linear combination is sound. For item i let
- *     D_i = e(A_i, B_i) · e(L_i, −γ_i) · e(C_i, −δ_i) · e(α_i, β_i)^(−1)  ∈ GT,
- * so item i is valid iff D_i = 1. GT is cyclic of prime order r; write D_i = g^(d_i). We draw
- * fresh ρ_i uniformly from [1, 2^128) AFTER the proofs are fixed (the prover cannot see them)
- * and check Π D_i^(ρ_i) = 1, i.e. Σ ρ_i·d_i ≡ 0 (mod r). If some d_j ≠ 0, then for any values
- * of the other ρ exactly one residue of ρ_j mod r passes, and ρ_j takes 2^128 − 1 distinct
- * residues (2^128 < r), so a batch containing an invalid proof passes with probability
- * ≤ 1/(2^128 − 1). Zero is excluded because ρ_j = 0 would not check item j at all.
+ *     D_i = e(A_i, B_i) · e(L_i, −γ_i) · e(C_i, −δ_i) · e(α_i, −β_i)  ∈ GT,
+ * so item i is valid iff D_i = 1 (e(α, −β) = e(α, β)^(−1)). GT is cyclic of prime order r;
+ * write D_i = g^(d_i). We draw fresh ρ_i uniformly from [1, 2^128) AFTER the proofs are fixed
+ * (the prover cannot see them) and check Π D_i^(ρ_i) = 1, i.e. Σ ρ_i·d_i ≡ 0 (mod r). If some
+ * d_j ≠ 0, then for any values of the other ρ exactly one residue of ρ_j mod r passes, and ρ_j
+ * takes 2^128 − 1 distinct residues (2^128 < r), so a batch containing an invalid proof passes
+ * with probability ≤ 1/(2^128 − 1). Zero is excluded because ρ_j = 0 would not check item j.
  *
- * Why one final exponentiation suffices. The final exponentiation FE is a group
- * homomorphism of Fp12*, and by bilinearity D_i^(ρ_i) = FE(ML(ρ_i·A_i, B_i) · ML(ρ_i·L_i, −γ_i)
- * · ML(ρ_i·C_i, −δ_i)) · e(α_i, β_i)^(−ρ_i). Terms that share a G2 point add up in G1 first:
- * Σ_i e(ρ_i·L_i, −γ) = e(Σ_i ρ_i·L_i, −γ) (snarkjs keys all use γ = g2, so the γ terms of a whole
- * bundle collapse into one Miller loop), likewise for δ. The α·β terms of one key are a constant
- * of GT raised to each ρ_i, so they combine as e(α, β)^(Σ_i ρ_i): one GT exponentiation per key
- * instead of a Miller loop per proof. The check becomes
- *     FE( Π_i ML(ρ_i·A_i, B_i) · Π_γ ML(Σ ρ_i·L_i, −γ) · Π_δ ML(Σ ρ_i·C_i, −δ) ) = Π_keys e(α, β)^(Σ ρ_i).
+ * Why one final exponentiation suffices. The final exponentiation FE is a group homomorphism
+ * of Fp12*, and by bilinearity D_i^(ρ_i) = FE(ML(ρ_i·A_i, B_i) · ML(ρ_i·L_i, −γ_i) ·
+ * ML(ρ_i·C_i, −δ_i) · ML(ρ_i·α_i, −β_i)). Terms that share a G2 point add up in G1 first:
+ * e(P, Q)·e(P', Q) = e(P + P', Q). In particular the α·β terms of one key are e(α, β)^(−ρ_i),
+ * which combine as e(α, β)^(−Σ_i ρ_i) = e((Σ_i ρ_i)·α, −β): one Miller loop per distinct β
+ * instead of one per proof (and no GT exponentiation). snarkjs keys made from one ptau share
+ * α and β (phase 1) and γ = g2, so a whole bundle needs Miller loops only for its n proofs'
+ * (A_i, B_i), one for γ, one for β and one per chunk δ. The check becomes
+ *     FE( Π_i ML(ρ_i·A_i, B_i) · Π_{Q ∈ {−γ, −δ, −β} distinct} ML(Σ ρ_i·P_i,Q, Q) ) = 1.
  */
 export function verifyGroth16Batch(items: readonly Groth16BatchItem[]): boolean {
   if (items.length === 0) throw new RangeError('verifyGroth16Batch: no items to verify');
   if (items.length === 1) return verifyGroth16(items[0].pvk, items[0].proof, items[0].publicSignals);
 
   const pairs: MillerPair[] = [];
-  const gammaGroups: { q: G2Point; lines: LinePrecompute; sum: G1Point }[] = [];
-  const deltaGroups: { q: G2Point; lines: LinePrecompute; sum: G1Point }[] = [];
-  const rhoSums = new Map<PreparedVerificationKey, bigint>();
-
-  const addTo = (groups: typeof gammaGroups, q: G2Point, lines: LinePrecompute, p: G1Point) => {
+  // Key-side G2 points (−γ, −δ, −β of every key) with the G1 sum paired against each.
+  const groups: { q: G2Point; lines: LinePrecompute; sum: G1Point }[] = [];
+  const addTo = (q: G2Point, lines: LinePrecompute, p: G1Point) => {
     const group = groups.find((g) => g.q.equals(q));
     if (group) group.sum = group.sum.add(p);
     else groups.push({ q, lines, sum: p });
@@ -136,17 +144,13 @@ export function verifyGroth16Batch(items: readonly Groth16BatchItem[]): boolean 
 
   for (const { pvk, proof, publicSignals } of items) {
     const rho = randomScalar128();
-    const l = publicInputPoint(pvk.vk, publicSignals);
+    const { vk } = pvk;
+    const l = publicInputPoint(vk, publicSignals);
     pushPair(pairs, linesOf(proof.b), proof.a.multiplyUnsafe(rho));
-    addTo(gammaGroups, pvk.vk.gamma, pvk.negGammaLines, l.multiplyUnsafe(rho));
-    addTo(deltaGroups, pvk.vk.delta, pvk.negDeltaLines, proof.c.multiplyUnsafe(rho));
-    rhoSums.set(pvk, (rhoSums.get(pvk) ?? 0n) + rho);
+    addTo(vk.gamma, pvk.negGammaLines, l.multiplyUnsafe(rho));
+    addTo(vk.delta, pvk.negDeltaLines, proof.c.multiplyUnsafe(rho));
+    addTo(vk.beta, pvk.negBetaLines, vk.alpha.multiplyUnsafe(rho));
   }
-  for (const g of gammaGroups) pushPair(pairs, g.lines, g.sum);
-  for (const g of deltaGroups) pushPair(pairs, g.lines, g.sum);
-
-  let expected = Fp12.ONE;
-  for (const [pvk, sum] of rhoSums) expected = Fp12.mul(expected, Fp12.pow(pvk.alphaBeta, sum % R));
-  return Fp12.eql(Fp12.finalExponentiate(bn254.millerLoopBatch(pairs)), expected);
+  for (const g of groups) pushPair(pairs, g.lines, g.sum);
+  return Fp12.eql(Fp12.finalExponentiate(bn254.millerLoopBatch(pairs)), Fp12.ONE);
 }
-

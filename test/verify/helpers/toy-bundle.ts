@@ -6,7 +6,8 @@ import { proofJson, scalar, simulateProof, toyKey, vkJson, type Trapdoor } from 
 /**
  * A manifest whose chunk keys have known toxic waste, and bundles whose proofs are made with
  * it: valid Groth16 proofs for whatever the test wants to claim, so bundle-level rules
- * (layout, statement, chain) are tested without a prover.
+ * (layout, statement, chain) are tested without a prover. Like snarkjs keys from one ptau,
+ * the chunk keys share α and β, have γ = g2, and differ in δ and IC.
  */
 
 export const MODEL_ID = bytesToHex(sha256(utf8ToBytes('toy model')));
@@ -19,7 +20,7 @@ export interface ToyModel {
 export function toyModel(ctx: number, nChunks: number, seed = 'toy'): ToyModel {
   const trapdoors: Trapdoor[] = [];
   const chunks = Array.from({ length: nChunks }, (_, i) => {
-    const { vk, trapdoor } = toyKey(nPublicForCtx(ctx), `${seed}/chunk${i}`);
+    const { vk, trapdoor } = toyKey(nPublicForCtx(ctx), `${seed}/chunk${i}`, { phase1: seed, gammaIsGenerator: true });
     trapdoors.push(trapdoor);
     return {
       index: i,

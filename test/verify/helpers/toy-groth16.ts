@@ -29,11 +29,20 @@ export interface Trapdoor {
   ic: bigint[];
 }
 
-export function toyKey(nPublic: number, seed: string): { vk: VerificationKey; trapdoor: Trapdoor } {
+/**
+ * `phase1` shares α and β among keys, as snarkjs keys made from one ptau do, and with
+ * `gammaIsGenerator` sets γ = g2 as `snarkjs groth16 setup` does.
+ */
+export function toyKey(
+  nPublic: number,
+  seed: string,
+  options: { phase1?: string; gammaIsGenerator?: boolean } = {},
+): { vk: VerificationKey; trapdoor: Trapdoor } {
+  const phase1 = options.phase1 ?? seed;
   const trapdoor: Trapdoor = {
-    alpha: scalar(`${seed}/alpha`),
-    beta: scalar(`${seed}/beta`),
-    gamma: scalar(`${seed}/gamma`),
+    alpha: scalar(`${phase1}/alpha`),
+    beta: scalar(`${phase1}/beta`),
+    gamma: options.gammaIsGenerator ? 1n : scalar(`${seed}/gamma`),
     delta: scalar(`${seed}/delta`),
     ic: Array.from({ length: nPublic + 1 }, (_, i) => scalar(`${seed}/ic${i}`)),
   };
