@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { forwardFloat, generateFloat } from '../prover/src/infer/float.ts';
 import { dequantizeLogits, forwardInt, generateInt } from '../prover/src/infer/int.ts';
+import { DEFAULT_MODEL_PATH } from '../prover/src/model/default-model.ts';
 import { loadModel } from '../prover/src/model/load.ts';
 import { calibrationIds } from '../prover/src/quant/calibration-text.ts';
 import { quantizeModel } from '../prover/src/quant/quantize.ts';
@@ -19,7 +20,7 @@ import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 const shared = (p: string) => fileURLToPath(new URL(`../../shared/${p}`, import.meta.url));
 const MODELS: { name: string; path: string }[] = [
   { name: 'stories260K', path: shared('models/stories260K/stories260K.gguf') },
-  { name: 'default (prover/models/default)', path: fileURLToPath(new URL('../prover/models/default/model.gguf', import.meta.url)) },
+  { name: 'default (prover/models/default)', path: DEFAULT_MODEL_PATH },
   { name: 'tiny-gemma3-random', path: shared('models/tiny-gemma3-random/model.safetensors') },
   { name: 'llama-2-tiny-random', path: shared('models/llama-2-tiny-random/llama-2-tiny-random.gguf') },
 ];
@@ -83,8 +84,10 @@ writeBenchSection(
 Greedy decoding of ${N} tokens after each prompt (${PROMPTS.map((p) => JSON.stringify(p)).join(', ')}; BOS prepended).
 "first divergence" lists, per prompt, the index of the first generated token where int and float differ (— = all ${N} agree).
 Logit error: |dequantized forwardInt − forwardFloat| over every position and vocabulary entry of the float's greedy sequence.
-Calibration: the built-in texts of prover/src/quant/calibration-text.ts. Weights int8 per output channel, residual int16, logits ${20}-bit.
+Calibration: the built-in texts of prover/src/quant/calibration-text.ts. Weights int8 per output channel, residual int16, logits 20-bit.
+"activations" = bits of matmul inputs (norm outputs, attention output, FFN hidden) and of the attention operands q/k/v and FFN up; the default (DEFAULT_QUANT_OPTIONS) is int8 everywhere.
+Models not present on the machine are skipped (listed on stderr).
 
-${markdownTable(['model', 'activations', 'first divergence per prompt', 'tokens agreeing', 'max logit err', 'mean logit err', 'max |float logit|'], rows)}
+${markdownTable(['model', 'activations', 'first divergence per prompt', 'tokens agreeing', 'max logit err', 'mean logit err', 'max abs float logit'], rows)}
 `,
 );
