@@ -11,7 +11,7 @@ export default defineConfig({
           name: 'node',
           include: ['test/prover/**/*.test.ts', 'test/verify/**/*.test.ts', 'test/widget/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           testTimeout: 120_000,
-          hookTimeout: 300_000,
+          hookTimeout: 60_000,
         },
       },
       {
@@ -30,6 +30,9 @@ export default defineConfig({
           name: 'workers',
           include: ['test/api/**/*.test.ts'],
           setupFiles: ['test/api/apply-migrations.ts'],
+          // Node-side: builds real snarkjs fixtures (toy model) and provides them to the tests.
+          globalSetup: ['test/api/global-setup.ts'],
+          hookTimeout: 60_000,
         },
       },
     ],

@@ -18,6 +18,9 @@ if [ ! -f .dev.vars ] || ! grep -q '^ADMIN_TOKEN=' .dev.vars; then
   echo "dev-api: wrote a new ADMIN_TOKEN to .dev.vars" >&2
 fi
 
+# GET /widget.js serves the badge bundle that widget/build.ts generates into widget/dist/.
+if [ ! -f widget/dist/widget-bundle.ts ]; then npx node widget/build.ts >&2; fi
+
 npx wrangler d1 migrations apply zkinfer --local --persist-to "$PERSIST_DIR" >&2
 if [ "${1:-}" = "--migrate-only" ]; then exit 0; fi
 

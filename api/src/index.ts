@@ -7,6 +7,7 @@ import { openApiDocument } from './openapi.ts';
 import { modelRoutes } from './routes/models.ts';
 import { receiptRoutes } from './routes/receipts.ts';
 import { verifyRoutes } from './routes/verify.ts';
+import { widgetRoutes } from './routes/widget.ts';
 
 export type { Env } from './env.ts';
 
@@ -22,6 +23,8 @@ app.get('/v1/openapi.json', (c) => {
 app.route('/v1/models', modelRoutes);
 app.route('/v1/verify', verifyRoutes);
 app.route('/v1/receipts', receiptRoutes);
+// GET /widget.js: the <zkinfer-badge> bundle (widget/build.ts writes widget/dist first).
+app.route('/', widgetRoutes);
 
 app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 

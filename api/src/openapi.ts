@@ -149,6 +149,17 @@ export const openApiDocument = {
         responses: { '200': { description: 'SVG badge', content: { 'image/svg+xml': { schema: { type: 'string' } } } } },
       },
     },
+    '/widget.js': {
+      get: {
+        operationId: 'getWidget',
+        summary: 'The <zkinfer-badge> web component (one ES module). `?v=<version>` names one build and is cached immutably; plain /widget.js is fresh for 5 minutes, then revalidated by ETag.',
+        parameters: [{ name: 'v', in: 'query', required: false, schema: { type: 'string' } }],
+        responses: {
+          '200': { description: 'JavaScript module', content: { 'text/javascript': { schema: { type: 'string' } } } },
+          '304': { description: 'Not modified (If-None-Match matched the ETag)' },
+        },
+      },
+    },
   },
   components: {
     securitySchemes: { adminBearer: { type: 'http', scheme: 'bearer', description: 'The ADMIN_TOKEN Workers secret' } },

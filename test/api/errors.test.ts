@@ -31,3 +31,12 @@ describe('error shape and CORS', () => {
     expect(admin.headers.get('access-control-allow-methods')).toBeNull();
   });
 });
+
+describe('app mounting', () => {
+  it('serves the badge bundle at /widget.js from the main app', async () => {
+    const res = await call('/widget.js');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/javascript/);
+    expect(await res.text()).toContain('zkinfer-badge');
+  });
+});

@@ -1,0 +1,50 @@
+import type { TestProject } from 'vitest/node';
+
+/**
+ * Runs in Node before the workers tests: workerd cannot run snarkjs (it compiles
+ * WebAssembly at run time), so real Groth16 fixtures are made here with the toy model of
+ * test/helpers/toy-model.ts (snarkjs setup + contribution + beacon, real proofs; keys
+ * cached in the user's cache dir) and handed to the tests with provide/inject.
+ * If the toy model cannot be built, `toyModel` is null and the tests that need it skip
+ * visibly with the reason in `toyModelError`.
+ */
+export interface ToyFixture {
+  manifest: Record<string, any>;
+  bundle: Record<string, any>;
+  /** A second proof of a different statement under the same model. */
+  otherBundle: Record<string, any>;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    toyModel: ToyFixture | null;
+    toyModelError: string;
+  }
+}
+
+// Module paths are computed so that the workers-side tsc (api/tsconfig.json, no Node types)
+// does not follow them into Node-only code.
+const TOY_MODEL = new URL('../helpers/toy-model.ts', import.meta.url).href;
+const PROVER = new URL('../../prover/src/snark/prove.ts', import.meta.url).href;
+
+export default async function setup(project: TestProject): Promise<void> {
+  try {
+    const { makeToyModel } = (await import(TOY_MODEL)) as {
+      makeToyModel(o: { chunks: number; ctx: number; prompt?: string; generated?: number[] }): Promise<{ manifest: any; bundle: any }>;
+    };
+    const first = await makeToyModel({ chunks: 2, ctx: 8, prompt: 'Hi', generated: [33, 111, 107] });
+    const second = await makeToyModel({ chunks: 2, ctx: 8, prompt: 'Yo', generated: [104, 105] });
+    project.provide('toyModel', { manifest: first.manifest, bundle: first.bundle, otherBundle: second.bundle });
+    project.provide('toyModelError', '');
+  } catch (e) {
+    project.provide('toyModel', null);
+    project.provide('toyModelError', String((e as Error)?.stack ?? e));
+  } finally {
+    try {
+      const { shutdownProver } = (await import(PROVER)) as { shutdownProver(): Promise<void> };
+      await shutdownProver();
+    } catch {
+      // prover not importable: nothing to shut down
+    }
+  }
+}
