@@ -113,7 +113,7 @@ function runSequence(model: FloatModel, ids: number[], stats: SiteMax): Float32A
       note(stats, `gate.${l}`, gate);
       note(stats, `up.${l}`, up);
       const act = gemma ? geluTanh : silu;
-      const actV = gate.map(act);
+      const actV = Float64Array.from(gate, act); // float64 like the reference's act(g)·up
       note(stats, `act.${l}`, actV);
       for (let i = 0; i < gate.length; i++) gate[i] = actV[i] * up[i];
       note(stats, `hidden.${l}`, gate);
