@@ -1,5 +1,5 @@
 import { R } from './field.ts';
-import { BinFileWriter, limbs32, toHex } from './binfile.ts';
+import { BinFileWriter, limbs32, toHex, writeSmallFieldElement } from './binfile.ts';
 import type { ConstraintSystem } from './system.ts';
 
 /** What `writeR1cs` wrote: the circuit hash binds a registry row to this exact file. */
@@ -48,10 +48,15 @@ export function writeR1cs(cs: ConstraintSystem, path: string): R1csFileInfo {
       const [start, end] = store.lcRange(row, which);
       w.u32(end - start);
       for (let t = start; t < end; t++) {
-        w.u32(store.wireAt(t));
         const raw = store.rawCoeffAt(t);
-        if (Number.isInteger(raw)) w.smallFieldElement(raw, R_LIMBS);
-        else w.fieldElement(store.bigCoeff(raw));
+        if (Number.isInteger(raw)) {
+          const i = w.reserveWords(9);
+          w.words[i] = store.wireAt(t);
+          writeSmallFieldElement(w.words, i + 1, raw, R_LIMBS);
+        } else {
+          w.u32(store.wireAt(t));
+          w.fieldElement(store.bigCoeff(raw));
+        }
       }
     }
   }
