@@ -31,8 +31,11 @@ export function requiredPtauPower(nConstraints: number, nPublic: number): number
   return Math.floor(Math.log2(n)) + 1;
 }
 
-/** Header of a .ptau file: its power and whether it holds the phase-2 Lagrange sections (12–15). */
-export function readPtauHeader(path: string): { power: number; prepared: boolean } {
+/**
+ * Header of a .ptau file: its power, whether it holds the phase-2 Lagrange sections
+ * (12–15), and how many contributions section 7 records (our local files record none).
+ */
+export function readPtauHeader(path: string): { power: number; prepared: boolean; contributions: number } {
   const fd = openSync(path, 'r');
   try {
     const head = Buffer.alloc(12);
@@ -41,6 +44,7 @@ export function readPtauHeader(path: string): { power: number; prepared: boolean
     const nSections = head.readUInt32LE(8);
     let pos = 12;
     let power = -1;
+    let contributions = 0;
     const ids = new Set<number>();
     const sh = Buffer.alloc(12);
     for (let i = 0; i < nSections; i++) {
@@ -54,10 +58,15 @@ export function readPtauHeader(path: string): { power: number; prepared: boolean
         if (h.readUInt32LE(0) !== 32) throw new TypeError(`${path}: header n8 ${h.readUInt32LE(0)} is not 32 (not BN254)`);
         power = h.readUInt32LE(36);
       }
+      if (id === 7) {
+        const c = Buffer.alloc(4);
+        readSync(fd, c, 0, 4, pos + 12);
+        contributions = c.readUInt32LE(0);
+      }
       pos += 12 + size;
     }
     if (power < 0) throw new TypeError(`${path}: no header section`);
-    return { power, prepared: [12, 13, 14, 15].every((s) => ids.has(s)) };
+    return { power, prepared: [12, 13, 14, 15].every((s) => ids.has(s)), contributions };
   } finally {
     closeSync(fd);
   }
@@ -91,7 +100,8 @@ export async function preparedPtau(opts: PtauOptions): Promise<PtauFile> {
     const header = readPtauHeader(opts.ptau);
     if (!header.prepared) throw new RangeError(`${opts.ptau}: not prepared for phase 2 (no sections 12–15); run snarkjs powersoftau prepare phase2`);
     if (header.power < power) throw new RangeError(`${opts.ptau}: power ${header.power} is too small, the circuit needs 2^${power}`);
-    return { path: opts.ptau, power: header.power, sha256: await sha256File(opts.ptau), insecure: false };
+    // A file without recorded contributions is a local one-party file (like ours): insecure.
+    return { path: opts.ptau, power: header.power, sha256: await sha256File(opts.ptau), insecure: header.contributions === 0 };
   }
   const root = join(opts.cacheDir ?? defaultCacheDir(), 'ptau');
   mkdirSync(root, { recursive: true });
