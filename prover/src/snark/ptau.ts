@@ -84,7 +84,7 @@ export interface PtauOptions {
   /** Smallest power the circuit needs (see requiredPtauPower). */
   power: number;
   cacheDir?: string;
-  /** Progress lines (the CLI prints them on stderr). */
+  /** Progress lines; default: printed on stderr (a local file takes a while to make). */
   onProgress?: (msg: string) => void;
 }
 
@@ -109,7 +109,7 @@ export async function preparedPtau(opts: PtauOptions): Promise<PtauFile> {
   const path = join(dir, 'pot.ptau');
   const cached = readMeta(dir, power);
   if (cached) return { path, power, sha256: cached, insecure: true };
-  const progress = opts.onProgress ?? (() => {});
+  const progress = opts.onProgress ?? ((msg: string) => void process.stderr.write(`${msg}\n`));
   progress(`making a local INSECURE powers-of-tau file 2^${power} (one-party setup, for development only) in ${dir}`);
   // Made in a scratch directory and renamed into place in one step: concurrent processes
   // never see a ptau without its metadata, nor one file replaced under another's key.

@@ -11,6 +11,7 @@ import { preparedPtau, requiredPtauPower } from '../../../prover/src/snark/ptau.
 import { assertContributed, exportVerificationKey, groth16Setup, newZkeyWithoutContribution, type SnarkjsVkey } from '../../../prover/src/snark/setup.ts';
 import { groth16Prove, shutdownProver, verifyStrict, verifyWithSnarkjs } from '../../../prover/src/snark/prove.ts';
 import { SnarkError } from '../../../prover/src/snark/errors.ts';
+import { proveCircuit, setupCircuit } from '../../../prover/src/snark/pipeline.ts';
 import { R } from '../../../prover/src/circuit/field.ts';
 
 /** y = Σ w_i·x_i (constant weights, free) then z = y·y + x_0 (one constraint), public y and z. */
@@ -99,6 +100,18 @@ describe('snarkjs pipeline on our .r1cs/.wtns and a fast local ptau', () => {
     other.publicInput('a', 1);
     writeWtns(other, join(dir, 'small.wtns'));
     await expect(groth16Prove(zkeyPath, join(dir, 'small.wtns'))).rejects.toThrow(SnarkError);
+  });
+
+  it('setupCircuit + proveCircuit run the whole pipeline and refuse an unsatisfied witness', async () => {
+    const keys = await setupCircuit(circuit(), { dir: join(dir, 'helper'), cacheDir: join(dir, 'cache'), minPower: 4 });
+    expect(keys.ptau.path).toBe(ptauPath);
+    expect(keys.constraints).toBe(3);
+    const cs = circuit([5n, 6n, 7n, 8n]);
+    const { proof, publicSignals } = await proveCircuit(cs, keys);
+    expect(await verifyWithSnarkjs(keys.vkey, publicSignals, proof)).toBe(true);
+    const bad = circuit([5n, 6n, 7n, 8n]);
+    (bad.values as bigint[])[3] = 1n;
+    await expect(proveCircuit(bad, keys)).rejects.toThrow(/does not verify/);
   });
 
   it('reuses the cached local ptau', async () => {
