@@ -1,0 +1,119 @@
+/**
+ * Boundary commitments between chunks (DESIGN.md "Chunks", docs/proof-format.md
+ * "Commitments"): the tensors crossing a cut, each packed ⌊248/bits⌋ signed values per field
+ * element (row-major, tensors in boundary order, their element lists concatenated), then
+ * commit(elements, salt) with a fresh random salt per boundary. The verifier never sees these
+ * values, only the commitment, so the concatenation order is internal to the prover (both
+ * sides of a cut use this one module).
+ */
+import { pack as packOffCircuit, commit as commitOffCircuit, valuesPerElement } from '../bundle/commit.ts';
+import { toSigned } from '../circuit/field.ts';
+import { N_ROUNDS_F, N_ROUNDS_P } from '../circuit/gadgets/poseidon-constants.ts';
+import { commit, COMMIT_BLOCK } from '../circuit/gadgets/poseidon.ts';
+import { pack } from '../circuit/gadgets/pack.ts';
+import { assertSigned } from '../circuit/gadgets/range.ts';
+import type { LinearCombination } from '../circuit/lc.ts';
+import type { ConstraintSystem } from '../circuit/system.ts';
+import { tensorSize, type TensorSpec, type TensorWires } from './stage.ts';
+
+/** Integer values of one tensor, values[row][col]. */
+export type TensorValues = bigint[][];
+
+/** Field elements the packed boundary occupies. */
+export function boundaryElements(specs: readonly TensorSpec[]): number {
+  return specs.reduce((n, s) => n + Math.ceil(tensorSize(s) / valuesPerElement(s.bits)), 0);
+}
+
+/** Constraints of Poseidon with n inputs (poseidon.ts: 3·(8·t + nRoundsP) − 3, t = n + 1). */
+export function poseidonCost(n: number): number {
+  const t = n + 1;
+  return 3 * (N_ROUNDS_F * t + N_ROUNDS_P[t - 2]) - 3;
+}
+
+/** Constraints of commit() over n elements: one Poseidon per block of ≤ 15, Poseidon(salt) for none. */
+export function commitCost(n: number): number {
+  if (n === 0) return poseidonCost(1);
+  let cost = 0;
+  for (let i = 0; i < n; i += COMMIT_BLOCK) cost += poseidonCost(1 + Math.min(COMMIT_BLOCK, n - i));
+  return cost;
+}
+
+/** Constraints to range-check a boundary on entry: `bits` per value. */
+export function rangeCost(specs: readonly TensorSpec[]): number {
+  return specs.reduce((n, s) => n + tensorSize(s) * s.bits, 0);
+}
+
+/** Cost of opening an input boundary: range checks + commitment + equality with inCommitment. */
+export function inBoundaryCost(specs: readonly TensorSpec[]): number {
+  return rangeCost(specs) + commitCost(boundaryElements(specs)) + 1;
+}
+
+/** Cost of committing an output boundary: commitment + equality with outCommitment. */
+export function outBoundaryCost(specs: readonly TensorSpec[]): number {
+  return commitCost(boundaryElements(specs)) + 1;
+}
+
+function packTensors(specs: readonly TensorSpec[], tensors: readonly TensorWires[]): LinearCombination[] {
+  return specs.flatMap((s, i) => pack(tensors[i].flat(), s.bits, true));
+}
+
+/**
+ * Allocates an input boundary as private wires (values from the previous chunk in witness
+ * mode), range-checks every value to its tensor's bits, and proves
+ * inCommitment = commit(pack(boundary), salt) with a private salt.
+ */
+export function openInBoundary(
+  cs: ConstraintSystem,
+  specs: readonly TensorSpec[],
+  inCommitment: LinearCombination,
+  witness?: { values: readonly TensorValues[]; salt: bigint },
+): TensorWires[] {
+  return cs.scope('in', () => {
+    const tensors = specs.map((s, k) => {
+      const vals = witness?.values[k];
+      if (witness && (!vals || vals.length !== s.rows || vals.some((r) => r.length !== s.cols))) {
+        throw new RangeError(`input boundary tensor ${s.name}: expected ${s.rows}×${s.cols} values from the previous chunk`);
+      }
+      return Array.from({ length: s.rows }, (_, r) =>
+        Array.from({ length: s.cols }, (_, c) => {
+          const x = cs.privateInput(`${s.name}[${r}][${c}]`, vals?.[r][c]);
+          assertSigned(cs, x, s.bits);
+          return x;
+        }),
+      );
+    });
+    const salt = cs.privateInput('saltIn', witness?.salt);
+    cs.assertEqual(commit(cs, packTensors(specs, tensors), salt), inCommitment, 'inCommitment');
+    return tensors;
+  });
+}
+
+/**
+ * Proves outCommitment = commit(pack(outputs), salt) with a private salt. Precondition: the
+ * stages that produced the outputs range-checked them to their bits (TensorSpec contract).
+ * Returns the commitment as a linear combination (its value in witness mode).
+ */
+export function commitOutBoundary(
+  cs: ConstraintSystem,
+  specs: readonly TensorSpec[],
+  tensors: readonly TensorWires[],
+  outCommitment: LinearCombination,
+  salt?: bigint,
+): LinearCombination {
+  return cs.scope('out', () => {
+    const s = cs.privateInput('saltOut', salt);
+    const c = commit(cs, packTensors(specs, tensors), s);
+    cs.assertEqual(c, outCommitment, 'outCommitment');
+    return c;
+  });
+}
+
+/** The integer values of wires (witness mode), as signed integers. */
+export function tensorValues(cs: ConstraintSystem, t: TensorWires): TensorValues {
+  return t.map((row) => row.map((x) => toSigned(cs.valueOf(x))));
+}
+
+/** Off-circuit twin of the boundary commitment (same packing and chain as bundle/commit.ts). */
+export function boundaryCommitment(specs: readonly TensorSpec[], values: readonly TensorValues[], salt: bigint): bigint {
+  return commitOffCircuit(specs.flatMap((s, i) => packOffCircuit(values[i].flat(), s.bits, true)), salt);
+}

@@ -1,0 +1,164 @@
+/**
+ * Chunk circuit builder: one Groth16 circuit per ChunkPlan. Layout (docs/proof-format.md):
+ * the 7 + T public inputs first (iden3 wire order: ONE, public, private), modelTag and
+ * chunkIndex fixed to this model and position (a chunk of another model or position cannot
+ * be swapped in), the input boundary opened (chunk 0: inCommitment = 0 and the prompt
+ * opening instead), the chunk's stages, the output boundary committed (last chunk:
+ * outCommitment = 0). The same code builds the shape (setup) and the witness (prove).
+ */
+import { expectedPublicSignals, modelTag, POS_TOKENS_OFFSET, SIGNAL, type Statement } from '../../../api/src/verify/index.ts';
+import type { LinearCombination } from '../circuit/lc.ts';
+import { ConstraintSystem } from '../circuit/system.ts';
+import type { QuantModel } from '../quant/types.ts';
+import { boundaryCommitment, commitOutBoundary, openInBoundary, tensorValues, type TensorValues } from './boundary.ts';
+import type { ChunkPlan } from './plan.ts';
+import type { PositionMasks, PublicWires, Stage, StageContext, TensorWires } from './stage.ts';
+import { positionMasks, promptTokens } from './statement.ts';
+
+/** The private data of a proof (witness mode). */
+export interface ProofWitness {
+  statement: Statement;
+  promptTokens: readonly number[];
+  promptSalt: bigint;
+  /** salts[i] salts the boundary between chunk i−1 and chunk i (salts[0] is unused). */
+  boundarySalts: readonly bigint[];
+}
+
+export interface ChunkBuildArgs {
+  modelId: string;
+  ctx: number;
+  q: QuantModel;
+  stages: readonly Stage[];
+  plans: readonly ChunkPlan[];
+  index: number;
+  /** Witness mode: the proof's private data and the input boundary values from chunk index − 1. */
+  witness?: { proof: ProofWitness; inCommitment: bigint; inValues: readonly TensorValues[] };
+}
+
+export interface BuiltChunk {
+  cs: ConstraintSystem;
+  /** Witness mode: public signals (decimal order of the layout). */
+  publicSignals?: bigint[];
+  /** Witness mode: the output boundary values and their commitment (0 for the last chunk). */
+  outValues?: TensorValues[];
+  outCommitment?: bigint;
+}
+
+/** Wire index of the outCommitment public input: wire 0 is ONE, public inputs follow in layout order. */
+const OUT_COMMITMENT_WIRE = 1 + SIGNAL.outCommitment;
+
+/** Builds chunk `index` (shape mode without `witness`). */
+export function buildChunk(args: ChunkBuildArgs): BuiltChunk {
+  const { modelId, ctx, q, stages, plans, index, witness } = args;
+  const plan = plans[index];
+  if (!plan) throw new RangeError(`buildChunk: chunk ${index} not in a plan of ${plans.length}`);
+  const first = index === 0;
+  const last = index === plans.length - 1;
+  const cs = new ConstraintSystem({ witness: witness !== undefined });
+
+  // Public inputs, all before any private wire. outCommitment is the last thing the chunk
+  // computes, so in witness mode its wire gets a placeholder and the value once known
+  // (below); no gadget reads that wire's value.
+  let signals: bigint[] | undefined;
+  if (witness) {
+    signals = expectedPublicSignals({ modelId, ctx, chunkIndex: index, inCommitment: witness.inCommitment, outCommitment: 0n, statement: witness.proof.statement });
+  }
+  const names = ['modelTag', 'chunkIndex', 'inCommitment', 'outCommitment', 'promptCommitment', 'nPrompt', 'nGenerated'];
+  const wires = [...names, ...Array.from({ length: ctx }, (_, t) => `posTokens[${t}]`)].map((n, k) => cs.publicInput(n, signals?.[k]));
+  const pub: PublicWires = {
+    modelTag: wires[SIGNAL.modelTag],
+    chunkIndex: wires[SIGNAL.chunkIndex],
+    inCommitment: wires[SIGNAL.inCommitment],
+    outCommitment: wires[SIGNAL.outCommitment],
+    promptCommitment: wires[SIGNAL.promptCommitment],
+    nPrompt: wires[SIGNAL.nPrompt],
+    nGenerated: wires[SIGNAL.nGenerated],
+    posTokens: wires.slice(POS_TOKENS_OFFSET),
+  };
+  cs.assertEqual(pub.modelTag, modelTag(modelId), 'modelTag');
+  cs.assertEqual(pub.chunkIndex, index, 'chunkIndex');
+
+  // Masks are chunk overhead (planned per chunk), built on first use: their rows are not
+  // charged to the stage that happens to ask first.
+  let masks: PositionMasks | undefined;
+  const overhead = { rows: 0 };
+  const getMasks = (): PositionMasks => {
+    if (!masks) {
+      const before = cs.nConstraints;
+      masks = positionMasks(cs, pub, ctx);
+      overhead.rows += cs.nConstraints - before;
+    }
+    return masks;
+  };
+  let tokens: LinearCombination[] | undefined;
+  const env = new Map<string, TensorWires>();
+  if (first) {
+    cs.assertEqual(pub.inCommitment, 0, 'inCommitment=0');
+    const proof = witness?.proof;
+    tokens = promptTokens(cs, pub, getMasks(), ctx, proof && { promptTokens: proof.promptTokens, salt: proof.promptSalt });
+  } else {
+    const inputs = openInBoundary(cs, plan.inputs, pub.inCommitment, witness && { values: witness.inValues, salt: witness.proof.boundarySalts[index] });
+    plan.inputs.forEach((s, k) => env.set(s.name, inputs[k]));
+  }
+
+  const ctxObj: StageContext = {
+    cs,
+    q,
+    T: ctx,
+    chunkIndex: index,
+    pub,
+    tokens: () => {
+      if (!tokens) throw new TypeError(`chunk ${index}: tokens are only available in chunk 0 (the prompt opening is there)`);
+      return tokens;
+    },
+    masks: getMasks,
+  };
+  for (const s of plan.stages) runStage(cs, ctxObj, stages[s], env, overhead);
+
+  const result: BuiltChunk = { cs };
+  if (last) {
+    cs.assertEqual(pub.outCommitment, 0, 'outCommitment=0');
+    if (witness) result.outCommitment = 0n;
+  } else {
+    const outs = plan.outputs.map((s) => {
+      const t = env.get(s.name);
+      if (!t) throw new TypeError(`chunk ${index}: output boundary tensor ${s.name} was not produced`);
+      return t;
+    });
+    const salt = witness?.proof.boundarySalts[index + 1];
+    commitOutBoundary(cs, plan.outputs, outs, pub.outCommitment, salt);
+    if (witness) {
+      result.outValues = outs.map((t) => tensorValues(cs, t));
+      result.outCommitment = boundaryCommitment(plan.outputs, result.outValues, salt!);
+      cs.values[OUT_COMMITMENT_WIRE] = result.outCommitment;
+    }
+  }
+  if (signals) {
+    signals[SIGNAL.outCommitment] = result.outCommitment!;
+    result.publicSignals = signals;
+  }
+  return result;
+}
+
+function runStage(cs: ConstraintSystem, ctx: StageContext, stage: Stage, env: Map<string, TensorWires>, overhead: { rows: number }): void {
+  const inputs: Record<string, TensorWires> = {};
+  for (const spec of stage.inputs) {
+    const t = env.get(spec.name);
+    if (!t) throw new TypeError(`stage ${stage.name}: input tensor ${spec.name} is not available in chunk ${ctx.chunkIndex}`);
+    inputs[spec.name] = t;
+  }
+  const before = cs.nConstraints - overhead.rows;
+  const out = cs.scope(stage.name, () => stage.build(ctx, inputs));
+  const added = cs.nConstraints - overhead.rows - before;
+  // The planner packed chunks with the declared count: it must be an upper bound.
+  if (added > stage.constraints) {
+    throw new RangeError(`stage ${stage.name} declares ${stage.constraints} constraints but added ${added}`);
+  }
+  for (const spec of stage.outputs) {
+    const t = out[spec.name];
+    if (!t || t.length !== spec.rows || t.some((r) => r.length !== spec.cols)) {
+      throw new TypeError(`stage ${stage.name}: output ${spec.name} is missing or not ${spec.rows}×${spec.cols}`);
+    }
+    env.set(spec.name, t);
+  }
+}
