@@ -103,6 +103,13 @@ describe('verifyGroth16Batch', () => {
     expect(verifyGroth16Batch(forged)).toBe(false);
   });
 
+  it('merges repeated points (same proof twice) and still refuses a repeated bad proof', () => {
+    expect(verifyGroth16Batch([items[0], items[0], items[4]])).toBe(true);
+    const bad = { ...items[0], publicSignals: [7n, ...items[0].publicSignals.slice(1)] };
+    expect(verifyGroth16Batch([bad, bad])).toBe(false);
+    expect(verifyGroth16Batch([items[4], bad, bad])).toBe(false);
+  });
+
   it('refuses an empty batch loudly', () => {
     expect(() => verifyGroth16Batch([])).toThrow(RangeError);
   });

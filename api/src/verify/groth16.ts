@@ -113,11 +113,14 @@ function randomScalar128(): bigint {
  * Why a random linear combination is sound. For item i let
  *     D_i = e(A_i, B_i) · e(L_i, −γ_i) · e(C_i, −δ_i) · e(α_i, −β_i)  ∈ GT,
  * so item i is valid iff D_i = 1 (e(α, −β) = e(α, β)^(−1)). GT is cyclic of prime order r;
- * write D_i = g^(d_i). We draw fresh ρ_i uniformly from [1, 2^128) AFTER the proofs are fixed
- * (the prover cannot see them) and check Π D_i^(ρ_i) = 1, i.e. Σ ρ_i·d_i ≡ 0 (mod r). If some
- * d_j ≠ 0, then for any values of the other ρ exactly one residue of ρ_j mod r passes, and ρ_j
- * takes 2^128 − 1 distinct residues (2^128 < r), so a batch containing an invalid proof passes
- * with probability ≤ 1/(2^128 − 1). Zero is excluded because ρ_j = 0 would not check item j.
+ * write D_i = g^(d_i). We set ρ_0 = 1 and draw fresh ρ_i (i ≥ 1) uniformly from [1, 2^128)
+ * AFTER the proofs are fixed (the prover cannot see them) and check Π D_i^(ρ_i) = 1, i.e.
+ * Σ ρ_i·d_i ≡ 0 (mod r). If d_j ≠ 0 for some j ≥ 1, then for any values of the other ρ exactly
+ * one residue of ρ_j mod r passes, and ρ_j takes 2^128 − 1 distinct residues (2^128 < r), so
+ * the batch passes with probability ≤ 1/(2^128 − 1). If d_0 is the only non-zero one, the sum
+ * is d_0 ≠ 0 and the batch fails for sure: the first item needs no randomizer (Bellare–Garay–
+ * Rabin's small-exponent test; it saves three G1 multiplications). Zero is excluded because
+ * ρ_j = 0 would not check item j.
  *
  * Why one final exponentiation suffices. The final exponentiation FE is a group homomorphism
  * of Fp12*, and by bilinearity D_i^(ρ_i) = FE(ML(ρ_i·A_i, B_i) · ML(ρ_i·L_i, −γ_i) ·
@@ -127,30 +130,37 @@ function randomScalar128(): bigint {
  * instead of one per proof (and no GT exponentiation). snarkjs keys made from one ptau share
  * α and β (phase 1) and γ = g2, so a whole bundle needs Miller loops only for its n proofs'
  * (A_i, B_i), one for γ, one for β and one per chunk δ. The check becomes
- *     FE( Π_i ML(ρ_i·A_i, B_i) · Π_{Q ∈ {−γ, −δ, −β} distinct} ML(Σ ρ_i·P_i,Q, Q) ) = 1.
+ *     FE( Π_i ML(ρ_i·A_i, B_i) · Π_{Q ∈ {−γ, −δ, −β} distinct} ML(Σ ρ_i·P_i,Q, Q) ) = 1,
+ * and each G1 sum Σ ρ_i·P_i,Q is one multi-scalar multiplication (equal points' scalars added
+ * mod r first), so the L_i of a bundle share one 128-bit doubling chain.
  */
 export function verifyGroth16Batch(items: readonly Groth16BatchItem[]): boolean {
   if (items.length === 0) throw new RangeError('verifyGroth16Batch: no items to verify');
   if (items.length === 1) return verifyGroth16(items[0].pvk, items[0].proof, items[0].publicSignals);
 
   const pairs: MillerPair[] = [];
-  // Key-side G2 points (−γ, −δ, −β of every key) with the G1 sum paired against each.
-  const groups: { q: G2Point; lines: LinePrecompute; sum: G1Point }[] = [];
-  const addTo = (q: G2Point, lines: LinePrecompute, p: G1Point) => {
-    const group = groups.find((g) => g.q.equals(q));
-    if (group) group.sum = group.sum.add(p);
-    else groups.push({ q, lines, sum: p });
+  // Key-side G2 points (−γ, −δ, −β of every key), each with the G1 terms Σ ρ_i·P_i paired against it.
+  const groups: { q: G2Point; lines: LinePrecompute; points: G1Point[]; scalars: bigint[] }[] = [];
+  const addTo = (q: G2Point, lines: LinePrecompute, p: G1Point, rho: bigint) => {
+    if (p.is0()) return; // e(O, Q) = 1
+    let group = groups.find((g) => g.q.equals(q));
+    if (!group) groups.push((group = { q, lines, points: [], scalars: [] }));
+    const k = group.points.findIndex((x) => x.equals(p));
+    if (k >= 0) group.scalars[k] = (group.scalars[k] + rho) % R;
+    else {
+      group.points.push(p);
+      group.scalars.push(rho);
+    }
   };
 
-  for (const { pvk, proof, publicSignals } of items) {
-    const rho = randomScalar128();
+  items.forEach(({ pvk, proof, publicSignals }, i) => {
+    const rho = i === 0 ? 1n : randomScalar128();
     const { vk } = pvk;
-    const l = publicInputPoint(vk, publicSignals);
     pushPair(pairs, linesOf(proof.b), proof.a.multiplyUnsafe(rho));
-    addTo(vk.gamma, pvk.negGammaLines, l.multiplyUnsafe(rho));
-    addTo(vk.delta, pvk.negDeltaLines, proof.c.multiplyUnsafe(rho));
-    addTo(vk.beta, pvk.negBetaLines, vk.alpha.multiplyUnsafe(rho));
-  }
-  for (const g of groups) pushPair(pairs, g.lines, g.sum);
+    addTo(vk.gamma, pvk.negGammaLines, publicInputPoint(vk, publicSignals), rho);
+    addTo(vk.delta, pvk.negDeltaLines, proof.c, rho);
+    addTo(vk.beta, pvk.negBetaLines, vk.alpha, rho);
+  });
+  for (const g of groups) pushPair(pairs, g.lines, mulAddUnsafe(bn254.G1.Point, g.points, g.scalars));
   return Fp12.eql(Fp12.finalExponentiate(bn254.millerLoopBatch(pairs)), Fp12.ONE);
 }
