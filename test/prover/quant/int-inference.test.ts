@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { argmaxLowest } from '../../../prover/src/arith/argmax.ts';
 import { forwardFloat, generateFloat } from '../../../prover/src/infer/float.ts';
 import { createIntSession, dequantizeLogits, forwardInt, generateInt } from '../../../prover/src/infer/int.ts';
@@ -22,8 +22,14 @@ function quantized(p: string) {
 }
 
 describe.skipIf(!existsSync(STORIES))('stories260K integer path (needs ../shared/models)', () => {
-  const { model, q } = quantized(STORIES);
-  const prompt = model.tokenizer.encode('Once upon a time', { bos: true });
+  // Loaded in beforeAll: a skipped suite's body still runs at collection time.
+  let model: ReturnType<typeof quantized>['model'];
+  let q: ReturnType<typeof quantized>['q'];
+  let prompt: number[];
+  beforeAll(() => {
+    ({ model, q } = quantized(STORIES));
+    prompt = model.tokenizer.encode('Once upon a time', { bos: true });
+  });
 
   it('matches the first 30 float greedy tokens for "Once upon a time"', () => {
     const f = generateFloat(model, prompt, 30);
@@ -78,8 +84,13 @@ describe.skipIf(!existsSync(STORIES))('stories260K integer path (needs ../shared
 });
 
 describe.skipIf(!existsSync(GEMMA))('tiny-gemma3-random integer path (needs ../shared/models)', () => {
-  const { model, q } = quantized(GEMMA);
-  const ids = model.tokenizer.encode('To be, or not to be', { bos: true }).slice(0, 12);
+  let model: ReturnType<typeof quantized>['model'];
+  let q: ReturnType<typeof quantized>['q'];
+  let ids: number[];
+  beforeAll(() => {
+    ({ model, q } = quantized(GEMMA));
+    ids = model.tokenizer.encode('To be, or not to be', { bos: true }).slice(0, 12);
+  });
 
   it('full pass equals KV-cache session (sliding-window and global layers)', () => {
     expect(ids.length).toBeGreaterThan(model.config.slidingWindow ?? 0); // the window really slides
