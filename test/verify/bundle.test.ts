@@ -124,3 +124,54 @@ describe('receiptId', () => {
     expect(receiptId(MODEL_ID, parseBundle(toyBundle(model, { ...STATEMENT, nPrompt: 3 })))).not.toBe(receiptId(MODEL_ID, b));
   });
 });
+
+describe('parseBundle with the manifest (fail fast)', () => {
+  const offCurve = ['1', '3', '1']; // y² ≠ x³ + 3: parsing it would fail with not_on_curve
+
+  function refusal(json: unknown, withManifest = true): VerifyInputError {
+    try {
+      parseBundle(json, withManifest ? manifest : undefined);
+    } catch (err) {
+      expect(err).toBeInstanceOf(VerifyInputError);
+      return err as VerifyInputError;
+    }
+    return expect.unreachable('bundle was accepted') as never;
+  }
+
+  it('parses a bundle for the manifest exactly as without it', () => {
+    expect(parseBundle(good, manifest)).toEqual(parseBundle(good));
+    expect(verifyBundle(manifest, parseBundle(good, manifest), prepared)).toEqual({ valid: true });
+  });
+
+  it.each<[string, (b: any) => void, string, string]>([
+    ['another model id', (b) => (b.modelId = 'ab'.repeat(32)), 'modelId', 'not_on_curve'],
+    ['another ctx', (b) => (b.ctx = CTX + 1), 'ctx', 'wrong_signal_count'],
+    ['one chunk too many', (b) => b.chunks.push(structuredClone(b.chunks[0])), 'chunks', 'not_on_curve'],
+    ['one chunk too few', (b) => b.chunks.pop(), 'chunks', 'not_on_curve'],
+  ])('refuses %s as bad_bundle before validating any point', (_, edit, path, withoutManifest) => {
+    const b = structuredClone(good);
+    b.chunks[0].proof.pi_a = offCurve;
+    edit(b);
+    const err = refusal(b);
+    expect(err.code).toBe('bad_bundle');
+    expect(err.path).toBe(path);
+    // Without the manifest the same bundle is refused by a later check.
+    expect(refusal(b, false).code).toBe(withoutManifest);
+  });
+
+  it('checks every chunk\'s signal count and signals before any proof point', () => {
+    const b = structuredClone(good);
+    b.chunks[0].proof.pi_a = offCurve;
+    b.chunks[2].publicSignals.push('0');
+    expect(refusal(b, false)).toMatchObject({ code: 'wrong_signal_count', path: 'chunks[2].publicSignals' });
+    b.chunks[2].publicSignals.pop();
+    b.chunks[2].publicSignals[0] = 'x';
+    expect(refusal(b, false)).toMatchObject({ code: 'bad_field_element', path: 'chunks[2].publicSignals[0]' });
+  });
+
+  it('refuses a maximal bogus bundle (256 chunks of junk points) quickly by chunk count', () => {
+    const b = structuredClone(good);
+    b.chunks = Array.from({ length: 256 }, () => ({ ...structuredClone(good.chunks[0]), proof: { ...good.chunks[0].proof, pi_a: offCurve } }));
+    expect(refusal(b)).toMatchObject({ code: 'bad_bundle', path: 'chunks' });
+  });
+});

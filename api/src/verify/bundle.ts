@@ -35,22 +35,44 @@ function parseStatement(json: unknown, path: string, ctx: number): Statement & {
   return { promptCommitment, nPrompt, nGenerated, generated };
 }
 
-/** Parses a bundle strictly (every proof point, 7 + ctx signals per chunk). Throws VerifyInputError. */
-export function parseBundle(json: unknown): Bundle {
+/**
+ * Parses a bundle strictly (every proof point, 7 + ctx signals per chunk). Throws VerifyInputError.
+ *
+ * Cheap checks run before any point is validated (a G2 subgroup check is a scalar
+ * multiplication, the bulk of parsing): the statement, then every chunk's fields and signal
+ * count. With `manifest` (the model the bundle is submitted for) a bundle that cannot be for it
+ * — another modelId, ctx or chunk count — is refused as `bad_bundle` before any point work, so a
+ * large bogus bundle costs almost nothing. Without it those mismatches are left to verifyBundle,
+ * which reports them as an invalid (well-formed) bundle.
+ */
+export function parseBundle(json: unknown, manifest?: Manifest): Bundle {
   const o = readObject(json, '', ['version', 'modelId', 'ctx', 'statement', 'chunks'], [], 'bad_bundle');
   readLiteral(o.version, 'version', 1, 'bad_bundle');
   const modelId = readHex64(o.modelId, 'modelId', 'bad_bundle');
+  if (manifest && modelId !== manifest.modelId) {
+    throw new VerifyInputError('bad_bundle', 'modelId', `bundle is for model ${modelId}, not ${manifest.modelId}`);
+  }
   const ctx = readInt(o.ctx, 'ctx', 'bad_bundle', 1, MAX_CTX);
+  if (manifest && ctx !== manifest.ctx) throw new VerifyInputError('bad_bundle', 'ctx', `bundle ctx ${ctx} is not the model's ${manifest.ctx}`);
   const statement = parseStatement(o.statement, 'statement', ctx);
   const nPublic = nPublicForCtx(ctx);
-  const chunks = readArray(o.chunks, 'chunks', 'bad_bundle', { min: 1, max: MAX_CHUNKS }).map((c, i) => {
+  const chunksJson = readArray(o.chunks, 'chunks', 'bad_bundle', { min: 1, max: MAX_CHUNKS });
+  if (manifest && chunksJson.length !== manifest.chunks.length) {
+    throw new VerifyInputError('bad_bundle', 'chunks', `bundle has ${chunksJson.length} chunks, the model ${manifest.chunks.length}`);
+  }
+  // Pass 1, no curve arithmetic: fields and signal counts of every chunk.
+  const shaped = chunksJson.map((c, i) => {
     const path = at('chunks', i);
     const co = readObject(c, path, ['proof', 'publicSignals'], [], 'bad_bundle');
-    return {
-      proof: parseProof(co.proof, at(path, 'proof')),
-      publicSignals: parsePublicSignals(co.publicSignals, nPublic, at(path, 'publicSignals')),
-    };
+    const signals = co.publicSignals;
+    if (Array.isArray(signals) && signals.length !== nPublic) {
+      throw new VerifyInputError('wrong_signal_count', at(path, 'publicSignals'), `expected ${nPublic} public signals, got ${signals.length}`);
+    }
+    return co;
   });
+  // Pass 2: every chunk's signals (cheap), then pass 3: proof points (curve and subgroup checks).
+  const signals = shaped.map((co, i) => parsePublicSignals(co.publicSignals, nPublic, at(at('chunks', i), 'publicSignals')));
+  const chunks = shaped.map((co, i) => ({ proof: parseProof(co.proof, at(at('chunks', i), 'proof')), publicSignals: signals[i] }));
   return { version: 1, modelId, ctx, statement, chunks };
 }
 
