@@ -1,0 +1,100 @@
+/**
+ * proveBundle: the proving side of the pipeline. Given a compiled package, the stages of its
+ * model and a greedy generation (prompt tokens → generated tokens, from the integer
+ * inference), builds every chunk's witness in chain order, proves the chunks on a worker
+ * pool while later witnesses are built, assembles the proof bundle of docs/proof-format.md
+ * and checks it with the strict verifier before returning it.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseBundle, receiptId, verifyBundle, type Statement } from '../../../api/src/verify/index.ts';
+import { planChunks } from '../chunks/plan.ts';
+import type { Stage } from '../chunks/stage.ts';
+import { chunkWitnesses, freshProofWitness } from '../chunks/witness.ts';
+import { writeWtns } from '../circuit/wtns-writer.ts';
+import type { LoadedPackage } from '../package/layout.ts';
+import type { QuantModel } from '../quant/types.ts';
+import type { ProofResult } from '../snark/prove.ts';
+import { promptCommitment, randomSalt } from './commit.ts';
+import type { Opening } from './opening.ts';
+import { createProvePool } from './prove-pool.ts';
+
+export interface ProveBundleArgs {
+  pkg: LoadedPackage;
+  q: QuantModel;
+  stages: readonly Stage[];
+  promptTokens: readonly number[];
+  generated: readonly number[];
+  /** Worker threads proving concurrently (single-threaded snarkjs each); 0 = sequential, multi-threaded snarkjs. */
+  threads: number;
+  /** Scratch directory for .wtns files (default: a temporary one inside the package). */
+  workDir?: string;
+  onProgress?: (msg: string) => void;
+}
+
+export interface ProveBundleResult {
+  bundle: Record<string, unknown>;
+  opening: Omit<Opening, 'prompt'>;
+  receiptId: string;
+  witnessMs: number;
+  proveMs: number;
+}
+
+export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleResult> {
+  const progress = args.onProgress ?? (() => {});
+  const { manifest, info } = args.pkg;
+  const ctx = manifest.ctx;
+  const plans = planChunks(args.stages, { ctx, power: info.chunkPower });
+  if (plans.length !== info.chunks.length || plans.some((p, i) => p.stages.map((s) => args.stages[s].name).join('\n') !== info.chunks[i].stages.join('\n'))) {
+    throw new TypeError(`${args.pkg.dir}: the model's stages plan to different chunks than the package was compiled with; recompile`);
+  }
+  const salt = randomSalt();
+  const statement: Statement = {
+    promptCommitment: promptCommitment(args.promptTokens, ctx, salt),
+    nPrompt: args.promptTokens.length,
+    nGenerated: args.generated.length,
+    generated: [...args.generated],
+  };
+  const witness = freshProofWitness(statement, args.promptTokens, salt, plans.length);
+  const work = args.workDir ?? mkdtempSync(join(args.pkg.dir, 'prove-'));
+  const pool = createProvePool(args.threads);
+  const t0 = performance.now();
+  let witnessMs = 0;
+  const proofs: Promise<ProofResult>[] = [];
+  const expected: string[][] = [];
+  try {
+    for (const built of chunkWitnesses({ modelId: manifest.modelId, ctx, q: args.q, stages: args.stages, plans, proof: witness })) {
+      const wtnsPath = join(work, `chunk-${built.index}.wtns`);
+      writeWtns(built.cs, wtnsPath);
+      witnessMs = performance.now() - t0;
+      expected.push(built.publicSignals!.map((s) => s.toString()));
+      progress(`chunk ${built.index + 1}/${plans.length}: witness ready (${built.cs.nConstraints} constraints), proving`);
+      const i = built.index;
+      const p = pool.prove(`${args.pkg.dir}/${info.chunks[i].zkey}`, wtnsPath);
+      p.then(() => progress(`chunk ${i + 1}/${plans.length}: proved`), () => {});
+      proofs.push(p);
+    }
+    const results = await Promise.all(proofs);
+    const proveMs = performance.now() - t0;
+    const chunks = results.map((r, i) => {
+      if (r.publicSignals.join(',') !== expected[i].join(',')) throw new RangeError(`chunk ${i}: snarkjs public signals differ from the statement's`);
+      const { pi_a, pi_b, pi_c } = r.proof;
+      return { proof: { pi_a, pi_b, pi_c, protocol: 'groth16', curve: 'bn128' }, publicSignals: r.publicSignals };
+    });
+    const bundle = {
+      version: 1,
+      modelId: manifest.modelId,
+      ctx,
+      statement: { promptCommitment: statement.promptCommitment.toString(), nPrompt: statement.nPrompt, nGenerated: statement.nGenerated, generated: [...args.generated] },
+      chunks,
+    };
+    const parsed = parseBundle(bundle);
+    const verdict = verifyBundle(manifest, parsed);
+    if (!verdict.valid) throw new RangeError(`the assembled bundle does not verify: ${verdict.reason}`);
+    const opening = { version: 1 as const, modelId: manifest.modelId, promptCommitment: statement.promptCommitment.toString(), salt: salt.toString(), promptTokens: [...args.promptTokens] };
+    return { bundle, opening, receiptId: receiptId(manifest.modelId, parsed), witnessMs, proveMs };
+  } finally {
+    await pool.close();
+    if (!args.workDir) rmSync(work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * A pool of worker processes (prove-worker.ts) proving chunks concurrently: all chunks of one forward pass are
+ * independent once their witnesses exist (DESIGN.md "What one proof bundle says"), so with
+ * N workers N proofs run at once while the main thread builds the next witnesses.
+ * `threads: 0` proves in this thread, one chunk at a time, with snarkjs's own multi-threaded
+ * curve instead (bench/proof-pipeline.ts compares the two).
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { groth16Prove, type ProofResult, type SnarkjsProof } from '../snark/prove.ts';
+import { SnarkError } from '../snark/errors.ts';
+import type { ProveReply } from './prove-worker.ts';
+
+export interface ProvePool {
+  prove(zkeyPath: string, wtnsPath: string): Promise<ProofResult>;
+  close(): Promise<void>;
+}
+
+export function createProvePool(threads: number): ProvePool {
+  if (!Number.isInteger(threads) || threads < 0 || threads > 64) throw new RangeError(`prove pool: threads ${threads} not an integer in 0..64`);
+  if (threads === 0) {
+    // Sequential: one proof at a time on snarkjs's multi-threaded curve.
+    let queue: Promise<unknown> = Promise.resolve();
+    return {
+      prove(zkeyPath, wtnsPath) {
+        const next = queue.then(() => groth16Prove(zkeyPath, wtnsPath));
+        queue = next.catch(() => undefined);
+        return next;
+      },
+      close: async () => {
+        await queue;
+      },
+    };
+  }
+  const script = fileURLToPath(new URL('./prove-worker.ts', import.meta.url));
+  // execArgv [] : the parent's flags (e.g. a test runner's loaders) are not for the worker.
+  const workers = Array.from({ length: threads }, () => fork(script, [], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+  const idle = [...workers];
+  const waiting: (() => void)[] = [];
+  const pending = new Map<number, { resolve: (r: ProofResult) => void; reject: (e: Error) => void; worker: ChildProcess }>();
+  let nextId = 0;
+  let failure: Error | undefined;
+  let closing = false;
+  for (const w of workers) {
+    w.on('message', (r: ProveReply) => {
+      const p = pending.get(r.id);
+      if (!p) return;
+      pending.delete(r.id);
+      idle.push(w);
+      waiting.shift()?.();
+      if (r.ok) p.resolve({ proof: r.proof as SnarkjsProof, publicSignals: r.publicSignals });
+      else p.reject(new SnarkError(r.error));
+    });
+    const fail = (err: Error): void => {
+      failure = err;
+      for (const [id, p] of pending) if (p.worker === w) {
+        pending.delete(id);
+        p.reject(err);
+      }
+    };
+    w.on('error', fail);
+    w.on('exit', (code, signal) => {
+      if (!closing) fail(new SnarkError(`proving worker exited (${signal ?? `code ${code}`})`));
+    });
+  }
+  const acquire = async (): Promise<ChildProcess> => {
+    while (idle.length === 0) await new Promise<void>((resolve) => waiting.push(resolve));
+    return idle.shift()!;
+  };
+  return {
+    async prove(zkeyPath, wtnsPath) {
+      if (failure) throw failure;
+      const w = await acquire();
+      const id = nextId++;
+      return new Promise<ProofResult>((resolve, reject) => {
+        pending.set(id, { resolve, reject, worker: w });
+        w.send({ id, zkeyPath, wtnsPath, singleThread: true });
+      });
+    },
+    async close() {
+      closing = true;
+      await Promise.all(
+        workers.map(
+          (w) =>
+            new Promise<void>((resolve) => {
+              if (w.exitCode !== null || w.signalCode !== null) return resolve();
+              w.once('exit', () => resolve());
+              if (w.connected) w.send('exit');
+              setTimeout(() => w.kill(), 5000).unref();
+            }),
+        ),
+      );
+    },
+  };
+}

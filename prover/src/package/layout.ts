@@ -1,0 +1,83 @@
+/**
+ * A compiled package directory (`zkinfer compile --out DIR`):
+ *   manifest.json          the model manifest of docs/proof-format.md (what gets registered)
+ *   package.json           this file's PackageInfo: how to rebuild the circuits for `prove`
+ *   model.zkqm             the quantized model (quant/serialize.ts; SHA-256 = modelId)
+ *   chunk-<i>.r1cs / .zkey each chunk's circuit and proving key
+ * manifest.json allows no extra fields, so the prover's own data lives in package.json.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseManifest, type Manifest } from '../../../api/src/verify/index.ts';
+
+export const PACKAGE_VERSION = 1;
+
+export interface PackageChunk {
+  index: number;
+  /** Stage names, in order (prove checks it re-plans the same chunks). */
+  stages: string[];
+  constraints: number;
+  circuitHash: string;
+  r1cs: string;
+  zkey: string;
+}
+
+export interface PackageInfo {
+  version: typeof PACKAGE_VERSION;
+  modelId: string;
+  ctx: number;
+  chunkPower: number;
+  /** The model file the package was compiled from (its tokenizer encodes prompts), if any. */
+  model: { path: string; sha256: string } | null;
+  /** Serialized quantized model, relative to the package directory (null for models without one). */
+  quantFile: string | null;
+  chunks: PackageChunk[];
+}
+
+export const MANIFEST_FILE = 'manifest.json';
+export const INFO_FILE = 'package.json';
+export const QUANT_FILE = 'model.zkqm';
+
+export const chunkFile = (i: number, ext: 'r1cs' | 'zkey'): string => `chunk-${i}.${ext}`;
+
+export interface LoadedPackage {
+  dir: string;
+  /** The manifest as written (JSON) and parsed strictly. */
+  manifestJson: Record<string, unknown>;
+  manifest: Manifest;
+  info: PackageInfo;
+}
+
+/** Reads and checks a package directory; TypeError naming the file when something is missing or inconsistent. */
+export function readPackage(dir: string): LoadedPackage {
+  const mPath = join(dir, MANIFEST_FILE);
+  const iPath = join(dir, INFO_FILE);
+  for (const p of [mPath, iPath]) if (!existsSync(p)) throw new TypeError(`${p}: not found (is ${dir} a package made by zkinfer compile?)`);
+  const manifestJson = readJson(mPath);
+  const manifest = parseManifest(manifestJson);
+  const info = readJson(iPath) as unknown as PackageInfo;
+  if (info.version !== PACKAGE_VERSION) throw new TypeError(`${iPath}: version ${String(info.version)} unsupported (expected ${PACKAGE_VERSION})`);
+  if (info.modelId !== manifest.modelId || info.ctx !== manifest.ctx || !Array.isArray(info.chunks) || info.chunks.length !== manifest.chunks.length) {
+    throw new TypeError(`${iPath}: does not match ${mPath} (modelId, ctx or chunk count)`);
+  }
+  info.chunks.forEach((c, i) => {
+    if (c.circuitHash !== manifest.chunks[i].circuitHash) throw new TypeError(`${iPath}: chunks[${i}].circuitHash differs from the manifest's`);
+    if (!existsSync(join(dir, c.zkey))) throw new TypeError(`${join(dir, c.zkey)}: proving key not found`);
+  });
+  return { dir, manifestJson, manifest, info };
+}
+
+export function readJson(path: string): Record<string, unknown> {
+  let v: unknown;
+  try {
+    v = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new TypeError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new TypeError(`${path}: expected a JSON object`);
+  return v as Record<string, unknown>;
+}
+
+export function writeJson(path: string, value: unknown, mode?: number): void {
+  writeFileSync(path, `${JSON.stringify(value, null, 2)}\n`, mode === undefined ? undefined : { mode });
+}
