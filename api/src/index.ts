@@ -8,6 +8,7 @@ import { modelRoutes } from './routes/models.ts';
 import { receiptRoutes } from './routes/receipts.ts';
 import { verifyRoutes } from './routes/verify.ts';
 import { widgetRoutes } from './routes/widget.ts';
+import { demoRoutes } from './routes/demo.ts';
 
 export type { Env } from './env.ts';
 
