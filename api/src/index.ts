@@ -26,6 +26,8 @@ app.route('/v1/verify', verifyRoutes);
 app.route('/v1/receipts', receiptRoutes);
 // GET /widget.js: the <zkinfer-badge> bundle (widget/build.ts writes widget/dist first).
 app.route('/', widgetRoutes);
+// GET /: the demo page (models, latest receipts, a live badge, how to make one).
+app.route('/', demoRoutes);
 
 app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
