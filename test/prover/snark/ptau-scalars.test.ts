@@ -51,4 +51,11 @@ describe('ptau scalars and fixed-base multiplication', () => {
     }
     await expect(mulGenerator('G1', [-1n])).rejects.toThrow(RangeError);
   });
+
+  it('splitting a large batch over a worker thread gives the same points', async () => {
+    const scalars = geometric(3n, 0x1122334455667788n, 1 << 14);
+    const one = await mulGenerator('G1', scalars, { threads: 1 });
+    const two = await mulGenerator('G1', scalars, { threads: 2 });
+    expect(Buffer.from(two).equals(Buffer.from(one))).toBe(true);
+  });
 });
