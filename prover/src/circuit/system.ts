@@ -41,6 +41,8 @@ export class ConstraintSystem {
   private nPublicInputs = 0;
   private nPrivateInputsDeclared = 0;
   private scopes: string[] = [];
+  /** Wire names interned: a million wires share a few thousand distinct name strings. */
+  private readonly nameTable = new Map<string, string>();
 
   constructor(options: ConstraintSystemOptions) {
     this.computesWitness = options.witness;
@@ -193,7 +195,10 @@ export class ConstraintSystem {
 
   private newWire(name: string, compute: () => Scalar): LinearCombination {
     const wire: Variable = this.wireNames.length;
-    this.wireNames.push(this.labelOf(name));
+    const label = this.labelOf(name);
+    let interned = this.nameTable.get(label);
+    if (interned === undefined) this.nameTable.set(label, (interned = label));
+    this.wireNames.push(interned);
     if (!this.computesWitness) return new LinearCombination([wire], [1n], undefined);
     const value = toField(compute());
     this.values.push(value);

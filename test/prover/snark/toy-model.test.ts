@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeToyModel } from '../../helpers/toy-model.ts';
@@ -7,10 +7,13 @@ import { shutdownProver } from '../../../prover/src/snark/prove.ts';
 import { parseBundle, parseManifest, verifyBundle } from '../../../api/src/verify/index.ts';
 import { promptCommitment } from '../../../prover/src/bundle/commit.ts';
 
-afterAll(shutdownProver);
 
 // A private cache so the test measures the cold path once; later calls hit the cache.
 const cacheDir = mkdtempSync(join(tmpdir(), 'zkinfer-toy-'));
+afterAll(async () => {
+  rmSync(cacheDir, { recursive: true, force: true });
+  await shutdownProver();
+});
 
 describe('toy model fixture (test/helpers/toy-model.ts)', () => {
   it('makes a manifest and bundle that the strict verifier accepts, with a valid opening', async () => {
