@@ -1,0 +1,71 @@
+/**
+ * Attention of one query position (infer/int-ops.ts `attendInt`), bit for bit: per query
+ * head h (kv head ⌊h/(nHeads/nKvHeads)⌋, grouped-query attention), scores s_j = Σ_i q_i·k_{j,i}
+ * over the visible keys (one constraint per product), p = softmax(s) (softmax.ts), and
+ * out_i = requantize(Σ_j p_j·v_{j,i}, m, s, bits) (one constraint per product).
+ * The causal and sliding-window masks are structural: only the visible keys are passed in.
+ */
+import type { Rescale } from '../../quant/types.ts';
+import { requantize, type Requantized } from '../gadgets/requant.ts';
+import { LinearCombination } from '../lc.ts';
+import type { ConstraintSystem } from '../system.ts';
+import { mulBounds, type Bounds } from './bounds.ts';
+import { mAt } from './linear.ts';
+import { softmax, weightedSumBounds } from './softmax.ts';
+
+export interface AttentionShape {
+  nHeads: number;
+  nKvHeads: number;
+  hd: number;
+}
+
+export interface AttentionBounds {
+  q: Bounds;
+  k: Bounds;
+  v: Bounds;
+}
+
+export interface AttentionResult {
+  out: Requantized[];
+  /** Per head: the probabilities and proven max (exposed for tamper tests). */
+  probs: LinearCombination[][];
+  maxes: LinearCombination[];
+}
+
+/**
+ * `keys` and `values` are the visible positions only (first..last of attendInt), each row
+ * nKvHeads·hd wide.
+ */
+export function attend(
+  cs: ConstraintSystem, q: readonly LinearCombination[], keys: readonly (readonly LinearCombination[])[],
+  values: readonly (readonly LinearCombination[])[], shape: AttentionShape, b: AttentionBounds,
+  softmaxMul: { m: number; s: number }, outR: Rescale,
+): AttentionResult {
+  const { nHeads, nKvHeads, hd } = shape;
+  if (nHeads % nKvHeads !== 0) throw new RangeError(`attend: ${nHeads} query heads not a multiple of ${nKvHeads} kv heads`);
+  if (keys.length === 0 || keys.length !== values.length) throw new RangeError(`attend: ${keys.length} keys and ${values.length} values`);
+  const group = nHeads / nKvHeads;
+  const n = keys.length;
+  const prod = mulBounds(b.q, b.k);
+  const scoreBounds: Bounds = { min: prod.min * BigInt(hd), max: prod.max * BigInt(hd) };
+  const accBounds = weightedSumBounds(n, b.v);
+  const out: Requantized[] = new Array(nHeads * hd);
+  const probs: LinearCombination[][] = [];
+  const maxes: LinearCombination[] = [];
+  for (let h = 0; h < nHeads; h++) {
+    cs.scope(`head${h}`, () => {
+      const kvOff = Math.floor(h / group) * hd;
+      const scores = keys.map((k, j) =>
+        LinearCombination.sum(Array.from({ length: hd }, (_, i) => cs.mul(q[h * hd + i], k[kvOff + i], `qk${j}`))),
+      );
+      const { p, max } = softmax(cs, scores, scoreBounds, softmaxMul.m, softmaxMul.s);
+      probs.push(p);
+      maxes.push(max);
+      for (let i = 0; i < hd; i++) {
+        const acc = LinearCombination.sum(p.map((pj, j) => cs.mul(pj, values[j][kvOff + i], `pv${i}`)));
+        out[h * hd + i] = requantize(cs, acc, accBounds, mAt(outR, 0), outR.s, outR.bits);
+      }
+    });
+  }
+  return { out, probs, maxes };
+}

@@ -1,0 +1,203 @@
+/**
+ * The forward pass as an ordered list of stages (prover/src/chunks/stage.ts), so the chunk
+ * planner can cut it into circuits of bounded size.
+ *
+ * Positions are grouped into blocks of `block` consecutive positions; block b holds
+ * [b·block, min((b+1)·block, T)). Tensors (rows = the block's positions):
+ *   x@b          residual stream, d wide, resBits (signed) — the main boundary tensor,
+ *                redefined by every stage that updates it
+ *   L{l}.q@b     rotated queries of layer l, nHeads·hd wide, qRope.bits
+ *   L{l}.k@b     rotated keys, nKvHeads·hd wide, kRope.bits
+ *   L{l}.v@b     values, nKvHeads·hd wide, vProj.bits
+ * Stages, in order:
+ *   embed@b             tokens (ctx.tokens(), chunk 0) → x@b
+ *   then per layer l, per block b:
+ *     L{l}.qkv@b        x@b → q, k, v @b
+ *     L{l}.attn@b       x@b, q@b and the k/v blocks visible from block b (causal, sliding
+ *                       window) → x@b  (softmax attention, Wo, residual / Gemma post-norm)
+ *     L{l}.ffn@b        x@b → x@b
+ *   logits@b            x@b → (nothing): final norm, logits and the greedy check at every
+ *                       t < T − 1 of the block (position T − 1 has no next token); the last
+ *                       one also checks nGenerated ≥ 1.
+ * The statement gadgets (position masks, prompt opening) belong to the chunk (chunks/statement.ts).
+ * Every stage's output values are range-checked by the gadget that made them (requantization
+ * output checks), so they satisfy their TensorSpec bits; inputs are not re-checked here (a
+ * chunk reading a boundary range-checks it).
+ * `constraints` is measured by building the stage once in shape mode (lazily, on first read).
+ */
+import type { PositionMasks, PublicWires, Stage, StageContext, TensorSpec, TensorWires } from '../../chunks/stage.ts';
+import type { QuantModel } from '../../quant/types.ts';
+import type { LinearCombination } from '../lc.ts';
+import { ConstraintSystem } from '../system.ts';
+import { attend } from './attention.ts';
+import { signedBounds } from './bounds.ts';
+import { embedRow } from './embed.ts';
+import { ffnResidual } from './ffn.ts';
+import { attnResidual, qkvRow } from './layer.ts';
+import { assertGeneratedNonEmpty, greedyCheck, logitsRow } from './logits.ts';
+
+export interface ForwardStageOptions {
+  /** Positions per stage (default 1: the smallest stages, the planner packs them). */
+  block?: number;
+}
+
+/** Collects the logits wires (buildForward and tests). */
+export type LogitsSink = (t: number, logits: LinearCombination[]) => void;
+
+/** A stage whose build may also report logits; `constraints` is measured lazily. */
+interface StageDef {
+  name: string;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+  build(ctx: StageContext, inputs: Record<string, TensorWires>, sink?: LogitsSink): Record<string, TensorWires>;
+}
+
+export interface ForwardStage extends Stage {
+  build(ctx: StageContext, inputs: Record<string, TensorWires>, sink?: LogitsSink): Record<string, TensorWires>;
+}
+
+const firstKey = (window: number, t: number): number => (Number.isFinite(window) ? Math.max(0, t - window + 1) : 0);
+
+/** The stages of the forward pass of `q` over `T` positions. */
+export function forwardStages(q: QuantModel, T: number, opts: ForwardStageOptions = {}): ForwardStage[] {
+  const c = q.config;
+  const B = opts.block ?? 1;
+  if (!Number.isInteger(T) || T < 2 || T > c.contextLength) throw new RangeError(`forwardStages: T = ${T} not in 2..${c.contextLength} (the model's context length)`);
+  if (!Number.isInteger(B) || B < 1) throw new RangeError(`forwardStages: block ${B} must be a positive integer`);
+  const resBits = q.embedOut.bits;
+  const xb = signedBounds(resBits);
+  const nBlocks = Math.ceil(T / B);
+  const start = (b: number): number => b * B;
+  const end = (b: number): number => Math.min(T, (b + 1) * B);
+  const rows = (b: number): number => end(b) - start(b);
+  const xSpec = (b: number): TensorSpec => ({ name: `x@${b}`, rows: rows(b), cols: c.dModel, bits: resBits });
+  const qSpec = (l: number, b: number): TensorSpec => ({ name: `L${l}.q@${b}`, rows: rows(b), cols: c.nHeads * c.headDim, bits: q.layers[l].qRope.bits });
+  const kSpec = (l: number, b: number): TensorSpec => ({ name: `L${l}.k@${b}`, rows: rows(b), cols: c.nKvHeads * c.headDim, bits: q.layers[l].kRope.bits });
+  const vSpec = (l: number, b: number): TensorSpec => ({ name: `L${l}.v@${b}`, rows: rows(b), cols: c.nKvHeads * c.headDim, bits: q.layers[l].vProj.bits });
+  const ys = (r: { y: LinearCombination }[]): LinearCombination[] => r.map((v) => v.y);
+
+  const defs: StageDef[] = [];
+  for (let b = 0; b < nBlocks; b++) {
+    defs.push({
+      name: `embed@${b}`,
+      inputs: [],
+      outputs: [xSpec(b)],
+      build(ctx) {
+        const tokens = ctx.tokens();
+        const x: TensorWires = [];
+        for (let t = start(b); t < end(b); t++) x.push(ctx.cs.scope(`t${t}`, () => ys(embedRow(ctx.cs, q, tokens[t]))));
+        return { [`x@${b}`]: x };
+      },
+    });
+  }
+  q.layers.forEach((L, l) => {
+    const shape = { nHeads: c.nHeads, nKvHeads: c.nKvHeads, hd: c.headDim };
+    const ab = { q: signedBounds(L.qRope.bits), k: signedBounds(L.kRope.bits), v: signedBounds(L.vProj.bits) };
+    for (let b = 0; b < nBlocks; b++) {
+      const kvBlocks: number[] = [];
+      for (let b2 = Math.floor(firstKey(L.window, start(b)) / B); b2 <= b; b2++) kvBlocks.push(b2);
+      const blockOf = (t: number): { b: number; r: number } => ({ b: Math.floor(t / B), r: t % B });
+      defs.push({
+        name: `L${l}.qkv@${b}`,
+        inputs: [xSpec(b)],
+        outputs: [qSpec(l, b), kSpec(l, b), vSpec(l, b)],
+        build(ctx, inputs) {
+          const out: TensorWires[] = [[], [], []];
+          inputs[`x@${b}`].forEach((x, r) => {
+            const row = ctx.cs.scope(`t${start(b) + r}`, () => qkvRow(ctx.cs, q, L, x, xb, start(b) + r));
+            out[0].push(ys(row.q));
+            out[1].push(ys(row.k));
+            out[2].push(ys(row.v));
+          });
+          return { [qSpec(l, b).name]: out[0], [kSpec(l, b).name]: out[1], [vSpec(l, b).name]: out[2] };
+        },
+      });
+      defs.push({
+        name: `L${l}.attn@${b}`,
+        inputs: [xSpec(b), qSpec(l, b), ...kvBlocks.flatMap((b2) => [kSpec(l, b2), vSpec(l, b2)])],
+        outputs: [xSpec(b)],
+        build(ctx, inputs) {
+          const x = inputs[`x@${b}`].map((xr, r) => {
+            const t = start(b) + r;
+            return ctx.cs.scope(`t${t}`, () => {
+              const keys: LinearCombination[][] = [];
+              const values: LinearCombination[][] = [];
+              for (let j = firstKey(L.window, t); j <= t; j++) {
+                const at = blockOf(j);
+                keys.push(inputs[kSpec(l, at.b).name][at.r]);
+                values.push(inputs[vSpec(l, at.b).name][at.r]);
+              }
+              const att = attend(ctx.cs, inputs[qSpec(l, b).name][r], keys, values, shape, ab, L.softmax, L.attnOut);
+              return ys(attnResidual(ctx.cs, L, xr, xb, ys(att.out)));
+            });
+          });
+          return { [`x@${b}`]: x };
+        },
+      });
+      defs.push({
+        name: `L${l}.ffn@${b}`,
+        inputs: [xSpec(b)],
+        outputs: [xSpec(b)],
+        build(ctx, inputs) {
+          return { [`x@${b}`]: inputs[`x@${b}`].map((xr, r) => ctx.cs.scope(`t${start(b) + r}`, () => ys(ffnResidual(ctx.cs, L, xr, xb).x))) };
+        },
+      });
+    }
+  });
+  for (let b = 0; b < nBlocks; b++) {
+    defs.push({
+      name: `logits@${b}`,
+      inputs: [xSpec(b)],
+      outputs: [],
+      build(ctx, inputs, sink) {
+        const { isGenerated } = ctx.masks();
+        inputs[`x@${b}`].forEach((xr, r) => {
+          const t = start(b) + r;
+          if (t + 1 >= T) return;
+          ctx.cs.scope(`t${t}`, () => {
+            const logits = ys(logitsRow(ctx.cs, q, xr, xb));
+            sink?.(t, logits);
+            greedyCheck(ctx.cs, logits, q.logitOut.bits, ctx.pub.posTokens[t + 1], isGenerated[t + 1]);
+          });
+        });
+        if (b === nBlocks - 1) assertGeneratedNonEmpty(ctx.cs, ctx.pub.nGenerated, T);
+        return {};
+      },
+    });
+  }
+  return defs.map((d) => withMeasuredCost(q, T, d));
+}
+
+function withMeasuredCost(q: QuantModel, T: number, d: StageDef): ForwardStage {
+  let cached: number | undefined;
+  return {
+    ...d,
+    get constraints(): number {
+      cached ??= measureStage(q, T, d);
+      return cached;
+    },
+  };
+}
+
+/** Public inputs in the layout of docs/proof-format.md (values in witness mode). */
+export function declarePublicWires(cs: ConstraintSystem, T: number, values?: bigint[]): PublicWires {
+  const names = ['modelTag', 'chunkIndex', 'inCommitment', 'outCommitment', 'promptCommitment', 'nPrompt', 'nGenerated'];
+  const w = [...names, ...Array.from({ length: T }, (_, t) => `posTokens[${t}]`)].map((n, k) => cs.publicInput(n, values?.[k]));
+  return { modelTag: w[0], chunkIndex: w[1], inCommitment: w[2], outCommitment: w[3], promptCommitment: w[4], nPrompt: w[5], nGenerated: w[6], posTokens: w.slice(7) };
+}
+
+/** Exact constraints of one stage: built in shape mode on fresh input wires, masks and tokens excluded. */
+function measureStage(q: QuantModel, T: number, d: StageDef): number {
+  const cs = new ConstraintSystem({ witness: false });
+  const pub = declarePublicWires(cs, T);
+  const tokens = Array.from({ length: T }, (_, t) => cs.privateInput(`token${t}`));
+  const masks: PositionMasks = {
+    isPrompt: Array.from({ length: T }, (_, t) => cs.privateInput(`isPrompt${t}`)),
+    isGenerated: Array.from({ length: T }, (_, t) => cs.privateInput(`isGenerated${t}`)),
+  };
+  const inputs: Record<string, TensorWires> = {};
+  for (const s of d.inputs) inputs[s.name] = Array.from({ length: s.rows }, () => Array.from({ length: s.cols }, () => cs.privateInput(s.name)));
+  const ctx: StageContext = { cs, q, T, chunkIndex: 0, pub, tokens: () => tokens, masks: () => masks };
+  d.build(ctx, inputs);
+  return cs.nConstraints;
+}
