@@ -1,0 +1,92 @@
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { UsageError, type Command } from '../command.ts';
+import { forwardStages } from '../../circuit/transformer/stages.ts';
+import { DEFAULT_MODEL_PATH, defaultModelPath } from '../../model/default-model.ts';
+import { compilePackage } from '../../package/compile.ts';
+import { prepareModel } from '../../package/model.ts';
+import { zkinferCacheDir } from '../../quant/cache.ts';
+
+const usage = `usage: zkinfer compile [--model FILE] --ctx T --out DIR [--ptau FILE] [--chunk-power K] [--name NAME] [--json]
+
+Quantizes the model (cached), cuts its forward pass over T positions into chunk circuits of
+fewer than 2^K rows, runs the Groth16 phase-2 setup of every chunk (contribution + beacon +
+zkey verify; keys cached by circuit hash) and writes the package DIR: manifest.json (the
+registry manifest of docs/proof-format.md), package.json, model.zkqm, chunk-<i>.r1cs/.zkey.
+
+  --model FILE       GGUF file, or model.safetensors with config.json beside it
+                     (default: ${DEFAULT_MODEL_PATH})
+  --ctx T            positions proven per bundle (prompt + generated tokens ≤ T)
+  --out DIR          package directory (created)
+  --ptau FILE        a prepared powers-of-tau file (e.g. the public Perpetual Powers of Tau);
+                     default: a local INSECURE one of the needed power, cached
+  --chunk-power K    chunk size bound 2^K rows (default 16)
+  --name NAME        manifest name (default: from the model file name)
+  --json             print a JSON summary on stdout`;
+
+export const command: Command = {
+  name: 'compile',
+  summary: 'build the chunk circuits and proving keys of a model (package dir + manifest)',
+  usage,
+  async run(args) {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args,
+        options: {
+          model: { type: 'string' },
+          ctx: { type: 'string' },
+          out: { type: 'string' },
+          ptau: { type: 'string' },
+          'chunk-power': { type: 'string', default: '16' },
+          name: { type: 'string' },
+          json: { type: 'boolean', default: false },
+        },
+        strict: true,
+      }));
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    if (values.ctx === undefined) throw new UsageError('--ctx is required');
+    if (values.out === undefined) throw new UsageError('--out is required');
+    const ctx = Number(values.ctx);
+    if (!/^\d+$/.test(values.ctx) || ctx < 2) throw new UsageError(`--ctx ${JSON.stringify(values.ctx)} is not an integer ≥ 2`);
+    const power = Number(values['chunk-power']);
+    if (!/^\d+$/.test(values['chunk-power']) || power < 8 || power > 27) throw new UsageError(`--chunk-power ${JSON.stringify(values['chunk-power'])} is not an integer in 8..27`);
+    const path = values.model ?? defaultModelPath();
+    if (!path) throw new UsageError(`--model is required (no bundled default model at ${DEFAULT_MODEL_PATH})`);
+    const log = (msg: string) => console.error(`zkinfer compile: ${msg}`);
+    const t0 = performance.now();
+
+    const m = await prepareModel(resolve(path), log);
+    log(`model ${m.modelId} (${m.architecture.family}, ${m.architecture.nLayers} layers, d=${m.architecture.dModel}, vocab ${m.architecture.vocabSize})`);
+    const stages = forwardStages(m.q, ctx);
+    const out = resolve(values.out);
+    const r = await compilePackage({
+      outDir: out,
+      modelId: m.modelId,
+      name: values.name ?? m.name,
+      architecture: m.architecture,
+      detokenizer: m.detokenizer,
+      ctx,
+      q: m.q,
+      stages,
+      chunkPower: power,
+      ptau: values.ptau,
+      cacheDir: zkinferCacheDir(),
+      quantBytes: m.quantBytes,
+      model: { path: resolve(path), sha256: m.fileSha256 },
+      onProgress: log,
+    });
+    const seconds = (performance.now() - t0) / 1000;
+    const constraints = r.info.chunks.map((c) => c.constraints);
+    if (values.json) {
+      console.log(JSON.stringify({ package: out, modelId: m.modelId, ctx, chunkPower: power, chunks: r.info.chunks.length, constraints, ptau: r.manifest.ptau, newKeys: r.newKeys, seconds }));
+    } else {
+      console.log(`compiled ${m.modelId} for ctx ${ctx}: ${constraints.length} chunks (${constraints.reduce((a, b) => a + b, 0)} constraints) in ${seconds.toFixed(1)} s`);
+      console.log(`package: ${out}  (register ${out}/manifest.json with \`zkinfer register\`)`);
+      if (r.manifest.ptau.insecure) console.log('WARNING: the ptau is a local INSECURE one: whoever made it could forge proofs (development only)');
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,83 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { UsageError, type Command } from '../command.ts';
+import { forwardStages } from '../../circuit/transformer/stages.ts';
+import { writeOpening } from '../../bundle/opening.ts';
+import { proveBundle } from '../../bundle/prove-bundle.ts';
+import { generateInt } from '../../infer/int.ts';
+import { readPackage } from '../../package/layout.ts';
+import { loadPackageModel } from '../../package/model.ts';
+
+const usage = `usage: zkinfer prove --package DIR --prompt TEXT -n N --out proof.json [--opening FILE] [--threads N] [--json]
+
+Generates N tokens greedily with the integer inference, proves every chunk of the forward
+pass (worker processes in parallel), checks the bundle with the strict verifier and writes
+it, plus the private opening file (prompt, tokens, salt; mode 0600).
+
+  --package DIR    a package made by zkinfer compile
+  --prompt TEXT    the private prompt (BOS is prepended when the tokenizer has one)
+  -n, --tokens N   tokens to generate (≥ 1; prompt + N ≤ the package's ctx)
+  --out FILE       proof bundle (JSON)
+  --opening FILE   opening file (default: <out without .json>.opening.json)
+  --threads N      proving workers, single-threaded snarkjs each (default 2);
+                   0 = one proof at a time with multi-threaded snarkjs
+  --json           print { bundle, opening, receiptId, generated, text } paths as JSON`;
+
+export const command: Command = {
+  name: 'prove',
+  summary: 'prove a greedy generation with a compiled package',
+  usage,
+  async run(args) {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args,
+        options: {
+          package: { type: 'string' },
+          prompt: { type: 'string' },
+          tokens: { type: 'string', short: 'n' },
+          out: { type: 'string' },
+          opening: { type: 'string' },
+          threads: { type: 'string', default: '2' },
+          json: { type: 'boolean', default: false },
+        },
+        strict: true,
+      }));
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    for (const k of ['package', 'prompt', 'tokens', 'out'] as const) if (values[k] === undefined) throw new UsageError(`--${k === 'tokens' ? 'tokens (-n)' : k} is required`);
+    const n = Number(values.tokens);
+    if (!/^\d+$/.test(values.tokens!) || n < 1) throw new UsageError(`-n ${JSON.stringify(values.tokens)} is not an integer ≥ 1`);
+    const threads = Number(values.threads);
+    if (!/^\d+$/.test(values.threads) || threads > 64) throw new UsageError(`--threads ${JSON.stringify(values.threads)} is not an integer in 0..64`);
+    const out = resolve(values.out!);
+    const openingPath = resolve(values.opening ?? out.replace(/(\.json)?$/, '.opening.json'));
+    if (openingPath === out) throw new UsageError('--opening must differ from --out');
+    const log = (msg: string) => console.error(`zkinfer prove: ${msg}`);
+
+    const pkg = readPackage(resolve(values.package!));
+    const { q, tokenizer } = await loadPackageModel(pkg);
+    const promptTokens = tokenizer.encode(values.prompt!, { bos: true });
+    if (promptTokens.length === 0) throw new UsageError('--prompt is empty and the tokenizer has no BOS token');
+    const ctx = pkg.manifest.ctx;
+    if (promptTokens.length + n > ctx) throw new RangeError(`${promptTokens.length} prompt tokens + ${n} generated exceed the package's ctx ${ctx}`);
+    log(`${promptTokens.length} prompt tokens, generating ${n} (integer inference)`);
+    const generated = generateInt(q, promptTokens, n);
+    const text = tokenizer.decode(generated);
+    log(`generated: ${JSON.stringify(text)}; proving ${pkg.manifest.chunks.length} chunks with ${threads === 0 ? 'sequential multi-threaded snarkjs' : `${threads} workers`}`);
+    const r = await proveBundle({ pkg, q, stages: forwardStages(q, ctx), promptTokens, generated, threads, onProgress: log });
+    if (existsSync(out)) log(`overwriting ${out}`);
+    writeFileSync(out, `${JSON.stringify(r.bundle)}\n`);
+    writeOpening(openingPath, { ...r.opening, prompt: values.prompt! });
+    if (values.json) {
+      console.log(JSON.stringify({ bundle: out, opening: openingPath, receiptId: r.receiptId, generated, text, proveSeconds: r.proveMs / 1000 }));
+    } else {
+      console.log(text);
+      console.log(`\nproof bundle: ${out} (verified locally; receipt id ${r.receiptId})`);
+      console.log(`opening (PRIVATE, reveals the prompt): ${openingPath}`);
+    }
+    return 0;
+  },
+};
