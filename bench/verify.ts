@@ -5,14 +5,20 @@
 // The proofs come from keys with known toxic waste (test/verify/helpers): verification does
 // exactly the same group operations for them as for snarkjs proofs (the verifier cannot tell
 // them apart), and this keeps the benchmark free of snarkjs and of setup time.
+import { bn254 } from '@noble/curves/bn254.js';
 import {
+  MAX_CHUNKS,
+  VerifyInputError,
   parseBundle,
   parseManifest,
   prepareManifest,
+  publicInputPoint,
   verifyBundle,
   verifyGroth16,
 } from '../api/src/verify/index.ts';
+import { isInG2Subgroup } from '../api/src/verify/g2-subgroup.ts';
 import { toyBundle, toyModel } from '../test/verify/helpers/toy-bundle.ts';
+import { loadavg } from 'node:os';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
 const CTX = 32;
@@ -24,18 +30,23 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-function time<T>(f: () => T): [T, number] {
+/** Wall ms and CPU ms (user + system of this process: unaffected by other jobs' load) of f. */
+function time(f: () => unknown): { wall: number; cpu: number } {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const v = f();
-  return [v, performance.now() - t0];
+  f();
+  const wall = performance.now() - t0;
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1000 };
 }
 
-function measure(name: string, f: () => unknown, runs = RUNS): [string, string, string, number] {
+function measure(name: string, f: () => unknown, runs = RUNS): (string | number)[] {
   f(); // warm-up (JIT, noble's lazy tables)
-  const ms: number[] = [];
-  for (let i = 0; i < runs; i++) ms.push(time(f)[1]);
-  process.stderr.write(`${name}: median ${median(ms).toFixed(1)} ms\n`);
-  return [name, median(ms).toFixed(1), Math.min(...ms).toFixed(1), runs];
+  const samples = Array.from({ length: runs }, () => time(f));
+  const cpu = median(samples.map((s) => s.cpu));
+  const wall = median(samples.map((s) => s.wall));
+  process.stderr.write(`${name}: median ${cpu.toFixed(2)} ms CPU, ${wall.toFixed(2)} ms wall\n`);
+  return [name, cpu.toFixed(2), Math.min(...samples.map((s) => s.cpu)).toFixed(2), wall.toFixed(2), runs];
 }
 
 process.stderr.write(`building a ${CHUNKS}-chunk ctx-${CTX} fixture…\n`);
@@ -47,6 +58,19 @@ const manifest = parseManifest(manifestJson);
 const prepared = prepareManifest(manifest);
 const bundle = parseBundle(bundleJson);
 if (!verifyBundle(manifest, bundle, prepared).valid) throw new Error('bench fixture does not verify');
+
+// A bundle the size of the body cap allows: MAX_CHUNKS copies of a valid chunk (valid points, so
+// without the manifest every point is checked before the chunk count is noticed).
+const bogusJson = { ...bundleJson, chunks: Array.from({ length: MAX_CHUNKS }, () => bundleJson.chunks[0]) };
+const refused = (f: () => unknown) => () => {
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof VerifyInputError) return;
+    throw err;
+  }
+  throw new Error('bogus bundle was accepted');
+};
 
 const rows = [
   measure('parseManifest (8 keys: strict points, subgroup checks, vkeyHash, key safety)', () => parseManifest(manifestJson), 3),
@@ -64,21 +88,47 @@ const rows = [
     if (!verifyBundle(manifest, bundle, prepared).valid) throw new Error('invalid');
   }, 5),
   measure('parseBundle + verifyBundle from JSON, 8 chunks, prepared keys', () => {
-    if (!verifyBundle(manifest, parseBundle(bundleJson), prepared).valid) throw new Error('invalid');
+    if (!verifyBundle(manifest, parseBundle(bundleJson, manifest), prepared).valid) throw new Error('invalid');
   }, 5),
+  measure(`bogus ${MAX_CHUNKS}-chunk bundle: parseBundle without the manifest (all points checked)`, () => parseBundle(bogusJson), 3),
+  measure(`bogus ${MAX_CHUNKS}-chunk bundle: parseBundle with the manifest (refused by chunk count)`, refused(() => parseBundle(bogusJson, manifest))),
+];
+
+// Where one proof's time goes (the parts of parseG2 and verifyGroth16).
+const { a, b } = bundle.chunks[0].proof;
+const lines = bn254.utils.calcPairingPrecomputes(b);
+const { x, y } = a.toAffine();
+const pair: [typeof lines, bigint, bigint] = [lines, x, y];
+const ml3 = bn254.millerLoopBatch([pair, pair, pair]);
+const parts = [
+  measure('G2 subgroup check, ψ-test of eprint 2022/348 (used)', () => isInG2Subgroup(b), 21),
+  measure('G2 subgroup check, noble isTorsionFree ψ(Q) = [6x²]Q (before)', () => b.isTorsionFree(), 21),
+  measure('public-input point L (39 signals, Strauss–Shamir)', () => publicInputPoint(prepared[0].vk, bundle.chunks[0].publicSignals), 21),
+  measure('G2 line coefficients of B', () => bn254.utils.calcPairingPrecomputes(b), 21),
+  measure('Miller loop, 1 pair (lines given)', () => bn254.millerLoopBatch([pair]), 21),
+  measure('Miller loop, 3 pairs (lines given)', () => bn254.millerLoopBatch([pair, pair, pair]), 21),
+  measure('final exponentiation', () => bn254.fields.Fp12.finalExponentiate(ml3), 21),
+  measure('G1 multiplication by a 128-bit batch randomizer', () => a.multiplyUnsafe((1n << 127n) + 0x1234567n), 21),
 ];
 
 writeBenchSection(
   'verify-node',
   `## Verifier in Node (api/src/verify, @noble/curves 2.4.0)
 
-Reproduce: \`npx node bench/verify.ts\` (BENCH_RUNS sets the repetitions). ${machineLine()}; single-threaded;
-the machine is shared with other jobs, so treat the numbers as upper bounds. Fixture: ${CHUNKS} chunk keys,
-ctx ${CTX} (39 public signals per chunk), proofs from keys with known toxic waste (same verification work
-as snarkjs proofs). Times in ms (median and best of the runs).
+Reproduce: \`npx node bench/verify.ts\` (BENCH_RUNS sets the repetitions). ${machineLine()}; single-threaded.
+CPU ms is this process's user + system time (process.cpuUsage), which other jobs on the shared machine
+barely affect; wall ms is inflated by them (1-minute load average at the end: ${loadavg()[0].toFixed(1)} on 2 cores).
+Fixture: ${CHUNKS} chunk keys, ctx ${CTX} (39 public signals per chunk), proofs from keys with known toxic waste
+(same verification work as snarkjs proofs). Median of the runs (and best CPU).
 
-${markdownTable(['operation', 'median ms', 'best ms', 'runs'], rows)}
+${markdownTable(['operation', 'CPU ms (median)', 'CPU ms (best)', 'wall ms (median)', 'runs'], rows)}
 
-The workerd (API) numbers are measured by the API benchmark.`,
+Where one proof's time goes:
+
+${markdownTable(['part', 'CPU ms (median)', 'CPU ms (best)', 'wall ms (median)', 'runs'], parts)}
+
+A batch of n proofs (verifyBundle) pays per proof: the G2 lines of B, one Miller-loop pair (A, B), the
+public-input point and one 128-bit G1 multiplication of A, plus one pair per distinct δ (one per chunk key);
+per batch: pairs for γ and β and one final exponentiation. Workerd numbers: section verify-workerd.`,
 );
 process.stderr.write('wrote the verify-node section of BENCHMARKS.md\n');

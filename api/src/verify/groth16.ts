@@ -3,6 +3,7 @@ import { bn254 } from '@noble/curves/bn254.js';
 import { VerifyInputError } from './errors.ts';
 import { R } from './fields.ts';
 import type { Groth16Proof, VerificationKey } from './groth16-json.ts';
+import { millerLoop } from './miller-loop.ts';
 import type { G1Point, G2Point } from './points.ts';
 
 /**
@@ -14,7 +15,8 @@ import type { G1Point, G2Point } from './points.ts';
  *
  * checked as  FE( ML(A, B) · ML(L, −γ) · ML(C, −δ) ) = e(α, β)  with ML the Miller loop and
  * FE the final exponentiation; e(α, β) and the line coefficients of −β, −γ and −δ depend on
- * the key only and are computed once in prepareVerificationKey.
+ * the key only and are computed once in prepareVerificationKey. The Miller loop is miller-loop.ts
+ * (noble's algorithm and line coefficients, with lazy reduction); FE is noble's.
  */
 
 type Fp12 = ReturnType<typeof bn254.pairing>;
@@ -87,7 +89,7 @@ export function verifyGroth16(pvk: PreparedVerificationKey, proof: Groth16Proof,
   pushPair(pairs, linesOf(proof.b), proof.a);
   pushPair(pairs, pvk.negGammaLines, l);
   pushPair(pairs, pvk.negDeltaLines, proof.c);
-  return Fp12.eql(Fp12.finalExponentiate(bn254.millerLoopBatch(pairs)), pvk.alphaBeta);
+  return Fp12.eql(Fp12.finalExponentiate(millerLoop(pairs)), pvk.alphaBeta);
 }
 
 export interface Groth16BatchItem {
@@ -162,5 +164,5 @@ export function verifyGroth16Batch(items: readonly Groth16BatchItem[]): boolean 
     addTo(vk.beta, pvk.negBetaLines, vk.alpha, rho);
   });
   for (const g of groups) pushPair(pairs, g.lines, mulAddUnsafe(bn254.G1.Point, g.points, g.scalars));
-  return Fp12.eql(Fp12.finalExponentiate(bn254.millerLoopBatch(pairs)), Fp12.ONE);
+  return Fp12.eql(Fp12.finalExponentiate(millerLoop(pairs)), Fp12.ONE);
 }

@@ -1,0 +1,143 @@
+import { bn254 } from '@noble/curves/bn254.js';
+import { P } from './fields.ts';
+
+/**
+ * The BN254 optimal-ate Miller loop over prepared G2 lines, with lazy reduction.
+ *
+ * Same algorithm, inputs and output as `bn254.millerLoopBatch(pairs)` of @noble/curves (the
+ * tower Fp2 = Fp[u]/(u²+1), Fp6 = Fp2[v]/(v³−ξ) with ξ = 9+u, Fp12 = Fp6[w]/(w²−v) of EIP-197,
+ * and noble's line coefficients, which include the two final Frobenius-twisted additions), so
+ * the result goes straight into noble's final exponentiation. The difference is arithmetic
+ * only: noble reduces mod p after every Fp addition and multiplication, each a BigInt
+ * division; here products of Fp2/Fp6 operands are summed unreduced and each Fp coefficient is
+ * reduced once (a sum of a few 508-bit products is still an ordinary BigInt). That is the
+ * bulk of verification, so this roughly halves it. test/verify/miller-loop.test.ts checks
+ * equality with noble's Miller loop and pairing on random pairs.
+ */
+
+type LinePrecompute = ReturnType<typeof bn254.utils.calcPairingPrecomputes>;
+export type MillerPair = [LinePrecompute, bigint, bigint];
+type Fp12 = ReturnType<typeof bn254.pairing>;
+
+/** Fp6 element as 6 bigints: (c0.re, c0.im, c1.re, c1.im, c2.re, c2.im), each in [0, p) after `red`. */
+type Fp6 = [bigint, bigint, bigint, bigint, bigint, bigint];
+
+function red(x: bigint): bigint {
+  const r = x % P;
+  return r < 0n ? r + P : r;
+}
+
+// Full Fp6 product a·b (Karatsuba over Fp2, Fp2 products by Karatsuba too), NOT reduced: each
+// coefficient is a signed sum of a few products, |·| < 2^530, which callers reduce once.
+function mul6(a: Fp6, b: Fp6): Fp6 {
+  const [a00, a01, a10, a11, a20, a21] = a;
+  const [b00, b01, b10, b11, b20, b21] = b;
+  // t_i = a_i·b_i in Fp2, unreduced: (re, im)
+  const m00 = a00 * b00, m01 = a01 * b01;
+  const t0r = m00 - m01, t0i = (a00 + a01) * (b00 + b01) - m00 - m01;
+  const m10 = a10 * b10, m11 = a11 * b11;
+  const t1r = m10 - m11, t1i = (a10 + a11) * (b10 + b11) - m10 - m11;
+  const m20 = a20 * b20, m21 = a21 * b21;
+  const t2r = m20 - m21, t2i = (a20 + a21) * (b20 + b21) - m20 - m21;
+  // s12 = (a1+a2)(b1+b2) − t1 − t2
+  const x0 = a10 + a20, x1 = a11 + a21, y0 = b10 + b20, y1 = b11 + b21;
+  const n0 = x0 * y0, n1 = x1 * y1;
+  const s12r = n0 - n1 - t1r - t2r, s12i = (x0 + x1) * (y0 + y1) - n0 - n1 - t1i - t2i;
+  // s01 = (a0+a1)(b0+b1) − t0 − t1
+  const u0 = a00 + a10, u1 = a01 + a11, w0 = b00 + b10, w1 = b01 + b11;
+  const k0 = u0 * w0, k1 = u1 * w1;
+  const s01r = k0 - k1 - t0r - t1r, s01i = (u0 + u1) * (w0 + w1) - k0 - k1 - t0i - t1i;
+  // s02 = (a0+a2)(b0+b2) − t0 − t2
+  const p0 = a00 + a20, p1 = a01 + a21, q0 = b00 + b20, q1 = b01 + b21;
+  const j0 = p0 * q0, j1 = p1 * q1;
+  const s02r = j0 - j1 - t0r - t2r, s02i = (p0 + p1) * (q0 + q1) - j0 - j1 - t0i - t2i;
+  // c0 = t0 + ξ·s12, c1 = s01 + ξ·t2, c2 = s02 + t1; ξ·(x + yu) = (9x − y) + (x + 9y)u
+  return [t0r + 9n * s12r - s12i, t0i + s12r + 9n * s12i, s01r + 9n * t2r - t2i, s01i + t2r + 9n * t2i, s02r + t1r, s02i + t1i];
+}
+
+// Fp6 times (x, y, 0) ("mul01"); inputs may be sums of two reduced values; output NOT reduced.
+function mul01(a: Fp6, x0: bigint, x1: bigint, y0: bigint, y1: bigint): Fp6 {
+  const [a00, a01, a10, a11, a20, a21] = a;
+  const m00 = a00 * x0, m01 = a01 * x1;
+  const t0r = m00 - m01, t0i = (a00 + a01) * (x0 + x1) - m00 - m01;
+  const m10 = a10 * y0, m11 = a11 * y1;
+  const t1r = m10 - m11, t1i = (a10 + a11) * (y0 + y1) - m10 - m11;
+  // (a1 + a2)·y − t1
+  const g0 = a10 + a20, g1 = a11 + a21;
+  const h0 = g0 * y0, h1 = g1 * y1;
+  const e0 = h0 - h1 - t1r, e1 = (g0 + g1) * (y0 + y1) - h0 - h1 - t1i;
+  // (a0 + a1)(x + y) − t0 − t1
+  const u0 = a00 + a10, u1 = a01 + a11, z0 = x0 + y0, z1 = x1 + y1;
+  const k0 = u0 * z0, k1 = u1 * z1;
+  const f0 = k0 - k1 - t0r - t1r, f1 = (u0 + u1) * (z0 + z1) - k0 - k1 - t0i - t1i;
+  // (a0 + a2)·x − t0 + t1
+  const p0 = a00 + a20, p1 = a01 + a21;
+  const j0 = p0 * x0, j1 = p1 * x1;
+  const d0 = j0 - j1 - t0r + t1r, d1 = (p0 + p1) * (x0 + x1) - j0 - j1 - t0i + t1i;
+  return [t0r + 9n * e0 - e1, t0i + e0 + 9n * e1, f0, f1, d0, d1];
+}
+
+// a·(x, 0, 0) for x in Fp2; output NOT reduced.
+function mul0(a: Fp6, x0: bigint, x1: bigint): Fp6 {
+  const out = new Array<bigint>(6) as Fp6;
+  for (let i = 0; i < 6; i += 2) {
+    const m0 = a[i] * x0, m1 = a[i + 1] * x1;
+    out[i] = m0 - m1;
+    out[i + 1] = (a[i] + a[i + 1]) * (x0 + x1) - m0 - m1;
+  }
+  return out;
+}
+
+const add6 = (a: Fp6, b: Fp6): Fp6 => a.map((x, i) => x + b[i]) as Fp6;
+// v·(c0, c1, c2) = (ξ·c2, c0, c1)
+const mulByV = (a: Fp6): Fp6 => [9n * a[4] - a[5], a[4] + 9n * a[5], a[0], a[1], a[2], a[3]];
+
+/** f² for f = a + b·w (w² = v): c1 = 2ab, c0 = (a + b)(a + v·b) − ab − v·ab. */
+function sqr12(a: Fp6, b: Fp6): [Fp6, Fp6] {
+  const ab = mul6(a, b);
+  const vb = mulByV(b); // small signed combinations of reduced values: fine as a factor
+  const s = mul6(add6(a, b), add6(a, vb));
+  const vab = mulByV(ab);
+  const c0 = s.map((x, i) => red(x - ab[i] - vab[i])) as Fp6;
+  const c1 = ab.map((x) => red(x + x)) as Fp6;
+  return [c0, c1];
+}
+
+/**
+ * f·ℓ for noble's divisive-twist line (c0, c1, c2) evaluated at P = (px, py): the sparse
+ * element (o0, 0, 0) + (o3, o4, 0)·w with o0 = c2·py, o3 = c1·px, o4 = c0 (noble's mul034ByLine).
+ */
+function mulLine(a: Fp6, b: Fp6, line: readonly { c0: bigint; c1: bigint }[], px: bigint, py: bigint): [Fp6, Fp6] {
+  const [l0, l1, l2] = line;
+  const o00 = red(l2.c0 * py), o01 = red(l2.c1 * py);
+  const o30 = red(l1.c0 * px), o31 = red(l1.c1 * px);
+  const o40 = l0.c0, o41 = l0.c1;
+  const aA = mul0(a, o00, o01);
+  const bB = mul01(b, o30, o31, o40, o41);
+  const sum = mul01(add6(a, b), o00 + o30, o01 + o31, o40, o41);
+  const vbB = mulByV(bB);
+  return [aA.map((x, i) => red(x + vbB[i])) as Fp6, sum.map((x, i) => red(x - aA[i] - bB[i])) as Fp6];
+}
+
+function toNoble(a: Fp6, b: Fp6): Fp12 {
+  const fp6 = (c: Fp6) => ({ c0: { c0: c[0], c1: c[1] }, c1: { c0: c[2], c1: c[3] }, c2: { c0: c[4], c1: c[5] } });
+  return { c0: fp6(a), c1: fp6(b) } as Fp12;
+}
+
+/** Π ML(P_i, Q_i) for prepared lines of Q_i and affine P_i = (x, y): equal to bn254.millerLoopBatch(pairs). */
+export function millerLoop(pairs: readonly MillerPair[]): Fp12 {
+  let a: Fp6 = [1n, 0n, 0n, 0n, 0n, 0n];
+  let b: Fp6 = [0n, 0n, 0n, 0n, 0n, 0n];
+  if (pairs.length === 0) return toNoble(a, b);
+  const steps = pairs[0][0].length;
+  for (const [ell] of pairs) {
+    if (ell.length !== steps) throw new RangeError(`millerLoop: line precomputes of ${ell.length} and ${steps} steps`);
+  }
+  for (let i = 0; i < steps; i++) {
+    if (i !== 0) [a, b] = sqr12(a, b);
+    for (const [ell, px, py] of pairs) {
+      for (const line of ell[i]) [a, b] = mulLine(a, b, line, px, py);
+    }
+  }
+  return toNoble(a, b); // BN254's seed is positive: no conjugation (noble's xNegative = false)
+}
