@@ -140,6 +140,7 @@ export function renderDemoPage(d: DemoPageData): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>zkinfer — proofs that a language model said it</title>
 <style>${STYLE}</style>
 <script type="module" src="${esc(d.widgetSrc)}"></script>

@@ -1,0 +1,93 @@
+/**
+ * End to end, as a new user: start the local stack (wrangler dev + local D1, programmatic
+ * form of `npm start`, on a free port with a temporary D1 and cache), get a proof bundle,
+ * submit it, open the demo page in Debian's Chromium and see the badge say "Verified" —
+ * and see a tampered bundle (a changed generated token) refused and its badge not verified.
+ * Screenshots go to test-output/e2e/.
+ *
+ * Where the bundle comes from: see ./proof-source.ts (the real CLI when `zkinfer compile`
+ * and `zkinfer prove` exist, else the toy model of test/helpers/toy-model.ts).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { freePort, startLocalApi, type LocalApi } from '../../scripts/lib/local-api.ts';
+import { registerManifest, submitBundle } from '../../prover/src/cli/submit.ts';
+import { badgeText, HAVE_CHROMIUM, launchChromium, openPage, screenshot, settledState } from './browser.ts';
+import { makeProofSource, tamperGeneratedToken, type ProofSource, type Proved } from './proof-source.ts';
+
+describe.skipIf(!HAVE_CHROMIUM)('e2e: local stack, prove, submit, badge in Chromium (needs /usr/bin/chromium)', () => {
+  let work: string;
+  let stack: LocalApi | undefined;
+  let browser: Browser | undefined;
+  let source: ProofSource;
+  let proved: Proved;
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'zkinfer-e2e-'));
+    stack = await startLocalApi({ port: await freePort(), persistDir: join(work, 'd1') });
+    source = await makeProofSource({ work, api: stack.api, adminToken: stack.adminToken });
+    browser = await launchChromium();
+  }, 600_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+    await source?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  }, 60_000);
+
+  it('registers the model with the admin token (idempotent) and lists it', async () => {
+    const again = await registerManifest(stack!.api, stack!.adminToken, source.manifest);
+    expect(again).toEqual({ modelId: source.manifest.modelId, created: false });
+    const listed = (await (await fetch(`${stack!.api}/v1/models`)).json()) as { models: { modelId: string }[] };
+    expect(listed.models.map((m) => m.modelId)).toContain(source.manifest.modelId);
+  });
+
+  it('proves and submits; the API verifies, and the demo page shows a verified badge', async () => {
+    proved = await source.proveAndSubmit();
+    expect(proved.valid).toBe(true);
+    expect(proved.receiptId).toMatch(/^[0-9a-f]{64}$/);
+    const stored = (await (await fetch(`${stack!.api}/v1/receipts/${proved.receiptId}`)).json()) as { receipt: { valid: boolean } };
+    expect(stored.receipt.valid).toBe(true);
+
+    const { page, errors } = await openPage(browser!, `${stack!.api}/?receipt=${proved.receiptId}`);
+    expect(await settledState(page)).toBe('verified');
+    expect(await badgeText(page)).toContain('Verified');
+    // the page lists the model and the receipt, and shows the two embed lines
+    const body = await page.locator('body').innerText();
+    expect(body).toContain(source.manifest.name as string);
+    expect(await page.locator('#embed').innerText()).toContain(`<zkinfer-badge receipt="${proved.receiptId}" api="${stack!.api}"></zkinfer-badge>`);
+    expect(await page.locator(`#receipts a[href="/?receipt=${proved.receiptId}"]`).count()).toBe(1);
+    await screenshot(page, 'demo-verified');
+
+    // "Verify in this browser": every Groth16 proof re-checked in Chromium against the registered keys
+    await page.locator('zkinfer-badge button').click();
+    const timing = page.locator('zkinfer-badge [part=timing]');
+    await timing.waitFor({ timeout: 60_000 });
+    expect(await timing.innerText()).toMatch(/^Re-verified in this browser in [\d.]+ m?s\.?$/);
+    expect(await settledState(page)).toBe('verified');
+    await screenshot(page, 'demo-verified-in-browser');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 600_000);
+
+  it('refuses a bundle whose generated token was changed, and its badge is not verified', async () => {
+    const tampered = tamperGeneratedToken(proved.bundle);
+    const result = await submitBundle(stack!.api, tampered);
+    expect(result.valid).toBe(false);
+    expect(result.receiptUrl).toBeNull();
+    expect(result.receiptId).not.toBe(proved.receiptId);
+    const missing = await fetch(`${stack!.api}/v1/receipts/${result.receiptId}`);
+    expect(missing.status).toBe(404);
+
+    const { page } = await openPage(browser!, `${stack!.api}/?receipt=${result.receiptId}`);
+    const state = await settledState(page);
+    expect(['invalid', 'not-found']).toContain(state);
+    expect(await badgeText(page)).not.toMatch(/^zkinfer Verified/);
+    await screenshot(page, 'demo-tampered');
+    await page.context().close();
+  }, 120_000);
+});
