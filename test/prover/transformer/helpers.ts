@@ -1,0 +1,59 @@
+/** Shared setup of the transformer circuit tests: small quantized models and tamper helpers. */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
+import { toField } from '../../../prover/src/circuit/field.ts';
+import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
+import { buildForward, type ForwardCircuit, type ForwardWitness } from '../../../prover/src/circuit/transformer/forward.ts';
+import { DEFAULT_MODEL_PATH } from '../../../prover/src/model/default-model.ts';
+import { loadModel } from '../../../prover/src/model/load.ts';
+import { calibrationIds } from '../../../prover/src/quant/calibration-text.ts';
+import { quantizeModel } from '../../../prover/src/quant/quantize.ts';
+import type { QuantModel } from '../../../prover/src/quant/types.ts';
+
+const SHARED = new URL('../../../../shared/', import.meta.url);
+const shared = (p: string): string => fileURLToPath(new URL(p, SHARED));
+export const STORIES = shared('models/stories260K/stories260K.gguf');
+export const TINY_GEMMA = shared('models/tiny-gemma3-random/model.safetensors');
+export const DEFAULT_MODEL = DEFAULT_MODEL_PATH;
+export { existsSync };
+
+const cache = new Map<string, QuantModel>();
+
+/** The default quantization of a model file (built-in calibration), memoized per file. */
+export function quantized(path: string): QuantModel {
+  let q = cache.get(path);
+  if (!q) {
+    const model = loadModel(path);
+    q = quantizeModel(model, calibrationIds((t, o) => model.tokenizer.encode(t, o)));
+    cache.set(path, q);
+  }
+  return q;
+}
+
+/** The same model truncated to its first `n` layers, optionally with some layers' sliding window replaced. */
+export function truncated(q: QuantModel, n: number, windows: Record<number, number> = {}): QuantModel {
+  return { ...q, layers: q.layers.slice(0, n).map((L, l) => (l in windows ? { ...L, window: windows[l] } : L)) };
+}
+
+export function build(q: QuantModel, T: number, witness?: ForwardWitness): { cs: ConstraintSystem; f: ForwardCircuit } {
+  const cs = new ConstraintSystem({ witness: witness !== undefined });
+  const f = buildForward(cs, q, T, witness);
+  return { cs, f };
+}
+
+/** Wire indices whose debug name matches `re` (names carry the gadget scopes). */
+export function wiresNamed(cs: ConstraintSystem, re: RegExp): number[] {
+  const out: number[] = [];
+  cs.wireNames.forEach((n, i) => {
+    if (re.test(n)) out.push(i);
+  });
+  return out;
+}
+
+/** The first unsatisfied constraint's label after adding `delta` to wire `w` (null if still satisfied). */
+export function tamper(cs: ConstraintSystem, w: number, delta: bigint): string | null {
+  const values = [...cs.values];
+  values[w] = toField(values[w] + delta);
+  return findUnsatisfied(cs, values)?.label ?? null;
+}
