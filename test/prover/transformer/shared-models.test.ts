@@ -1,0 +1,46 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
+import { toSigned } from '../../../prover/src/circuit/field.ts';
+import { forwardInt, generateInt } from '../../../prover/src/infer/int.ts';
+import type { QuantModel } from '../../../prover/src/quant/types.ts';
+import { build, existsSync, quantized, STORIES, tamper, TINY_GEMMA, truncated, wiresNamed } from './helpers.ts';
+
+/** Builds the witness for prompt + greedy continuation and compares every logit with forwardInt. */
+function checkModel(q: QuantModel, T: number, prompt: number[]) {
+  const generated = generateInt(q, prompt, T - prompt.length);
+  const { cs, f } = build(q, T, { promptTokens: prompt, generated, salt: 42n });
+  expect(findUnsatisfied(cs)).toBeNull();
+  const ref = forwardInt(q, [...prompt, ...generated]);
+  f.logits.forEach((row, t) => expect(Int32Array.from(row, (lc) => Number(toSigned(cs.valueOf(lc)))), `position ${t}`).toEqual(ref[t]));
+  return cs;
+}
+
+describe.skipIf(!existsSync(STORIES))('forward circuit, stories260K (llama, GQA, interleaved RoPE, SiLU; 1 layer, T = 5; needs ../shared/models)', () => {
+  let q: QuantModel;
+  beforeAll(() => {
+    q = truncated(quantized(STORIES), 1);
+  });
+
+  it('is satisfied, bit-exact with forwardInt, and rejects a changed attention probability and residual value', () => {
+    const cs = checkModel(q, 5, [1, 403, 407]);
+    for (const re of [/^L0\.attn@3\/.*softmax\/p1\/requant\/q$/, /^L0\.ffn@2\/t2\/ffn\/requant\/q$/]) {
+      const ws = wiresNamed(cs, re);
+      expect(ws.length, String(re)).toBeGreaterThan(0);
+      expect(tamper(cs, ws[ws.length - 1], -1n)).not.toBeNull();
+    }
+  });
+});
+
+describe.skipIf(!existsSync(TINY_GEMMA))('forward circuit, tiny-gemma3-random (sliding window 4, QK-norm, post-norms; its first local layer, T = 6; needs ../shared/models)', () => {
+  let q: QuantModel;
+  beforeAll(() => {
+    const full = quantized(TINY_GEMMA);
+    const local = full.layers.findIndex((L) => Number.isFinite(L.window) && L.window < 6);
+    q = truncated(full, local + 1); // keeps the test fast; 0 layers if no local layer (fails below)
+  });
+
+  it('is satisfied and bit-exact with forwardInt across the window', () => {
+    expect(q.layers.some((L) => Number.isFinite(L.window) && L.window < 6)).toBe(true);
+    checkModel(q, 6, [2, 17]);
+  });
+});
