@@ -5,6 +5,7 @@ import { R } from './fields.ts';
 import type { Groth16Proof, VerificationKey } from './groth16-json.ts';
 import { millerLoop } from './miller-loop.ts';
 import type { G1Point, G2Point } from './points.ts';
+import { signalSum } from './public-input.ts';
 
 /**
  * Groth16 verification over BN254 (Groth 2016, eprint 2016/260, §3.2), with the
@@ -54,20 +55,13 @@ export function publicInputPoint(vk: VerificationKey, publicSignals: readonly bi
   if (publicSignals.length !== vk.ic.length - 1) {
     throw new VerifyInputError('wrong_signal_count', '', `expected ${vk.ic.length - 1} public signals, got ${publicSignals.length}`);
   }
-  const points: G1Point[] = [];
-  const scalars: bigint[] = [];
   publicSignals.forEach((s, i) => {
     if (typeof s !== 'bigint' || s < 0n || s >= R) {
       throw new VerifyInputError('bad_field_element', `[${i}]`, 'public signal is not a field element < r');
     }
-    // Most signals are 0 (posTokens outside the generated span): they contribute nothing.
-    if (s !== 0n && !vk.ic[i + 1].is0()) {
-      points.push(vk.ic[i + 1]);
-      scalars.push(s);
-    }
   });
-  // Strauss–Shamir: one shared doubling chain for all scalars (≈2.5× faster than one by one here).
-  return points.length === 0 ? vk.ic[0] : vk.ic[0].add(mulAddUnsafe(bn254.G1.Point, points, scalars));
+  // One walk with a ~64-step doubling chain (public-input.ts); most signals are 0 and cost nothing.
+  return vk.ic[0].add(signalSum(vk, publicSignals));
 }
 
 // The Miller loop of a G1 point against prepared G2 lines. A G1 point at infinity
