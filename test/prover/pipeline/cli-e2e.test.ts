@@ -1,0 +1,75 @@
+/**
+ * End to end through the CLI on a real (tiny, random) transformer written by the test:
+ * llama family, vocab 256 (byte tokenizer), d = 8, 1 layer, ctx 4 — the smallest model whose
+ * real forward-pass stages (prover/src/circuit/transformer) fit the test budget. Its greedy
+ * logits stage needs ~19k constraints per position, so chunks are 2^15 rows; the first run
+ * makes the phase-2 keys (minutes), later runs reuse them from the zkinfer cache.
+ * compile → prove → verify → open, plus verify's exit codes on a tampered and a malformed bundle.
+ */
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../prover/src/cli/main.ts';
+import { shutdownProver } from '../../../prover/src/snark/prove.ts';
+import { modelGguf, randomTensors, tinyLlamaConfig } from '../model/helpers/synthetic.ts';
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  try {
+    return { code: await main(args), out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'zkinfer-e2e-'));
+const modelPath = join(dir, 'micro.gguf');
+const config = { ...tinyLlamaConfig, dModel: 8, nLayers: 1, nHeads: 1, nKvHeads: 1, headDim: 8, ffnDim: 8, contextLength: 16 };
+writeFileSync(modelPath, modelGguf(config, randomTensors(config, 7)));
+afterAll(() => shutdownProver());
+
+describe('zkinfer compile → prove → verify → open (tiny real transformer)', () => {
+  it('proves a generation that verifies and opens; tampering is caught', async () => {
+    const pkg = join(dir, 'pkg');
+    const c = await cli(['compile', '--model', modelPath, '--ctx', '4', '--out', pkg, '--chunk-power', '15', '--json']);
+    expect(c.code, c.err).toBe(0);
+    const summary = JSON.parse(c.out) as { chunks: number; constraints: number[]; ptau: { insecure: boolean } };
+    expect(summary.chunks).toBeGreaterThan(1);
+    expect(summary.ptau.insecure).toBe(true);
+
+    const proof = join(dir, 'proof.json');
+    const p = await cli(['prove', '--package', pkg, '--prompt', 'a', '-n', '2', '--out', proof, '--json']);
+    expect(p.code, p.err).toBe(0);
+    const proved = JSON.parse(p.out) as { opening: string; generated: number[]; receiptId: string };
+    expect(proved.generated).toHaveLength(2);
+    expect(statSync(proved.opening).mode & 0o777).toBe(0o600);
+
+    const v = await cli(['verify', '--package', pkg, proof, '--json']);
+    expect(v.code, v.err).toBe(0);
+    expect(JSON.parse(v.out)).toMatchObject({ valid: true, receiptId: proved.receiptId, generated: proved.generated });
+
+    const o = await cli(['open', '--bundle', proof, '--opening', proved.opening]);
+    expect(o.code, o.err).toBe(0);
+    expect(o.out).toBe('a');
+
+    // The second generated token changed consistently in the statement and every chunk's
+    // posTokens: the layout checks pass, the Groth16 proofs do not.
+    const bundle = JSON.parse(readFileSync(proof, 'utf8')) as { statement: { nPrompt: number; generated: number[] }; chunks: { publicSignals: string[] }[] };
+    const g = (bundle.statement.generated[1] + 1) % 256;
+    bundle.statement.generated[1] = g;
+    for (const ch of bundle.chunks) ch.publicSignals[7 + bundle.statement.nPrompt + 1] = String(g);
+    const tampered = join(dir, 'tampered.json');
+    writeFileSync(tampered, JSON.stringify(bundle));
+    expect((await cli(['verify', '--package', pkg, tampered])).code).toBe(1);
+    writeFileSync(tampered, '{"version":1}');
+    expect((await cli(['verify', '--package', pkg, tampered])).code).toBe(2);
+    const wrongOpening = JSON.parse(readFileSync(proved.opening, 'utf8')) as { salt: string };
+    wrongOpening.salt = '1';
+    writeFileSync(join(dir, 'wrong.opening.json'), JSON.stringify(wrongOpening));
+    expect((await cli(['open', '--bundle', proof, '--opening', join(dir, 'wrong.opening.json')])).code).toBe(1);
+  }, 900_000);
+});
