@@ -6,6 +6,8 @@
  *
  * Only fetch and JSON: no snarkjs here, so anything may import it.
  */
+import { join } from 'node:path';
+import { zkinferCacheDir } from '../quant/cache.ts';
 
 /** Where `npm start` serves the local API (scripts/start.ts). */
 export const DEFAULT_API = 'http://127.0.0.1:8787';
@@ -174,4 +176,29 @@ export function formatSubmitReport(r: SubmitReport): string {
     'Embed the badge on any page with these two lines:',
     ...(r.embed ?? []),
   ].join('\n');
+}
+
+/**
+ * Where `npm start` (scripts/start.ts) compiles the bundled default model, and where
+ * `zkinfer prove` looks when --package is omitted: <cache>/packages/default, with <cache> =
+ * $ZKINFER_CACHE_DIR, else $XDG_CACHE_HOME/zkinfer, else ~/.cache/zkinfer.
+ */
+export function defaultPackageDir(): string {
+  return join(zkinferCacheDir(), 'packages', 'default');
+}
+
+/** Where `zkinfer prove` writes the bundle when --out is omitted: <cache>/proofs/<time>.json. */
+export function defaultProofPath(now = new Date()): string {
+  return join(zkinferCacheDir(), 'proofs', `${now.toISOString().replace(/[:.]/g, '-')}.json`);
+}
+
+/**
+ * Checked before proving (which takes minutes): the API answers and knows the model, so a
+ * `prove --submit` never spends the proving time only to find the API down or the model missing.
+ */
+export async function preflightSubmit(apiUrl: string, modelId: string): Promise<void> {
+  const api = apiOrigin(apiUrl);
+  if (!(await isRegistered(api, modelId))) {
+    throw new ApiRequestError(404, 'model_not_found', `model ${modelId} is not registered at ${api}: \`npm start\` registers the default model; for another package use \`zkinfer register --api ${api} --package DIR\``);
+  }
 }

@@ -1,5 +1,5 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command.ts';
 import { forwardStages } from '../../circuit/transformer/stages.ts';
@@ -8,20 +8,25 @@ import { proveBundle } from '../../bundle/prove-bundle.ts';
 import { generateInt } from '../../infer/int.ts';
 import { readPackage } from '../../package/layout.ts';
 import { loadPackageModel } from '../../package/model.ts';
+import { DEFAULT_API, defaultPackageDir, defaultProofPath, formatSubmitReport, preflightSubmit, submitAndDescribe } from '../submit.ts';
 
-const usage = `usage: zkinfer prove --package DIR --prompt TEXT -n N --out proof.json [--opening FILE] [--threads N] [--json]
+const usage = `usage: zkinfer prove [--package DIR] --prompt TEXT -n N [--out proof.json] [--opening FILE] [--threads N] [--submit [--api URL]] [--json]
 
 Generates N tokens greedily with the integer inference, proves every chunk of the forward
 pass (worker processes in parallel), checks the bundle with the strict verifier and writes
 it, plus the private opening file (prompt, tokens, salt; mode 0600).
 
-  --package DIR    a package made by zkinfer compile
+  --package DIR    a package made by zkinfer compile (default: the default model's package
+                   that \`npm start\` compiles, ${defaultPackageDir()})
   --prompt TEXT    the private prompt (BOS is prepended when the tokenizer has one)
   -n, --tokens N   tokens to generate (≥ 1; prompt + N ≤ the package's ctx)
-  --out FILE       proof bundle (JSON)
+  --out FILE       proof bundle (JSON; default: a new file under ${dirname(defaultProofPath())})
   --opening FILE   opening file (default: <out without .json>.opening.json)
   --threads N      proving workers, single-threaded snarkjs each (default 2);
                    0 = one proof at a time with multi-threaded snarkjs
+  --submit         send the bundle to the API (POST /v1/verify) and print the receipt URL
+                   and the two lines of HTML that embed its badge; exit 1 if refused
+  --api URL        the API for --submit (default ${DEFAULT_API}, the one \`npm start\` runs)
   --json           print { bundle, opening, receiptId, generated, text } paths as JSON`;
 
 export const command: Command = {
@@ -41,11 +46,22 @@ export const command: Command = {
           opening: { type: 'string' },
           threads: { type: 'string', default: '2' },
           json: { type: 'boolean', default: false },
+          submit: { type: 'boolean', default: false },
+          api: { type: 'string' },
         },
         strict: true,
       }));
     } catch (err) {
       throw new UsageError((err as Error).message);
+    }
+    if (values.api !== undefined && !values.submit) throw new UsageError('--api is only used with --submit');
+    if (values.package === undefined) {
+      values.package = defaultPackageDir();
+      if (!existsSync(values.package)) throw new UsageError(`--package is required: no default package at ${values.package} (\`npm start\` compiles it)`);
+    }
+    if (values.out === undefined) {
+      values.out = defaultProofPath();
+      mkdirSync(dirname(values.out), { recursive: true });
     }
     for (const k of ['package', 'prompt', 'tokens', 'out'] as const) if (values[k] === undefined) throw new UsageError(`--${k === 'tokens' ? 'tokens (-n)' : k} is required`);
     const n = Number(values.tokens);
@@ -58,6 +74,7 @@ export const command: Command = {
     const log = (msg: string) => console.error(`zkinfer prove: ${msg}`);
 
     const pkg = readPackage(resolve(values.package!));
+    if (values.submit) await preflightSubmit(values.api ?? DEFAULT_API, pkg.manifest.modelId);
     const { q, tokenizer } = await loadPackageModel(pkg);
     const promptTokens = tokenizer.encode(values.prompt!, { bos: true });
     if (promptTokens.length === 0) throw new UsageError('--prompt is empty and the tokenizer has no BOS token');
@@ -71,13 +88,20 @@ export const command: Command = {
     if (existsSync(out)) log(`overwriting ${out}`);
     writeFileSync(out, `${JSON.stringify(r.bundle)}\n`);
     writeOpening(openingPath, { ...r.opening, prompt: values.prompt! });
+    let submitted: Awaited<ReturnType<typeof submitAndDescribe>> | undefined;
     if (values.json) {
-      console.log(JSON.stringify({ bundle: out, opening: openingPath, receiptId: r.receiptId, generated, text, proveSeconds: r.proveMs / 1000 }));
+      if (values.submit) submitted = await submitAndDescribe(values.api ?? DEFAULT_API, r.bundle);
+      console.log(JSON.stringify({ bundle: out, opening: openingPath, receiptId: r.receiptId, generated, text, proveSeconds: r.proveMs / 1000, ...(submitted ? { submitted } : {}) }));
     } else {
       console.log(text);
       console.log(`\nproof bundle: ${out} (verified locally; receipt id ${r.receiptId})`);
       console.log(`opening (PRIVATE, reveals the prompt): ${openingPath}`);
+      if (values.submit) {
+        log(`submitting to ${values.api ?? DEFAULT_API}`);
+        submitted = await submitAndDescribe(values.api ?? DEFAULT_API, r.bundle);
+        console.log(`\n${formatSubmitReport(submitted)}`);
+      }
     }
-    return 0;
+    return submitted && !submitted.valid ? 1 : 0;
   },
 };

@@ -1,0 +1,87 @@
+/**
+ * The compiled package of the bundled default model (prover/models/default) that `npm start`
+ * registers and `zkinfer prove` uses without --package: compiled ONCE with `zkinfer compile`
+ * into defaultPackageDir() (prover/src/cli/submit.ts), reused while the model file, T and
+ * the chunk power are unchanged. Compile itself caches the quantization, the ptau and every
+ * chunk's keys, so even a recompile after a change reuses what it can.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_MODEL_PATH } from '../../prover/src/model/default-model.ts';
+import { readPackage, type LoadedPackage } from '../../prover/src/package/layout.ts';
+import { sha256File } from '../../prover/src/snark/ptau.ts';
+import { REPO_ROOT } from './local-api.ts';
+
+const ZKINFER_BIN = join(REPO_ROOT, 'prover/bin/zkinfer.js');
+
+export interface PackageChoice {
+  /** Positions per proof (prompt + generated ≤ ctx). */
+  ctx: number;
+  /** Chunks have fewer than 2^chunkPower constraint rows. */
+  chunkPower: number;
+  /** The model file (default: the bundled default model). */
+  model?: string;
+}
+
+/**
+ * What `npm start` compiles. T = 16 fits the README's first proof ("ROMEO:" is 6 byte
+ * tokens + 8 generated); T = 32 is 99 chunks (≈ 6M constraints), far over the 10-minute
+ * first-run budget on 2 cores (BENCHMARKS.md "npm start" section has the measurements).
+ */
+export const DEFAULT_CHOICE: PackageChoice = { ctx: 16, chunkPower: 16 };
+
+/** The package at `dir` when it was compiled from the same model file with the same T and chunk power. */
+export async function currentPackage(dir: string, choice: PackageChoice): Promise<LoadedPackage | null> {
+  if (!existsSync(join(dir, 'manifest.json'))) return null;
+  let pkg: LoadedPackage;
+  try {
+    pkg = readPackage(dir);
+  } catch {
+    return null;
+  }
+  const model = choice.model ?? DEFAULT_MODEL_PATH;
+  const info = pkg.info;
+  if (info.ctx !== choice.ctx || info.chunkPower !== choice.chunkPower || !info.model || info.model.path !== model) return null;
+  if (!existsSync(model) || (await sha256File(model)) !== info.model.sha256) return null;
+  return pkg;
+}
+
+export interface EnsureResult {
+  pkg: LoadedPackage;
+  /** True when this call compiled (false: the cached package was current). */
+  compiled: boolean;
+  seconds: number;
+}
+
+/**
+ * Compiles the package into `dir` unless a current one is there. Progress lines of
+ * `zkinfer compile` go to `onLine` as they come. `env` reaches the compile (cache dir).
+ */
+export async function ensurePackage(dir: string, choice: PackageChoice, opts: { onLine?: (line: string) => void; env?: NodeJS.ProcessEnv } = {}): Promise<EnsureResult> {
+  const t0 = performance.now();
+  const cached = await currentPackage(dir, choice);
+  if (cached) return { pkg: cached, compiled: false, seconds: (performance.now() - t0) / 1000 };
+  rmSync(dir, { recursive: true, force: true }); // a stale or half-written package
+  const args = [ZKINFER_BIN, 'compile', '--ctx', String(choice.ctx), '--chunk-power', String(choice.chunkPower), '--out', dir];
+  if (choice.model) args.push('--model', choice.model);
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const tail: string[] = [];
+    const onData = (buf: Buffer) => {
+      for (const line of buf.toString('utf8').split('\n')) {
+        if (line.trim() === '') continue;
+        tail.push(line);
+        if (tail.length > 30) tail.shift();
+        opts.onLine?.(line);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', reject);
+    child.on('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`zkinfer compile failed (${signal ?? `exit ${code}`}):\n${tail.join('\n')}`))));
+  });
+  const pkg = await currentPackage(dir, choice);
+  if (!pkg) throw new Error(`zkinfer compile finished but ${dir} is not a package for ctx ${choice.ctx}, chunk power ${choice.chunkPower}`);
+  return { pkg, compiled: true, seconds: (performance.now() - t0) / 1000 };
+}

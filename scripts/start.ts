@@ -1,0 +1,126 @@
+/**
+ * `npm start`: the whole local stack on the bundled default model.
+ *   1. the local API: widget bundle, local D1 migrations, .dev.vars ADMIN_TOKEN, `wrangler dev`
+ *      on 127.0.0.1:8787 (scripts/lib/local-api.ts);
+ *   2. the default model compiled ONCE into the cache (scripts/lib/default-package.ts; later
+ *      runs reuse it and start in seconds), with compile's progress shown as it goes;
+ *   3. the model registered with the API (idempotent);
+ *   4. the demo page URL and the next command to try.
+ * Ctrl-C (or SIGTERM) stops wrangler, workerd and any running compile.
+ *
+ *   npm start [-- --port 8787] [--ctx 16] [--chunk-power 16] [--persist-to DIR]
+ * The cache directory is $ZKINFER_CACHE_DIR, else $XDG_CACHE_HOME/zkinfer, else ~/.cache/zkinfer.
+ */
+import { parseArgs } from 'node:util';
+import { defaultPackageDir, registerManifest } from '../prover/src/cli/submit.ts';
+import { DEFAULT_CHOICE, ensurePackage, type PackageChoice } from './lib/default-package.ts';
+import { startLocalApi, type LocalApi } from './lib/local-api.ts';
+
+const USAGE = `usage: npm start [-- --port N] [--ctx T] [--chunk-power K] [--persist-to DIR] [--quiet-api]
+  --port N         API port on 127.0.0.1 (default 8787)
+  --ctx T          positions per proof of the default package (default ${DEFAULT_CHOICE.ctx})
+  --chunk-power K  chunk circuits below 2^K rows (default ${DEFAULT_CHOICE.chunkPower})
+  --persist-to DIR local D1 state (default .wrangler/state)
+  --quiet-api      do not echo wrangler's request log`;
+
+function fail(message: string): never {
+  console.error(`npm start: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function intOption(name: string, text: string, lo: number, hi: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < lo || n > hi) fail(`--${name} ${JSON.stringify(text)} is not an integer in ${lo}..${hi}`);
+  return n;
+}
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      port: { type: 'string', default: process.env.PORT ?? '8787' },
+      ctx: { type: 'string', default: String(DEFAULT_CHOICE.ctx) },
+      'chunk-power': { type: 'string', default: String(DEFAULT_CHOICE.chunkPower) },
+      'persist-to': { type: 'string' },
+      'quiet-api': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  }));
+} catch (err) {
+  fail((err as Error).message);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const port = intOption('port', values.port, 1, 65535);
+const choice: PackageChoice = { ctx: intOption('ctx', values.ctx, 2, 4096), chunkPower: intOption('chunk-power', values['chunk-power'], 8, 27) };
+
+const started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+const say = (msg: string) => console.error(`[start ${elapsed()}] ${msg}`);
+
+let stack: LocalApi | undefined;
+let stopping = false;
+async function shutdown(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    say('stopping the local API');
+    await stack?.stop();
+  }
+  process.exit(code);
+}
+// The compile child shares our process group, so a terminal's Ctrl-C reaches it directly;
+// wrangler runs in its own group (to take workerd with it) and is stopped here.
+process.on('SIGINT', () => void shutdown(130));
+process.on('SIGTERM', () => void shutdown(143));
+
+try {
+  say(`starting the local API on 127.0.0.1:${port} (wrangler dev --local, local D1)`);
+  let apiReady = false;
+  stack = await startLocalApi({
+    port,
+    persistDir: values['persist-to'],
+    onLine: (line) => {
+      // Before it is up, everything wrangler says helps diagnose; after, only the request log.
+      if (!apiReady || !values['quiet-api']) console.error(`  api | ${line}`);
+    },
+  });
+  apiReady = true;
+  say(`API ready at ${stack.api}`);
+
+  const dir = defaultPackageDir();
+  say(`default model package for T=${choice.ctx}, chunks < 2^${choice.chunkPower} rows: ${dir}`);
+  const ensured = await ensurePackage(dir, choice, { onLine: (line) => console.error(`  compile | ${line.replace(/^zkinfer compile: /, '')}`) });
+  const { manifest } = ensured.pkg;
+  say(ensured.compiled ? `compiled in ${ensured.seconds.toFixed(1)} s: ${manifest.chunks.length} chunks` : `reusing the compiled package (${manifest.chunks.length} chunks)`);
+
+  const reg = await registerManifest(stack.api, stack.adminToken, ensured.pkg.manifestJson);
+  say(`model ${reg.modelId} ${reg.created ? 'registered' : 'already registered'} (${manifest.name}, T=${manifest.ctx}${manifest.ptau.insecure ? ', INSECURE local ptau: development only' : ''})`);
+
+  const api = stack.api;
+  const portFlag = port === 8787 ? '' : ` --api ${api}`;
+  console.log(
+    [
+      '',
+      `zkinfer is running (ready in ${elapsed()}).`,
+      `  demo page:  ${api}/`,
+      `  API:        ${api}/v1/models   ${api}/v1/openapi.json`,
+      '',
+      'Next, in another terminal, prove a prompt with the default model and submit it:',
+      `  npx zkinfer prove --prompt "ROMEO:" -n 8 --submit${portFlag}`,
+      '',
+      'Ctrl-C stops everything.',
+    ].join('\n'),
+  );
+  // Stay up while wrangler runs; if it dies, say so and exit.
+  await new Promise<void>((resolve) => stack!.child.once('exit', () => resolve()));
+  if (!stopping) {
+    say('wrangler dev exited');
+    process.exit(1);
+  }
+} catch (err) {
+  console.error(`npm start: ${(err as Error).message}`);
+  await shutdown(err instanceof RangeError || err instanceof TypeError ? 2 : 1);
+}
