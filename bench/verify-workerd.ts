@@ -112,6 +112,7 @@ try {
     { name: `verifyBundle, ${CHUNKS} chunks, prepared keys (batch)`, path: '/verify-bundle', n: 4, per: 'bundle' },
     { name: `parseBundle (JSON.parse + strict parse, ${CHUNKS} proofs)`, path: '/parse-bundle', n: 10, per: 'bundle' },
     { name: `JSON.parse + parseBundle + verifyBundle, ${CHUNKS} chunks`, path: '/parse-verify-bundle', n: 4, per: 'bundle' },
+    { name: `model-cache miss: JSON.parse + parseManifest + prepareManifest, ${CHUNKS} keys`, path: '/load-model', n: 4, per: 'model' },
   ];
   for (const c of cases) await series(`${c.path}?n=1`); // warm-up: JIT, noble's lazy tables
   await series('/noop');
@@ -134,7 +135,7 @@ try {
   }
   for (const [i, c] of cases.entries()) {
     const cpu = median(results[i].cpu);
-    const perChunk = c.per === 'bundle' ? (cpu / CHUNKS).toFixed(1) : cpu.toFixed(1);
+    const perChunk = c.per === 'bundle' ? (cpu / CHUNKS).toFixed(1) : c.per === 'proof' ? cpu.toFixed(1) : '—';
     rows.push([c.name, c.n, cpu.toFixed(1), `${Math.min(...results[i].cpu).toFixed(1)}–${Math.max(...results[i].cpu).toFixed(1)}`, perChunk, median(results[i].wall).toFixed(1)]);
   }
   const loads = `${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`;

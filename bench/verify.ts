@@ -74,7 +74,7 @@ const refused = (f: () => unknown) => () => {
 
 const rows = [
   measure('parseManifest (8 keys: strict points, subgroup checks, vkeyHash, key safety)', () => parseManifest(manifestJson), 3),
-  measure('prepareVerificationKey × 8 (e(α,β), −β/−γ/−δ line coefficients)', () => prepareManifest(manifest), 3),
+  measure('prepareManifest, 8 keys sharing α, β, γ (e(α,β) once, lines of −β, −γ once, −δ × 8)', () => prepareManifest(manifest), 3),
   measure('parseBundle (8 proofs, 8 × 39 signals)', () => parseBundle(bundleJson)),
   measure('verifyGroth16, one proof, prepared key (39 signals)', () => {
     if (!verifyGroth16(prepared[0], bundle.chunks[0].proof, bundle.chunks[0].publicSignals)) throw new Error('invalid');

@@ -7,6 +7,7 @@
 //   GET  /verify-bundle?n=N       N × verifyBundle of the whole bundle (prepared keys, batch)
 //   GET  /parse-verify-bundle?n=N N × (JSON.parse + parseBundle + verifyBundle), as POST /v1/verify does
 //   GET  /parse-bundle?n=N        N × (JSON.parse + parseBundle)
+//   GET  /load-model?n=N          N × (JSON.parse + parseManifest + prepareManifest), the API's model-cache miss
 import {
   parseBundle,
   parseManifest,
@@ -23,6 +24,7 @@ interface Loaded {
   prepared: PreparedVerificationKey[];
   bundle: Bundle;
   bundleText: string;
+  manifestText: string;
 }
 
 let loaded: Loaded | undefined;
@@ -41,7 +43,7 @@ export default {
     if (url.pathname === '/setup') {
       const body = (await request.json()) as { manifest: unknown; bundle: unknown };
       const manifest = parseManifest(body.manifest);
-      loaded = { manifest, prepared: prepareManifest(manifest), bundle: parseBundle(body.bundle, manifest), bundleText: JSON.stringify(body.bundle) };
+      loaded = { manifest, prepared: prepareManifest(manifest), bundle: parseBundle(body.bundle, manifest), bundleText: JSON.stringify(body.bundle), manifestText: JSON.stringify(body.manifest) };
       return Response.json({ chunks: manifest.chunks.length });
     }
     const n = Number(url.searchParams.get('n') ?? '1');
@@ -57,6 +59,8 @@ export default {
         return repeat(n, () => verifyBundle(s.manifest, parseBundle(JSON.parse(s.bundleText), s.manifest), s.prepared).valid);
       case '/parse-bundle':
         return repeat(n, () => parseBundle(JSON.parse(s.bundleText), s.manifest).chunks.length > 0);
+      case '/load-model':
+        return repeat(n, () => prepareManifest(parseManifest(JSON.parse(s.manifestText))).length > 0);
       default:
         return new Response('not found', { status: 404 });
     }

@@ -7,6 +7,7 @@ import {
   parseProof,
   parseVerificationKey,
   prepareVerificationKey,
+  prepareVerificationKeys,
   publicInputPoint,
   verifyGroth16,
   verifyGroth16Batch,
@@ -15,6 +16,7 @@ import {
 } from '../../api/src/verify/index.ts';
 import { proofJson, simulateProof, toyKey, vkJson } from './helpers/toy-groth16.ts';
 
+const Fp12 = bn254.fields.Fp12;
 const signals = [7n, 0n, R - 1n];
 const { vk, trapdoor } = toyKey(3, 'groth16');
 const pvk = prepareVerificationKey(vk);
@@ -154,5 +156,32 @@ describe('key safety and forgery without phase-2 contribution', () => {
     json.IC[2] = ['0', '1', '0'];
     const parsed = parseVerificationKey(json);
     expect(() => checkKeySafety(parsed)).toThrow(/IC\[2\]: IC point at infinity/);
+  });
+});
+
+describe('prepareVerificationKeys', () => {
+  // Like snarkjs keys from one ptau: shared α, β and γ = g2, distinct δ and IC.
+  const keys = ['p0', 'p1', 'p2'].map((s) => toyKey(3, s, { phase1: 'ptau', gammaIsGenerator: true }).vk);
+  const other = toyKey(3, 'other').vk;
+  const prepared = prepareVerificationKeys([...keys, other]);
+
+  it('equals preparing each key alone: e(α, β) and the lines of −β, −γ, −δ', () => {
+    prepared.forEach((p, i) => {
+      const vk = [...keys, other][i];
+      expect(Fp12.eql(p.alphaBeta, bn254.pairing(vk.alpha, vk.beta))).toBe(true);
+      expect(p.negBetaLines).toEqual(bn254.utils.calcPairingPrecomputes(vk.beta.negate()));
+      expect(p.negGammaLines).toEqual(bn254.utils.calcPairingPrecomputes(vk.gamma.negate()));
+      expect(p.negDeltaLines).toEqual(bn254.utils.calcPairingPrecomputes(vk.delta.negate()));
+      expect(Fp12.eql(prepareVerificationKey(vk).alphaBeta, p.alphaBeta)).toBe(true);
+    });
+  });
+
+  it('shares the work for equal points only', () => {
+    expect(prepared[1].negBetaLines).toBe(prepared[0].negBetaLines);
+    expect(prepared[2].negGammaLines).toBe(prepared[0].negGammaLines);
+    expect(prepared[1].alphaBeta).toBe(prepared[0].alphaBeta);
+    expect(prepared[1].negDeltaLines).not.toBe(prepared[0].negDeltaLines);
+    expect(prepared[3].negBetaLines).not.toBe(prepared[0].negBetaLines);
+    expect(Fp12.eql(prepared[3].alphaBeta, prepared[0].alphaBeta)).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import { bn254 } from '@noble/curves/bn254.js';
 import { describe, expect, it } from 'vitest';
 import { VerifyInputError, canonicalManifestJson, g2ToJson, parseManifest, vkeyHash, parseVerificationKey } from '../../api/src/verify/index.ts';
 import { toyModel } from './helpers/toy-bundle.ts';
+import { g2PointOutsideSubgroup } from './helpers/toy-groth16.ts';
 
 const model = toyModel(4, 2);
 
@@ -91,5 +92,15 @@ describe('parseManifest', () => {
       m.chunks[0].vkeyHash = vkeyHash(parseVerificationKey(m.chunks[0].vkey));
     });
     expect(refusal(json).code).toBe('unsafe_key');
+  });
+});
+
+describe('parseManifest checks each distinct G2 point once, and every point', () => {
+  it.each(['vk_beta_2', 'vk_gamma_2', 'vk_delta_2'])('refuses a later chunk whose %s is outside the subgroup', (field) => {
+    const m = structuredClone(model.manifest);
+    m.chunks[1].vkey[field] = g2ToJson(g2PointOutsideSubgroup());
+    const err = refusal(m);
+    expect(err.code).toBe('not_in_subgroup');
+    expect(err.path).toBe(`chunks[1].vkey.${field}`);
   });
 });

@@ -1,6 +1,6 @@
 import { VerifyInputError } from './errors.ts';
 import { R } from './fields.ts';
-import { prepareVerificationKey, verifyGroth16Batch, type PreparedVerificationKey } from './groth16.ts';
+import { prepareVerificationKeys, verifyGroth16Batch, type PreparedVerificationKey } from './groth16.ts';
 import { parseProof, parsePublicSignals, type Groth16Proof } from './groth16-json.ts';
 import { at, readArray, readDecimal, readHex64, readInt, readLiteral, readObject } from './json.ts';
 import { MAX_CTX, MAX_VOCAB, SIGNAL, expectedPublicSignals, nPublicForCtx, publicSignalLayout, type Statement } from './layout.ts';
@@ -78,7 +78,7 @@ export function parseBundle(json: unknown, manifest?: Manifest): Bundle {
 
 /** Prepared keys of every manifest chunk, in order; the API can cache this per model. */
 export function prepareManifest(manifest: Manifest): PreparedVerificationKey[] {
-  return manifest.chunks.map((c) => prepareVerificationKey(c.vkey));
+  return prepareVerificationKeys(manifest.chunks.map((c) => c.vkey));
 }
 
 export interface BundleVerdict {

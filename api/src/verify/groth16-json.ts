@@ -2,7 +2,7 @@ import { bn254 } from '@noble/curves/bn254.js';
 import { VerifyInputError } from './errors.ts';
 import { R, P } from './fields.ts';
 import { at, readArray, readDecimal, readInt, readLiteral, readObject } from './json.ts';
-import { g1ToJson, g2ToJson, parseG1, parseG2, type G1Point, type G2Point } from './points.ts';
+import { g1ToJson, g2ToJson, parseG1, parseG2, type G1Point, type G2Point, type G2SubgroupMemo } from './points.ts';
 
 /** snarkjs groth16 proof and verification-key JSON, parsed strictly (DESIGN.md "Strict input rules"). */
 
@@ -65,7 +65,7 @@ function checkAlphaBetaShape(value: unknown, path: string): void {
  * accepted (shape-checked) and dropped: it is derived from α and β, and we recompute it.
  * This does not judge whether the key is safe to trust: see checkKeySafety.
  */
-export function parseVerificationKey(json: unknown, path = ''): VerificationKey {
+export function parseVerificationKey(json: unknown, path = '', seen: G2SubgroupMemo = new Set()): VerificationKey {
   const obj = readObject(
     json,
     path,
@@ -83,9 +83,9 @@ export function parseVerificationKey(json: unknown, path = ''): VerificationKey 
     curve: 'bn128',
     nPublic,
     alpha: parseG1(obj.vk_alpha_1, at(path, 'vk_alpha_1')),
-    beta: parseG2(obj.vk_beta_2, at(path, 'vk_beta_2')),
-    gamma: parseG2(obj.vk_gamma_2, at(path, 'vk_gamma_2')),
-    delta: parseG2(obj.vk_delta_2, at(path, 'vk_delta_2')),
+    beta: parseG2(obj.vk_beta_2, at(path, 'vk_beta_2'), seen),
+    gamma: parseG2(obj.vk_gamma_2, at(path, 'vk_gamma_2'), seen),
+    delta: parseG2(obj.vk_delta_2, at(path, 'vk_delta_2'), seen),
     ic: icJson.map((p, i) => parseG1(p, at(at(path, 'IC'), i), { allowInfinity: true })),
   };
 }

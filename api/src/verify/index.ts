@@ -20,6 +20,7 @@ export {
 } from './groth16-json.ts';
 export {
   prepareVerificationKey,
+  prepareVerificationKeys,
   verifyGroth16,
   verifyGroth16Batch,
   publicInputPoint,

@@ -4,6 +4,7 @@ import { VerifyInputError } from './errors.ts';
 import { checkKeySafety, parseVerificationKey, verificationKeyToJson, type VerificationKey } from './groth16-json.ts';
 import { at, readArray, readBoolean, readHex64, readInt, readLiteral, readObject, readString } from './json.ts';
 import { MAX_CTX, MAX_VOCAB, nPublicForCtx } from './layout.ts';
+import type { G2SubgroupMemo } from './points.ts';
 
 /** The model manifest of docs/proof-format.md, parsed field by field. */
 
@@ -99,14 +100,14 @@ export function vkeyHash(vk: VerificationKey): string {
   return bytesToHex(sha256(utf8ToBytes(JSON.stringify(verificationKeyToJson(vk)))));
 }
 
-function parseChunk(json: unknown, path: string, i: number, nPublic: number): ManifestChunk {
+function parseChunk(json: unknown, path: string, i: number, nPublic: number, seen: G2SubgroupMemo): ManifestChunk {
   const o = readObject(json, path, ['index', 'constraints', 'circuitHash', 'vkeyHash', 'vkey'], [], 'bad_manifest');
   const index = readInt(o.index, at(path, 'index'), 'bad_manifest', 0, MAX_CHUNKS);
   if (index !== i) throw new VerifyInputError('bad_manifest', at(path, 'index'), `expected index ${i} (chain order), got ${index}`);
   const constraints = readInt(o.constraints, at(path, 'constraints'), 'bad_manifest', 1, 2 ** 28);
   const circuitHash = readHex64(o.circuitHash, at(path, 'circuitHash'), 'bad_manifest');
   const hash = readHex64(o.vkeyHash, at(path, 'vkeyHash'), 'bad_manifest');
-  const vkey = parseVerificationKey(o.vkey, at(path, 'vkey'));
+  const vkey = parseVerificationKey(o.vkey, at(path, 'vkey'), seen);
   if (vkey.nPublic !== nPublic) {
     throw new VerifyInputError('wrong_signal_count', at(at(path, 'vkey'), 'nPublic'), `expected nPublic = 7 + ctx = ${nPublic}, got ${vkey.nPublic}`);
   }
@@ -143,8 +144,10 @@ export function parseManifest(json: unknown): Manifest {
     insecure: readBoolean(p.insecure, 'ptau.insecure', 'bad_manifest'),
   };
   const nPublic = nPublicForCtx(ctx);
+  // Chunk keys made from one ptau share β and γ: check each distinct G2 point's subgroup once.
+  const seen: G2SubgroupMemo = new Set();
   const chunks = readArray(o.chunks, 'chunks', 'bad_manifest', { min: 1, max: MAX_CHUNKS }).map((c, i) =>
-    parseChunk(c, at('chunks', i), i, nPublic),
+    parseChunk(c, at('chunks', i), i, nPublic, seen),
   );
   const manifest: Manifest = { version: 1, modelId, name, architecture, ctx, ptau, chunks };
   if (detokenizer) manifest.detokenizer = detokenizer;

@@ -59,11 +59,18 @@ function isFp2(value: unknown, c0: string, c1: string): boolean {
 }
 
 /**
+ * Affine coordinates of G2 points that passed the subgroup check, so that one parse of a
+ * document does not check the same point twice (a manifest's chunk keys share β and γ).
+ * Create one per parse call: it only ever holds points that passed.
+ */
+export type G2SubgroupMemo = Set<string>;
+
+/**
  * A G2 point: on the twist and in its order-r subgroup. The twist has a large cofactor, so
  * the subgroup check is essential: a low-order B would let a prover move the pairing
  * product outside the group the Groth16 soundness argument is about.
  */
-export function parseG2(value: unknown, path: string): G2Point {
+export function parseG2(value: unknown, path: string, seen?: G2SubgroupMemo): G2Point {
   const arr = readArray(value, path, 'bad_point', { exact: 3 });
   const x = fp2(arr[0], at(path, 0));
   const y = fp2(arr[1], at(path, 1));
@@ -76,9 +83,12 @@ export function parseG2(value: unknown, path: string): G2Point {
     throw new VerifyInputError('not_on_curve', path, 'point is not on the BN254 G2 twist y² = x³ + 3/(9+u)');
   }
   const point = G2.fromAffine({ x, y });
+  const key = `${x.c0},${x.c1},${y.c0},${y.c1}`;
+  if (seen?.has(key)) return point;
   // [x+1]Q + ψ([x]Q) + ψ²([x]Q) = ψ³([2x]Q) (eprint 2022/348): a 63-bit multiplication, half
   // the cost of noble's isTorsionFree (ψ(Q) = [6x²]Q); see g2-subgroup.ts.
   if (!isInG2Subgroup(point)) throw new VerifyInputError('not_in_subgroup', path, 'point is not in the G2 subgroup of order r');
+  seen?.add(key);
   return point;
 }
 
