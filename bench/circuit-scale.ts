@@ -10,7 +10,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -81,6 +81,7 @@ if (values.case === 'shape' || values.case === 'witness') {
   process.stdout.write(JSON.stringify(runCase(values.case, rows)));
 } else {
   const self = fileURLToPath(import.meta.url);
+  const loadBefore = loadavg()[0];
   const results: CaseResult[] = [];
   for (const mode of ['shape', 'witness'] as const) {
     process.stderr.write(`circuit-scale: ${mode}, ${rows} rows…\n`);
@@ -96,7 +97,7 @@ if (values.case === 'shape' || values.case === 'witness') {
   );
   const md = `## Circuit scale (constraint system build and .r1cs/.wtns streaming)
 
-Reproduce: \`npx node bench/circuit-scale.ts\` (${machineLine()}; the machine is shared, so times vary with load).
+Reproduce: \`npx node bench/circuit-scale.ts\` (${machineLine()}; shared machine: 1-minute load average ${loadBefore.toFixed(1)} at the start and ${loadavg()[0].toFixed(1)} at the end).
 
 Rows are constant-weight dot products of 8 wires checked against a hinted output
 (A = Σ w·x, B = ONE, C = y: 10 non-zero coefficients per row), built through the public

@@ -13,7 +13,7 @@
  * phase2) for the small powers given by --ceremony.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConstraintSystem } from '../prover/src/circuit/system.ts';
@@ -64,6 +64,7 @@ function requantCircuit(rows: number, witness: boolean): ConstraintSystem {
   return cs;
 }
 
+const loadBefore = loadavg()[0];
 const dir = mkdtempSync(join(tmpdir(), 'zkinfer-bench-prove-'));
 const proveRows: (string | number)[][] = [];
 const ptauRows: (string | number)[][] = [];
@@ -114,7 +115,7 @@ try {
 
 const md = `## Groth16 proving and local powers of tau
 
-Reproduce: \`npx node bench/prove.ts --powers ${powers.join(',')} --ceremony ${ceremonyPowers.join(',')}\` (${machineLine()}; shared machine, times vary with load).
+Reproduce: \`npx node bench/prove.ts --powers ${powers.join(',')} --ceremony ${ceremonyPowers.join(',')}\` (${machineLine()}; shared machine: 1-minute load average ${loadBefore.toFixed(1)} at the start and ${loadavg()[0].toFixed(1)} at the end, so times are inflated accordingly).
 
 Circuits of requantization-like rows (8-wire constant-weight dot product minus 256·y,
 checked against a hinted remainder), sized so snarkjs's domain is exactly 2^k. "setup" is
