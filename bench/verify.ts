@@ -16,7 +16,9 @@ import {
   verifyBundle,
   verifyGroth16,
 } from '../api/src/verify/index.ts';
+import { g2Lines } from '../api/src/verify/g2-lines.ts';
 import { isInG2Subgroup } from '../api/src/verify/g2-subgroup.ts';
+import { millerLoop } from '../api/src/verify/miller-loop.ts';
 import { toyBundle, toyModel } from '../test/verify/helpers/toy-bundle.ts';
 import { loadavg } from 'node:os';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
@@ -103,10 +105,12 @@ const ml3 = bn254.millerLoopBatch([pair, pair, pair]);
 const parts = [
   measure('G2 subgroup check, ψ-test of eprint 2022/348 (used)', () => isInG2Subgroup(b), 21),
   measure('G2 subgroup check, noble isTorsionFree ψ(Q) = [6x²]Q (before)', () => b.isTorsionFree(), 21),
-  measure('public-input point L (39 signals, Strauss–Shamir)', () => publicInputPoint(prepared[0].vk, bundle.chunks[0].publicSignals), 21),
-  measure('G2 line coefficients of B', () => bn254.utils.calcPairingPrecomputes(b), 21),
-  measure('Miller loop, 1 pair (lines given)', () => bn254.millerLoopBatch([pair]), 21),
-  measure('Miller loop, 3 pairs (lines given)', () => bn254.millerLoopBatch([pair, pair, pair]), 21),
+  measure('public-input point L (39 signals, public-input.ts)', () => publicInputPoint(prepared[0].vk, bundle.chunks[0].publicSignals), 21),
+  measure('G2 line coefficients of B (g2-lines.ts, used)', () => g2Lines(b), 21),
+  measure('G2 line coefficients of B (noble calcPairingPrecomputes, before)', () => bn254.utils.calcPairingPrecomputes(b), 21),
+  measure('Miller loop, 1 pair (miller-loop.ts, used)', () => millerLoop([pair]), 21),
+  measure('Miller loop, 3 pairs (miller-loop.ts, used)', () => millerLoop([pair, pair, pair]), 21),
+  measure('Miller loop, 3 pairs (noble millerLoopBatch, before)', () => bn254.millerLoopBatch([pair, pair, pair]), 21),
   measure('final exponentiation', () => bn254.fields.Fp12.finalExponentiate(ml3), 21),
   measure('G1 multiplication by a 128-bit batch randomizer', () => a.multiplyUnsafe((1n << 127n) + 0x1234567n), 21),
 ];

@@ -3,6 +3,7 @@ import { bn254 } from '@noble/curves/bn254.js';
 import { VerifyInputError } from './errors.ts';
 import { R } from './fields.ts';
 import type { Groth16Proof, VerificationKey } from './groth16-json.ts';
+import { g2Lines } from './g2-lines.ts';
 import { millerLoop } from './miller-loop.ts';
 import type { G1Point, G2Point } from './points.ts';
 import { signalSum } from './public-input.ts';
@@ -95,8 +96,9 @@ function pushPair(pairs: MillerPair[], lines: LinePrecompute, p: G1Point): void 
   pairs.push([lines, x, y]);
 }
 
+// noble's line coefficients, computed on plain bigints (g2-lines.ts).
 function linesOf(q: G2Point): LinePrecompute {
-  return bn254.utils.calcPairingPrecomputes(q);
+  return g2Lines(q);
 }
 
 /** One Groth16 verification (three Miller loops, one final exponentiation). */
