@@ -16,6 +16,7 @@ import {
   verifyBundle,
   verifyGroth16,
 } from '../api/src/verify/index.ts';
+import { finalExponentiate } from '../api/src/verify/final-exp.ts';
 import { g2Lines } from '../api/src/verify/g2-lines.ts';
 import { isInG2Subgroup } from '../api/src/verify/g2-subgroup.ts';
 import { millerLoop } from '../api/src/verify/miller-loop.ts';
@@ -111,7 +112,8 @@ const parts = [
   measure('Miller loop, 1 pair (miller-loop.ts, used)', () => millerLoop([pair]), 21),
   measure('Miller loop, 3 pairs (miller-loop.ts, used)', () => millerLoop([pair, pair, pair]), 21),
   measure('Miller loop, 3 pairs (noble millerLoopBatch, before)', () => bn254.millerLoopBatch([pair, pair, pair]), 21),
-  measure('final exponentiation', () => bn254.fields.Fp12.finalExponentiate(ml3), 21),
+  measure('final exponentiation (final-exp.ts, used)', () => finalExponentiate(ml3), 21),
+  measure('final exponentiation (noble, before)', () => bn254.fields.Fp12.finalExponentiate(ml3), 21),
   measure('G1 multiplication by a 128-bit batch randomizer', () => a.multiplyUnsafe((1n << 127n) + 0x1234567n), 21),
 ];
 

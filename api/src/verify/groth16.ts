@@ -3,6 +3,7 @@ import { bn254 } from '@noble/curves/bn254.js';
 import { VerifyInputError } from './errors.ts';
 import { R } from './fields.ts';
 import type { Groth16Proof, VerificationKey } from './groth16-json.ts';
+import { finalExponentiate } from './final-exp.ts';
 import { g2Lines } from './g2-lines.ts';
 import { millerLoop } from './miller-loop.ts';
 import type { G1Point, G2Point } from './points.ts';
@@ -17,8 +18,8 @@ import { signalSum } from './public-input.ts';
  *
  * checked as  FE( ML(A, B) · ML(L, −γ) · ML(C, −δ) ) = e(α, β)  with ML the Miller loop and
  * FE the final exponentiation; e(α, β) and the line coefficients of −β, −γ and −δ depend on
- * the key only and are computed once in prepareVerificationKey. The Miller loop is miller-loop.ts
- * (noble's algorithm and line coefficients, with lazy reduction); FE is noble's.
+ * the key only and are computed once in prepareVerificationKey. The Miller loop (miller-loop.ts),
+ * FE (final-exp.ts) and G2 lines (g2-lines.ts) are noble's algorithms on lazily reduced bigints.
  */
 
 type Fp12 = ReturnType<typeof bn254.pairing>;
@@ -65,7 +66,7 @@ export function prepareVerificationKeys(vks: readonly VerificationKey[]): Prepar
       // e(α, β) = e(−α, −β): reuses the lines of −β.
       const pairs: MillerPair[] = [];
       pushPair(pairs, negBetaLines, vk.alpha.negate());
-      pairings.set(k, (alphaBeta = Fp12.finalExponentiate(millerLoop(pairs))));
+      pairings.set(k, (alphaBeta = finalExponentiate(millerLoop(pairs))));
     }
     return { vk, alphaBeta, negGammaLines: negLines(vk.gamma), negDeltaLines: negLines(vk.delta), negBetaLines };
   });
@@ -108,7 +109,7 @@ export function verifyGroth16(pvk: PreparedVerificationKey, proof: Groth16Proof,
   pushPair(pairs, linesOf(proof.b), proof.a);
   pushPair(pairs, pvk.negGammaLines, l);
   pushPair(pairs, pvk.negDeltaLines, proof.c);
-  return Fp12.eql(Fp12.finalExponentiate(millerLoop(pairs)), pvk.alphaBeta);
+  return Fp12.eql(finalExponentiate(millerLoop(pairs)), pvk.alphaBeta);
 }
 
 export interface Groth16BatchItem {
@@ -183,5 +184,5 @@ export function verifyGroth16Batch(items: readonly Groth16BatchItem[]): boolean 
     addTo(vk.beta, pvk.negBetaLines, vk.alpha, rho);
   });
   for (const g of groups) pushPair(pairs, g.lines, mulAddUnsafe(bn254.G1.Point, g.points, g.scalars));
-  return Fp12.eql(Fp12.finalExponentiate(millerLoop(pairs)), Fp12.ONE);
+  return Fp12.eql(finalExponentiate(millerLoop(pairs)), Fp12.ONE);
 }

@@ -1,5 +1,5 @@
 import { bn254 } from '@noble/curves/bn254.js';
-import { P } from './fields.ts';
+import { add6, mul6, mulByV, red, sqr12, toNoble, type Fp12, type Fp6 } from './fp12.ts';
 
 /**
  * The BN254 optimal-ate Miller loop over prepared G2 lines, with lazy reduction.
@@ -17,43 +17,6 @@ import { P } from './fields.ts';
 
 type LinePrecompute = ReturnType<typeof bn254.utils.calcPairingPrecomputes>;
 export type MillerPair = [LinePrecompute, bigint, bigint];
-type Fp12 = ReturnType<typeof bn254.pairing>;
-
-/** Fp6 element as 6 bigints: (c0.re, c0.im, c1.re, c1.im, c2.re, c2.im), each in [0, p) after `red`. */
-type Fp6 = [bigint, bigint, bigint, bigint, bigint, bigint];
-
-function red(x: bigint): bigint {
-  const r = x % P;
-  return r < 0n ? r + P : r;
-}
-
-// Full Fp6 product a·b (Karatsuba over Fp2, Fp2 products by Karatsuba too), NOT reduced: each
-// coefficient is a signed sum of a few products, |·| < 2^530, which callers reduce once.
-function mul6(a: Fp6, b: Fp6): Fp6 {
-  const [a00, a01, a10, a11, a20, a21] = a;
-  const [b00, b01, b10, b11, b20, b21] = b;
-  // t_i = a_i·b_i in Fp2, unreduced: (re, im)
-  const m00 = a00 * b00, m01 = a01 * b01;
-  const t0r = m00 - m01, t0i = (a00 + a01) * (b00 + b01) - m00 - m01;
-  const m10 = a10 * b10, m11 = a11 * b11;
-  const t1r = m10 - m11, t1i = (a10 + a11) * (b10 + b11) - m10 - m11;
-  const m20 = a20 * b20, m21 = a21 * b21;
-  const t2r = m20 - m21, t2i = (a20 + a21) * (b20 + b21) - m20 - m21;
-  // s12 = (a1+a2)(b1+b2) − t1 − t2
-  const x0 = a10 + a20, x1 = a11 + a21, y0 = b10 + b20, y1 = b11 + b21;
-  const n0 = x0 * y0, n1 = x1 * y1;
-  const s12r = n0 - n1 - t1r - t2r, s12i = (x0 + x1) * (y0 + y1) - n0 - n1 - t1i - t2i;
-  // s01 = (a0+a1)(b0+b1) − t0 − t1
-  const u0 = a00 + a10, u1 = a01 + a11, w0 = b00 + b10, w1 = b01 + b11;
-  const k0 = u0 * w0, k1 = u1 * w1;
-  const s01r = k0 - k1 - t0r - t1r, s01i = (u0 + u1) * (w0 + w1) - k0 - k1 - t0i - t1i;
-  // s02 = (a0+a2)(b0+b2) − t0 − t2
-  const p0 = a00 + a20, p1 = a01 + a21, q0 = b00 + b20, q1 = b01 + b21;
-  const j0 = p0 * q0, j1 = p1 * q1;
-  const s02r = j0 - j1 - t0r - t2r, s02i = (p0 + p1) * (q0 + q1) - j0 - j1 - t0i - t2i;
-  // c0 = t0 + ξ·s12, c1 = s01 + ξ·t2, c2 = s02 + t1; ξ·(x + yu) = (9x − y) + (x + 9y)u
-  return [t0r + 9n * s12r - s12i, t0i + s12r + 9n * s12i, s01r + 9n * t2r - t2i, s01i + t2r + 9n * t2i, s02r + t1r, s02i + t1i];
-}
 
 // Fp6 times (x, y, 0) ("mul01"); inputs may be sums of two reduced values; output NOT reduced.
 function mul01(a: Fp6, x0: bigint, x1: bigint, y0: bigint, y1: bigint): Fp6 {
@@ -88,21 +51,6 @@ function mul0(a: Fp6, x0: bigint, x1: bigint): Fp6 {
   return out;
 }
 
-const add6 = (a: Fp6, b: Fp6): Fp6 => a.map((x, i) => x + b[i]) as Fp6;
-// v·(c0, c1, c2) = (ξ·c2, c0, c1)
-const mulByV = (a: Fp6): Fp6 => [9n * a[4] - a[5], a[4] + 9n * a[5], a[0], a[1], a[2], a[3]];
-
-/** f² for f = a + b·w (w² = v): c1 = 2ab, c0 = (a + b)(a + v·b) − ab − v·ab. */
-function sqr12(a: Fp6, b: Fp6): [Fp6, Fp6] {
-  const ab = mul6(a, b);
-  const vb = mulByV(b); // small signed combinations of reduced values: fine as a factor
-  const s = mul6(add6(a, b), add6(a, vb));
-  const vab = mulByV(ab);
-  const c0 = s.map((x, i) => red(x - ab[i] - vab[i])) as Fp6;
-  const c1 = ab.map((x) => red(x + x)) as Fp6;
-  return [c0, c1];
-}
-
 /**
  * f·ℓ for noble's divisive-twist line (c0, c1, c2) evaluated at P = (px, py): the sparse
  * element (o0, 0, 0) + (o3, o4, 0)·w with o0 = c2·py, o3 = c1·px, o4 = c0 (noble's mul034ByLine).
@@ -117,11 +65,6 @@ function mulLine(a: Fp6, b: Fp6, line: readonly { c0: bigint; c1: bigint }[], px
   const sum = mul01(add6(a, b), o00 + o30, o01 + o31, o40, o41);
   const vbB = mulByV(bB);
   return [aA.map((x, i) => red(x + vbB[i])) as Fp6, sum.map((x, i) => red(x - aA[i] - bB[i])) as Fp6];
-}
-
-function toNoble(a: Fp6, b: Fp6): Fp12 {
-  const fp6 = (c: Fp6) => ({ c0: { c0: c[0], c1: c[1] }, c1: { c0: c[2], c1: c[3] }, c2: { c0: c[4], c1: c[5] } });
-  return { c0: fp6(a), c1: fp6(b) } as Fp12;
 }
 
 /** Π ML(P_i, Q_i) for prepared lines of Q_i and affine P_i = (x, y): equal to bn254.millerLoopBatch(pairs). */
