@@ -32,9 +32,9 @@ describe('softmax op (arith/softmax.ts softmaxFixed)', () => {
     });
   }
 
-  it('rejects a tampered max, exp, reciprocal or probability', () => {
+  it('rejects a tampered max, exp input, exp, reciprocal or probability', () => {
     const { cs } = softmaxCircuit([100, -3000, 2500, 2400, 16000], 40000, 20);
-    for (const re of [/maximum\/max$/, /expNeg\/.*requant\/q$/, /reciprocal\/q$/, /p\d+\/requant\/q$/, /p\d+\/er$/]) {
+    for (const re of [/maximum\/max$/, /e\d+\/rshift\/q$/, /expNeg\/.*requant\/q$/, /reciprocal\/q$/, /p\d+\/rshift\/q$/, /p\d+\/er$/]) {
       const ws = wiresNamed(cs, re);
       expect(ws.length, String(re)).toBeGreaterThan(0);
       for (const w of ws.slice(0, 3)) {

@@ -11,7 +11,7 @@ import type { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
 import { mulBounds, signedBounds, tableBounds, type Bounds } from './bounds.ts';
 import { mAt, matAcc, rescale } from './linear.ts';
-import { normResidualAdd, residualAddVec, rmsNorm } from './norm.ts';
+import { normOutputL2, normResidualAdd, residualAddVec, rmsNorm } from './norm.ts';
 
 export interface FfnResult {
   x: Requantized[];
@@ -25,8 +25,9 @@ export function ffnResidual(cs: ConstraintSystem, L: QLayer, x: readonly LinearC
   return cs.scope('ffn', () => {
     const h = rmsNorm(cs, x, xb, L.ffnNorm).map((r) => r.y);
     const hb = signedBounds(L.ffnNorm.out.bits);
-    const gate = rescale(cs, matAcc(L.wGate, h, hb), L.gateProj);
-    const up = rescale(cs, matAcc(L.wUp, h, hb), L.upProj);
+    const hn = L.ffnNorm.n === x.length ? normOutputL2(L.ffnNorm) : undefined;
+    const gate = rescale(cs, matAcc(L.wGate, h, hb, hn), L.gateProj);
+    const up = rescale(cs, matAcc(L.wUp, h, hb, hn), L.upProj);
     const prodBounds = mulBounds(tableBounds(L.actTable), signedBounds(L.upProj.bits));
     const act: LinearCombination[] = [];
     const hid = gate.map((g, i) => {

@@ -9,7 +9,7 @@ import type { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
 import { signedBounds, type Bounds } from './bounds.ts';
 import { matAcc, rescale } from './linear.ts';
-import { normResidualAdd, residualAddVec, rmsNorm } from './norm.ts';
+import { normOutputL2, normResidualAdd, residualAddVec, rmsNorm } from './norm.ts';
 import { rope } from './rope.ts';
 
 export interface QkvRow {
@@ -25,9 +25,10 @@ export function qkvRow(cs: ConstraintSystem, qm: QuantModel, L: QLayer, x: reado
   return cs.scope('qkv', () => {
     const h = rmsNorm(cs, x, xb, L.attnNorm).map((r) => r.y);
     const hb = signedBounds(L.attnNorm.out.bits);
-    let qPre = rescale(cs, matAcc(L.wq, h, hb), L.qProj);
-    let kPre = rescale(cs, matAcc(L.wk, h, hb), L.kProj);
-    const v = rescale(cs, matAcc(L.wv, h, hb), L.vProj);
+    const hn = L.attnNorm.n === x.length ? normOutputL2(L.attnNorm) : undefined;
+    let qPre = rescale(cs, matAcc(L.wq, h, hb, hn), L.qProj);
+    let kPre = rescale(cs, matAcc(L.wk, h, hb, hn), L.kProj);
+    const v = rescale(cs, matAcc(L.wv, h, hb, hn), L.vProj);
     let qBits = L.qProj.bits;
     let kBits = L.kProj.bits;
     if (L.qNorm) {

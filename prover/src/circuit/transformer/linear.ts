@@ -18,15 +18,29 @@ export interface BoundedVec {
 /** The multiplier of channel i (one per channel, or one broadcast). */
 export const mAt = (r: Rescale, i: number): number => (r.m.length === 1 ? r.m[0] : r.m[i]);
 
-/** acc[r] = Σ_c W[r][c]·x[c], with x ∈ xb entrywise. Zero constraints. */
-export function matAcc(W: QMatrix, x: readonly LinearCombination[], xb: Bounds): BoundedVec {
+/**
+ * acc[r] = Σ_c W[r][c]·x[c], with x ∈ xb entrywise and, when given, ‖x‖₂ ≤ xNorm (an RMSNorm
+ * output: see norm.ts normOutputL2). Zero constraints. Each row's bounds are the entrywise
+ * ones intersected with Cauchy–Schwarz |acc_r| ≤ ‖W_r‖₂·‖x‖₂: much tighter after a norm, which
+ * spares the requantization its saturation checks where saturation cannot happen.
+ */
+export function matAcc(W: QMatrix, x: readonly LinearCombination[], xb: Bounds, xNorm?: number): BoundedVec {
   if (x.length !== W.cols) throw new RangeError(`matAcc: input has ${x.length} entries, the matrix ${W.cols} columns`);
   const lcs: LinearCombination[] = [];
   const bounds: Bounds[] = [];
   for (let r = 0; r < W.rows; r++) {
     const off = r * W.cols;
     lcs.push(LinearCombination.dot(x, Array.from(W.w.subarray(off, off + W.cols))));
-    bounds.push(dotBounds(W.w, off, W.cols, xb));
+    const b = dotBounds(W.w, off, W.cols, xb);
+    if (xNorm === undefined) {
+      bounds.push(b);
+      continue;
+    }
+    let sq = 0;
+    for (let c = 0; c < W.cols; c++) sq += W.w[off + c] * W.w[off + c]; // exact: < 2^14·cols
+    // Float product rounded up with a relative margin far above float64's error, plus 1.
+    const cs = BigInt(Math.ceil(Math.sqrt(sq) * xNorm * (1 + 1e-9)) + 1);
+    bounds.push({ min: b.min > -cs ? b.min : -cs, max: b.max < cs ? b.max : cs });
   }
   return { lcs, bounds };
 }

@@ -11,13 +11,13 @@ import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
 import { bitLength, diffWidth, signedBounds, type Bounds } from './bounds.ts';
 import { matAcc, rescale } from './linear.ts';
-import { rmsNorm } from './norm.ts';
+import { normOutputL2, rmsNorm } from './norm.ts';
 
 /** Integer logits of one position: rq(W_out·RMSNorm(x)) (the embedding when tied). */
 export function logitsRow(cs: ConstraintSystem, q: QuantModel, x: readonly LinearCombination[], xb: Bounds): Requantized[] {
   return cs.scope('logits', () => {
     const h = rmsNorm(cs, x, xb, q.finalNorm).map((r) => r.y);
-    return rescale(cs, matAcc(q.output ?? q.embed, h, signedBounds(q.finalNorm.out.bits)), q.logitOut);
+    return rescale(cs, matAcc(q.output ?? q.embed, h, signedBounds(q.finalNorm.out.bits), q.finalNorm.n === x.length ? normOutputL2(q.finalNorm) : undefined), q.logitOut);
   });
 }
 

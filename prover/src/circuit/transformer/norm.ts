@@ -31,6 +31,20 @@ function normProductBounds(norm: QNorm): Bounds {
   return { min: -one, max: one };
 }
 
+/**
+ * A bound on ‖y‖₂ for y = rmsNorm(x) over one slice of n: ‖x∘r‖₂ = r·‖x‖₂ ≤ 2^f·‖x‖₂/√v ≤ 2^f,
+ * each y_i = saturate(round(x_i·r·m_i/2^s)) has |y_i| ≤ |x_i·r|·|m_i|/2^s + 1/2, so by Minkowski
+ * ‖y‖₂ ≤ 2^f·max|m_i|/2^s + √n/2; also ‖y‖₂ ≤ √n·2^(bits−1). (A float upper bound, rounded up
+ * with margin by its users.)
+ */
+export function normOutputL2(norm: QNorm): number {
+  let mMax = 0;
+  for (let i = 0; i < norm.out.m.length; i++) mMax = Math.max(mMax, Math.abs(norm.out.m[i]));
+  const viaScale = 2 ** (norm.rsqrtFrac - norm.out.s) * mMax + Math.sqrt(norm.n) / 2;
+  const viaRange = Math.sqrt(norm.n) * 2 ** (norm.out.bits - 1);
+  return Math.min(viaScale, viaRange) * (1 + 1e-9);
+}
+
 /** RMSNorm of every n-slice of x to the norm's output site (int-ops `normInt`). */
 export function rmsNorm(cs: ConstraintSystem, x: readonly LinearCombination[], xb: Bounds, norm: QNorm): Requantized[] {
   if (x.length % norm.n !== 0) throw new RangeError(`rmsNorm: length ${x.length} is not a multiple of the norm size ${norm.n}`);

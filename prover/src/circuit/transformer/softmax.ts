@@ -1,25 +1,24 @@
 /**
  * Integer softmax of one query row (arith/softmax.ts `softmaxFixed`), bit for bit:
  *   mx  = max s_i          proven (maximum gadget: mx − s_i range-checked, Π(mx − s_i) = 0)
- *   x_i = roundShift((mx − s_i)·m, sh), saturated to X_BITS: expNeg is 0 for every x ≥ 2^12,
- *         so a saturated x (≥ 2^(X_BITS−1) − 1 ≥ 2^12) gives the same e_i
- *   e_i = expNeg(x_i)      digit tables on x_i's range-check bits (arith/exp.ts)
+ *   x_i = roundShift((mx − s_i)·m, sh) ≥ 0, its quotient range-checked unsigned to the width
+ *         its bounds need (no saturation, no sign bit)
+ *   e_i = expNeg(x_i)      digit tables on x_i's range-check bits (arith/exp.ts); bits above
+ *         the tables' 12 make it 0 (one isZero on the high part)
  *   S   = Σ e_i, r = ⌊2^40/S⌋ (reciprocal gadget), p_i = roundShift(e_i·r, 24)
  * The inputs are the raw integer scores Σ q·k; `scoreBounds` bounds every one of them.
  */
 import { EXP_SPEC } from '../../arith/exp.ts';
 import { PROB_FRAC, RECIP_FRAC } from '../../arith/softmax.ts';
+import { toBits } from '../gadgets/bits.ts';
 import { maximum } from '../gadgets/max.ts';
 import { expNeg } from '../gadgets/nonlinear.ts';
 import { reciprocal } from '../gadgets/reciprocal.ts';
-import { roundShiftSaturate } from '../gadgets/requant.ts';
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
 import { bitLength, diffWidth, type Bounds } from './bounds.ts';
 
-/** Width of the saturated exp input: one bit above the exp tables' reach, plus the sign. */
 const EXP_WIDTH = EXP_SPEC.digitBits * EXP_SPEC.nDigits;
-const X_BITS = EXP_WIDTH + 2;
 const ONE = 1n << BigInt(EXP_SPEC.outFrac);
 
 export interface SoftmaxResult {
@@ -36,6 +35,23 @@ export function weightedSumBounds(n: number, vb: Bounds): Bounds {
   return { min: -total * absMax, max: total * absMax };
 }
 
+/**
+ * The bits of q = ⌊(v + 2^(s−1))/2^s⌋ for an integer v ∈ [0, vMax] (arith roundShift): q hinted,
+ * v + 2^(s−1) − q·2^s ∈ [0, 2^s) and q ∈ [0, 2^w) with w the width of q's largest value. Both
+ * are small against r, so the equation holds over the integers and q is the true quotient.
+ * Cost: s + w constraints.
+ */
+export function roundShiftUnsigned(cs: ConstraintSystem, v: LinearCombination, vMax: bigint, s: number): { q: LinearCombination; bits: LinearCombination[] } {
+  const half = s === 0 ? 0n : 1n << BigInt(s - 1);
+  const w = Math.max(1, bitLength((vMax + half) >> BigInt(s)));
+  return cs.scope('rshift', () => {
+    if (s === 0) return { q: v, bits: toBits(cs, v, w) };
+    const q = cs.hint('q', () => (cs.valueOf(v) + half) >> BigInt(s));
+    toBits(cs, v.add(half).sub(q.scale(1n << BigInt(s))), s);
+    return { q, bits: toBits(cs, q, w) };
+  });
+}
+
 export function softmax(cs: ConstraintSystem, scores: readonly LinearCombination[], scoreBounds: Bounds, m: number, sh: number): SoftmaxResult {
   const n = scores.length;
   if (n === 0) throw new RangeError('softmax: no scores');
@@ -47,16 +63,17 @@ export function softmax(cs: ConstraintSystem, scores: readonly LinearCombination
     const zMax = (scoreBounds.max - scoreBounds.min) * BigInt(m);
     const e = scores.map((s, i) =>
       cs.scope(`e${i}`, () => {
-        const x = roundShiftSaturate(cs, max.sub(s).scale(m), { min: 0n, max: zMax }, sh, X_BITS);
-        // x ≥ 0, so the offset bits of x + 2^(X_BITS−1) below the top one are x's bits.
-        return expNeg(cs, x.yBits.offsetBits.slice(0, X_BITS - 1));
+        const xBits = roundShiftUnsigned(cs, max.sub(s).scale(m), zMax, sh).bits;
+        const zero = LinearCombination.constant(0);
+        while (xBits.length < EXP_WIDTH) xBits.push(zero); // a narrow x: its missing high bits are 0
+        return expNeg(cs, xBits);
       }),
     );
     const sum = LinearCombination.sum(e);
     const r = reciprocal(cs, sum, bitLength(BigInt(n) * ONE), RECIP_FRAC).y;
     const total = 1n << BigInt(RECIP_FRAC);
     const p = e.map((ei, i) =>
-      cs.scope(`p${i}`, () => roundShiftSaturate(cs, cs.mul(ei, r, 'er'), { min: 0n, max: total }, RECIP_FRAC - PROB_FRAC, PROB_FRAC + 2).y),
+      cs.scope(`p${i}`, () => roundShiftUnsigned(cs, cs.mul(ei, r, 'er'), total, RECIP_FRAC - PROB_FRAC).q),
     );
     return { p, max };
   });

@@ -186,8 +186,12 @@ export function declarePublicWires(cs: ConstraintSystem, T: number, values?: big
   return { modelTag: w[0], chunkIndex: w[1], inCommitment: w[2], outCommitment: w[3], promptCommitment: w[4], nPrompt: w[5], nGenerated: w[6], posTokens: w.slice(7) };
 }
 
-/** Exact constraints of one stage: built in shape mode on fresh input wires, masks and tokens excluded. */
-function measureStage(q: QuantModel, T: number, d: StageDef): number {
+/**
+ * One stage built alone in shape mode on fresh input wires (tokens, masks and inputs are
+ * private wires declared outside it): its rows are exactly the stage's constraints. Used to
+ * measure `constraints` and by the cost benchmark (labels per op).
+ */
+export function buildStageShape(q: QuantModel, T: number, d: Pick<Stage, 'inputs'> & { build: StageDef['build'] }): ConstraintSystem {
   const cs = new ConstraintSystem({ witness: false });
   const pub = declarePublicWires(cs, T);
   const tokens = Array.from({ length: T }, (_, t) => cs.privateInput(`token${t}`));
@@ -199,5 +203,9 @@ function measureStage(q: QuantModel, T: number, d: StageDef): number {
   for (const s of d.inputs) inputs[s.name] = Array.from({ length: s.rows }, () => Array.from({ length: s.cols }, () => cs.privateInput(s.name)));
   const ctx: StageContext = { cs, q, T, chunkIndex: 0, pub, tokens: () => tokens, masks: () => masks };
   d.build(ctx, inputs);
-  return cs.nConstraints;
+  return cs;
+}
+
+function measureStage(q: QuantModel, T: number, d: StageDef): number {
+  return buildStageShape(q, T, d).nConstraints;
 }
