@@ -1,6 +1,6 @@
 import { bn254 } from '@noble/curves/bn254.js';
 import { describe, expect, it } from 'vitest';
-import { isInG2Subgroup, isInG2SubgroupByOrder, psi } from '../../api/src/verify/g2-subgroup.ts';
+import { g2Multiply, isInG2Subgroup, isInG2SubgroupByOrder, psi } from '../../api/src/verify/g2-subgroup.ts';
 import { scalar } from './helpers/toy-groth16.ts';
 
 /**
@@ -116,5 +116,24 @@ describe('G2 subgroup test (eprint 2022/348)', () => {
       expect(isInG2Subgroup(q)).toBe(false);
       expect(isInG2Subgroup(inG2.add(q))).toBe(false);
     }
+  });
+
+  it('g2Multiply equals double-and-add with noble for points in and out of G2, and on small orders', () => {
+    const points = [G2.BASE.multiply(scalar('gm')), twistPoint('gm-off')];
+    for (const q of points) {
+      for (const k of [1n, 2n, 3n, 4965661367192848881n, scalar('k1'), R - 1n, R, R + 1n, H]) {
+        expect(g2Multiply(q, k).equals(times(q, k))).toBe(true);
+      }
+    }
+    // A point of prime order ℓ = 10069: ℓ = 2·5034 + 1 reaches −Q + Q (→ O), 2ℓ + 1 adds Q to O,
+    // ℓ + 2 = 2·5035 + 1 adds Q to (ℓ + 1)Q = Q (→ doubling).
+    const l = H_FACTORS[0];
+    let q = G2.ZERO;
+    for (let i = 0; q.is0(); i++) q = times(twistPoint(`small/${i}`), (H / l) * R);
+    for (const k of [l - 1n, l, l + 1n, l + 2n, 2n * l, 2n * l + 1n, 3n * l - 1n, l * l + 1n, 4965661367192848881n]) {
+      expect(g2Multiply(q, k).equals(times(q, k))).toBe(true);
+    }
+    expect(g2Multiply(q, l).is0()).toBe(true);
+    expect(() => g2Multiply(q, 0n)).toThrow(RangeError);
   });
 });

@@ -1,6 +1,7 @@
 import { psiFrobenius } from '@noble/curves/abstract/tower.js';
 import { bn254 } from '@noble/curves/bn254.js';
 import { P } from './fields.ts';
+import { add, mul, neg, red, scale, sqr, sub, type Fp2 } from './fp2.ts';
 import type { G2Point } from './points.ts';
 
 /**
@@ -13,7 +14,6 @@ import type { G2Point } from './points.ts';
  */
 
 type LinePrecompute = ReturnType<typeof bn254.utils.calcPairingPrecomputes>;
-type Fp2 = [bigint, bigint]; // re + im·u, u² = −1, both in [0, p)
 type Fp2Object = { c0: bigint; c1: bigint };
 
 const BN_X = 4965661367192848881n;
@@ -34,20 +34,6 @@ const ATE_NAF: readonly number[] = (() => {
   return digits;
 })();
 
-function red(x: bigint): bigint {
-  const r = x % P;
-  return r < 0n ? r + P : r;
-}
-const add = (a: Fp2, b: Fp2): Fp2 => [red(a[0] + b[0]), red(a[1] + b[1])];
-const sub = (a: Fp2, b: Fp2): Fp2 => [red(a[0] - b[0]), red(a[1] - b[1])];
-const neg = (a: Fp2): Fp2 => [red(-a[0]), red(-a[1])];
-const scale = (a: Fp2, k: bigint): Fp2 => [red(a[0] * k), red(a[1] * k)];
-function mul(a: Fp2, b: Fp2): Fp2 {
-  const m0 = a[0] * b[0];
-  const m1 = a[1] * b[1];
-  return [red(m0 - m1), red((a[0] + a[1]) * (b[0] + b[1]) - m0 - m1)];
-}
-const sqr = (a: Fp2): Fp2 => [red((a[0] + a[1]) * (a[0] - a[1])), red(2n * a[0] * a[1])];
 const obj = (a: Fp2): Fp2Object => ({ c0: a[0], c1: a[1] });
 /** ψ on affine coordinates: Frobenius (conjugation) times the twist constants. */
 const psi = (x: Fp2, y: Fp2): [Fp2, Fp2] => [mul([x[0], red(-x[1])], [PSI_X.c0, PSI_X.c1]), mul([y[0], red(-y[1])], [PSI_Y.c0, PSI_Y.c1])];
