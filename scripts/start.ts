@@ -101,6 +101,9 @@ try {
 
   const api = stack.api;
   const portFlag = port === 8787 ? '' : ` --api ${api}`;
+  // "ROMEO:" is 6 byte tokens; with a smaller --ctx, suggest a proof that fits the package.
+  const T = manifest.ctx;
+  const [prompt, n] = T >= 14 ? ['ROMEO:', 8] : T >= 8 ? ['ROMEO:', T - 6] : ['R', T - 1];
   console.log(
     [
       '',
@@ -109,7 +112,7 @@ try {
       `  API:        ${api}/v1/models   ${api}/v1/openapi.json`,
       '',
       'Next, in another terminal, prove a prompt with the default model and submit it:',
-      `  npx zkinfer prove --prompt "ROMEO:" -n 8 --submit${portFlag}`,
+      `  npx zkinfer prove --prompt "${prompt}" -n ${n} --submit${portFlag}`,
       '',
       'Ctrl-C stops everything.',
     ].join('\n'),

@@ -56,9 +56,10 @@ export interface EnsureResult {
 
 /**
  * Compiles the package into `dir` unless a current one is there. Progress lines of
- * `zkinfer compile` go to `onLine` as they come. `env` reaches the compile (cache dir).
+ * `zkinfer compile` go to `onLine` as they come. `env` reaches the compile (cache dir);
+ * `signal` aborts it (the child is killed: keys already made stay in the cache).
  */
-export async function ensurePackage(dir: string, choice: PackageChoice, opts: { onLine?: (line: string) => void; env?: NodeJS.ProcessEnv } = {}): Promise<EnsureResult> {
+export async function ensurePackage(dir: string, choice: PackageChoice, opts: { onLine?: (line: string) => void; env?: NodeJS.ProcessEnv; signal?: AbortSignal } = {}): Promise<EnsureResult> {
   const t0 = performance.now();
   const cached = await currentPackage(dir, choice);
   if (cached) return { pkg: cached, compiled: false, seconds: (performance.now() - t0) / 1000 };
@@ -66,7 +67,7 @@ export async function ensurePackage(dir: string, choice: PackageChoice, opts: { 
   const args = [ZKINFER_BIN, 'compile', '--ctx', String(choice.ctx), '--chunk-power', String(choice.chunkPower), '--out', dir];
   if (choice.model) args.push('--model', choice.model);
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal });
     const tail: string[] = [];
     const onData = (buf: Buffer) => {
       for (const line of buf.toString('utf8').split('\n')) {

@@ -24,15 +24,17 @@ describe.skipIf(!HAVE_CHROMIUM)('e2e: local stack, prove, submit, badge in Chrom
   let browser: Browser | undefined;
   let source: ProofSource;
   let proved: Proved;
+  const abort = new AbortController();
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'zkinfer-e2e-'));
     stack = await startLocalApi({ port: await freePort(), persistDir: join(work, 'd1') });
-    source = await makeProofSource({ work, api: stack.api, adminToken: stack.adminToken });
+    source = await makeProofSource({ work, api: stack.api, adminToken: stack.adminToken, signal: abort.signal });
     browser = await launchChromium();
-  }, 600_000);
+  }, 1_800_000);
 
   afterAll(async () => {
+    abort.abort(); // a compile or prove still running (e.g. after a timeout) must not outlive the test
     await browser?.close();
     await stack?.stop();
     await source?.close();
