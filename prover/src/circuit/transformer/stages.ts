@@ -47,6 +47,11 @@ export type LogitsSink = (t: number, logits: LinearCombination[]) => void;
 /** A stage whose build may also report logits; `constraints` is measured lazily. */
 interface StageDef {
   name: string;
+  /**
+   * Stages with the same key have the same constraints (same structure and constant bounds),
+   * so one measurement serves all of them; tests compare every stage with a real build.
+   */
+  costKey: string;
   inputs: TensorSpec[];
   outputs: TensorSpec[];
   build(ctx: StageContext, inputs: Record<string, TensorWires>, sink?: LogitsSink): Record<string, TensorWires>;
@@ -80,6 +85,7 @@ export function forwardStages(q: QuantModel, T: number, opts: ForwardStageOption
   for (let b = 0; b < nBlocks; b++) {
     defs.push({
       name: `embed@${b}`,
+      costKey: `embed:${rows(b)}`,
       inputs: [],
       outputs: [xSpec(b)],
       build(ctx) {
@@ -99,6 +105,7 @@ export function forwardStages(q: QuantModel, T: number, opts: ForwardStageOption
       const blockOf = (t: number): { b: number; r: number } => ({ b: Math.floor(t / B), r: t % B });
       defs.push({
         name: `L${l}.qkv@${b}`,
+        costKey: `qkv@${b}:${l}`, // RoPE constants (and so bounds) depend on the positions
         inputs: [xSpec(b)],
         outputs: [qSpec(l, b), kSpec(l, b), vSpec(l, b)],
         build(ctx, inputs) {
@@ -114,6 +121,7 @@ export function forwardStages(q: QuantModel, T: number, opts: ForwardStageOption
       });
       defs.push({
         name: `L${l}.attn@${b}`,
+        costKey: `attn:${l}:${Array.from({ length: rows(b) }, (_, r) => start(b) + r - firstKey(L.window, start(b) + r) + 1).join(',')}`,
         inputs: [xSpec(b), qSpec(l, b), ...kvBlocks.flatMap((b2) => [kSpec(l, b2), vSpec(l, b2)])],
         outputs: [xSpec(b)],
         build(ctx, inputs) {
@@ -136,6 +144,7 @@ export function forwardStages(q: QuantModel, T: number, opts: ForwardStageOption
       });
       defs.push({
         name: `L${l}.ffn@${b}`,
+        costKey: `ffn:${l}:${rows(b)}`,
         inputs: [xSpec(b)],
         outputs: [xSpec(b)],
         build(ctx, inputs) {
@@ -147,6 +156,7 @@ export function forwardStages(q: QuantModel, T: number, opts: ForwardStageOption
   for (let b = 0; b < nBlocks; b++) {
     defs.push({
       name: `logits@${b}`,
+      costKey: `logits:${Math.min(end(b), T - 1) - start(b)}:${b === nBlocks - 1}`,
       inputs: [xSpec(b)],
       outputs: [],
       build(ctx, inputs, sink) {
@@ -165,16 +175,23 @@ export function forwardStages(q: QuantModel, T: number, opts: ForwardStageOption
       },
     });
   }
-  return defs.map((d) => withMeasuredCost(q, T, d));
+  const costs = new Map<string, number>();
+  return defs.map((d) => withMeasuredCost(q, T, d, costs));
 }
 
-function withMeasuredCost(q: QuantModel, T: number, d: StageDef): ForwardStage {
-  let cached: number | undefined;
+function withMeasuredCost(q: QuantModel, T: number, d: StageDef, costs: Map<string, number>): ForwardStage {
   return {
-    ...d,
+    name: d.name,
+    inputs: d.inputs,
+    outputs: d.outputs,
+    build: d.build,
     get constraints(): number {
-      cached ??= measureStage(q, T, d);
-      return cached;
+      let n = costs.get(d.costKey);
+      if (n === undefined) {
+        n = measureStage(q, T, d);
+        costs.set(d.costKey, n);
+      }
+      return n;
     },
   };
 }
