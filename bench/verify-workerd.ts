@@ -7,8 +7,9 @@
 // by Miniflare's workerd on loopback) repeats the verification N times per request, and this
 // script reads, around a series of sequential requests, (a) wall time and (b) the CPU time of
 // the workerd process itself: the sum of /proc/<pid>/task/*/schedstat (ns on CPU, every thread).
-// CPU time does not grow when other jobs share the machine, unlike wall time. The cost of one
-// request without work (/noop) is subtracted and the rest divided by N.
+// CPU time grows far less than wall time when other jobs share the machine (though contended
+// cores do run slower). The cost of one request without work (/noop) is subtracted and the rest
+// divided by N.
 import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -152,7 +153,7 @@ this script reads the workerd process's CPU time (sum of \`/proc/<pid>/task/*/sc
 and the wall time, subtracts the same for an empty request (/noop: ${median(noop.cpu).toFixed(2)} ms CPU,
 ${median(noop.wall).toFixed(2)} ms wall), and divides by N. Median over ${RUNS} runs (range of the CPU figure beside it).
 1-minute load average while measuring: ${loads} on 2 cores (other engineers' jobs), which inflates wall time
-far more than CPU time. Fixture: ${CHUNKS} chunk keys, ctx ${CTX} (39 public signals per chunk), proofs from
+a lot and CPU time too (contended cores run slower): treat both as upper bounds. Fixture: ${CHUNKS} chunk keys, ctx ${CTX} (39 public signals per chunk), proofs from
 keys with known toxic waste (same verification work as snarkjs proofs).
 
 ${markdownTable(['operation', 'N per request', 'CPU ms (median)', 'CPU ms range', 'CPU ms per chunk proof', 'wall ms (median)'], rows)}`,

@@ -52,6 +52,7 @@ function measure(name: string, f: () => unknown, runs = RUNS): (string | number)
   return [name, cpu.toFixed(2), Math.min(...samples.map((s) => s.cpu)).toFixed(2), wall.toFixed(2), runs];
 }
 
+const loadStart = loadavg()[0];
 process.stderr.write(`building a ${CHUNKS}-chunk ctx-${CTX} fixture…\n`);
 const model = toyModel(CTX, CHUNKS, 'bench');
 const bundleJson = JSON.parse(JSON.stringify(toyBundle(model)));
@@ -122,8 +123,10 @@ writeBenchSection(
   `## Verifier in Node (api/src/verify, @noble/curves 2.4.0)
 
 Reproduce: \`npx node bench/verify.ts\` (BENCH_RUNS sets the repetitions). ${machineLine()}; single-threaded.
-CPU ms is this process's user + system time (process.cpuUsage), which other jobs on the shared machine
-barely affect; wall ms is inflated by them (1-minute load average at the end: ${loadavg()[0].toFixed(1)} on 2 cores).
+CPU ms is this process's user + system time (process.cpuUsage); wall ms also counts time waiting for a core.
+The machine is shared with other engineers' jobs (1-minute load average at the start and end: ${loadStart.toFixed(1)} and
+${loadavg()[0].toFixed(1)} on 2 cores): that inflates wall time a lot and CPU time too (contended cores run slower),
+so treat both as upper bounds.
 Fixture: ${CHUNKS} chunk keys, ctx ${CTX} (39 public signals per chunk), proofs from keys with known toxic waste
 (same verification work as snarkjs proofs). Median of the runs (and best CPU).
 
