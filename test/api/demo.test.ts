@@ -61,6 +61,7 @@ describe('GET / (demo page)', () => {
     expect(html).not.toContain('invalid row');
     expect(html).toContain(`<zkinfer-badge receipt="${hex('2')}" api="http://api.test"></zkinfer-badge>`);
     expect(html).toContain('Latest receipt');
+    expect(html).not.toContain('id="not-stored"');
     // the embed lines are shown as text (escaped), not as live markup
     expect(html).toContain(`&lt;zkinfer-badge receipt=&quot;${hex('2')}&quot; api=&quot;http://api.test&quot;&gt;&lt;/zkinfer-badge&gt;`);
     expect(html).toContain(`&lt;script type=&quot;module&quot; src=&quot;http://api.test/widget.js?v=${WIDGET_VERSION}&quot;&gt;&lt;/script&gt;`);
@@ -72,6 +73,7 @@ describe('GET / (demo page)', () => {
     expect(html).toContain(`<zkinfer-badge receipt="${hex('9')}" api="http://api.test"></zkinfer-badge>`);
     expect(html).not.toContain(`<zkinfer-badge receipt="${hex('2')}"`);
     expect(html).toContain('>Receipt <span');
+    expect(html).toContain('id="not-stored"');
   });
 
   it('400s with the error shape for a malformed receipt id', async () => {

@@ -89,6 +89,7 @@ describe.skipIf(!HAVE_CHROMIUM)('e2e: local stack, prove, submit, badge in Chrom
     const state = await settledState(page);
     expect(['invalid', 'not-found']).toContain(state);
     expect(await badgeText(page)).not.toMatch(/^zkinfer Verified/);
+    expect(await page.locator('#not-stored').count()).toBe(1);
     await screenshot(page, 'demo-tampered');
     await page.context().close();
   }, 120_000);

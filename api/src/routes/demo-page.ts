@@ -33,6 +33,8 @@ export interface DemoPageData {
   shown: string | null;
   /** True when `shown` came from ?receipt= (then it may not exist: the badge says so). */
   requested: boolean;
+  /** Whether `shown` is a stored receipt (invalid proofs are never stored). */
+  shownStored: boolean;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -90,7 +92,7 @@ function showcaseSection(d: DemoPageData): string {
 <p>${d.requested ? 'Receipt' : 'Latest receipt'} <span class="id">${esc(d.shown)}</span> (<a href="${esc(`${d.origin}/v1/receipts/${d.shown}`)}">JSON</a>):</p>
 <zkinfer-badge receipt="${esc(d.shown)}" api="${esc(d.origin)}"></zkinfer-badge>
 </div>
-<p>Embed this badge on any page with two lines of HTML:</p>
+${d.shownStored ? '' : '<p id="not-stored">This API holds no such receipt: an id that was never submitted, or a bundle that did not verify (invalid proofs are not stored).</p>\n'}<p>Embed this badge on any page with two lines of HTML:</p>
 <pre id="embed">${esc(embed)}</pre>`;
 }
 

@@ -55,13 +55,17 @@ demoRoutes.get('/', async (c) => {
     const n = (r.statement as { nGenerated?: unknown } | null)?.nGenerated;
     return { id: r.id, modelName: r.modelName, text: r.text, nGenerated: typeof n === 'number' ? n : null, createdAt: r.createdAt };
   });
+  const shown = asked ?? shownReceipts[0]?.id ?? null;
+  const shownStored =
+    shown !== null && (shownReceipts.some((r) => r.id === shown) || (await d.select({ id: receipts.id }).from(receipts).where(eq(receipts.id, shown)).get()) !== undefined);
   const page = renderDemoPage({
     origin,
     widgetSrc: widgetUrl(origin),
     models: shownModels,
     receipts: shownReceipts,
-    shown: asked ?? shownReceipts[0]?.id ?? null,
+    shown,
     requested: asked !== null,
+    shownStored,
   });
   return c.html(page, 200, { 'Cache-Control': 'no-store', 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
 });
