@@ -62,14 +62,14 @@ const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
 const say = (msg: string) => console.error(`[start ${elapsed()}] ${msg}`);
 
 let stack: LocalApi | undefined;
-let stopping = false;
-async function shutdown(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+let stopping: Promise<never> | undefined;
+function shutdown(code: number): Promise<never> {
+  stopping ??= (async () => {
     say('stopping the local API');
     await stack?.stop();
-  }
-  process.exit(code);
+    process.exit(code);
+  })();
+  return stopping;
 }
 // The compile child shares our process group, so a terminal's Ctrl-C reaches it directly;
 // wrangler runs in its own group (to take workerd with it) and is stopped here.
@@ -124,6 +124,8 @@ try {
     process.exit(1);
   }
 } catch (err) {
+  // After Ctrl-C the compile child dies of the same SIGINT: that is no error to report.
+  if (stopping) await stopping;
   console.error(`npm start: ${(err as Error).message}`);
   await shutdown(err instanceof RangeError || err instanceof TypeError ? 2 : 1);
 }
