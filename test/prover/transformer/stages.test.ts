@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { promptCommitment } from '../../../prover/src/bundle/commit.ts';
 import { liveAfter, planChunks } from '../../../prover/src/chunks/plan.ts';
 import { chunkWitnesses, freshProofWitness } from '../../../prover/src/chunks/witness.ts';
+import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
+import { buildForward } from '../../../prover/src/circuit/transformer/forward.ts';
 import { forwardStages } from '../../../prover/src/circuit/transformer/stages.ts';
 import { generateInt } from '../../../prover/src/infer/int.ts';
 import type { QuantModel } from '../../../prover/src/quant/types.ts';
@@ -22,6 +24,14 @@ describe.skipIf(!existsSync(DEFAULT_MODEL))('forwardStages through the chunk pip
     // after the first layer's block 0 is done, block 0's residual and K/V are live
     expect(liveAfter(stages, 4).map((s) => s.name)).toEqual(['x@0', 'x@1', 'L0.k@0', 'L0.v@0']);
     expect(stages.every((s) => s.constraints > 0)).toBe(true);
+    // grouping positions changes the cut points, not the circuit
+    const rows = (block: number) => {
+      const cs = new ConstraintSystem({ witness: false });
+      buildForward(cs, q, T, undefined, { block });
+      return cs.nConstraints;
+    };
+    expect(rows(2)).toBe(rows(1));
+    expect(stages.reduce((a, s) => a + s.constraints, 0)).toBe(forwardStages(q, T).reduce((a, s) => a + s.constraints, 0));
   });
 
   it('plans into several chunks whose witnesses chain and satisfy every chunk (greedy soundness: default-model.test.ts)', () => {
