@@ -58,6 +58,20 @@ function opOf(label: string): { op: string; perLayer: boolean } {
   return once(p[0]);
 }
 
+/** What kind of check a constraint is (the same classification for every op). */
+function kindOf(label: string): string {
+  if (/\/(overshoot|lo:bool|hi:bool|loQ|hiQ)(\/|$)/.test(label)) return 'saturation (flags, products, overshoot bits)';
+  if (/\/requant\/signed\//.test(label)) return 'requantization output range checks';
+  if (/\/requant\/toBits\d+\//.test(label)) return 'rounding remainders (s bits per requantization)';
+  if (/\/rshift\//.test(label)) return 'softmax exact shifts (remainder + quotient bits)';
+  if (/\/(rsqrt|reciprocal)\//.test(label)) return '1/√ and 1/x hints (range checks, products)';
+  if (/\/(maximum|argmax)\//.test(label)) return 'max / argmax (difference range checks, one-hot)';
+  if (/\/lookup\d+\//.test(label)) return 'table lookups (activation, exp digits)';
+  if (/onehot\//.test(label)) return 'one-hot token';
+  if (/(^|\/)(qk\d+|pv\d+|sq\d+|xr\d+|yr\d+|au\d+|er|acc\d+|inRange)$/.test(label)) return 'private products (q·k, p·v, x², x·r, gating, exp)';
+  return 'other';
+}
+
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 let md = `## transformer-costs\n\nCommand: \`npx node bench/transformer-costs.ts ${T}\`. ${machineLine()}.\n` +
   `Exact constraint counts of the transformer stages (prover/src/circuit/transformer/), T = ${T}, built in shape mode; ` +
@@ -75,6 +89,7 @@ for (const m of MODELS) {
   const c = q.config;
   const t0 = performance.now();
   const byOp = new Map<string, { n: number; perLayer: boolean }>();
+  const byKind = new Map<string, number>();
   let total = 0;
   let largest = { name: '', n: 0 };
   const stages = forwardStages(q, T);
@@ -83,7 +98,10 @@ for (const m of MODELS) {
     total += cs.nConstraints;
     if (cs.nConstraints > largest.n) largest = { name: s.name, n: cs.nConstraints };
     for (let i = 0; i < cs.nConstraints; i++) {
-      const { op, perLayer } = opOf(cs.store.labelOf(i));
+      const label = cs.store.labelOf(i);
+      const kind = kindOf(label);
+      byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+      const { op, perLayer } = opOf(label);
       const e = byOp.get(op) ?? { n: 0, perLayer };
       e.n += 1;
       byOp.set(op, e);
@@ -100,6 +118,8 @@ for (const m of MODELS) {
   ]);
   md += `\n### ${m.name}\n\n${c.family}, d = ${c.dModel}, ${c.nLayers} layers, ${c.nHeads}/${c.nKvHeads} heads of ${c.headDim}, FFN ${c.ffnDim}, vocab ${c.vocabSize}.\n\n`;
   md += markdownTable(['op', 'per position per layer', 'per position', 'share of the pass'], rows);
+  md += '\n\nThe same constraints by kind of check:\n\n';
+  md += markdownTable(['kind', 'per position', 'share'], [...byKind].sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, fmt(n / T), `${((100 * n) / total).toFixed(1)} %`]));
   md += `\n\nWhole pass at T = ${T}: **${fmt(total)}** constraints, **${fmt(total / T)} per position**; ${stages.length} stages (1 position each), ` +
     `largest ${largest.name} with ${fmt(largest.n)}. Measured in ${secs.toFixed(0)} s.\n`;
 }
