@@ -9,7 +9,7 @@
  * of the pipeline is covered by pipeline.test.ts on synthetic stages.
  * compile → prove → verify → open, plus verify's exit codes on a tampered and a malformed bundle.
  */
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -33,7 +33,10 @@ const dir = mkdtempSync(join(tmpdir(), 'zkinfer-e2e-'));
 const modelPath = join(dir, 'micro.gguf');
 const config = { ...tinyLlamaConfig, dModel: 8, nLayers: 1, nHeads: 1, nKvHeads: 1, headDim: 8, ffnDim: 8, contextLength: 16 };
 writeFileSync(modelPath, modelGguf(config, randomTensors(config, 7)));
-afterAll(() => shutdownProver());
+afterAll(async () => {
+  await shutdownProver();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe.skipIf(process.env.ZKINFER_E2E !== '1')('zkinfer compile → prove → verify → open (tiny real transformer; set ZKINFER_E2E=1)', () => {
   it('proves a generation that verifies and opens; tampering is caught', async () => {

@@ -3,6 +3,7 @@
  * ptau 2^11, three chunks): tampered bundles fail the strict verifier, a tampered boundary
  * witness is unsatisfiable, commitments are salted.
  */
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBundle, verifyBundle, SIGNAL } from '../../../api/src/verify/index.ts';
 import { buildChunk } from '../../../prover/src/chunks/build.ts';
@@ -33,6 +34,7 @@ beforeAll(async () => {
 }, 600_000);
 afterAll(async () => {
   await shutdownProver();
+  for (const c of [a, other]) if (c) rmSync(c.pkg.dir, { recursive: true, force: true });
 });
 
 describe('chunked proof bundle (synthetic model, real keys)', () => {
