@@ -149,6 +149,17 @@ export const openApiDocument = {
         responses: { '200': { description: 'SVG badge', content: { 'image/svg+xml': { schema: { type: 'string' } } } } },
       },
     },
+    '/': {
+      get: {
+        operationId: 'demoPage',
+        summary: 'Demo page: what zkinfer is, the registered models, the latest receipts, and a live <zkinfer-badge> for `?receipt=ID` (or the latest receipt) with the HTML that embeds it.',
+        parameters: [{ name: 'receipt', in: 'query', required: false, description: 'Receipt id to show', schema: hex64 }],
+        responses: {
+          '200': { description: 'HTML page', content: { 'text/html': { schema: { type: 'string' } } } },
+          '400': errorResponse('Malformed receipt id (code invalid_id)'),
+        },
+      },
+    },
     '/widget.js': {
       get: {
         operationId: 'getWidget',
