@@ -148,18 +148,29 @@ export class ConstraintSystem {
     return out;
   }
 
-  /** Adds the constraint a·b = c. */
+  /**
+   * Adds the constraint a·b = c. The longer of a and b is written as the A side: snarkjs's
+   * phase-2 setup (`zkey new`) computes for every wire a G1 point per A term but a G1 *and*
+   * a G2 point per B term (G2 arithmetic costs ~3× G1), so B terms dominate setup time.
+   * a·b = b·a, so the statement is the same.
+   */
   assertR1(a: LinearCombination, b: LinearCombination, c: LinearCombination, label = 'r1'): void {
+    const [x, y] = b.vars.length > a.vars.length ? [b, a] : [a, b];
     this.store.beginRow(this.labelOf(label));
-    this.store.pushLc(0, a.vars, a.coeffs);
-    this.store.pushLc(1, b.vars, b.coeffs);
+    this.store.pushLc(0, x.vars, x.coeffs);
+    this.store.pushLc(1, y.vars, y.coeffs);
     this.store.pushLc(2, c.vars, c.coeffs);
   }
 
-  /** Adds the constraint a = b, as (a − b)·1 = 0. */
+  /**
+   * Adds the constraint a = b as the linear row 0·0 = a − b (as circom writes linear
+   * constraints). With its terms only in C, the row costs one G1 term per wire in the
+   * setup (C section) and nothing in the prover's A·w, B·w evaluations.
+   */
   assertEqual(a: LinearCombination | Scalar, b: LinearCombination | Scalar, label = 'eq'): void {
     const l = a instanceof LinearCombination ? a : LinearCombination.constant(a);
-    this.assertR1(l.sub(b), this.one, LinearCombination.constant(0), label);
+    const zero = LinearCombination.constant(0);
+    this.assertR1(zero, zero, l.sub(b), label);
   }
 
   /** A new wire equal to a·b (one constraint). */

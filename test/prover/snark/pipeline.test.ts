@@ -13,6 +13,7 @@ import { groth16Prove, shutdownProver, verifyStrict, verifyWithSnarkjs } from '.
 import { SnarkError } from '../../../prover/src/snark/errors.ts';
 import { proveCircuit, setupCircuit } from '../../../prover/src/snark/pipeline.ts';
 import { R } from '../../../prover/src/circuit/field.ts';
+import * as snarkjs from 'snarkjs';
 
 /** y = Σ w_i·x_i (constant weights, free) then z = y·y + x_0 (one constraint), public y and z. */
 function circuit(xs?: bigint[]) {
@@ -93,6 +94,24 @@ describe('snarkjs pipeline on our .r1cs/.wtns and a fast local ptau', () => {
     expect(() => assertContributed(rawVkey)).toThrow(RangeError);
     expect(() => assertContributed(vkey)).not.toThrow();
     expect(() => assertContributed({ ...vkey, vk_delta_2: vkey.vk_gamma_2 })).toThrow(/δ = γ/);
+  });
+
+  it('zkey verify from the initial key (as groth16Setup runs it) accepts our key and refuses a key of another circuit', async () => {
+    // groth16Setup verifies against the `zkey new` output instead of recomputing it
+    // (setup.ts); this pins that verifyFromInit really compares the sections.
+    const init = join(dir, 'init.zkey');
+    await newZkeyWithoutContribution(r1csPath, ptauPath, init);
+    expect(await snarkjs.zKey.verifyFromInit(init, ptauPath, zkeyPath)).toBe(true);
+    const other = new ConstraintSystem({ witness: false });
+    const a = other.publicInput('y');
+    other.publicInput('z');
+    const xs = [0, 1, 2, 3].map((i) => other.privateInput(`x${i}`));
+    other.assertEqual(LinearCombination.dot(xs, [3, -5, 7, 12]), a, 'y'); // one weight differs
+    const otherR1cs = join(dir, 'other.r1cs');
+    writeR1cs(other, otherR1cs);
+    const otherKey = join(dir, 'other.zkey');
+    await groth16Setup({ r1csPath: otherR1cs, ptauPath, zkeyPath: otherKey });
+    expect(await snarkjs.zKey.verifyFromInit(init, ptauPath, otherKey)).toBe(false);
   });
 
   it('surfaces snarkjs failures as SnarkError (wrong-size witness)', async () => {
