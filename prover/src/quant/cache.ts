@@ -1,9 +1,9 @@
 /**
  * quantizeForFile(model): the default quantization of a loaded model file (built-in
  * calibration texts, default options), cached in the user's cache directory under the
- * SHA-256 of the model file (and config.json for safetensors) plus the quantization format
- * version, so repeated `zkinfer run`/`prove` calls skip calibration. A cache entry that fails
- * to parse is recomputed and overwritten.
+ * SHA-256 of the model file (and config.json for safetensors), the quantization format
+ * version and the default options, so repeated `zkinfer run`/`prove` calls skip
+ * calibration. A cache entry that fails to parse is recomputed and overwritten.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -14,7 +14,7 @@ import type { FloatModel } from '../model/types.ts';
 import { calibrationIds } from './calibration-text.ts';
 import { quantizeModel } from './quantize.ts';
 import { deserializeQuantModel, QUANT_FORMAT_VERSION, serializeQuantModel } from './serialize.ts';
-import type { QuantModel } from './types.ts';
+import { DEFAULT_QUANT_OPTIONS, type QuantModel } from './types.ts';
 
 /** $ZKINFER_CACHE_DIR, else $XDG_CACHE_HOME/zkinfer, else ~/.cache/zkinfer. */
 export function zkinferCacheDir(): string {
@@ -34,7 +34,9 @@ function fileHash(model: FloatModel): string {
 
 export function quantizeForFile(model: FloatModel, opts: { cache?: boolean; log?: (msg: string) => void } = {}): QuantModel {
   const log = opts.log ?? (() => {});
-  const path = join(zkinferCacheDir(), 'quant', `${fileHash(model)}-v${QUANT_FORMAT_VERSION}.zkqm`);
+  // The default options are part of the key: changing a default must not reuse old entries.
+  const optionsTag = bytesToHex(sha256(new TextEncoder().encode(JSON.stringify(DEFAULT_QUANT_OPTIONS)))).slice(0, 12);
+  const path = join(zkinferCacheDir(), 'quant', `${fileHash(model)}-v${QUANT_FORMAT_VERSION}-${optionsTag}.zkqm`);
   if (opts.cache !== false && existsSync(path)) {
     try {
       return deserializeQuantModel(new Uint8Array(readFileSync(path)), path);

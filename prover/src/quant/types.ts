@@ -135,7 +135,7 @@ export const DEFAULT_QUANT_OPTIONS: QuantOptions = {
   logitBits: 20,
   rsqrtFrac: 32,
   ropeFrac: 14,
-  multiplierBits: 16,
+  multiplierBits: 12,
   headroom: 1.5,
 };
 

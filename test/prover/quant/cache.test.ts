@@ -20,7 +20,7 @@ describe.skipIf(!existsSync(STORIES))('quantizeForFile cache (needs ../shared/mo
     const a = quantizeForFile(model, { log: (m) => logs.push(m) });
     const entries = readdirSync(join(dir, 'quant'));
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatch(/^[0-9a-f]{64}-v1\.zkqm$/);
+    expect(entries[0]).toMatch(/^[0-9a-f]{64}-v1-[0-9a-f]{12}\.zkqm$/);
     const b = quantizeForFile(model, { log: (m) => logs.push(m) });
     expect(quantModelId(b)).toBe(quantModelId(a));
     expect(logs.filter((l) => l.startsWith('quantizing'))).toHaveLength(1);
