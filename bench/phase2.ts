@@ -1,0 +1,86 @@
+/**
+ * Phase-2 setup cost of one real chunk circuit, step by step: `zkey new` (groth16 setup),
+ * one contribution, the beacon, and `zkey verify` both ways — from the .r1cs (snarkjs's
+ * verifyFromR1cs, which runs `zkey new` again) and from the initial key (verifyFromInit, what
+ * prover/src/snark/setup.ts does). Phase 2 is what `zkinfer compile` (and so the first
+ * `npm start`) spends its time on, once per chunk.
+ *
+ *   npx node bench/phase2.ts [--ctx 16] [--chunk 1] [--power 16]
+ *
+ * The chunk is chunk `--chunk` of the bundled default model's package for T = ctx with
+ * chunks below 2^power rows; the ptau is the cached local one of that power.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as snarkjs from 'snarkjs';
+import { buildChunk } from '../prover/src/chunks/build.ts';
+import { planChunks } from '../prover/src/chunks/plan.ts';
+import { forwardStages } from '../prover/src/circuit/transformer/stages.ts';
+import { writeR1cs } from '../prover/src/circuit/r1cs-writer.ts';
+import { DEFAULT_MODEL_PATH } from '../prover/src/model/default-model.ts';
+import { prepareModel } from '../prover/src/package/model.ts';
+import { zkinferCacheDir } from '../prover/src/quant/cache.ts';
+import { preparedPtau } from '../prover/src/snark/ptau.ts';
+import { shutdownProver } from '../prover/src/snark/prove.ts';
+import { machineLine, markdownTable, writeBenchSection } from './report.ts';
+
+const { values } = parseArgs({ options: { ctx: { type: 'string', default: '16' }, chunk: { type: 'string', default: '1' }, power: { type: 'string', default: '16' } } });
+const ctx = Number(values.ctx);
+const power = Number(values.power);
+const index = Number(values.chunk);
+const load0 = loadavg()[0];
+
+const m = await prepareModel(DEFAULT_MODEL_PATH, (msg) => console.error(msg));
+const stages = forwardStages(m.q, ctx);
+const plans = planChunks(stages, { ctx, power });
+if (!(index >= 0 && index < plans.length)) throw new RangeError(`--chunk ${index}: the package has chunks 0..${plans.length - 1}`);
+const dir = mkdtempSync(join(tmpdir(), 'zkinfer-phase2-'));
+const r1cs = join(dir, 'chunk.r1cs');
+const { cs } = buildChunk({ modelId: m.modelId, ctx, q: m.q, stages, plans, index });
+writeR1cs(cs, r1cs);
+const ptau = (await preparedPtau({ power, cacheDir: zkinferCacheDir(), onProgress: (msg) => console.error(msg) })).path;
+console.error(`chunk ${index} of ${plans.length}: ${cs.nConstraints} constraints, ${cs.nWires} wires; ptau ${ptau}`);
+
+const rows: (string | number)[][] = [];
+async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const r = await run();
+  const s = (performance.now() - t0) / 1000;
+  console.error(`${name}: ${s.toFixed(1)} s`);
+  rows.push([name, s.toFixed(1), (process.cpuUsage(cpu0).user / 1e6).toFixed(1)]);
+  return r;
+}
+const z = (i: number) => join(dir, `k${i}.zkey`);
+try {
+  await step('zkey new (groth16 setup)', () => snarkjs.zKey.newZKey(r1cs, ptau, z(0)));
+  await step('zkey contribute', () => snarkjs.zKey.contribute(z(0), z(1), 'bench', randomBytes(32).toString('hex')));
+  await step('zkey beacon (2^10)', () => snarkjs.zKey.beacon(z(1), z(2), 'bench', randomBytes(32).toString('hex'), 10));
+  const a = await step('zkey verify from the .r1cs (snarkjs CLI)', () => snarkjs.zKey.verifyFromR1cs(r1cs, ptau, z(2)));
+  const b = await step('zkey verify from the initial key (setup.ts)', () => snarkjs.zKey.verifyFromInit(z(0), ptau, z(2)));
+  if (a !== true || b !== true) throw new Error(`zkey verify failed: fromR1cs ${a}, fromInit ${b}`);
+} finally {
+  await shutdownProver();
+  rmSync(dir, { recursive: true, force: true });
+}
+const total = (names: string[]) => rows.filter((r) => names.includes(String(r[0]))).reduce((s, r) => s + Number(r[1]), 0);
+const common = ['zkey new (groth16 setup)', 'zkey contribute', 'zkey beacon (2^10)'];
+const before = total([...common, 'zkey verify from the .r1cs (snarkjs CLI)']);
+const after = total([...common, 'zkey verify from the initial key (setup.ts)']);
+
+writeBenchSection(
+  'phase2',
+  `## Phase-2 setup of one chunk (snarkjs 0.7.6)
+
+Reproduce: \`npx node bench/phase2.ts --ctx ${ctx} --chunk ${index} --power ${power}\`. ${machineLine()}; 1-minute load average ${load0.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end.
+
+Chunk ${index} of the default model's package at T = ${ctx} (${plans.length} chunks below 2^${power} rows): ${cs.nConstraints.toLocaleString('en-US')} constraints, ${cs.nWires.toLocaleString('en-US')} wires. CPU is the process's user time over all its threads (snarkjs runs worker threads).
+
+${markdownTable(['step', 'wall s', 'CPU s (all threads)'], rows)}
+
+One chunk's phase 2 as \`zkinfer compile\` runs it: **${after.toFixed(0)} s** (with snarkjs's own \`zkey verify\`, which recomputes \`zkey new\`: ${before.toFixed(0)} s). A package costs this once per chunk, so the first \`npm start\` (T = ${ctx}: ${plans.length} chunks) is about ${plans.length} × ${after.toFixed(0)} s ≈ ${((plans.length * after) / 60).toFixed(0)} min plus the local ptau; see docs/decisions.md (5) for why and what comes next.`,
+);
+console.error('wrote the phase2 section of BENCHMARKS.md');
