@@ -68,11 +68,20 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
   let newKeys = 0;
   const manifestChunks: Record<string, unknown>[] = [];
   const infoChunks: PackageInfo['chunks'] = [];
+  // Phase 2 takes minutes per chunk (BENCHMARKS.md "Phase-2 setup"), roughly in proportion
+  // to its constraints: after the first new key, say how long the rest should take.
+  let setupSeconds = 0;
+  let setupConstraints = 0;
   for (const [i, c] of circuits.entries()) {
-    progress(`chunk ${i + 1}/${circuits.length}: phase-2 setup (${c.constraints} constraints)`);
+    progress(`chunk ${i + 1}/${circuits.length}: phase-2 setup (${c.constraints} constraints)${setupEstimate(circuits.slice(i), setupSeconds, setupConstraints)}`);
+    const t0 = performance.now();
     const keys = await cachedGroth16Setup({ r1csPath: c.r1csPath, circuitHash: c.circuitHash, ptau, cacheDir: opts.cacheDir, onProgress: (m) => progress(`chunk ${i + 1}: ${m}`) });
     if (keys.cached) progress(`chunk ${i + 1}/${circuits.length}: keys reused from the cache`);
-    else newKeys++;
+    else {
+      newKeys++;
+      setupSeconds += (performance.now() - t0) / 1000;
+      setupConstraints += c.constraints;
+    }
     placeFile(keys.zkeyPath, join(outDir, chunkFile(i, 'zkey')));
     const vkey = JSON.parse(canonicalVkeyJson(keys.vkey)) as Record<string, unknown>;
     manifestChunks.push({ index: i, constraints: c.constraints, circuitHash: c.circuitHash, vkeyHash: vkeyHash(parseVerificationKey(vkey)), vkey });
@@ -104,4 +113,11 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
   };
   writeJson(join(outDir, INFO_FILE), info);
   return { manifestJson, manifest, info, plans, ptau, newKeys };
+}
+
+/** ", about N min left" from the rate of the keys made so far (empty before the first). */
+function setupEstimate(remaining: readonly { constraints: number }[], seconds: number, constraints: number): string {
+  if (constraints === 0) return '';
+  const left = (remaining.reduce((n, c) => n + c.constraints, 0) * seconds) / constraints;
+  return left < 90 ? `, about ${Math.round(left)} s left` : `, about ${Math.round(left / 60)} min left`;
 }
