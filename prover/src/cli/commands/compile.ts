@@ -6,6 +6,7 @@ import { DEFAULT_MODEL_PATH, defaultModelPath } from '../../model/default-model.
 import { compilePackage } from '../../package/compile.ts';
 import { prepareModel } from '../../package/model.ts';
 import { zkinferCacheDir } from '../../quant/cache.ts';
+import { terminateCurve } from '../../snark/curve.ts';
 
 const usage = `usage: zkinfer compile [--model FILE] --ctx T --out DIR [--ptau FILE] [--chunk-power K] [--name NAME] [--json]
 
@@ -62,22 +63,29 @@ export const command: Command = {
     log(`model ${m.modelId} (${m.architecture.family}, ${m.architecture.nLayers} layers, d=${m.architecture.dModel}, vocab ${m.architecture.vocabSize})`);
     const stages = forwardStages(m.q, ctx);
     const out = resolve(values.out);
-    const r = await compilePackage({
-      outDir: out,
-      modelId: m.modelId,
-      name: values.name ?? m.name,
-      architecture: m.architecture,
-      detokenizer: m.detokenizer,
-      ctx,
-      q: m.q,
-      stages,
-      chunkPower: power,
-      ptau: values.ptau,
-      cacheDir: zkinferCacheDir(),
-      quantBytes: m.quantBytes,
-      model: { path: resolve(path), sha256: m.fileSha256 },
-      onProgress: log,
-    });
+    let r;
+    try {
+      r = await compilePackage({
+        outDir: out,
+        modelId: m.modelId,
+        name: values.name ?? m.name,
+        architecture: m.architecture,
+        detokenizer: m.detokenizer,
+        ctx,
+        q: m.q,
+        stages,
+        chunkPower: power,
+        ptau: values.ptau,
+        cacheDir: zkinferCacheDir(),
+        quantBytes: m.quantBytes,
+        model: { path: resolve(path), sha256: m.fileSha256 },
+        onProgress: log,
+      });
+    } finally {
+      // snarkjs caches a multi-threaded curve in globalThis; its workers would keep the
+      // process alive after a fresh setup, and `npm start` waits for compile to exit.
+      await terminateCurve();
+    }
     const seconds = (performance.now() - t0) / 1000;
     const constraints = r.info.chunks.map((c) => c.constraints);
     if (values.json) {
