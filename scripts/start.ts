@@ -1,24 +1,30 @@
 /**
- * `npm start`: the whole local stack on the bundled default model.
+ * `npm start`: the whole local stack on the bundled default model (or `--model FILE`).
  *   1. the local API: widget bundle, local D1 migrations, .dev.vars ADMIN_TOKEN, `wrangler dev`
  *      on 127.0.0.1:8787 (scripts/lib/local-api.ts);
- *   2. the default model compiled ONCE into the cache (scripts/lib/default-package.ts; later
- *      runs reuse it and start in seconds), with compile's progress shown as it goes;
+ *   2. the model compiled ONCE into the cache (scripts/lib/default-package.ts; later runs
+ *      reuse it and start in seconds), with compile's progress shown as it goes. A --model
+ *      package goes to the same place as the default one, so that `zkinfer prove` without
+ *      --package uses the model this stack registered;
  *   3. the model registered with the API (idempotent);
  *   4. the demo page URL and the next command to try.
  * Ctrl-C (or SIGTERM) stops wrangler, workerd and any running compile.
  *
- *   npm start [-- --port 8787] [--ctx 16] [--chunk-power 16] [--persist-to DIR]
+ *   npm start [-- --port 8787] [--model FILE] [--ctx 16] [--chunk-power 16] [--persist-to DIR]
  * The cache directory is $ZKINFER_CACHE_DIR, else $XDG_CACHE_HOME/zkinfer, else ~/.cache/zkinfer.
  */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultPackageDir, registerManifest } from '../prover/src/cli/submit.ts';
 import { DEFAULT_CHOICE, ensurePackage, type PackageChoice } from './lib/default-package.ts';
 import { startLocalApi, type LocalApi } from './lib/local-api.ts';
 
-const USAGE = `usage: npm start [-- --port N] [--ctx T] [--chunk-power K] [--persist-to DIR] [--quiet-api]
+const USAGE = `usage: npm start [-- --port N] [--model FILE] [--ctx T] [--chunk-power K] [--persist-to DIR] [--quiet-api]
   --port N         API port on 127.0.0.1 (default 8787)
-  --ctx T          positions per proof of the default package (default ${DEFAULT_CHOICE.ctx})
+  --model FILE     the model to compile and register instead of the bundled default: a GGUF
+                   file, or model.safetensors with config.json beside it (e.g. my.gguf)
+  --ctx T          positions per proof (default ${DEFAULT_CHOICE.ctx}; at most the model's context length)
   --chunk-power K  chunk circuits below 2^K rows (default ${DEFAULT_CHOICE.chunkPower})
   --persist-to DIR local D1 state (default .wrangler/state)
   --quiet-api      do not echo wrangler's request log`;
@@ -39,6 +45,7 @@ try {
   ({ values } = parseArgs({
     options: {
       port: { type: 'string', default: process.env.PORT ?? '8787' },
+      model: { type: 'string' },
       ctx: { type: 'string', default: String(DEFAULT_CHOICE.ctx) },
       'chunk-power': { type: 'string', default: String(DEFAULT_CHOICE.chunkPower) },
       'persist-to': { type: 'string' },
@@ -56,6 +63,12 @@ if (values.help) {
 }
 const port = intOption('port', values.port, 1, 65535);
 const choice: PackageChoice = { ctx: intOption('ctx', values.ctx, 2, 4096), chunkPower: intOption('chunk-power', values['chunk-power'], 8, 27) };
+if (values.model !== undefined) {
+  // Absolute: the package records the path it was compiled from, and reuse compares it.
+  const model = resolve(values.model);
+  if (!existsSync(model) || !statSync(model).isFile()) fail(`--model ${JSON.stringify(values.model)}: no such file`);
+  choice.model = model;
+}
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -91,7 +104,7 @@ try {
   say(`API ready at ${stack.api}`);
 
   const dir = defaultPackageDir();
-  say(`default model package for T=${choice.ctx}, chunks < 2^${choice.chunkPower} rows: ${dir}`);
+  say(`package of ${choice.model ?? 'the bundled default model'} for T=${choice.ctx}, chunks < 2^${choice.chunkPower} rows: ${dir}`);
   const ensured = await ensurePackage(dir, choice, { onLine: (line) => console.error(`  compile | ${line.replace(/^zkinfer compile: /, '')}`) });
   const { manifest } = ensured.pkg;
   say(ensured.compiled ? `compiled in ${ensured.seconds.toFixed(1)} s: ${manifest.chunks.length} chunks` : `reusing the compiled package (${manifest.chunks.length} chunks)`);
@@ -111,7 +124,7 @@ try {
       `  demo page:  ${api}/`,
       `  API:        ${api}/v1/models   ${api}/v1/openapi.json`,
       '',
-      'Next, in another terminal, prove a prompt with the default model and submit it:',
+      'Next, in another terminal, prove a prompt with the registered model and submit it:',
       `  npx zkinfer prove --prompt "${prompt}" -n ${n} --submit${portFlag}`,
       '',
       'Ctrl-C stops everything.',
