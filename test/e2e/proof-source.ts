@@ -1,41 +1,49 @@
 /**
- * Where the end-to-end test gets its model and proofs (ZKINFER_E2E_SOURCE=cli|toy; default toy).
+ * Where the end-to-end test gets its model and proofs (ZKINFER_E2E_SOURCE=cli|toy; default cli).
  *
- * Why toy by default: the phase-2 setup of the default model's package, even at T = 2
- * (7 chunks, ~160K constraints), takes far longer than a CI suite may on 2 shared cores
- * (measured in the report of this change); keys are cached afterwards, so
- * `ZKINFER_E2E_SOURCE=cli npx vitest run --project node test/e2e` is fast from the second run.
- *
- * cli: what a new user runs — the bundled default model compiled by `zkinfer compile` (the
- *      code path of `npm start`, scripts/lib/default-package.ts) but with a smaller context
- *      E2E_CHOICE so that the test fits CI, registered, then `zkinfer prove --submit --api`.
- *      The package goes to the test's temp dir; ptau and chunk keys come from the user's
- *      cache (~/.cache/zkinfer, $ZKINFER_CACHE_DIR), so only the first run pays the setup.
+ * cli (default, what CI runs): what a new user does, on a tiny REAL model file. The test
+ *      writes test/helpers/tiny-model.ts's seeded llama (d = 8, 1 layer, byte vocabulary 256)
+ *      to its temp dir, compiles it with `zkinfer compile` through ensurePackage (the code
+ *      path of `npm start -- --model FILE`, scripts/lib/default-package.ts) at T = 2 with
+ *      chunks < 2^14 rows, and proves with the real CLI as a child process:
+ *      `zkinfer prove --package DIR --prompt R -n 1 --submit --api URL --json`.
+ *      Why a tiny model and not the bundled default one: the phase-2 setup of the default
+ *      model's package, even at T = 2 (7 chunks, ~158k constraints at 2^15), takes far
+ *      longer than a CI suite may on 2 shared cores; the tiny one is 2 chunks (~14k
+ *      constraints each: the layer, then the 256-way logits and greedy check) on a ptau of
+ *      power 14, about 100 s cold.
+ *      The cache ($ZKINFER_CACHE_DIR: ptau, keys, quantization) is a fresh temp dir, so
+ *      every run is as cold as CI and a new user's first `npm start` (a cold-only bug, a
+ *      compile that never exited, went unseen while keys came from a warm cache). Set
+ *      ZKINFER_E2E_CACHE_DIR=DIR to keep and reuse one across local runs.
  * toy: test/helpers/toy-model.ts (real snarkjs keys and proofs of toy circuits with the full
- *      public layout), registered and submitted with prover/src/cli/submit.ts, the same
- *      calls `npm start` and `zkinfer prove --submit` make.
+ *      public layout), submitted with prover/src/cli/submit.ts (the calls `zkinfer prove
+ *      --submit` makes); no compile, no prove CLI: a quick local check of API + widget.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeToyModel } from '../helpers/toy-model.ts';
+import { writeTinyModel } from '../helpers/tiny-model.ts';
 import { ensurePackage, type PackageChoice } from '../../scripts/lib/default-package.ts';
 import { REPO_ROOT } from '../../scripts/lib/local-api.ts';
 import { shutdownProver } from '../../prover/src/snark/prove.ts';
-import { registerManifest, submitAndDescribe } from '../../prover/src/cli/submit.ts';
+import { submitAndDescribe } from '../../prover/src/cli/submit.ts';
 
 export interface Proved {
   receiptId: string;
   valid: boolean;
   bundle: Record<string, unknown>;
+  /** The generated text as the prover reports it. */
+  text: string;
 }
 
 export interface ProofSource {
   kind: 'cli' | 'toy';
-  /** The registered manifest. */
+  /** The manifest to register (the test registers it, as `npm start` does). */
   manifest: Record<string, unknown>;
-  /** Proves a short prompt and submits it to the API. */
-  proveAndSubmit(): Promise<Proved>;
+  /** Proves a short prompt and submits it to the API (which must know the model). */
+  proveAndSubmit(api: string): Promise<Proved>;
   close(): Promise<void>;
 }
 
@@ -53,28 +61,32 @@ export function tamperGeneratedToken(bundle: Record<string, unknown>): Record<st
   return copy as unknown as Record<string, unknown>;
 }
 
-async function toySource(api: string, adminToken: string): Promise<ProofSource> {
-  const first = await makeToyModel({ chunks: 2, ctx: 8, prompt: 'Hi', generated: [...Buffer.from('!ok')], variant: 'e2e' });
-  const reg = await registerManifest(api, adminToken, first.manifest);
-  if (reg.modelId !== first.manifest.modelId) throw new Error(`registered ${reg.modelId}, expected ${String(first.manifest.modelId)}`);
+async function toySource(): Promise<ProofSource> {
+  const generated = [...Buffer.from('!ok')];
+  const toy = await makeToyModel({ chunks: 2, ctx: 8, prompt: 'Hi', generated, variant: 'e2e' });
   return {
     kind: 'toy',
-    manifest: first.manifest,
-    async proveAndSubmit() {
-      const r = await submitAndDescribe(api, first.bundle);
-      return { receiptId: r.receiptId, valid: r.valid, bundle: first.bundle };
+    manifest: toy.manifest,
+    async proveAndSubmit(api) {
+      const r = await submitAndDescribe(api, toy.bundle);
+      return { receiptId: r.receiptId, valid: r.valid, bundle: toy.bundle, text: Buffer.from(generated).toString('utf8') };
     },
     close: () => shutdownProver(),
   };
 }
 
-/** The default model at T = 2 (one prompt token, one generated): the smallest complete forward pass. */
-export const E2E_CHOICE: PackageChoice = { ctx: 2, chunkPower: 15 };
+/**
+ * T = 2 (one prompt byte, one generated): the smallest complete forward pass. 2^14 is the
+ * smallest chunk size the logits stage fits (~14k constraints); it gives 2 chunks, so the
+ * boundary commitments between chunks are exercised too, and a power-14 ptau, which is
+ * made in ~10 s (a single 2^15 chunk measured slower: 106 s against 99 s for the whole compile).
+ */
+export const E2E_CHOICE: Omit<PackageChoice, 'model'> = { ctx: 2, chunkPower: 14 };
 export const E2E_PROMPT = 'R';
 
-function runCli(args: string[], signal?: AbortSignal): Promise<string> {
+function runCli(args: string[], env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(REPO_ROOT, 'prover/bin/zkinfer.js'), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], signal });
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'prover/bin/zkinfer.js'), ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], signal });
     let out = '';
     let err = '';
     child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
@@ -84,27 +96,32 @@ function runCli(args: string[], signal?: AbortSignal): Promise<string> {
   });
 }
 
-async function cliSource(work: string, api: string, adminToken: string, signal?: AbortSignal): Promise<ProofSource> {
+async function cliSource(work: string, signal?: AbortSignal): Promise<ProofSource> {
+  const env = { ...process.env, ZKINFER_CACHE_DIR: process.env.ZKINFER_E2E_CACHE_DIR || join(work, 'cache') };
+  // The directory name becomes the manifest name the demo page shows.
+  const model = writeTinyModel(join(work, 'tiny-llama'));
   const dir = join(work, 'package');
-  const { pkg } = await ensurePackage(dir, E2E_CHOICE, { signal, onLine: (line) => process.stderr.write(`  compile | ${line}\n`) });
-  const reg = await registerManifest(api, adminToken, pkg.manifestJson);
-  if (reg.modelId !== pkg.manifest.modelId) throw new Error(`registered ${reg.modelId}, expected ${pkg.manifest.modelId}`);
+  const t0 = performance.now();
+  const { pkg, compiled } = await ensurePackage(dir, { ...E2E_CHOICE, model }, { env, signal, onLine: (line) => process.stderr.write(`  compile | ${line}\n`) });
+  const constraints = pkg.manifest.chunks.map((c) => c.constraints);
+  process.stderr.write(`  e2e | ${compiled ? 'compiled' : 'reused'} the tiny model: ${constraints.length} chunks (${constraints.join(' + ')} constraints) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   return {
     kind: 'cli',
     manifest: pkg.manifestJson,
-    async proveAndSubmit() {
+    async proveAndSubmit(api) {
       const out = join(work, 'proof.json');
-      const stdout = await runCli(['prove', '--package', dir, '--prompt', E2E_PROMPT, '-n', '1', '--out', out, '--submit', '--api', api, '--json'], signal);
-      const r = JSON.parse(stdout) as { bundle: string; submitted: { receiptId: string; valid: boolean } };
-      return { receiptId: r.submitted.receiptId, valid: r.submitted.valid, bundle: JSON.parse(readFileSync(r.bundle, 'utf8')) as Record<string, unknown> };
+      const stdout = await runCli(['prove', '--package', dir, '--prompt', E2E_PROMPT, '-n', '1', '--out', out, '--submit', '--api', api, '--json'], env, signal);
+      const r = JSON.parse(stdout) as { bundle: string; text: string; submitted: { receiptId: string; valid: boolean } };
+      return { receiptId: r.submitted.receiptId, valid: r.submitted.valid, bundle: JSON.parse(readFileSync(r.bundle, 'utf8')) as Record<string, unknown>, text: r.text };
     },
     close: async () => {},
   };
 }
 
-export async function makeProofSource(opts: { work: string; api: string; adminToken: string; signal?: AbortSignal }): Promise<ProofSource> {
-  const kind = process.env.ZKINFER_E2E_SOURCE ?? 'toy';
-  if (kind === 'toy') return toySource(opts.api, opts.adminToken);
+/** Makes the model's keys (cli: compiles the tiny model; toy: toy circuits); needs no API. */
+export async function makeProofSource(opts: { work: string; signal?: AbortSignal }): Promise<ProofSource> {
+  const kind = process.env.ZKINFER_E2E_SOURCE || 'cli';
+  if (kind === 'toy') return toySource();
   if (kind !== 'cli') throw new RangeError(`ZKINFER_E2E_SOURCE=${JSON.stringify(kind)}: expected cli or toy`);
-  return cliSource(opts.work, opts.api, opts.adminToken, opts.signal);
+  return cliSource(opts.work, opts.signal);
 }
