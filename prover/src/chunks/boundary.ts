@@ -5,6 +5,14 @@
  * commit(elements, salt) with a fresh random salt per boundary. The verifier never sees these
  * values, only the commitment, so the concatenation order is internal to the prover (both
  * sides of a cut use this one module).
+ *
+ * A chunk opens (range-checks and unpacks) only the input tensors its stages read. The others
+ * pass through as their packed field elements: private inputs hashed into the input
+ * commitment and the same wires hashed into the output commitment, so they cannot change on
+ * the way (Poseidon is collision resistant on field elements), and the chunk that finally
+ * reads them unpacks them with range checks, where packing is injective. This costs no range
+ * checks for pass-through values (they were most of the chunk overhead: the residual rows of
+ * every other position travel through every chunk of a layer).
  */
 import { pack as packOffCircuit, commit as commitOffCircuit, valuesPerElement } from '../bundle/commit.ts';
 import { toSigned } from '../circuit/field.ts';
@@ -43,9 +51,12 @@ export function rangeCost(specs: readonly TensorSpec[]): number {
   return specs.reduce((n, s) => n + tensorSize(s) * s.bits, 0);
 }
 
-/** Cost of opening an input boundary: range checks + commitment + equality with inCommitment. */
-export function inBoundaryCost(specs: readonly TensorSpec[]): number {
-  return rangeCost(specs) + commitCost(boundaryElements(specs)) + 1;
+/**
+ * Cost of opening an input boundary: range checks of the tensors in `opened` (the others pass
+ * through packed) + commitment + equality with inCommitment.
+ */
+export function inBoundaryCost(specs: readonly TensorSpec[], opened: ReadonlySet<string>): number {
+  return rangeCost(specs.filter((s) => opened.has(s.name))) + commitCost(boundaryElements(specs)) + 1;
 }
 
 /** Cost of committing an output boundary: commitment + equality with outCommitment. */
@@ -53,56 +64,71 @@ export function outBoundaryCost(specs: readonly TensorSpec[]): number {
   return commitCost(boundaryElements(specs)) + 1;
 }
 
-function packTensors(specs: readonly TensorSpec[], tensors: readonly TensorWires[]): LinearCombination[] {
-  return specs.flatMap((s, i) => pack(tensors[i].flat(), s.bits, true));
+/** A boundary tensor inside a chunk: opened (value wires) or passing through (its packed elements). */
+export type BoundaryTensor = { wires: TensorWires } | { packed: LinearCombination[] };
+
+function packBoundary(specs: readonly TensorSpec[], tensors: readonly BoundaryTensor[]): LinearCombination[] {
+  return specs.flatMap((s, i) => {
+    const t = tensors[i];
+    return 'wires' in t ? pack(t.wires.flat(), s.bits, true) : t.packed;
+  });
 }
 
 /**
  * Allocates an input boundary as private wires (values from the previous chunk in witness
- * mode), range-checks every value to its tensor's bits, and proves
- * inCommitment = commit(pack(boundary), salt) with a private salt.
+ * mode) and proves inCommitment = commit(pack(boundary), salt) with a private salt. Tensors in
+ * `opened` become value wires, each range-checked to its tensor's bits; the others become
+ * their packed elements (see the module comment).
  */
 export function openInBoundary(
   cs: ConstraintSystem,
   specs: readonly TensorSpec[],
   inCommitment: LinearCombination,
+  opened: ReadonlySet<string>,
   witness?: { values: readonly TensorValues[]; salt: bigint },
-): TensorWires[] {
+): BoundaryTensor[] {
   return cs.scope('in', () => {
-    const tensors = specs.map((s, k) => {
+    const tensors = specs.map((s, k): BoundaryTensor => {
       const vals = witness?.values[k];
       if (witness && (!vals || vals.length !== s.rows || vals.some((r) => r.length !== s.cols))) {
         throw new RangeError(`input boundary tensor ${s.name}: expected ${s.rows}×${s.cols} values from the previous chunk`);
       }
-      return Array.from({ length: s.rows }, (_, r) =>
+      if (!opened.has(s.name)) {
+        const elements = vals && packOffCircuit(vals.flat(), s.bits, true);
+        const n = Math.ceil(tensorSize(s) / valuesPerElement(s.bits));
+        return { packed: Array.from({ length: n }, (_, e) => cs.privateInput(`${s.name}#${e}`, elements?.[e])) };
+      }
+      const wires = Array.from({ length: s.rows }, (_, r) =>
         Array.from({ length: s.cols }, (_, c) => {
           const x = cs.privateInput(`${s.name}[${r}][${c}]`, vals?.[r][c]);
           assertSigned(cs, x, s.bits);
           return x;
         }),
       );
+      return { wires };
     });
     const salt = cs.privateInput('saltIn', witness?.salt);
-    cs.assertEqual(commit(cs, packTensors(specs, tensors), salt), inCommitment, 'inCommitment');
+    cs.assertEqual(commit(cs, packBoundary(specs, tensors), salt), inCommitment, 'inCommitment');
     return tensors;
   });
 }
 
 /**
  * Proves outCommitment = commit(pack(outputs), salt) with a private salt. Precondition: the
- * stages that produced the outputs range-checked them to their bits (TensorSpec contract).
+ * stages that produced opened outputs range-checked them to their bits (TensorSpec
+ * contract); pass-through outputs are the packed elements of an input commitment.
  * Returns the commitment as a linear combination (its value in witness mode).
  */
 export function commitOutBoundary(
   cs: ConstraintSystem,
   specs: readonly TensorSpec[],
-  tensors: readonly TensorWires[],
+  tensors: readonly BoundaryTensor[],
   outCommitment: LinearCombination,
   salt?: bigint,
 ): LinearCombination {
   return cs.scope('out', () => {
     const s = cs.privateInput('saltOut', salt);
-    const c = commit(cs, packTensors(specs, tensors), s);
+    const c = commit(cs, packBoundary(specs, tensors), s);
     cs.assertEqual(c, outCommitment, 'outCommitment');
     return c;
   });

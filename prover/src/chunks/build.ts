@@ -10,8 +10,8 @@ import { expectedPublicSignals, modelTag, POS_TOKENS_OFFSET, SIGNAL, type Statem
 import type { LinearCombination } from '../circuit/lc.ts';
 import { ConstraintSystem } from '../circuit/system.ts';
 import type { QuantModel } from '../quant/types.ts';
-import { boundaryCommitment, commitOutBoundary, openInBoundary, tensorValues, type TensorValues } from './boundary.ts';
-import type { ChunkPlan } from './plan.ts';
+import { boundaryCommitment, commitOutBoundary, openInBoundary, tensorValues, type BoundaryTensor, type TensorValues } from './boundary.ts';
+import { openedInputs, type ChunkPlan } from './plan.ts';
 import type { PositionMasks, PublicWires, Stage, StageContext, TensorWires } from './stage.ts';
 import { positionMasks, promptTokens } from './statement.ts';
 
@@ -92,13 +92,20 @@ export function buildChunk(args: ChunkBuildArgs): BuiltChunk {
   };
   let tokens: LinearCombination[] | undefined;
   const env = new Map<string, TensorWires>();
+  // Input tensors no stage of this chunk reads: packed elements (and their values, witness mode).
+  const passing = new Map<string, { packed: LinearCombination[]; values?: TensorValues }>();
   if (first) {
     cs.assertEqual(pub.inCommitment, 0, 'inCommitment=0');
     const proof = witness?.proof;
     tokens = promptTokens(cs, pub, getMasks(), ctx, proof && { promptTokens: proof.promptTokens, salt: proof.promptSalt });
   } else {
-    const inputs = openInBoundary(cs, plan.inputs, pub.inCommitment, witness && { values: witness.inValues, salt: witness.proof.boundarySalts[index] });
-    plan.inputs.forEach((s, k) => env.set(s.name, inputs[k]));
+    const opened = openedInputs(stages, plan.stages);
+    const inputs = openInBoundary(cs, plan.inputs, pub.inCommitment, opened, witness && { values: witness.inValues, salt: witness.proof.boundarySalts[index] });
+    plan.inputs.forEach((s, k) => {
+      const t = inputs[k];
+      if ('wires' in t) env.set(s.name, t.wires);
+      else passing.set(s.name, { packed: t.packed, values: witness?.inValues[k] });
+    });
   }
 
   const ctxObj: StageContext = {
@@ -120,15 +127,19 @@ export function buildChunk(args: ChunkBuildArgs): BuiltChunk {
     cs.assertEqual(pub.outCommitment, 0, 'outCommitment=0');
     if (witness) result.outCommitment = 0n;
   } else {
-    const outs = plan.outputs.map((s) => {
-      const t = env.get(s.name);
-      if (!t) throw new TypeError(`chunk ${index}: output boundary tensor ${s.name} was not produced`);
-      return t;
+    // A tensor a stage produced or that was opened (env) goes out as its wires; one that only
+    // passed through goes out as the same packed elements it came in as.
+    const outs = plan.outputs.map((s): BoundaryTensor => {
+      const wires = env.get(s.name);
+      if (wires) return { wires };
+      const p = passing.get(s.name);
+      if (!p) throw new TypeError(`chunk ${index}: output boundary tensor ${s.name} was not produced`);
+      return { packed: p.packed };
     });
     const salt = witness?.proof.boundarySalts[index + 1];
     commitOutBoundary(cs, plan.outputs, outs, pub.outCommitment, salt);
     if (witness) {
-      result.outValues = outs.map((t) => tensorValues(cs, t));
+      result.outValues = outs.map((t, k) => ('wires' in t ? tensorValues(cs, t.wires) : passing.get(plan.outputs[k].name)!.values!));
       result.outCommitment = boundaryCommitment(plan.outputs, result.outValues, salt!);
       cs.values[OUT_COMMITMENT_WIRE] = result.outCommitment;
     }

@@ -3,8 +3,8 @@
  * circuits of at most 2^k rows. The budget counts what snarkjs puts in the domain — our
  * constraints plus one row per public input (7 + T) — so one ptau of power k sets up every
  * chunk (ptau.ts requiredPtauPower: n = constraints + nPublic must be < 2^k). Each chunk pays
- * its overhead: the public-layout checks, the statement gadgets, the range checks of its input
- * boundary and the Poseidon commitments of both boundaries.
+ * its overhead: the public-layout checks, the statement gadgets, the range checks of the input
+ * tensors it reads and the Poseidon commitments of both boundaries.
  */
 import { nPublicForCtx } from '../../../api/src/verify/index.ts';
 import { inBoundaryCost, outBoundaryCost } from './boundary.ts';
@@ -50,11 +50,21 @@ export function liveAfter(stages: readonly Stage[], s: number): TensorSpec[] {
   return [...defs.values()].filter((d) => live.has(d.name));
 }
 
-/** Constraints a chunk adds besides its stages. */
-export function chunkOverhead(ctx: number, first: boolean, last: boolean, inputs: readonly TensorSpec[], outputs: readonly TensorSpec[]): number {
+/**
+ * The input tensors a chunk opens: those its stages read (boundary.ts passes the others
+ * through packed). The builder and the planner both use this one rule.
+ */
+export function openedInputs(stages: readonly Stage[], chunkStages: readonly number[]): Set<string> {
+  const read = new Set<string>();
+  for (const s of chunkStages) for (const t of stages[s].inputs) read.add(t.name);
+  return read;
+}
+
+/** Constraints a chunk adds besides its stages; `opened`: see openedInputs. */
+export function chunkOverhead(ctx: number, first: boolean, last: boolean, inputs: readonly TensorSpec[], outputs: readonly TensorSpec[], opened: ReadonlySet<string>): number {
   let n = 2; // modelTag, chunkIndex fixed
   n += masksCost(ctx); // built on demand in any chunk; always in chunk 0
-  n += first ? 1 + promptCost(ctx) : inBoundaryCost(inputs);
+  n += first ? 1 + promptCost(ctx) : inBoundaryCost(inputs, opened);
   n += last ? 1 : outBoundaryCost(outputs);
   return n;
 }
@@ -82,17 +92,19 @@ export function planChunks(stages: readonly Stage[], opts: PlanOptions): ChunkPl
     const inputs = a === 0 ? [] : live[a - 1];
     let best: ChunkPlan | undefined;
     let sum = 0;
+    const opened = new Set<string>();
     for (let b = a; b < stages.length; b++) {
       sum += stages[b].constraints;
+      for (const t of stages[b].inputs) opened.add(t.name);
       const last = b === stages.length - 1;
       const outputs = last ? [] : live[b];
-      const constraints = sum + chunkOverhead(ctx, a === 0, last, inputs, outputs);
+      const constraints = sum + chunkOverhead(ctx, a === 0, last, inputs, outputs, opened);
       if (constraints > budget) break;
       best = { index: plans.length, stages: range(a, b + 1), inputs, outputs, constraints };
     }
     if (!best) {
       const last = a === stages.length - 1;
-      const need = stages[a].constraints + chunkOverhead(ctx, a === 0, last, inputs, last ? [] : live[a]);
+      const need = stages[a].constraints + chunkOverhead(ctx, a === 0, last, inputs, last ? [] : live[a], openedInputs(stages, [a]));
       throw new RangeError(
         `stage ${stages[a].name} does not fit in a chunk of 2^${power}: it needs ${need} constraints with its boundary overhead (+${nPublicForCtx(ctx)} public rows), the budget is ${budget}; split the stage or raise --chunk-power`,
       );

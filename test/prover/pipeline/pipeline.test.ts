@@ -129,6 +129,32 @@ describe('chunk witnesses (synthetic model)', () => {
     expect(findUnsatisfied(rebuilt.cs)?.label).toMatch(/inCommitment/);
   });
 
+  it('a tensor passing through a chunk is carried packed, unchecked, and cannot be changed on the way', () => {
+    const { plans, prompt, salt, statement } = setup();
+    const proof = freshProofWitness(statement, prompt, salt, plans.length);
+    const built = [...chunkWitnesses({ modelId: a.model.modelId, ctx: a.model.ctx, q: a.model.q, stages: a.stages, plans, proof })];
+    // Chunk 1 holds mixing stages only: "e" (read by logits) crosses it packed.
+    expect(plans[1].stages.map((s) => a.stages[s].name).every((n) => n.startsWith('mix'))).toBe(true);
+    expect(plans[1].inputs.map((s) => s.name)).toContain('e');
+    const c1 = built[1].cs;
+    const eWire = c1.wireNames.findIndex((n) => n === 'in/e#0');
+    expect(eWire).toBeGreaterThan(0);
+    expect(c1.wireNames.some((n) => n.startsWith('in/e['))).toBe(false); // not unpacked, so no range checks
+    // The packed element is bound by the input commitment…
+    const tampered = [...c1.values];
+    tampered[eWire] += 1n;
+    expect(findUnsatisfied(c1, tampered)?.label).toMatch(/^in\/(commit\/|inCommitment)/);
+    // …and a changed value of e fed into the chunk does not match the commitment either.
+    const k = plans[1].inputs.findIndex((s) => s.name === 'e');
+    const changed = built[0].outValues!.map((t) => t.map((r) => [...r]));
+    changed[k][0][0] += 1n;
+    const rebuilt = buildChunk({ modelId: a.model.modelId, ctx: a.model.ctx, q: a.model.q, stages: a.stages, plans, index: 1, witness: { proof, inCommitment: built[0].outCommitment!, inValues: changed } });
+    expect(findUnsatisfied(rebuilt.cs)?.label).toMatch(/inCommitment/);
+    // The chunk that reads e (logits) unpacks it with range checks.
+    const reader = built.findIndex((_, i) => plans[i].stages.some((s) => a.stages[s].name === 'logits'));
+    expect(built[reader].cs.wireNames.some((n) => n.startsWith('in/e[0][0]'))).toBe(true);
+  });
+
   it('a wrong greedy token or a wrong prompt salt is unsatisfiable', () => {
     const { plans, prompt, salt, statement } = setup();
     const wrongToken = { ...statement, generated: statement.generated.map((t, i) => (i === 1 ? (t + 1) % a.model.vocab : t)) };

@@ -4,6 +4,8 @@
  * in the token id, range-checked), `layers` mixing stages (x_i + x_i·x_{i+1} rescaled and
  * saturated, redefining the same tensor "x" like a residual stream), and logits with greedy
  * argmax checked against posTokens on the generated window (as the real last stage does).
+ * Embed also outputs "e" (the first embedding column), which only logits reads: the chunks
+ * between pass it through packed (prover/src/chunks/boundary.ts), like the real residual rows.
  * Its integer reference is `syntheticGenerate`, computed without the circuit.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -29,6 +31,8 @@ export interface SyntheticModel {
   embedB: number[];
   mixM: number[];
   out: number[][];
+  /** Weight of the passed-through embedding column e in each logit. */
+  outE: number[];
   /** Stand-in for the QuantModel the real stages read (the synthetic stages do not). */
   q: QuantModel;
 }
@@ -51,11 +55,13 @@ export function syntheticModel(opts: { ctx: number; layers: number; variant?: nu
     embedB: [-20, 11, 2 - v],
     mixM: Array.from({ length: opts.layers }, (_, l) => 9 + 2 * l + v),
     out: Array.from({ length: vocab }, (_, k) => [((k * 5 + v) % 7) - 3, ((k * 3 + 1) % 5) - 2, ((k * 2 + 2) % 3) - 1]),
+    outE: Array.from({ length: vocab }, (_, k) => (k % 3) - 1),
     q: { config: { name: 'synthetic' } } as unknown as QuantModel,
   };
 }
 
 const xSpec = (m: SyntheticModel): TensorSpec => ({ name: 'x', rows: m.ctx, cols: m.d, bits: BITS });
+const eSpec = (m: SyntheticModel): TensorSpec => ({ name: 'e', rows: m.ctx, cols: 1, bits: BITS });
 
 /** Integer reference: embed, mix layers, logits, at every position. */
 function embedInt(m: SyntheticModel, token: number): number[] {
@@ -64,8 +70,8 @@ function embedInt(m: SyntheticModel, token: number): number[] {
 function mixInt(m: SyntheticModel, l: number, x: number[]): number[] {
   return x.map((xi, i) => requantizeInt(xi * 16 + xi * x[(i + 1) % m.d], m.mixM[l], SHIFT, BITS));
 }
-function logitsInt(m: SyntheticModel, x: number[]): number[] {
-  return m.out.map((row) => row.reduce((a, w, i) => a + w * x[i], 0));
+function logitsInt(m: SyntheticModel, x: number[], e: number): number[] {
+  return m.out.map((row, k) => row.reduce((a, w, i) => a + w * x[i], 0) + m.outE[k] * e);
 }
 
 /** Greedy generation with the integer reference (the values the circuit must reproduce). */
@@ -74,8 +80,9 @@ export function syntheticGenerate(m: SyntheticModel, prompt: readonly number[], 
   const out: number[] = [];
   for (let k = 0; k < n; k++) {
     let x = embedInt(m, seq[seq.length - 1]);
+    const e = x[0];
     for (let l = 0; l < m.layers; l++) x = mixInt(m, l, x);
-    const logits = logitsInt(m, x);
+    const logits = logitsInt(m, x, e);
     let best = 0;
     for (let j = 1; j < logits.length; j++) if (logits[j] > logits[best]) best = j;
     out.push(best);
@@ -88,7 +95,7 @@ function embedStage(m: SyntheticModel): Omit<Stage, 'constraints'> {
   return {
     name: 'embed',
     inputs: [],
-    outputs: [xSpec(m)],
+    outputs: [xSpec(m), eSpec(m)],
     build(ctx) {
       const tokens = ctx.tokens();
       // Clamp-free by construction for tokens < vocab; the range check makes larger ids unprovable.
@@ -99,7 +106,7 @@ function embedStage(m: SyntheticModel): Omit<Stage, 'constraints'> {
           return v;
         }),
       );
-      return { x };
+      return { x, e: x.map((row) => [row[0]]) };
     },
   };
 }
@@ -127,14 +134,14 @@ function mixStage(m: SyntheticModel, l: number): Omit<Stage, 'constraints'> {
 function logitsStage(m: SyntheticModel): Omit<Stage, 'constraints'> {
   return {
     name: 'logits',
-    inputs: [xSpec(m)],
+    inputs: [xSpec(m), eSpec(m)],
     outputs: [],
     build(ctx, inputs) {
       const { cs } = ctx;
       const { isGenerated } = ctx.masks();
       inputs.x.forEach((row, t) => {
         if (t + 1 >= ctx.T) return;
-        const logits = m.out.map((w) => LinearCombination.dot(row, w));
+        const logits = m.out.map((w, k) => LinearCombination.dot([...row, inputs.e[t][0]], [...w, m.outE[k]]));
         const { index } = argmaxLowest(cs, logits, 13);
         // Greedy decoding on the generated window: token[t+1] = argmax(logits[t]).
         cs.assertR1(isGenerated[t + 1], index.sub(ctx.pub.posTokens[t + 1]), LinearCombination.constant(0), `greedy${t}`);
