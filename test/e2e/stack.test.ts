@@ -6,8 +6,8 @@
  * say "Verified" — and see a tampered bundle (a changed generated token) refused and its
  * badge not verified. Screenshots go to test-output/e2e/.
  *
- * The model and the prover: ./proof-source.ts (default the CLI on the tiny model, cold, about
- * 2.5 minutes on 2 cores; ZKINFER_E2E_SOURCE=toy for a quick run on toy circuits).
+ * The model and the prover: ./proof-source.ts (default the CLI on the tiny model, cold: about
+ * 90 s on 2 busy cores; ZKINFER_E2E_SOURCE=toy for a quick run on toy circuits).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
