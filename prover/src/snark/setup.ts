@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import * as snarkjs from 'snarkjs';
 import { runSnark } from './errors.ts';
+import newZKeyShortScalars from './vendor/zkey-new.js';
 
 /** snarkjs verification_key.json (groth16, bn128). */
 export interface SnarkjsVkey {
@@ -68,7 +69,8 @@ export async function groth16Setup(opts: SetupOptions): Promise<SetupResult> {
   try {
     progress(`groth16 setup ${opts.r1csPath}`);
     temps.push(stage(0));
-    await runSnark(`snarkjs groth16 setup ${opts.r1csPath} ${opts.ptauPath}`, (l) => snarkjs.zKey.newZKey(opts.r1csPath, opts.ptauPath, stage(0), l), (r) => r === -1 || r === false);
+    // snarkjs's `zkey new` with short scalars (vendor/zkey-new.js): the same file, ~2.5× faster.
+    await runSnark(`snarkjs groth16 setup ${opts.r1csPath} ${opts.ptauPath}`, (l) => newZKeyShortScalars(opts.r1csPath, opts.ptauPath, stage(0), l), (r) => r === -1 || r === false);
     for (let i = 1; i <= n; i++) {
       progress(`zkey contribute ${i}/${n}`);
       temps.push(stage(i));
@@ -98,7 +100,7 @@ export async function exportVerificationKey(zkeyPath: string): Promise<SnarkjsVk
   return runSnark<SnarkjsVkey>(`snarkjs zkey export verificationkey ${zkeyPath}`, (l) => snarkjs.zKey.exportVerificationKey(zkeyPath, l));
 }
 
-/** groth16 setup alone (no contribution): only for tests of the refusal above. */
+/** snarkjs's own groth16 setup alone (no contribution): for tests of the refusal above and of vendor/zkey-new.js. */
 export async function newZkeyWithoutContribution(r1csPath: string, ptauPath: string, zkeyPath: string): Promise<void> {
   await runSnark('snarkjs groth16 setup', (l) => snarkjs.zKey.newZKey(r1csPath, ptauPath, zkeyPath, l), (r) => r === -1 || r === false);
 }
