@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeSafetensors, type StTensor } from '../prover/model/helpers/write-safetensors.ts';
+import { rng } from '../prover/model/helpers/synthetic.ts';
 
 export interface TinyModelOptions {
   /** Architecture (default llama: no q/k norms and post-norms, so fewer constraints than gemma3). */
@@ -33,18 +34,6 @@ export interface TinyModelOptions {
   layers?: number;
   /** max_position_embeddings: the largest ctx a package of this model can have. */
   maxPositions?: number;
-}
-
-/** mulberry32: a small deterministic PRNG (uniform in [0, 1)), enough for test weights. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function positiveInt(name: string, v: number, lo: number): number {
@@ -62,11 +51,11 @@ export function tinyModel(opts: TinyModelOptions = {}): { config: Record<string,
   if (hd % 2 !== 0) throw new RangeError(`tiny model: headDim = ${hd} must be even (RoPE pairs)`);
   const layers = positiveInt('layers', opts.layers ?? 1, 1);
   const maxPositions = positiveInt('maxPositions', opts.maxPositions ?? 4, 2);
-  const rand = mulberry32(positiveInt('seed', opts.seed ?? 1, 0));
+  const rand = rng(positiveInt('seed', opts.seed ?? 1, 0)); // uniform in [−1, 1)
   // Uniform in ±1/√fanIn keeps activations O(1), so quantization calibrates to sane scales.
-  const matrix = (rows: number, cols: number, scale = 1 / Math.sqrt(cols)) => Array.from({ length: rows * cols }, () => (2 * rand() - 1) * scale);
+  const matrix = (rows: number, cols: number, scale = 1 / Math.sqrt(cols)) => Array.from({ length: rows * cols }, () => rand() * scale);
   // Norm weights: llama stores the multiplier (≈ 1); Gemma stores w and computes x·(1 + w).
-  const norm = (n: number) => Array.from({ length: n }, () => (family === 'llama' ? 1 : 0) + 0.2 * (rand() - 0.5));
+  const norm = (n: number) => Array.from({ length: n }, () => (family === 'llama' ? 1 : 0) + 0.1 * rand());
   const tensors: StTensor[] = [];
   const add = (name: string, shape: number[], data: number[]) => tensors.push({ name, shape, data, dtype: 'F32' });
 
