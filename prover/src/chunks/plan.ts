@@ -92,13 +92,11 @@ export function planChunks(stages: readonly Stage[], opts: PlanOptions): ChunkPl
     const inputs = a === 0 ? [] : live[a - 1];
     let best: ChunkPlan | undefined;
     let sum = 0;
-    const opened = new Set<string>();
     for (let b = a; b < stages.length; b++) {
       sum += stages[b].constraints;
-      for (const t of stages[b].inputs) opened.add(t.name);
       const last = b === stages.length - 1;
       const outputs = last ? [] : live[b];
-      const constraints = sum + chunkOverhead(ctx, a === 0, last, inputs, outputs, opened);
+      const constraints = sum + chunkOverhead(ctx, a === 0, last, inputs, outputs, openedInputs(stages, range(a, b + 1)));
       if (constraints > budget) break;
       best = { index: plans.length, stages: range(a, b + 1), inputs, outputs, constraints };
     }

@@ -451,13 +451,12 @@ export default async function newZKey(r1csName, ptauName, zkeyName, logger) {
         }
         let acc =0;
         for (let i=0; i<arr.length; i++) acc += arr[i] ? arr[i].length : 0;
+        // zkinfer: bScalars is allocated below, once the scalar width is known.
         let bBases, bScalars;
         if (acc> 2<<14) {
             bBases = new BigBuffer(acc*sGin);
-            bScalars = new BigBuffer(acc*curve.Fr.n8);
         } else {
             bBases = new Uint8Array(acc*sGin);
-            bScalars = new Uint8Array(acc*curve.Fr.n8);
         }
         let pB =0;
         let pS =0;
