@@ -96,7 +96,7 @@ for (const [name, path] of models) {
   const out = mkdtempSync(join(tmpdir(), `zkinfer-bench-${name}-`));
   try {
     t0 = performance.now();
-    const r = await compilePackage({ outDir: out, modelId: m.modelId, name: m.name, architecture: m.architecture, detokenizer: m.detokenizer, ctx, q: m.q, stages, chunkPower: power, cacheDir: zkinferCacheDir(), quantBytes: m.quantBytes, model: { path, sha256: m.fileSha256 }, onProgress: log });
+    const r = await compilePackage({ outDir: out, modelId: m.modelId, name: m.name, architecture: m.architecture, detokenizer: m.detokenizer, ctx, q: m.q, stages, chunkPower: power, layout: 'layers', cacheDir: zkinferCacheDir(), quantBytes: m.quantBytes, model: { path, sha256: m.fileSha256 }, onProgress: log });
     const compileS = (performance.now() - t0) / 1000;
     const pkg = readPackage(out);
     const prompt = m.model.tokenizer.encode('Once upon a time', { bos: true }).slice(0, 4);

@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseBundle, receiptId, verifyBundle, type Statement } from '../../../api/src/verify/index.ts';
-import { planChunks } from '../chunks/plan.ts';
+import { planStages } from '../chunks/position.ts';
 import type { Stage } from '../chunks/stage.ts';
 import { chunkWitnesses, freshProofWitness } from '../chunks/witness.ts';
 import { writeWtns } from '../circuit/wtns-writer.ts';
@@ -44,7 +44,7 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
   const progress = args.onProgress ?? (() => {});
   const { manifest, info } = args.pkg;
   const ctx = manifest.ctx;
-  const plans = planChunks(args.stages, { ctx, power: info.chunkPower });
+  const plans = planStages(args.stages, { ctx, power: info.chunkPower });
   if (plans.length !== info.chunks.length || plans.some((p, i) => p.stages.map((s) => args.stages[s].name).join('\n') !== info.chunks[i].stages.join('\n'))) {
     throw new TypeError(`${args.pkg.dir}: the model's stages plan to different chunks than the package was compiled with; recompile`);
   }

@@ -20,7 +20,7 @@ import { N_ROUNDS_F, N_ROUNDS_P } from '../circuit/gadgets/poseidon-constants.ts
 import { commit, COMMIT_BLOCK } from '../circuit/gadgets/poseidon.ts';
 import { pack } from '../circuit/gadgets/pack.ts';
 import { assertSigned } from '../circuit/gadgets/range.ts';
-import type { LinearCombination } from '../circuit/lc.ts';
+import { LinearCombination } from '../circuit/lc.ts';
 import type { ConstraintSystem } from '../circuit/system.ts';
 import { tensorSize, type TensorSpec, type TensorWires } from './stage.ts';
 
@@ -86,6 +86,7 @@ export function openInBoundary(
   inCommitment: LinearCombination,
   opened: ReadonlySet<string>,
   witness?: { values: readonly TensorValues[]; salt: bigint },
+  absentWhen?: LinearCombination,
 ): BoundaryTensor[] {
   return cs.scope('in', () => {
     const tensors = specs.map((s, k): BoundaryTensor => {
@@ -108,7 +109,7 @@ export function openInBoundary(
       return { wires };
     });
     const salt = cs.privateInput('saltIn', witness?.salt);
-    cs.assertEqual(commit(cs, packBoundary(specs, tensors), salt), inCommitment, 'inCommitment');
+    bindCommitment(cs, commit(cs, packBoundary(specs, tensors), salt), inCommitment, 'inCommitment', absentWhen);
     return tensors;
   });
 }
@@ -125,13 +126,28 @@ export function commitOutBoundary(
   tensors: readonly BoundaryTensor[],
   outCommitment: LinearCombination,
   salt?: bigint,
+  absentWhen?: LinearCombination,
 ): LinearCombination {
   return cs.scope('out', () => {
     const s = cs.privateInput('saltOut', salt);
     const c = commit(cs, packBoundary(specs, tensors), s);
-    cs.assertEqual(c, outCommitment, 'outCommitment');
+    bindCommitment(cs, c, outCommitment, 'outCommitment', absentWhen);
     return c;
   });
+}
+
+/**
+ * public = c; or, with `absentWhen` (a constrained 0/1: the first / last position chunk, whose
+ * boundary the verifier requires to be 0), (public − c)·(1 − absentWhen) = 0 and
+ * public·absentWhen = 0. Cost 1, or 2 with absentWhen.
+ */
+function bindCommitment(cs: ConstraintSystem, c: LinearCombination, pub: LinearCombination, label: string, absentWhen?: LinearCombination): void {
+  if (!absentWhen) {
+    cs.assertEqual(c, pub, label);
+    return;
+  }
+  cs.assertR1(pub.sub(c), LinearCombination.constant(1).sub(absentWhen), LinearCombination.constant(0), `${label}:present`);
+  cs.assertR1(pub, absentWhen, LinearCombination.constant(0), `${label}:absent=0`);
 }
 
 /** The integer values of wires (witness mode), as signed integers. */

@@ -13,6 +13,7 @@ import type { QuantModel } from '../quant/types.ts';
 import { boundaryCommitment, commitOutBoundary, openInBoundary, tensorValues, type BoundaryTensor, type TensorValues } from './boundary.ts';
 import { openedInputs, type ChunkPlan } from './plan.ts';
 import type { PositionMasks, PublicWires, Stage, StageContext, TensorWires } from './stage.ts';
+import { positionOneHot } from './position.ts';
 import { positionMasks, promptTokens } from './statement.ts';
 
 /** The private data of a proof (witness mode). */
@@ -76,7 +77,11 @@ export function buildChunk(args: ChunkBuildArgs): BuiltChunk {
     posTokens: wires.slice(POS_TOKENS_OFFSET),
   };
   cs.assertEqual(pub.modelTag, modelTag(modelId), 'modelTag');
-  cs.assertEqual(pub.chunkIndex, index, 'chunkIndex');
+  // A layer-major chunk is fixed to its index; a position chunk (the same circuit at every
+  // position) derives its position from the index instead.
+  const pos = plan.position;
+  const at = pos ? positionOneHot(cs, pub.chunkIndex, ctx, pos.kinds, pos.kind) : undefined;
+  if (!pos) cs.assertEqual(pub.chunkIndex, index, 'chunkIndex');
 
   // Masks are chunk overhead (planned per chunk), built on first use: their rows are not
   // charged to the stage that happens to ask first.
@@ -94,17 +99,27 @@ export function buildChunk(args: ChunkBuildArgs): BuiltChunk {
   const env = new Map<string, TensorWires>();
   // Input tensors no stage of this chunk reads: packed elements (and their values, witness mode).
   const passing = new Map<string, { packed: LinearCombination[]; values?: TensorValues }>();
-  if (first) {
-    cs.assertEqual(pub.inCommitment, 0, 'inCommitment=0');
+  const openPrompt = (): LinearCombination[] => {
+    const masks = getMasks(); // charged to the overhead by getMasks itself
+    const before = cs.nConstraints;
     const proof = witness?.proof;
-    tokens = promptTokens(cs, pub, getMasks(), ctx, proof && { promptTokens: proof.promptTokens, salt: proof.promptSalt });
+    const t = promptTokens(cs, pub, masks, ctx, proof && { promptTokens: proof.promptTokens, salt: proof.promptSalt });
+    overhead.rows += cs.nConstraints - before;
+    return t;
+  };
+  if (first && !pos) {
+    cs.assertEqual(pub.inCommitment, 0, 'inCommitment=0');
+    tokens = openPrompt();
   } else {
     const opened = openedInputs(stages, plan.stages);
-    const inputs = openInBoundary(cs, plan.inputs, pub.inCommitment, opened, witness && { values: witness.inValues, salt: witness.proof.boundarySalts[index] });
+    // The first position chunk has no previous chunk: its caches are free (zeros here).
+    const inValues = witness && (first ? plan.inputs.map((s) => Array.from({ length: s.rows }, () => new Array<bigint>(s.cols).fill(0n))) : witness.inValues);
+    const absentWhen = pos?.kind === 0 ? at![0] : undefined;
+    const inputs = openInBoundary(cs, plan.inputs, pub.inCommitment, opened, witness && { values: inValues!, salt: witness.proof.boundarySalts[index] }, absentWhen);
     plan.inputs.forEach((s, k) => {
       const t = inputs[k];
       if ('wires' in t) env.set(s.name, t.wires);
-      else passing.set(s.name, { packed: t.packed, values: witness?.inValues[k] });
+      else passing.set(s.name, { packed: t.packed, values: inValues?.[k] });
     });
   }
 
@@ -115,15 +130,20 @@ export function buildChunk(args: ChunkBuildArgs): BuiltChunk {
     chunkIndex: index,
     pub,
     tokens: () => {
+      if (pos && !tokens) tokens = openPrompt(); // position chunks open the prompt where they embed
       if (!tokens) throw new TypeError(`chunk ${index}: tokens are only available in chunk 0 (the prompt opening is there)`);
       return tokens;
     },
     masks: getMasks,
+    position: () => {
+      if (!at) throw new TypeError(`chunk ${index}: a layer-major chunk has no position one-hot (stage from a position layout?)`);
+      return at;
+    },
   };
   for (const s of plan.stages) runStage(cs, ctxObj, stages[s], env, overhead);
 
   const result: BuiltChunk = { cs };
-  if (last) {
+  if (last && !pos) {
     cs.assertEqual(pub.outCommitment, 0, 'outCommitment=0');
     if (witness) result.outCommitment = 0n;
   } else {
@@ -136,11 +156,13 @@ export function buildChunk(args: ChunkBuildArgs): BuiltChunk {
       if (!p) throw new TypeError(`chunk ${index}: output boundary tensor ${s.name} was not produced`);
       return { packed: p.packed };
     });
-    const salt = witness?.proof.boundarySalts[index + 1];
-    commitOutBoundary(cs, plan.outputs, outs, pub.outCommitment, salt);
+    // The last position chunk's boundary is absent (outCommitment 0): any salt will do.
+    const salt = witness && (last ? 0n : witness.proof.boundarySalts[index + 1]);
+    const absentWhen = pos && pos.kind === pos.kinds - 1 ? at![ctx - 1] : undefined;
+    commitOutBoundary(cs, plan.outputs, outs, pub.outCommitment, salt, absentWhen);
     if (witness) {
       result.outValues = outs.map((t, k) => ('wires' in t ? tensorValues(cs, t.wires) : passing.get(plan.outputs[k].name)!.values!));
-      result.outCommitment = boundaryCommitment(plan.outputs, result.outValues, salt!);
+      result.outCommitment = last ? 0n : boundaryCommitment(plan.outputs, result.outValues, salt!);
       cs.values[OUT_COMMITMENT_WIRE] = result.outCommitment;
     }
   }

@@ -21,6 +21,11 @@ export interface ChunkPlan {
   outputs: TensorSpec[];
   /** Planned constraints (stages + overhead), excluding snarkjs's public-input rows. */
   constraints: number;
+  /**
+   * Position chunks (chunks/position.ts): this chunk runs kind `kind` of `kinds` at position
+   * ⌊index / kinds⌋, a circuit shared by every position. Absent for layer-major chunks.
+   */
+  position?: { kind: number; kinds: number };
 }
 
 export interface PlanOptions {

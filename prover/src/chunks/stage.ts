@@ -62,6 +62,11 @@ export interface StageContext {
   tokens(): LinearCombination[];
   /** Position masks, constrained in this chunk on first use. */
   masks(): PositionMasks;
+  /**
+   * Position chunks (chunks/position.ts) only: the constrained one-hot of the chunk's position
+   * p over 0..T−1, derived from the public chunkIndex. Elsewhere it throws.
+   */
+  position(): LinearCombination[];
 }
 
 export interface Stage {

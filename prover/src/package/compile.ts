@@ -8,13 +8,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalVkeyJson, parseManifest, parseVerificationKey, vkeyHash, type Architecture, type Detokenizer, type Manifest } from '../../../api/src/verify/index.ts';
 import { buildChunk } from '../chunks/build.ts';
-import { planChunks, type ChunkPlan } from '../chunks/plan.ts';
+import type { ChunkPlan } from '../chunks/plan.ts';
+import { planStages, type ChunkLayout } from '../chunks/position.ts';
 import type { Stage } from '../chunks/stage.ts';
 import { writeR1cs } from '../circuit/r1cs-writer.ts';
 import type { QuantModel } from '../quant/types.ts';
 import { preparedPtau, requiredPtauPower, type PtauFile } from '../snark/ptau.ts';
 import { cachedGroth16Setup, placeFile } from './keys.ts';
-import { chunkFile, INFO_FILE, MANIFEST_FILE, PACKAGE_VERSION, QUANT_FILE, writeJson, type PackageInfo } from './layout.ts';
+import { INFO_FILE, MANIFEST_FILE, PACKAGE_VERSION, QUANT_FILE, writeJson, type PackageInfo } from './layout.ts';
 
 export interface CompileOptions {
   outDir: string;
@@ -27,6 +28,8 @@ export interface CompileOptions {
   stages: readonly Stage[];
   /** Chunks have fewer than 2^chunkPower rows. */
   chunkPower: number;
+  /** How `stages` were made (recorded so `prove` rebuilds the same ones). */
+  layout: ChunkLayout;
   /** A prepared ptau (`--ptau`); default: the cached local INSECURE one of the needed power. */
   ptau?: string;
   cacheDir: string;
@@ -50,16 +53,29 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
   const progress = opts.onProgress ?? (() => {});
   const { ctx, stages, outDir } = opts;
   mkdirSync(outDir, { recursive: true });
-  const plans = planChunks(stages, { ctx, power: opts.chunkPower });
-  progress(`${stages.length} stages in ${plans.length} chunks of < 2^${opts.chunkPower} rows`);
+  const plans = planStages(stages, { ctx, power: opts.chunkPower });
+  const kinds = plans[0].position?.kinds;
+  progress(`${stages.length} stages in ${plans.length} chunks of < 2^${opts.chunkPower} rows${kinds ? ` (${kinds} circuit${kinds > 1 ? 's' : ''} shared by all ${ctx} positions)` : ''}`);
 
-  const circuits: { r1csPath: string; circuitHash: string; constraints: number; nPublic: number }[] = [];
+  // Position chunks of one kind are one circuit (chunks/position.ts): build and write it once.
+  type Circuit = { file: string; r1csPath: string; circuitHash: string; constraints: number; nPublic: number };
+  const circuits: Circuit[] = [];
+  const byKind = new Map<number, Circuit>();
   for (const plan of plans) {
-    progress(`chunk ${plan.index + 1}/${plans.length}: building the circuit (${plan.constraints} constraints planned, stages ${plan.stages.map((s) => stages[s].name).join(', ')})`);
+    const shared = plan.position && byKind.get(plan.position.kind);
+    if (shared) {
+      circuits.push(shared);
+      continue;
+    }
+    const what = plan.position ? `circuit ${plan.position.kind + 1}/${plan.position.kinds}` : `chunk ${plan.index + 1}/${plans.length}`;
+    progress(`${what}: building the circuit (${plan.constraints} constraints planned, stages ${plan.stages.map((s) => stages[s].name).join(', ')})`);
     const { cs } = buildChunk({ modelId: opts.modelId, ctx, q: opts.q, stages, plans, index: plan.index });
-    const r1csPath = join(outDir, chunkFile(plan.index, 'r1cs'));
+    const file = plan.position ? `kind-${plan.position.kind}` : `chunk-${plan.index}`;
+    const r1csPath = join(outDir, `${file}.r1cs`);
     const { sha256: circuitHash } = writeR1cs(cs, r1csPath);
-    circuits.push({ r1csPath, circuitHash, constraints: cs.nConstraints, nPublic: cs.nPublic });
+    const c = { file, r1csPath, circuitHash, constraints: cs.nConstraints, nPublic: cs.nPublic };
+    circuits.push(c);
+    if (plan.position) byKind.set(plan.position.kind, c);
   }
   const power = Math.max(...circuits.map((c) => requiredPtauPower(c.constraints, c.nPublic)));
   const ptau = await preparedPtau({ ptau: opts.ptau, power, cacheDir: opts.cacheDir, onProgress: progress });
@@ -72,20 +88,27 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
   // to its constraints: after the first new key, say how long the rest should take.
   let setupSeconds = 0;
   let setupConstraints = 0;
-  for (const [i, c] of circuits.entries()) {
-    progress(`chunk ${i + 1}/${circuits.length}: phase-2 setup (${c.constraints} constraints)${setupEstimate(circuits.slice(i), setupSeconds, setupConstraints)}`);
+  const distinct = [...new Set(circuits)];
+  const keysOf = new Map<Circuit, { vkey: Record<string, unknown>; vkeyHash: string }>();
+  for (const [i, c] of distinct.entries()) {
+    const label = distinct.length === circuits.length ? `chunk ${i + 1}/${distinct.length}` : `circuit ${i + 1}/${distinct.length}`;
+    progress(`${label}: phase-2 setup (${c.constraints} constraints)${setupEstimate(distinct.slice(i), setupSeconds, setupConstraints)}`);
     const t0 = performance.now();
-    const keys = await cachedGroth16Setup({ r1csPath: c.r1csPath, circuitHash: c.circuitHash, ptau, cacheDir: opts.cacheDir, onProgress: (m) => progress(`chunk ${i + 1}: ${m}`) });
-    if (keys.cached) progress(`chunk ${i + 1}/${circuits.length}: keys reused from the cache`);
+    const keys = await cachedGroth16Setup({ r1csPath: c.r1csPath, circuitHash: c.circuitHash, ptau, cacheDir: opts.cacheDir, onProgress: (m) => progress(`${label}: ${m}`) });
+    if (keys.cached) progress(`${label}: keys reused from the cache`);
     else {
       newKeys++;
       setupSeconds += (performance.now() - t0) / 1000;
       setupConstraints += c.constraints;
     }
-    placeFile(keys.zkeyPath, join(outDir, chunkFile(i, 'zkey')));
+    placeFile(keys.zkeyPath, join(outDir, `${c.file}.zkey`));
     const vkey = JSON.parse(canonicalVkeyJson(keys.vkey)) as Record<string, unknown>;
-    manifestChunks.push({ index: i, constraints: c.constraints, circuitHash: c.circuitHash, vkeyHash: vkeyHash(parseVerificationKey(vkey)), vkey });
-    infoChunks.push({ index: i, stages: plans[i].stages.map((s) => stages[s].name), constraints: c.constraints, circuitHash: c.circuitHash, r1cs: chunkFile(i, 'r1cs'), zkey: chunkFile(i, 'zkey') });
+    keysOf.set(c, { vkey, vkeyHash: vkeyHash(parseVerificationKey(vkey)) });
+  }
+  for (const [i, c] of circuits.entries()) {
+    const k = keysOf.get(c)!;
+    manifestChunks.push({ index: i, constraints: c.constraints, circuitHash: c.circuitHash, vkeyHash: k.vkeyHash, vkey: k.vkey });
+    infoChunks.push({ index: i, stages: plans[i].stages.map((s) => stages[s].name), constraints: c.constraints, circuitHash: c.circuitHash, r1cs: `${c.file}.r1cs`, zkey: `${c.file}.zkey` });
   }
 
   const manifestJson: Record<string, unknown> = {
@@ -107,6 +130,7 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
     modelId: opts.modelId,
     ctx,
     chunkPower: opts.chunkPower,
+    layout: opts.layout,
     model: opts.model ?? null,
     quantFile: opts.quantBytes ? QUANT_FILE : null,
     chunks: infoChunks,

@@ -3,12 +3,14 @@
  *   manifest.json          the model manifest of docs/proof-format.md (what gets registered)
  *   package.json           this file's PackageInfo: how to rebuild the circuits for `prove`
  *   model.zkqm             the quantized model (quant/serialize.ts; SHA-256 = modelId)
- *   chunk-<i>.r1cs / .zkey each chunk's circuit and proving key
+ *   kind-<k>.r1cs / .zkey  position chunks: each chunk kind's circuit and proving key, shared
+ *                          by every position (chunk-<i>.r1cs / .zkey per chunk for `layers`)
  * manifest.json allows no extra fields, so the prover's own data lives in package.json.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseManifest, type Manifest } from '../../../api/src/verify/index.ts';
+import type { ChunkLayout } from '../chunks/position.ts';
 
 export const PACKAGE_VERSION = 1;
 
@@ -27,6 +29,8 @@ export interface PackageInfo {
   modelId: string;
   ctx: number;
   chunkPower: number;
+  /** chunks/position.ts ChunkLayout; absent in packages made before it existed (= 'layers'). */
+  layout?: ChunkLayout;
   /** The model file the package was compiled from (its tokenizer encodes prompts), if any. */
   model: { path: string; sha256: string } | null;
   /** Serialized quantized model, relative to the package directory (null for models without one). */

@@ -36,6 +36,7 @@ export async function compileSynthetic(opts: { variant?: number; layers?: number
     q: model.q,
     stages,
     chunkPower: TEST_POWER,
+    layout: 'layers', // synthetic stages are layer-major
     cacheDir: zkinferCacheDir(),
   });
   return { model, stages, pkg: readPackage(outDir) };

@@ -162,7 +162,9 @@ function measured(m: SyntheticModel, s: Omit<Stage, 'constraints'>): Stage {
   const masks = positionMasks(cs, pub, m.ctx); // the chunk builds these outside the stage
   const inputs: Record<string, TensorWires> = {};
   for (const spec of s.inputs) inputs[spec.name] = Array.from({ length: spec.rows }, () => Array.from({ length: spec.cols }, () => cs.privateInput(spec.name)));
-  const ctx: StageContext = { cs, q: m.q, T: m.ctx, chunkIndex: 0, pub, tokens: () => tokens, masks: () => masks };
+  const ctx: StageContext = { cs, q: m.q, T: m.ctx, chunkIndex: 0, pub, tokens: () => tokens, masks: () => masks, position: () => {
+    throw new TypeError('no position one-hot outside position chunks');
+  } };
   const before = cs.nConstraints;
   s.build(ctx, inputs);
   return { ...s, constraints: cs.nConstraints - before };

@@ -46,6 +46,41 @@ export function maximum(cs: ConstraintSystem, xs: readonly LinearCombination[], 
   });
 }
 
+/**
+ * maskedMaximum(xs, visible, n): the maximum over the entries with visible_i = 1 only
+ * (attention over all key slots of a position chunk, the slots after the query masked).
+ * Precondition: every visible_i is 0 or 1 (e.g. a sum of disjoint one-hot entries) and at
+ * least one is 1; |x_i − x_j| < 2^n among visible entries; hidden entries may hold anything.
+ * d_i = visible_i·(m − x_i) (one product) is range-checked to n bits, so m ≥ x_i where
+ * visible; Π_i (d_i + 1 − visible_i) = 0 (hidden factors are 1), so m equals a visible x_i.
+ * Returns d_i (0 where hidden) and its bits. Cost: k·(n + 2) − 1 constraints for k ≥ 2 inputs.
+ */
+export function maskedMaximum(cs: ConstraintSystem, xs: readonly LinearCombination[], visible: readonly LinearCombination[], n: number): Maximum & { diffs: LinearCombination[] } {
+  if (xs.length === 0) throw new RangeError('maskedMaximum: empty vector');
+  if (visible.length !== xs.length) throw new RangeError(`maskedMaximum: ${visible.length} mask entries for ${xs.length} values`);
+  return cs.scope('maximum', () => {
+    const max = cs.hint('max', () => {
+      const v = signedValues(cs, xs);
+      let best: bigint | undefined;
+      v.forEach((x, i) => {
+        if (cs.valueOf(visible[i]) === 1n && (best === undefined || x > best)) best = x;
+      });
+      return best ?? 0n;
+    });
+    const diffs = xs.map((x, i) => cs.mul(visible[i], max.sub(x), `d${i}`));
+    const diffBits = diffs.map((d, i) => cs.scope(`ge${i}`, () => toBits(cs, d, n)));
+    const factors = diffs.map((d, i) => d.add(1).sub(visible[i]));
+    if (xs.length === 1) {
+      cs.assertEqual(factors[0], 0, 'equalsOne');
+    } else {
+      let product = factors[0];
+      for (let i = 1; i < xs.length - 1; i++) product = cs.mul(product, factors[i], `prod${i}`);
+      cs.assertR1(product, factors[xs.length - 1], LinearCombination.constant(0), 'equalsOne');
+    }
+    return { max, diffBits, diffs };
+  });
+}
+
 export interface Argmax extends Maximum {
   /** j = the lowest index with x_j = max (Σ i·s_i). */
   index: LinearCombination;

@@ -34,12 +34,13 @@ export interface AttentionResult {
 
 /**
  * `keys` and `values` are the visible positions only (first..last of attendInt), each row
- * nKvHeads·hd wide.
+ * nKvHeads·hd wide — or, with `visible` (position chunks), every key slot with a 0/1 mask
+ * per slot (softmax.ts): hidden slots get p = 0, the result is the same bit for bit.
  */
 export function attend(
   cs: ConstraintSystem, q: readonly LinearCombination[], keys: readonly (readonly LinearCombination[])[],
   values: readonly (readonly LinearCombination[])[], shape: AttentionShape, b: AttentionBounds,
-  softmaxMul: { m: number; s: number }, outR: Rescale,
+  softmaxMul: { m: number; s: number }, outR: Rescale, visible?: readonly LinearCombination[],
 ): AttentionResult {
   const { nHeads, nKvHeads, hd } = shape;
   if (nHeads % nKvHeads !== 0) throw new RangeError(`attend: ${nHeads} query heads not a multiple of ${nKvHeads} kv heads`);
@@ -58,7 +59,7 @@ export function attend(
       const scores = keys.map((k, j) =>
         LinearCombination.sum(Array.from({ length: hd }, (_, i) => cs.mul(q[h * hd + i], k[kvOff + i], `qk${j}`))),
       );
-      const { p, max } = softmax(cs, scores, scoreBounds, softmaxMul.m, softmaxMul.s);
+      const { p, max } = softmax(cs, scores, scoreBounds, softmaxMul.m, softmaxMul.s, visible);
       probs.push(p);
       maxes.push(max);
       for (let i = 0; i < hd; i++) {

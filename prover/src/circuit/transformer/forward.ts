@@ -46,7 +46,9 @@ export function buildForward(cs: ConstraintSystem, q: QuantModel, T: number, wit
   const pub = declarePublicWires(cs, T, witness && publicValues(T, witness));
   const masks = positionMasks(cs, pub, T);
   const tokens = promptTokens(cs, pub, masks, T, witness && { promptTokens: witness.promptTokens, salt: witness.salt });
-  const ctx: StageContext = { cs, q, T, chunkIndex: 0, pub, tokens: () => tokens, masks: () => masks };
+  const ctx: StageContext = { cs, q, T, chunkIndex: 0, pub, tokens: () => tokens, masks: () => masks, position: () => {
+    throw new TypeError('no position one-hot outside position chunks');
+  } };
   const logits: LinearCombination[][] = [];
   const env = new Map<string, TensorWires>();
   const stageConstraints: { name: string; constraints: number }[] = [];

@@ -10,7 +10,7 @@ import type { ConstraintSystem } from '../system.ts';
 import { signedBounds, type Bounds } from './bounds.ts';
 import { matAcc, rescale } from './linear.ts';
 import { normOutputL2, normResidualAdd, residualAddVec, rmsNorm } from './norm.ts';
-import { rope } from './rope.ts';
+import { rope, ropeAt } from './rope.ts';
 
 export interface QkvRow {
   q: Requantized[];
@@ -18,8 +18,11 @@ export interface QkvRow {
   v: Requantized[];
 }
 
-/** q, k (rotated) and v of one position. */
-export function qkvRow(cs: ConstraintSystem, qm: QuantModel, L: QLayer, x: readonly LinearCombination[], xb: Bounds, pos: number): QkvRow {
+/**
+ * q, k (rotated) and v of one position: `pos` a constant, or a constrained one-hot over the
+ * positions (position chunks: RoPE constants chosen in the circuit, rope.ts ropeAt).
+ */
+export function qkvRow(cs: ConstraintSystem, qm: QuantModel, L: QLayer, x: readonly LinearCombination[], xb: Bounds, pos: number | readonly LinearCombination[]): QkvRow {
   const c = qm.config;
   const table = L.rope === 'local' && qm.rope.local ? qm.rope.local : qm.rope.global;
   return cs.scope('qkv', () => {
@@ -39,11 +42,11 @@ export function qkvRow(cs: ConstraintSystem, qm: QuantModel, L: QLayer, x: reado
       kPre = cs.scope('kNorm', () => rmsNorm(cs, kPre.map((r) => r.y), signedBounds(kBits), L.kNorm!));
       kBits = L.kNorm.out.bits;
     }
-    return {
-      q: rope(cs, qPre.map((r) => r.y), signedBounds(qBits), c.nHeads, c.headDim, c.ropeStyle, pos, table, L.qRope),
-      k: rope(cs, kPre.map((r) => r.y), signedBounds(kBits), c.nKvHeads, c.headDim, c.ropeStyle, pos, table, L.kRope),
-      v,
-    };
+    const rot = (vs: Requantized[], bits: number, heads: number, r: QLayer['qRope']): Requantized[] =>
+      typeof pos === 'number'
+        ? rope(cs, vs.map((e) => e.y), signedBounds(bits), heads, c.headDim, c.ropeStyle, pos, table, r)
+        : ropeAt(cs, vs.map((e) => e.y), signedBounds(bits), heads, c.headDim, c.ropeStyle, pos, table, r);
+    return { q: rot(qPre, qBits, c.nHeads, L.qRope), k: rot(kPre, kBits, c.nKvHeads, L.kRope), v };
   });
 }
 

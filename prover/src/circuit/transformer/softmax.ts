@@ -11,7 +11,7 @@
 import { EXP_SPEC } from '../../arith/exp.ts';
 import { PROB_FRAC, RECIP_FRAC } from '../../arith/softmax.ts';
 import { toBits } from '../gadgets/bits.ts';
-import { maximum } from '../gadgets/max.ts';
+import { maskedMaximum, maximum } from '../gadgets/max.ts';
 import { expNeg } from '../gadgets/nonlinear.ts';
 import { reciprocal } from '../gadgets/reciprocal.ts';
 import { LinearCombination } from '../lc.ts';
@@ -52,21 +52,38 @@ export function roundShiftUnsigned(cs: ConstraintSystem, v: LinearCombination, v
   });
 }
 
-export function softmax(cs: ConstraintSystem, scores: readonly LinearCombination[], scoreBounds: Bounds, m: number, sh: number): SoftmaxResult {
+/**
+ * `visible` (optional, position chunks): 0/1 per score (precondition: boolean, at least one 1);
+ * hidden scores get p = 0 and do not enter the max or the sum, so the visible p are bit for
+ * bit softmaxFixed over the visible scores alone. The maximum then costs one product per slot
+ * (maskedMaximum), and each exp output one more (e·visible).
+ */
+export function softmax(cs: ConstraintSystem, scores: readonly LinearCombination[], scoreBounds: Bounds, m: number, sh: number, visible?: readonly LinearCombination[]): SoftmaxResult {
   const n = scores.length;
   if (n === 0) throw new RangeError('softmax: no scores');
   if (!Number.isSafeInteger(m) || m < 0 || m >= 2 ** 31) throw new RangeError(`softmax: multiplier ${m} must be an integer in [0, 2^31)`);
   if (EXP_SPEC.outFrac !== PROB_FRAC) throw new RangeError('softmax: exp output and probability fractions differ');
+  if (visible && visible.length !== n) throw new RangeError(`softmax: ${visible.length} mask entries for ${n} scores`);
   return cs.scope('softmax', () => {
     const width = diffWidth(scoreBounds);
-    const { max } = maximum(cs, scores, width);
+    let max: LinearCombination;
+    let diffs: LinearCombination[];
+    if (visible) {
+      const mm = maskedMaximum(cs, scores, visible, width);
+      max = mm.max;
+      diffs = mm.diffs; // visible·(max − s): 0 where hidden, so exp(0) below, masked after
+    } else {
+      max = maximum(cs, scores, width).max;
+      diffs = scores.map((s) => max.sub(s));
+    }
     const zMax = (scoreBounds.max - scoreBounds.min) * BigInt(m);
-    const e = scores.map((s, i) =>
+    const e = diffs.map((d, i) =>
       cs.scope(`e${i}`, () => {
-        const xBits = roundShiftUnsigned(cs, max.sub(s).scale(m), zMax, sh).bits;
+        const xBits = roundShiftUnsigned(cs, d.scale(m), zMax, sh).bits;
         const zero = LinearCombination.constant(0);
         while (xBits.length < EXP_WIDTH) xBits.push(zero); // a narrow x: its missing high bits are 0
-        return expNeg(cs, xBits);
+        const ei = expNeg(cs, xBits);
+        return visible ? cs.mul(ei, visible[i], 'masked') : ei;
       }),
     );
     const sum = LinearCombination.sum(e);

@@ -218,7 +218,8 @@ export function buildStageShape(q: QuantModel, T: number, d: Pick<Stage, 'inputs
   };
   const inputs: Record<string, TensorWires> = {};
   for (const s of d.inputs) inputs[s.name] = Array.from({ length: s.rows }, () => Array.from({ length: s.cols }, () => cs.privateInput(s.name)));
-  const ctx: StageContext = { cs, q, T, chunkIndex: 0, pub, tokens: () => tokens, masks: () => masks };
+  const at = Array.from({ length: T }, (_, t) => cs.privateInput(`at${t}`));
+  const ctx: StageContext = { cs, q, T, chunkIndex: 0, pub, tokens: () => tokens, masks: () => masks, position: () => at };
   d.build(ctx, inputs);
   return cs;
 }

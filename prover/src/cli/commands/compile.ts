@@ -1,19 +1,19 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { UsageError, type Command } from '../command.ts';
-import { forwardStages } from '../../circuit/transformer/stages.ts';
+import { CHUNK_LAYOUTS, stagesForLayout, type ChunkLayout } from '../../chunks/position.ts';
 import { DEFAULT_MODEL_PATH, defaultModelPath } from '../../model/default-model.ts';
 import { compilePackage } from '../../package/compile.ts';
 import { prepareModel } from '../../package/model.ts';
 import { zkinferCacheDir } from '../../quant/cache.ts';
 import { terminateCurve } from '../../snark/curve.ts';
 
-const usage = `usage: zkinfer compile [--model FILE] --ctx T --out DIR [--ptau FILE] [--chunk-power K] [--name NAME] [--json]
+const usage = `usage: zkinfer compile [--model FILE] --ctx T --out DIR [--ptau FILE] [--chunk-power K] [--layout L] [--name NAME] [--json]
 
 Quantizes the model (cached), cuts its forward pass over T positions into chunk circuits of
-fewer than 2^K rows, runs the Groth16 phase-2 setup of every chunk (contribution + beacon +
-zkey verify; keys cached by circuit hash) and writes the package DIR: manifest.json (the
-registry manifest of docs/proof-format.md), package.json, model.zkqm, chunk-<i>.r1cs/.zkey.
+fewer than 2^K rows, runs the Groth16 phase-2 setup of every distinct circuit (contribution +
+beacon + zkey verify; keys cached by circuit hash) and writes the package DIR: manifest.json
+(the registry manifest of docs/proof-format.md), package.json, model.zkqm, the .r1cs/.zkey files.
 
   --model FILE       GGUF file, or model.safetensors with config.json beside it
                      (default: ${DEFAULT_MODEL_PATH})
@@ -22,6 +22,8 @@ registry manifest of docs/proof-format.md), package.json, model.zkqm, chunk-<i>.
   --ptau FILE        a prepared powers-of-tau file (e.g. the public Perpetual Powers of Tau);
                      default: a local INSECURE one of the needed power, cached
   --chunk-power K    chunk size bound 2^K rows (default 16)
+  --layout L         positions (default): each position cut into the same few circuits, one
+                     key per circuit whatever T is; layers: layer-major, one key per chunk
   --name NAME        manifest name (default: from the model file name)
   --json             print a JSON summary on stdout`;
 
@@ -40,6 +42,7 @@ export const command: Command = {
           out: { type: 'string' },
           ptau: { type: 'string' },
           'chunk-power': { type: 'string', default: '16' },
+          layout: { type: 'string', default: 'positions' },
           name: { type: 'string' },
           json: { type: 'boolean', default: false },
         },
@@ -54,6 +57,8 @@ export const command: Command = {
     if (!/^\d+$/.test(values.ctx) || ctx < 2) throw new UsageError(`--ctx ${JSON.stringify(values.ctx)} is not an integer ≥ 2`);
     const power = Number(values['chunk-power']);
     if (!/^\d+$/.test(values['chunk-power']) || power < 8 || power > 27) throw new UsageError(`--chunk-power ${JSON.stringify(values['chunk-power'])} is not an integer in 8..27`);
+    const layout = values.layout as ChunkLayout;
+    if (!CHUNK_LAYOUTS.includes(layout)) throw new UsageError(`--layout ${JSON.stringify(values.layout)} is not one of ${CHUNK_LAYOUTS.join(', ')}`);
     const path = values.model ?? defaultModelPath();
     if (!path) throw new UsageError(`--model is required (no bundled default model at ${DEFAULT_MODEL_PATH})`);
     const log = (msg: string) => console.error(`zkinfer compile: ${msg}`);
@@ -61,7 +66,7 @@ export const command: Command = {
 
     const m = await prepareModel(resolve(path), log);
     log(`model ${m.modelId} (${m.architecture.family}, ${m.architecture.nLayers} layers, d=${m.architecture.dModel}, vocab ${m.architecture.vocabSize})`);
-    const stages = forwardStages(m.q, ctx);
+    const stages = stagesForLayout(layout, m.q, ctx);
     const out = resolve(values.out);
     let r;
     try {
@@ -75,6 +80,7 @@ export const command: Command = {
         q: m.q,
         stages,
         chunkPower: power,
+        layout,
         ptau: values.ptau,
         cacheDir: zkinferCacheDir(),
         quantBytes: m.quantBytes,

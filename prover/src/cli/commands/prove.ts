@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command.ts';
-import { forwardStages } from '../../circuit/transformer/stages.ts';
+import { stagesForLayout } from '../../chunks/position.ts';
 import { writeOpening } from '../../bundle/opening.ts';
 import { proveBundle } from '../../bundle/prove-bundle.ts';
 import { generateInt } from '../../infer/int.ts';
@@ -89,7 +89,7 @@ export const command: Command = {
     log(`generated: ${JSON.stringify(text)}; proving ${pkg.manifest.chunks.length} chunks with ${threads === 0 ? 'sequential multi-threaded snarkjs' : `${threads} workers`}`);
     let r;
     try {
-      r = await proveBundle({ pkg, q, stages: forwardStages(q, ctx), promptTokens, generated, threads, onProgress: log });
+      r = await proveBundle({ pkg, q, stages: stagesForLayout(pkg.info.layout ?? 'layers', q, ctx), promptTokens, generated, threads, onProgress: log });
     } finally {
       // --threads 0 proves on snarkjs's multi-threaded curve in this process: its workers would keep it alive.
       await shutdownProver();

@@ -1,0 +1,124 @@
+/**
+ * Position chunks (docs/decisions.md 6): the pass is cut position-major into K chunk kinds;
+ * chunk i = p·K + k runs kind k at position p, and the circuit of kind k is the same for
+ * every p — it learns p only from the public chunkIndex, through a constrained one-hot — so
+ * `compile` sets up K keys (keys.ts reuses a key for an identical .r1cs), whatever T is.
+ *
+ * Boundaries: every cut carries all KV caches (T rows per layer) plus the position's tensors
+ * live across the cut (x, q/k/v); the first chunk's input and the last chunk's output are
+ * absent (their public commitments are 0, boundary.ts `absentWhen`), with the caches of the
+ * first chunk free (position-stages.ts: rows are written before they become visible).
+ */
+import { nPublicForCtx } from '../../../api/src/verify/index.ts';
+import { inv } from '../circuit/field.ts';
+import type { LinearCombination } from '../circuit/lc.ts';
+import type { ConstraintSystem } from '../circuit/system.ts';
+import { oneHot } from '../circuit/transformer/embed.ts';
+import { positionStages, type PositionStage } from '../circuit/transformer/position-stages.ts';
+import { forwardStages } from '../circuit/transformer/stages.ts';
+import type { QuantModel } from '../quant/types.ts';
+import { inBoundaryCost, outBoundaryCost } from './boundary.ts';
+import { openedInputs, planChunks, type ChunkPlan } from './plan.ts';
+import type { Stage, TensorSpec } from './stage.ts';
+import { masksCost, promptCost } from './statement.ts';
+
+/**
+ * The one-hot of p over 0..T−1 from chunkIndex = p·K + kind: oneHot of the field element
+ * (chunkIndex − kind)/K, so Σ_j at_j·(j·K + kind) = chunkIndex. Cost: T + 2.
+ */
+export function positionOneHot(cs: ConstraintSystem, chunkIndex: LinearCombination, T: number, kinds: number, kind: number): LinearCombination[] {
+  return cs.scope('position', () => oneHot(cs, chunkIndex.sub(kind).scale(inv(BigInt(kinds))), T));
+}
+
+export const positionOneHotCost = (T: number): number => T + 2;
+
+/** Tensors of one position live across the cut before slot `cut`, then every cache, in a fixed order. */
+function boundaryAt(perPosition: readonly PositionStage[], cut: number, caches: readonly TensorSpec[]): TensorSpec[] {
+  const isCache = new Set(caches.map((c) => c.name));
+  const defined = new Map<string, TensorSpec>();
+  for (let s = 0; s < cut; s++) for (const o of perPosition[s].outputs) if (!isCache.has(o.name)) defined.set(o.name, o);
+  const live = new Set<string>();
+  const redefined = new Set<string>();
+  for (let s = cut; s < perPosition.length; s++) {
+    for (const i of perPosition[s].inputs) if (defined.has(i.name) && !redefined.has(i.name)) live.add(i.name);
+    for (const o of perPosition[s].outputs) redefined.add(o.name);
+  }
+  return [...[...defined.values()].filter((t) => live.has(t.name)), ...caches];
+}
+
+/** Constraints a position chunk adds besides its stages. */
+function kindOverhead(T: number, stages: readonly PositionStage[], inputs: readonly TensorSpec[], outputs: readonly TensorSpec[], first: boolean, last: boolean): number {
+  let n = 1 + positionOneHotCost(T); // modelTag fixed; the one-hot binds chunkIndex
+  if (stages.some((s) => s.uses.masks || s.uses.tokens)) n += masksCost(T);
+  if (stages.some((s) => s.uses.tokens)) n += promptCost(T);
+  const opened = openedInputs(stages, stages.map((_, i) => i));
+  // The first kind's input and the last kind's output are gated (absent at p = 0 / p = T − 1): + 1 each.
+  n += inBoundaryCost(inputs, opened) + (first ? 1 : 0);
+  n += outBoundaryCost(outputs) + (last ? 1 : 0);
+  return n;
+}
+
+/**
+ * Cuts one position's stages greedily into kinds of < 2^power rows (with snarkjs's public
+ * rows) and lays out T·K chunk plans. RangeError naming a stage that does not fit alone.
+ */
+export function planPositionChunks(stages: readonly PositionStage[], opts: { ctx: number; power: number }): ChunkPlan[] {
+  const T = opts.ctx;
+  if (!Number.isInteger(opts.power) || opts.power < 4 || opts.power > 27) throw new RangeError(`chunk power ${opts.power} not an integer in 4..27`);
+  if (stages.length === 0 || stages.length % T !== 0) throw new RangeError(`planPositionChunks: ${stages.length} stages for ${T} positions`);
+  const S = stages.length / T;
+  const perPosition = stages.slice(0, S);
+  if (perPosition.some((s, i) => s.slot !== i)) throw new TypeError('planPositionChunks: stages are not in position-major slot order');
+  const caches = [...new Map(perPosition.flatMap((s) => s.outputs).filter((t) => t.rows === T && T > 1).map((t) => [t.name, t])).values()];
+  const budget = 2 ** opts.power - 1 - nPublicForCtx(T);
+  const kinds: { slots: number[]; inputs: TensorSpec[]; outputs: TensorSpec[]; constraints: number }[] = [];
+  let a = 0;
+  while (a < S) {
+    const inputs = boundaryAt(perPosition, a, caches);
+    let best: (typeof kinds)[number] | undefined;
+    let sum = 0;
+    for (let b = a; b < S; b++) {
+      sum += perPosition[b].constraints;
+      const outputs = b + 1 === S ? [...caches] : boundaryAt(perPosition, b + 1, caches);
+      const slots = Array.from({ length: b - a + 1 }, (_, i) => a + i);
+      const constraints = sum + kindOverhead(T, slots.map((s) => perPosition[s]), inputs, outputs, a === 0, b + 1 === S);
+      if (constraints > budget) break;
+      best = { slots, inputs, outputs, constraints };
+    }
+    if (!best) {
+      throw new RangeError(`stage ${perPosition[a].name} does not fit in a position chunk of 2^${opts.power} with its boundary (the budget is ${budget}); raise --chunk-power`);
+    }
+    kinds.push(best);
+    a = best.slots[best.slots.length - 1] + 1;
+  }
+  const K = kinds.length;
+  const plans: ChunkPlan[] = [];
+  for (let p = 0; p < T; p++) {
+    kinds.forEach((k, kind) => {
+      plans.push({ index: p * K + kind, stages: k.slots.map((s) => p * S + s), inputs: k.inputs, outputs: k.outputs, constraints: k.constraints, position: { kind, kinds: K } });
+    });
+  }
+  return plans;
+}
+
+/** True when `stages` come from positionStages (every stage has its slot). */
+export function isPositionLayout(stages: readonly Stage[]): stages is readonly PositionStage[] {
+  return stages.length > 0 && stages.every((s) => typeof (s as Partial<PositionStage>).slot === 'number');
+}
+
+/** The chunk plans of either layout: position chunks for positionStages, else planChunks. */
+export function planStages(stages: readonly Stage[], opts: { ctx: number; power: number }): ChunkPlan[] {
+  return isPositionLayout(stages) ? planPositionChunks(stages, opts) : planChunks(stages, opts);
+}
+
+/**
+ * How a pass is cut: `positions` (default: one circuit per chunk kind, shared by all
+ * positions) or `layers` (layer-major stages, a distinct circuit per chunk; packages made
+ * before position chunks existed).
+ */
+export type ChunkLayout = 'positions' | 'layers';
+export const CHUNK_LAYOUTS: readonly ChunkLayout[] = ['positions', 'layers'];
+
+export function stagesForLayout(layout: ChunkLayout, q: QuantModel, ctx: number): Stage[] {
+  return layout === 'positions' ? positionStages(q, ctx) : forwardStages(q, ctx);
+}
