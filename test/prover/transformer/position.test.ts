@@ -1,0 +1,162 @@
+/**
+ * Position chunks (docs/decisions.md 6): the gadgets that make a position's circuit
+ * independent of the position — masked softmax, RoPE at a one-hot position — agree bit for
+ * bit with the integer inference and reject tampered hints; every position's chunk of one kind
+ * is the same .r1cs; a whole pass's chunk witnesses are satisfied exactly for the greedy
+ * generation, and a wrong token, a moved position bit or a changed cache row is caught.
+ */
+import { describe, expect, it } from 'vitest';
+import { softmaxFixed } from '../../../prover/src/arith/softmax.ts';
+import { promptCommitment, randomSalt } from '../../../prover/src/bundle/commit.ts';
+import { buildChunk } from '../../../prover/src/chunks/build.ts';
+import { planPositionChunks } from '../../../prover/src/chunks/position.ts';
+import { chunkWitnesses, freshProofWitness } from '../../../prover/src/chunks/witness.ts';
+import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
+import { toSigned } from '../../../prover/src/circuit/field.ts';
+import { LinearCombination } from '../../../prover/src/circuit/lc.ts';
+import { writeR1cs } from '../../../prover/src/circuit/r1cs-writer.ts';
+import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
+import { oneHot } from '../../../prover/src/circuit/transformer/embed.ts';
+import { positionStages, visibleSlots } from '../../../prover/src/circuit/transformer/position-stages.ts';
+import { ropeAt } from '../../../prover/src/circuit/transformer/rope.ts';
+import { softmax } from '../../../prover/src/circuit/transformer/softmax.ts';
+import { generateInt } from '../../../prover/src/infer/int.ts';
+import { ropeInt } from '../../../prover/src/infer/int-ops.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_MODEL, quantized, tamper, wiresNamed } from './helpers.ts';
+
+const SCORE_BOUNDS = { min: -(1n << 14n), max: 1n << 14n };
+const MODEL_ID = 'ab'.repeat(32);
+
+/** A constrained one-hot of position p over T (as chunks/position.ts makes it from chunkIndex). */
+function positionWires(cs: ConstraintSystem, T: number, p: number): LinearCombination[] {
+  return oneHot(cs, cs.privateInput('p', BigInt(p)), T);
+}
+
+describe('masked softmax (hidden key slots)', () => {
+  const scores = [700, -3000, 2500, 16000, 2400, -16384];
+  for (const [p, window] of [[0, Infinity], [3, Infinity], [5, Infinity], [4, 2], [5, 3]] as const) {
+    it(`equals softmaxFixed over the slots visible from position ${p} (window ${window}); hidden slots get 0`, () => {
+      const cs = new ConstraintSystem({ witness: true });
+      const at = positionWires(cs, scores.length, p);
+      const wires = scores.map((s, i) => cs.privateInput(`s${i}`, BigInt(s)));
+      const { p: probs } = softmax(cs, wires, SCORE_BOUNDS, 40000, 20, visibleSlots(at, window));
+      expect(findUnsatisfied(cs)).toBeNull();
+      const first = Number.isFinite(window) ? Math.max(0, p - window + 1) : 0;
+      const expected = scores.map(() => 0);
+      softmaxFixed(scores.slice(first, p + 1), 40000, 20).forEach((v, j) => (expected[first + j] = v));
+      expect(probs.map((x) => Number(toSigned(cs.valueOf(x))))).toEqual(expected);
+    });
+  }
+
+  it('rejects a max taken from a hidden slot and tampered masked exps or probabilities', () => {
+    const cs = new ConstraintSystem({ witness: true });
+    const at = positionWires(cs, scores.length, 2); // slot 3 (16000) is hidden and larger than every visible score
+    const wires = scores.map((s, i) => cs.privateInput(`s${i}`, BigInt(s)));
+    softmax(cs, wires, SCORE_BOUNDS, 40000, 20, visibleSlots(at, Infinity));
+    expect(findUnsatisfied(cs)).toBeNull();
+    const [max] = wiresNamed(cs, /maximum\/max$/);
+    expect(tamper(cs, max, 16000n - 2500n)).not.toBeNull();
+    for (const re of [/maximum\/d\d+$/, /e\d+\/masked$/, /p\d+\/rshift\/q$/]) {
+      const ws = wiresNamed(cs, re);
+      expect(ws.length, String(re)).toBeGreaterThan(0);
+      for (const w of ws) expect(tamper(cs, w, 1n), cs.wireNames[w]).not.toBeNull();
+    }
+  });
+});
+
+describe('RoPE at a one-hot position', () => {
+  const q = quantized(DEFAULT_MODEL);
+  const c = q.config;
+  const L = q.layers[0];
+  const table = q.rope.global;
+  const T = 6;
+  const v = Int32Array.from({ length: c.nHeads * c.headDim }, (_, i) => ((i * 7919) % 255) - 127);
+  for (let p = 0; p < T; p++) {
+    it(`equals ropeInt at position ${p}`, () => {
+      const cs = new ConstraintSystem({ witness: true });
+      const at = positionWires(cs, T, p);
+      const wires = Array.from(v, (x, i) => cs.privateInput(`v${i}`, BigInt(x)));
+      const out = ropeAt(cs, wires, { min: -128n, max: 127n }, c.nHeads, c.headDim, c.ropeStyle, at, table, L.qRope);
+      expect(findUnsatisfied(cs)).toBeNull();
+      expect(out.map((r) => Number(toSigned(cs.valueOf(r.y))))).toEqual(Array.from(ropeInt(v, c.nHeads, c.headDim, c.ropeStyle, p, table, L.qRope)));
+      const [bit] = wiresNamed(cs, new RegExp(`onehot/o\\[${p}\\]$`));
+      expect(tamper(cs, bit, -1n)).not.toBeNull(); // the position cannot be dropped
+    });
+  }
+});
+
+describe('position chunks of the default model', () => {
+  const q = quantized(DEFAULT_MODEL);
+  const T = 5;
+  const stages = positionStages(q, T);
+  const plans = planPositionChunks(stages, { ctx: T, power: 16 });
+  const K = plans[0].position!.kinds;
+
+  it('are the same circuit at every position (one .r1cs per kind), built exactly as planned', () => {
+    expect(plans).toHaveLength(T * K);
+    const dir = mkdtempSync(join(tmpdir(), 'zkinfer-pos-'));
+    try {
+      const hashes = plans.map((p) => {
+        const { cs } = buildChunk({ modelId: MODEL_ID, ctx: T, q, stages, plans, index: p.index });
+        expect(cs.nConstraints, `chunk ${p.index}`).toBe(p.constraints);
+        expect(cs.nConstraints + cs.nPublic + 1).toBeLessThanOrEqual(2 ** 16);
+        return writeR1cs(cs, join(dir, `c${p.index}.r1cs`)).sha256;
+      });
+      for (let i = 0; i < plans.length; i++) expect(hashes[i], `chunk ${i}`).toBe(hashes[i % K]);
+      expect(new Set(hashes).size).toBe(K);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  const prompt = [82, 79];
+  const generated = generateInt(q, prompt, T - prompt.length);
+  const salt = randomSalt();
+  const statementFor = (gen: number[]) => ({ promptCommitment: promptCommitment(prompt, T, salt), nPrompt: prompt.length, nGenerated: gen.length, generated: gen });
+  const witnesses = (gen: number[]) => chunkWitnesses({ modelId: MODEL_ID, ctx: T, q, stages, plans, proof: freshProofWitness(statementFor(gen), prompt, salt, plans.length) });
+
+  it('have satisfied witnesses for the greedy generation, chained, with the first input and last output absent', () => {
+    const outs: bigint[] = [];
+    const ins: bigint[] = [];
+    for (const c of witnesses(generated)) {
+      outs.push(c.outCommitment!);
+      ins.push(BigInt(c.publicSignals![2]));
+    }
+    expect(ins[0]).toBe(0n);
+    expect(outs[outs.length - 1]).toBe(0n);
+    for (let i = 1; i < plans.length; i++) expect(ins[i]).toBe(outs[i - 1]);
+  });
+
+  it('reject a generated token that is not the argmax', () => {
+    const bad = [...generated];
+    bad[1] = (bad[1] + 1) % q.config.vocabSize;
+    expect(() => [...witnesses(bad)]).toThrow(/greedy\/next=argmax/);
+  });
+
+  it('reject a moved position bit, a changed cache row and a changed boundary value', () => {
+    // Chunk 2K + 0 (position 2, first kind): take its real inputs from the chain.
+    const target = 2 * K;
+    let prev: ReturnType<typeof buildChunk> | undefined;
+    for (const c of witnesses(generated)) {
+      if (c.index === target - 1) prev = c;
+      if (c.index === target) {
+        const bits = wiresNamed(c.cs, /^position\/onehot\/o\[\d+\]$/);
+        expect(bits).toHaveLength(T);
+        expect(tamper(c.cs, bits[2], -1n)).not.toBeNull();
+        expect(tamper(c.cs, bits[3], 1n)).not.toBeNull();
+        break;
+      }
+    }
+    // Rebuild the chunk with one cache value changed (a cheating previous chunk): the input
+    // commitment no longer opens.
+    const values = prev!.outValues!.map((t) => t.map((r) => [...r]));
+    const k = plans[target].inputs.findIndex((s) => s.name === 'L0.K');
+    values[k][0][0] += 1n;
+    const proof = freshProofWitness(statementFor(generated), prompt, salt, plans.length);
+    const rebuilt = buildChunk({ modelId: MODEL_ID, ctx: T, q, stages, plans, index: target, witness: { proof, inCommitment: prev!.outCommitment!, inValues: values } });
+    expect(findUnsatisfied(rebuilt.cs)?.label).toMatch(/inCommitment/);
+  });
+});
