@@ -1,20 +1,23 @@
 /**
  * bench/proof-pipeline.ts — the chunked proving pipeline, measured (BENCHMARKS.md section
- * `proof-pipeline`). Reproduce: `npx node bench/proof-pipeline.ts [--full]`.
+ * `proof-pipeline`). Reproduce: `npx node bench/proof-pipeline.ts [--full] [--only=NAME]`.
  *
- * For each model: constraints per position (by stage kind) and the chunk plan at T = 32 with
- * 2^16-row chunks (measured by building every stage in shape mode). With --full, or for
- * models whose plan is small enough (≤ MAX_FULL_CHUNKS chunks), also the real pipeline: compile
- * (phase-2 setup of every chunk on a local ptau), prove a 4-token prompt (wall time, 2 workers),
- * peak RSS, bundle size, strict verification time in Node. Models are the shared ones that
- * exist; prover/models/default when present.
+ * For each model: constraints per position (by stage kind) and the chunk plans at T = 32 in
+ * both layouts (chunks/position.ts): position chunks (the default: K circuits shared by all
+ * positions) and layer-major chunks (one circuit per chunk), measured by building every
+ * stage in shape mode. With --full, or for models whose position plan needs at most
+ * MAX_FULL_KINDS circuits, also the real pipeline in the position layout: compile (phase-2
+ * setup of every distinct circuit on a local ptau; keys cached by circuit hash), prove a
+ * 4-token prompt (wall time, 2 workers), peak RSS, bundle size, strict verification in Node.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBundle, verifyBundle } from '../api/src/verify/index.ts';
 import { forwardStages } from '../prover/src/circuit/transformer/stages.ts';
+import { positionStages } from '../prover/src/circuit/transformer/position-stages.ts';
 import { planChunks } from '../prover/src/chunks/plan.ts';
+import { planPositionChunks } from '../prover/src/chunks/position.ts';
 import { proveBundle } from '../prover/src/bundle/prove-bundle.ts';
 import { generateInt } from '../prover/src/infer/int.ts';
 import { defaultModelPath } from '../prover/src/model/default-model.ts';
@@ -27,7 +30,8 @@ import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
 const T = 32;
 const POWER = 16;
-const MAX_FULL_CHUNKS = Number(process.env.ZKINFER_BENCH_MAX_CHUNKS ?? 12);
+const MAX_FULL_KINDS = Number(process.env.ZKINFER_BENCH_MAX_KINDS ?? 3);
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 const full = process.argv.includes('--full');
 const shared = new URL('../../shared/models/', import.meta.url).pathname;
 const models: [string, string][] = [];
@@ -52,6 +56,7 @@ let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
 
 for (const [name, path] of models) {
+  if (only && name !== only) continue;
   const m = await prepareModel(path, log);
   const ctx = Math.min(T, m.q.config.contextLength);
   let t0 = performance.now();
@@ -63,46 +68,56 @@ for (const [name, path] of models) {
     by[kind] = (by[kind] ?? 0) + s.constraints;
     total += s.constraints;
   }
-  const measureS = (performance.now() - t0) / 1000;
-  let power = POWER;
-  let plans;
+  let layersPower = POWER;
+  let layerPlans;
   try {
-    plans = planChunks(stages, { ctx, power });
+    layerPlans = planChunks(stages, { ctx, power: layersPower });
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
-    // A single stage too big for 2^16 (the transformer stages must be split): plan at 2^17 to report the rest.
-    notes.push(`${name}: ${err.message}; the plan below uses 2^${POWER + 1}-row chunks.`);
-    power = POWER + 1;
-    plans = planChunks(stages, { ctx, power });
+    layersPower = POWER + 1;
+    layerPlans = planChunks(stages, { ctx, power: layersPower });
   }
-  const sizes = plans.map((p) => p.constraints);
-  const overhead = total === 0 ? 0 : sizes.reduce((a, b) => a + b, 0) - total;
+  let power = POWER;
+  const pStages = positionStages(m.q, ctx);
+  let plans;
+  try {
+    plans = planPositionChunks(pStages, { ctx, power });
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    // An attention stage with its KV-cache opening too big for 2^16: plan at 2^17.
+    notes.push(`${name}: ${err.message}; its position chunks use 2^${POWER + 1} rows.`);
+    power = POWER + 1;
+    plans = planPositionChunks(pStages, { ctx, power });
+  }
+  const measureS = (performance.now() - t0) / 1000;
+  const kinds = plans[0].position!.kinds;
+  const kindSizes = plans.slice(0, kinds).map((p) => p.constraints.toLocaleString('en')).join(' + ');
+  const positionTotal = plans.reduce((a, p) => a + p.constraints, 0);
+  const layerTotal = layerPlans.reduce((a, p) => a + p.constraints, 0);
   planRows.push([
     name,
     ctx,
-    `2^${power}`,
     Math.round(total / ctx).toLocaleString('en'),
     Object.entries(by).map(([k, v]) => `${k} ${Math.round(v / ctx).toLocaleString('en')}`).join(', '),
-    plans.length,
-    `${Math.min(...sizes).toLocaleString('en')}–${Math.max(...sizes).toLocaleString('en')}`,
-    `${((100 * overhead) / total).toFixed(1)} %`,
+    `2^${power}: ${kinds} circuits (${kindSizes}), ${plans.length} chunks, ${(positionTotal / ctx).toLocaleString('en', { maximumFractionDigits: 0 })} / position`,
+    `2^${layersPower}: ${layerPlans.length} circuits = chunks, ${(layerTotal / ctx).toLocaleString('en', { maximumFractionDigits: 0 })} / position`,
     measureS.toFixed(0),
   ]);
-  log(`${name}: ${total} constraints, ${plans.length} chunks`);
-  if (!full && plans.length > MAX_FULL_CHUNKS) {
-    notes.push(`${name}: ${plans.length} chunks at T = ${ctx} — the full compile/prove run was skipped (over ${MAX_FULL_CHUNKS} chunks; pass --full).`);
+  log(`${name}: ${total} constraints, ${kinds} circuits × ${ctx} positions`);
+  if (!full && kinds > MAX_FULL_KINDS) {
+    notes.push(`${name}: ${kinds} circuits at T = ${ctx} — the full compile/prove run was skipped (over ${MAX_FULL_KINDS}; pass --full).`);
     continue;
   }
   const out = mkdtempSync(join(tmpdir(), `zkinfer-bench-${name}-`));
   try {
     t0 = performance.now();
-    const r = await compilePackage({ outDir: out, modelId: m.modelId, name: m.name, architecture: m.architecture, detokenizer: m.detokenizer, ctx, q: m.q, stages, chunkPower: power, layout: 'layers', cacheDir: zkinferCacheDir(), quantBytes: m.quantBytes, model: { path, sha256: m.fileSha256 }, onProgress: log });
+    const r = await compilePackage({ outDir: out, modelId: m.modelId, name: m.name, architecture: m.architecture, detokenizer: m.detokenizer, ctx, q: m.q, stages: pStages, chunkPower: power, layout: 'positions', cacheDir: zkinferCacheDir(), quantBytes: m.quantBytes, model: { path, sha256: m.fileSha256 }, onProgress: log });
     const compileS = (performance.now() - t0) / 1000;
     const pkg = readPackage(out);
     const prompt = m.model.tokenizer.encode('Once upon a time', { bos: true }).slice(0, 4);
     const generated = generateInt(m.q, prompt, ctx - prompt.length);
     t0 = performance.now();
-    const proved = await proveBundle({ pkg, q: m.q, stages, promptTokens: prompt, generated, threads: 2, onProgress: log });
+    const proved = await proveBundle({ pkg, q: m.q, stages: pStages, promptTokens: prompt, generated, threads: 2, onProgress: log });
     const proveS = (performance.now() - t0) / 1000;
     const bundleJson = JSON.stringify(proved.bundle);
     writeFileSync(join(out, 'proof.json'), bundleJson);
@@ -110,7 +125,7 @@ for (const [name, path] of models) {
     const verdict = verifyBundle(pkg.manifest, parseBundle(JSON.parse(readFileSync(join(out, 'proof.json'), 'utf8'))));
     const verifyMs = performance.now() - t0;
     if (!verdict.valid) throw new Error(`${name}: bundle invalid: ${verdict.reason}`);
-    runRows.push([name, ctx, plans.length, `${compileS.toFixed(0)} s${r.newKeys === 0 ? ' (keys cached)' : ''}`, `${proveS.toFixed(1)} s (witness ${(proved.witnessMs / 1000).toFixed(1)} s)`, `${(peakRss / 2 ** 20).toFixed(0)} MiB`, `${(bundleJson.length / 1024).toFixed(1)} KiB`, `${verifyMs.toFixed(0)} ms`]);
+    runRows.push([name, ctx, `${plans.length} (${kinds} circuits)`, `${compileS.toFixed(0)} s${r.newKeys === 0 ? ' (keys cached)' : ` (${r.newKeys} new keys)`}`, `${proveS.toFixed(1)} s (witness ${(proved.witnessMs / 1000).toFixed(1)} s)`, `${(peakRss / 2 ** 20).toFixed(0)} MiB`, `${(bundleJson.length / 1024).toFixed(1)} KiB`, `${verifyMs.toFixed(0)} ms`]);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
@@ -122,15 +137,15 @@ const md = [
   '## Proof pipeline (chunked Groth16)',
   '',
   `Reproduce: \`npx node bench/proof-pipeline.ts\` (add \`--full\` to run compile/prove for every model). ${machineLine()}.`,
-  `Chunks of < 2^${POWER} rows (constraints + 7 + T public rows); 4-token prompt, the rest of the T positions generated.`,
+  `Chunks of < 2^k rows (constraints + 7 + T public rows); 4-token prompt, the rest of the T positions generated. Position chunks: K circuits, each proven once per position (T·K chunk proofs) and set up once; layer-major: every chunk its own circuit and setup (docs/decisions.md 6).`,
   '',
   '### Constraints and chunk plan (measured by building every stage in shape mode)',
   '',
-  markdownTable(['model', 'T', 'chunk rows', 'constraints / position', 'by stage kind / position', 'chunks', 'chunk sizes', 'chunk overhead', 'measure s'], planRows),
+  markdownTable(['model', 'T', 'stage constraints / position', 'by stage kind / position (layer-major stages)', 'position chunks (default)', 'layer-major chunks', 'measure s'], planRows),
   '',
   '### Full pipeline',
   '',
-  runRows.length ? markdownTable(['model', 'T', 'chunks', 'compile + setup', 'prove (wall, 2 workers)', 'peak RSS (main process)', 'bundle', 'verify (Node, strict)'], runRows) : 'No model small enough was run (see notes).',
+  runRows.length ? markdownTable(['model', 'T', 'chunks', 'compile + setup (ptau cached)', 'prove (wall, 2 workers)', 'peak RSS (main process)', 'bundle', 'verify (Node, strict)'], runRows) : 'No model small enough was run (see notes).',
   '',
   ...notes.map((n) => `- ${n}`),
 ].join('\n');
