@@ -13,6 +13,12 @@
  * reads them unpacks them with range checks, where packing is injective. This costs no range
  * checks for pass-through values (they were most of the chunk overhead: the residual rows of
  * every other position travel through every chunk of a layer).
+ *
+ * Multi-row tensors (the KV caches of position chunks, T rows each) enter the commitment as
+ * one digest, commit(pack(tensor), 0), instead of their packed elements: a chunk that passes
+ * such a tensor through carries one private field element, not the whole cache, and hashes
+ * nothing for it; a chunk that opens or rewrites it hashes it once per side. The outer
+ * commitment is salted, so the unsalted digests stay hidden.
  */
 import { pack as packOffCircuit, commit as commitOffCircuit, valuesPerElement } from '../bundle/commit.ts';
 import { toSigned } from '../circuit/field.ts';
@@ -21,15 +27,49 @@ import { commit, COMMIT_BLOCK } from '../circuit/gadgets/poseidon.ts';
 import { pack } from '../circuit/gadgets/pack.ts';
 import { assertSigned } from '../circuit/gadgets/range.ts';
 import { LinearCombination } from '../circuit/lc.ts';
-import type { ConstraintSystem } from '../circuit/system.ts';
+import { ConstraintSystem } from '../circuit/system.ts';
 import { tensorSize, type TensorSpec, type TensorWires } from './stage.ts';
 
 /** Integer values of one tensor, values[row][col]. */
 export type TensorValues = bigint[][];
 
-/** Field elements the packed boundary occupies. */
+/**
+ * A tensor committed by its own digest (see the module comment): one whose packing spans more
+ * than one Poseidon block (the KV caches of position chunks). Smaller ones are cheaper inline.
+ */
+export function isDigested(s: TensorSpec): boolean {
+  return packedElements(s) > COMMIT_BLOCK;
+}
+
+/** Field elements of a tensor's packing. */
+export function packedElements(s: TensorSpec): number {
+  return Math.ceil(tensorSize(s) / valuesPerElement(s.bits));
+}
+
+/** Field elements the boundary commitment hashes: packed elements, one per digested tensor. */
 export function boundaryElements(specs: readonly TensorSpec[]): number {
-  return specs.reduce((n, s) => n + Math.ceil(tensorSize(s) / valuesPerElement(s.bits)), 0);
+  return specs.reduce((n, s) => n + (isDigested(s) ? 1 : packedElements(s)), 0);
+}
+
+const digestCosts = new Map<number, number>();
+/**
+ * Constraints of commit(n elements, 0): measured once per n by building it (the constant salt
+ * makes the first permutation a little cheaper than commitCost counts).
+ */
+function digestCostOf(n: number): number {
+  let c = digestCosts.get(n);
+  if (c === undefined) {
+    const cs = new ConstraintSystem({ witness: false });
+    commit(cs, Array.from({ length: n }, (_, i) => cs.privateInput(`e${i}`)), LinearCombination.constant(0));
+    c = cs.nConstraints;
+    digestCosts.set(n, c);
+  }
+  return c;
+}
+
+/** Constraints of the digests a chunk computes: digested tensors in `computed`. */
+function digestCost(specs: readonly TensorSpec[], computed: ReadonlySet<string>): number {
+  return specs.filter((s) => isDigested(s) && computed.has(s.name)).reduce((n, s) => n + digestCostOf(packedElements(s)), 0);
 }
 
 /** Constraints of Poseidon with n inputs (poseidon.ts: 3·(8·t + nRoundsP) − 3, t = n + 1). */
@@ -52,26 +92,48 @@ export function rangeCost(specs: readonly TensorSpec[]): number {
 }
 
 /**
- * Cost of opening an input boundary: range checks of the tensors in `opened` (the others pass
- * through packed) + commitment + equality with inCommitment.
+ * Cost of opening an input boundary: range checks and digests of the tensors in `opened` (the
+ * others pass through packed or as their digest) + commitment + equality with inCommitment.
  */
 export function inBoundaryCost(specs: readonly TensorSpec[], opened: ReadonlySet<string>): number {
-  return rangeCost(specs.filter((s) => opened.has(s.name))) + commitCost(boundaryElements(specs)) + 1;
+  return rangeCost(specs.filter((s) => opened.has(s.name))) + digestCost(specs, opened) + commitCost(boundaryElements(specs)) + 1;
 }
 
-/** Cost of committing an output boundary: commitment + equality with outCommitment. */
-export function outBoundaryCost(specs: readonly TensorSpec[]): number {
-  return commitCost(boundaryElements(specs)) + 1;
+/**
+ * Cost of committing an output boundary: digests of the digested tensors the chunk's stages
+ * `produced` (an opened tensor that goes out unchanged reuses its input digest) + commitment
+ * + equality with outCommitment.
+ */
+export function outBoundaryCost(specs: readonly TensorSpec[], produced: ReadonlySet<string> = new Set(specs.map((s) => s.name))): number {
+  return digestCost(specs, produced) + commitCost(boundaryElements(specs)) + 1;
 }
 
-/** A boundary tensor inside a chunk: opened (value wires) or passing through (its packed elements). */
-export type BoundaryTensor = { wires: TensorWires } | { packed: LinearCombination[] };
+/**
+ * A boundary tensor inside a chunk: opened (value wires; `digest` once computed, for digested
+ * tensors), or passing through as its packed elements, or as its digest (digested tensors).
+ */
+export type BoundaryTensor = { wires: TensorWires; digest?: LinearCombination } | { packed: LinearCombination[] } | { digest: LinearCombination };
 
-function packBoundary(specs: readonly TensorSpec[], tensors: readonly BoundaryTensor[]): LinearCombination[] {
+/** commit(pack(values), 0) in the circuit: a digested tensor's entry in the commitment. */
+function digestInCircuit(cs: ConstraintSystem, s: TensorSpec, wires: TensorWires): LinearCombination {
+  return cs.scope(`digest:${s.name}`, () => commit(cs, pack(wires.flat(), s.bits, true), LinearCombination.constant(0)));
+}
+
+function packBoundary(cs: ConstraintSystem, specs: readonly TensorSpec[], tensors: BoundaryTensor[]): LinearCombination[] {
   return specs.flatMap((s, i) => {
     const t = tensors[i];
-    return 'wires' in t ? pack(t.wires.flat(), s.bits, true) : t.packed;
+    if ('wires' in t) {
+      if (!isDigested(s)) return pack(t.wires.flat(), s.bits, true);
+      t.digest ??= digestInCircuit(cs, s, t.wires);
+      return [t.digest];
+    }
+    return 'packed' in t ? t.packed : [t.digest];
   });
+}
+
+/** The off-circuit digest of a digested tensor (its private input when it passes through). */
+export function tensorDigest(s: TensorSpec, values: TensorValues): bigint {
+  return commitOffCircuit(packOffCircuit(values.flat(), s.bits, true), 0n);
 }
 
 /**
@@ -95,8 +157,9 @@ export function openInBoundary(
         throw new RangeError(`input boundary tensor ${s.name}: expected ${s.rows}×${s.cols} values from the previous chunk`);
       }
       if (!opened.has(s.name)) {
+        if (isDigested(s)) return { digest: cs.privateInput(`${s.name}#digest`, vals && tensorDigest(s, vals)) };
         const elements = vals && packOffCircuit(vals.flat(), s.bits, true);
-        const n = Math.ceil(tensorSize(s) / valuesPerElement(s.bits));
+        const n = packedElements(s);
         return { packed: Array.from({ length: n }, (_, e) => cs.privateInput(`${s.name}#${e}`, elements?.[e])) };
       }
       const wires = Array.from({ length: s.rows }, (_, r) =>
@@ -109,7 +172,7 @@ export function openInBoundary(
       return { wires };
     });
     const salt = cs.privateInput('saltIn', witness?.salt);
-    bindCommitment(cs, commit(cs, packBoundary(specs, tensors), salt), inCommitment, 'inCommitment', absentWhen);
+    bindCommitment(cs, commit(cs, packBoundary(cs, specs, tensors), salt), inCommitment, 'inCommitment', absentWhen);
     return tensors;
   });
 }
@@ -123,14 +186,14 @@ export function openInBoundary(
 export function commitOutBoundary(
   cs: ConstraintSystem,
   specs: readonly TensorSpec[],
-  tensors: readonly BoundaryTensor[],
+  tensors: BoundaryTensor[],
   outCommitment: LinearCombination,
   salt?: bigint,
   absentWhen?: LinearCombination,
 ): LinearCombination {
   return cs.scope('out', () => {
     const s = cs.privateInput('saltOut', salt);
-    const c = commit(cs, packBoundary(specs, tensors), s);
+    const c = commit(cs, packBoundary(cs, specs, tensors), s);
     bindCommitment(cs, c, outCommitment, 'outCommitment', absentWhen);
     return c;
   });
@@ -157,5 +220,5 @@ export function tensorValues(cs: ConstraintSystem, t: TensorWires): TensorValues
 
 /** Off-circuit twin of the boundary commitment (same packing and chain as bundle/commit.ts). */
 export function boundaryCommitment(specs: readonly TensorSpec[], values: readonly TensorValues[], salt: bigint): bigint {
-  return commitOffCircuit(specs.flatMap((s, i) => packOffCircuit(values[i].flat(), s.bits, true)), salt);
+  return commitOffCircuit(specs.flatMap((s, i) => (isDigested(s) ? [tensorDigest(s, values[i])] : packOffCircuit(values[i].flat(), s.bits, true))), salt);
 }

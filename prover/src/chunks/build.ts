@@ -97,8 +97,10 @@ export function buildChunk(args: ChunkBuildArgs): BuiltChunk {
   };
   let tokens: LinearCombination[] | undefined;
   const env = new Map<string, TensorWires>();
-  // Input tensors no stage of this chunk reads: packed elements (and their values, witness mode).
-  const passing = new Map<string, { packed: LinearCombination[]; values?: TensorValues }>();
+  // Input tensors no stage of this chunk reads: packed elements or digest (and their values, witness mode).
+  const passing = new Map<string, { tensor: BoundaryTensor; values?: TensorValues }>();
+  // Opened inputs as opened (an output with the very same wires reuses the input's digest).
+  const openedIn = new Map<TensorWires, BoundaryTensor>();
   const openPrompt = (): LinearCombination[] => {
     const masks = getMasks(); // charged to the overhead by getMasks itself
     const before = cs.nConstraints;
@@ -118,8 +120,10 @@ export function buildChunk(args: ChunkBuildArgs): BuiltChunk {
     const inputs = openInBoundary(cs, plan.inputs, pub.inCommitment, opened, witness && { values: inValues!, salt: witness.proof.boundarySalts[index] }, absentWhen);
     plan.inputs.forEach((s, k) => {
       const t = inputs[k];
-      if ('wires' in t) env.set(s.name, t.wires);
-      else passing.set(s.name, { packed: t.packed, values: inValues?.[k] });
+      if ('wires' in t) {
+        env.set(s.name, t.wires);
+        openedIn.set(t.wires, t);
+      } else passing.set(s.name, { tensor: t, values: inValues?.[k] });
     });
   }
 
@@ -148,13 +152,13 @@ export function buildChunk(args: ChunkBuildArgs): BuiltChunk {
     if (witness) result.outCommitment = 0n;
   } else {
     // A tensor a stage produced or that was opened (env) goes out as its wires; one that only
-    // passed through goes out as the same packed elements it came in as.
+    // passed through goes out as the same packed elements or digest it came in as.
     const outs = plan.outputs.map((s): BoundaryTensor => {
       const wires = env.get(s.name);
-      if (wires) return { wires };
+      if (wires) return openedIn.get(wires) ?? { wires };
       const p = passing.get(s.name);
       if (!p) throw new TypeError(`chunk ${index}: output boundary tensor ${s.name} was not produced`);
-      return { packed: p.packed };
+      return p.tensor;
     });
     // The last position chunk's boundary is absent (outCommitment 0): any salt will do.
     const salt = witness && (last ? 0n : witness.proof.boundarySalts[index + 1]);

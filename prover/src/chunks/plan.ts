@@ -65,12 +65,19 @@ export function openedInputs(stages: readonly Stage[], chunkStages: readonly num
   return read;
 }
 
-/** Constraints a chunk adds besides its stages; `opened`: see openedInputs. */
-export function chunkOverhead(ctx: number, first: boolean, last: boolean, inputs: readonly TensorSpec[], outputs: readonly TensorSpec[], opened: ReadonlySet<string>): number {
+/** The tensors the chunk's stages output (an output boundary digests those it did not just carry). */
+export function producedOutputs(stages: readonly Stage[], chunkStages: readonly number[]): Set<string> {
+  const made = new Set<string>();
+  for (const s of chunkStages) for (const t of stages[s].outputs) made.add(t.name);
+  return made;
+}
+
+/** Constraints a chunk adds besides its stages; `opened`: see openedInputs, `produced`: producedOutputs. */
+export function chunkOverhead(ctx: number, first: boolean, last: boolean, inputs: readonly TensorSpec[], outputs: readonly TensorSpec[], opened: ReadonlySet<string>, produced: ReadonlySet<string>): number {
   let n = 2; // modelTag, chunkIndex fixed
   n += masksCost(ctx); // built on demand in any chunk; always in chunk 0
   n += first ? 1 + promptCost(ctx) : inBoundaryCost(inputs, opened);
-  n += last ? 1 : outBoundaryCost(outputs);
+  n += last ? 1 : outBoundaryCost(outputs, produced);
   return n;
 }
 
@@ -101,13 +108,13 @@ export function planChunks(stages: readonly Stage[], opts: PlanOptions): ChunkPl
       sum += stages[b].constraints;
       const last = b === stages.length - 1;
       const outputs = last ? [] : live[b];
-      const constraints = sum + chunkOverhead(ctx, a === 0, last, inputs, outputs, openedInputs(stages, range(a, b + 1)));
+      const constraints = sum + chunkOverhead(ctx, a === 0, last, inputs, outputs, openedInputs(stages, range(a, b + 1)), producedOutputs(stages, range(a, b + 1)));
       if (constraints > budget) break;
       best = { index: plans.length, stages: range(a, b + 1), inputs, outputs, constraints };
     }
     if (!best) {
       const last = a === stages.length - 1;
-      const need = stages[a].constraints + chunkOverhead(ctx, a === 0, last, inputs, last ? [] : live[a], openedInputs(stages, [a]));
+      const need = stages[a].constraints + chunkOverhead(ctx, a === 0, last, inputs, last ? [] : live[a], openedInputs(stages, [a]), producedOutputs(stages, [a]));
       throw new RangeError(
         `stage ${stages[a].name} does not fit in a chunk of 2^${power}: it needs ${need} constraints with its boundary overhead (+${nPublicForCtx(ctx)} public rows), the budget is ${budget}; split the stage or raise --chunk-power`,
       );

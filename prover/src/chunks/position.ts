@@ -18,7 +18,7 @@ import { positionStages, type PositionStage } from '../circuit/transformer/posit
 import { forwardStages } from '../circuit/transformer/stages.ts';
 import type { QuantModel } from '../quant/types.ts';
 import { inBoundaryCost, outBoundaryCost } from './boundary.ts';
-import { openedInputs, planChunks, type ChunkPlan } from './plan.ts';
+import { openedInputs, planChunks, producedOutputs, type ChunkPlan } from './plan.ts';
 import type { Stage, TensorSpec } from './stage.ts';
 import { masksCost, promptCost } from './statement.ts';
 
@@ -51,10 +51,11 @@ function kindOverhead(T: number, stages: readonly PositionStage[], inputs: reado
   let n = 1 + positionOneHotCost(T); // modelTag fixed; the one-hot binds chunkIndex
   if (stages.some((s) => s.uses.masks || s.uses.tokens)) n += masksCost(T);
   if (stages.some((s) => s.uses.tokens)) n += promptCost(T);
-  const opened = openedInputs(stages, stages.map((_, i) => i));
+  const all = stages.map((_, i) => i);
+  const opened = openedInputs(stages, all);
   // The first kind's input and the last kind's output are gated (absent at p = 0 / p = T − 1): + 1 each.
   n += inBoundaryCost(inputs, opened) + (first ? 1 : 0);
-  n += outBoundaryCost(outputs) + (last ? 1 : 0);
+  n += outBoundaryCost(outputs, producedOutputs(stages, all)) + (last ? 1 : 0);
   return n;
 }
 
