@@ -12,6 +12,7 @@ import { matPairBounds, normPairBounds, ropeFused } from '../../../prover/src/ci
 import { signedBounds } from '../../../prover/src/circuit/transformer/bounds.ts';
 import { ropeTable } from '../../../prover/src/quant/rope.ts';
 import type { QMatrix, RopeRescale } from '../../../prover/src/quant/types.ts';
+import type { Requantized } from '../../../prover/src/circuit/gadgets/requant.ts';
 import { build as buildGadget, expectEveryHintTamperFails } from '../circuit/gadgets/tamper.ts';
 import { tamper, wiresNamed } from './helpers.ts';
 
@@ -92,7 +93,7 @@ describe('RoPE fused into the rescale (infer/int-ops.ts ropeRescale)', () => {
   const W: QMatrix = { rows: nHeads * hd, cols, w: Int8Array.from({ length: nHeads * hd * cols }, () => rnd(127)), scale: new Float64Array(nHeads * hd) };
   // llama-like: one multiplier per W row, coefficients K = roundShift(m·C, 12)
   const rowR: RopeRescale = { m: Int32Array.from({ length: nHeads * hd }, () => 1500 + rnd(500)), s: 20, bits: 8, coefShift: 12 };
-  const values = (cs: ConstraintSystem, ys: { y: { value?: bigint } }[]) => ys.map((r) => Number(toSigned(cs.valueOf(r.y as never))));
+  const values = (cs: ConstraintSystem, ys: Requantized[]) => ys.map((r) => Number(toSigned(cs.valueOf(r.y))));
 
   function fromAcc(h: number[], pos: number, style: 'interleaved' | 'half', r = rowR) {
     return buildGadget(
