@@ -79,11 +79,11 @@ export function ropeFusedAt(
   cs: ConstraintSystem, x: readonly LinearCombination[], bounds: PairBounds, nHeads: number, hd: number,
   style: 'interleaved' | 'half', at: readonly LinearCombination[], table: RopeTable, r: RopeRescale,
 ): Requantized[] {
-  if (x.length !== nHeads * hd) throw new RangeError(`ropeAt: vector of ${x.length} entries for ${nHeads} heads of ${hd}`);
-  if (x.length % r.m.length !== 0) throw new RangeError(`ropeAt: ${r.m.length} multipliers do not tile ${x.length} channels`);
+  if (x.length !== nHeads * hd) throw new RangeError(`ropeFusedAt: vector of ${x.length} entries for ${nHeads} heads of ${hd}`);
+  if (x.length % r.m.length !== 0) throw new RangeError(`ropeFusedAt: ${r.m.length} multipliers do not tile ${x.length} channels`);
   const half = hd / 2;
   const T = at.length;
-  if (T < 1 || T * half > table.cos.length) throw new RangeError(`ropeAt: ${T} positions outside the RoPE table (${table.cos.length / half} positions)`);
+  if (T < 1 || T * half > table.cos.length) throw new RangeError(`ropeFusedAt: ${T} positions outside the RoPE table (${table.cos.length / half} positions)`);
   const out: Requantized[] = new Array(x.length);
   const pick = (ks: readonly number[]): LinearCombination => LinearCombination.sum(at.map((b, t) => b.scale(ks[t])));
   const union = (bs: Bounds[]): Bounds => ({ min: bs.reduce((a, b) => (b.min < a ? b.min : a), bs[0].min), max: bs.reduce((a, b) => (b.max > a ? b.max : a), bs[0].max) });
