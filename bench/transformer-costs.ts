@@ -32,9 +32,9 @@ function opOf(label: string): { op: string; perLayer: boolean } {
   if (/^x\d+$/.test(p[0])) return once('embed: requant');
   if (p[0] === 'qkv') {
     if (/^norm\d+$/.test(p[1])) return layer('attn RMSNorm (x², rsqrt, x·r, requant)');
-    if (p[1] === 'qNorm' || p[1] === 'kNorm') return layer('QK-norm (Gemma 3)');
-    if (p[1] === 'rope') return layer('RoPE requant');
-    return layer('q/k/v projection requant');
+    if (p[1] === 'qNorm' || p[1] === 'kNorm') return layer('QK-norm factor and products (Gemma 3)');
+    if (p[1] === 'rope') return layer('q/k requant with fused RoPE');
+    return layer('projection requant (v; Gemma 3 also int16 q/k)');
   }
   if (/^head\d+$/.test(p[0])) {
     if (/^qk\d+$/.test(p[1])) return layer('scores q·k (products)');

@@ -5,3 +5,4 @@ export { EXP_SPEC, expTables, expNegFixed, type ExpSpec } from './exp.ts';
 export { PROB_FRAC, RECIP_FRAC, softmaxFixed } from './softmax.ts';
 export { activationFloat, activationTable, tableLookup8, siluFixed, geluTanhFixed, type ActivationKind } from './activation.ts';
 export { argmaxLowest } from './argmax.ts';
+export { ropeCoef, ropeMultiplier, ropePair, ropePairCoefs, rotateRequantize, type RopePairCoefs } from './rope.ts';

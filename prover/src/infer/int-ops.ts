@@ -7,7 +7,8 @@ import { requantize, residualAdd } from '../arith/fixed.ts';
 import { rsqrtFixed } from '../arith/roots.ts';
 import { softmaxFixed } from '../arith/softmax.ts';
 import { tableLookup8 } from '../arith/activation.ts';
-import type { QMatrix, QNorm, Rescale, RopeTable } from '../quant/types.ts';
+import { ropeMultiplier, ropePair, ropePairCoefs, rotateRequantize } from '../arith/rope.ts';
+import type { NormFactor, QMatrix, QNorm, Rescale, RopeRescale, RopeTable } from '../quant/types.ts';
 
 const mAt = (r: Rescale, i: number): number => (r.m.length === 1 ? r.m[0] : r.m[i]);
 
@@ -33,10 +34,20 @@ export function rescale(acc: ArrayLike<number>, r: Rescale): Int32Array {
 }
 
 /** The rsqrt hint of one slice: rsqrtFixed(Σ x_i² + epsInt, rsqrtFrac). */
-export function normFactor(x: ArrayLike<number>, off: number, norm: QNorm): number {
+export function normFactor(x: ArrayLike<number>, off: number, norm: NormFactor): number {
   let ss = 0;
   for (let i = 0; i < norm.n; i++) ss += x[off + i] * x[off + i];
   return rsqrtFixed(ss + norm.epsInt, norm.rsqrtFrac);
+}
+
+/** The QK-norm products z_i = x_i·r of every n-slice (|z_i| ≤ 2^rsqrtFrac), before the fused RoPE rescale. */
+export function normProducts(x: ArrayLike<number>, norm: NormFactor): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let off = 0; off < x.length; off += norm.n) {
+    const r = normFactor(x, off, norm);
+    for (let i = 0; i < norm.n; i++) out[off + i] = x[off + i] * r;
+  }
+  return out;
 }
 
 /** RMSNorm of every n-slice of x to its quantized output site (QNorm contract). */
@@ -61,24 +72,23 @@ export function residualAddVec(x: Int32Array, acc: ArrayLike<number>, r: Rescale
 }
 
 /**
- * Integer RoPE at position `pos`: for each pair (a, b) (layout by `style`),
- * a' = requantize(a·C − b·S, m, s, bits), b' = requantize(a·S + b·C, m, s, bits).
+ * RoPE fused into the rescale (arith/rope.ts) at position `pos`: for each pair (a, b) (layout by
+ * `style`), a' = rotateRequantize(x_a, K(m_a, C), x_b, K(m_b, −S)), b' = rotateRequantize(x_a,
+ * K(m_a, S), x_b, K(m_b, C)), channel i's multiplier m[i mod m.length]. x: the exact W_q/W_k
+ * accumulators (llama) or the QK-norm products x·r (Gemma 3).
  */
-export function ropeInt(
-  v: Int32Array, nHeads: number, hd: number, style: 'interleaved' | 'half', pos: number, table: RopeTable, r: Rescale,
+export function ropeRescale(
+  x: ArrayLike<number>, nHeads: number, hd: number, style: 'interleaved' | 'half', pos: number, table: RopeTable, r: RopeRescale,
 ): Int32Array {
   const half = hd / 2;
-  const out = new Int32Array(v.length);
-  const m = r.m[0];
+  const out = new Int32Array(x.length);
   for (let h = 0; h < nHeads; h++) {
     const base = h * hd;
     for (let p = 0; p < half; p++) {
-      const i = style === 'interleaved' ? base + 2 * p : base + p;
-      const j = style === 'interleaved' ? i + 1 : i + half;
-      const C = table.cos[pos * half + p];
-      const S = table.sin[pos * half + p];
-      out[i] = requantize(v[i] * C - v[j] * S, m, r.s, r.bits);
-      out[j] = requantize(v[i] * S + v[j] * C, m, r.s, r.bits);
+      const [i, j] = ropePair(style, base, p, half);
+      const k = ropePairCoefs(ropeMultiplier(r.m, i), ropeMultiplier(r.m, j), table.cos[pos * half + p], table.sin[pos * half + p], r.coefShift);
+      out[i] = rotateRequantize(x[i], k.aa, x[j], k.ab, r.s, r.bits);
+      out[j] = rotateRequantize(x[i], k.ba, x[j], k.bb, r.s, r.bits);
     }
   }
   return out;

@@ -8,8 +8,8 @@
  */
 import { argmaxLowest } from '../arith/argmax.ts';
 import { requantize } from '../arith/fixed.ts';
-import type { QLayer, QuantModel } from '../quant/types.ts';
-import { attendInt, gatedHidden, matAcc, normInt, normResidualAdd, rescale, residualAddVec, ropeInt, type AttentionShape } from './int-ops.ts';
+import type { NormFactor, QLayer, QMatrix, QuantModel, Rescale, RopeRescale } from '../quant/types.ts';
+import { attendInt, gatedHidden, matAcc, normInt, normProducts, normResidualAdd, rescale, residualAddVec, ropeRescale, type AttentionShape } from './int-ops.ts';
 
 function checkToken(q: QuantModel, token: number): void {
   if (!Number.isInteger(token) || token < 0 || token >= q.config.vocabSize) throw new RangeError(`token id ${token} outside 0..${q.config.vocabSize - 1}`);
@@ -25,20 +25,25 @@ function embedInt(q: QuantModel, token: number): Int32Array {
   return x;
 }
 
-/** q, k (rotated) and v of one position for layer L. */
+/**
+ * q, k (rotated) and v of one position for layer L. RoPE is fused into q's and k's only
+ * rounding (ropeRescale): llama rotates the exact accumulators; Gemma 3 the QK-norm products of
+ * the int16 projections.
+ */
 function qkv(q: QuantModel, L: QLayer, x: Int32Array, pos: number): { qv: Int32Array; k: Int32Array; v: Int32Array } {
   const c = q.config;
   const table = L.rope === 'local' && q.rope.local ? q.rope.local : q.rope.global;
   const h = normInt(x, L.attnNorm);
-  let qPre = rescale(matAcc(L.wq, h), L.qProj);
-  let kPre = rescale(matAcc(L.wk, h), L.kProj);
-  const v = rescale(matAcc(L.wv, h), L.vProj);
-  if (L.qNorm) qPre = normInt(qPre, L.qNorm);
-  if (L.kNorm) kPre = normInt(kPre, L.kNorm);
+  const rotate = (W: QMatrix, proj: Rescale | undefined, norm: NormFactor | undefined, r: RopeRescale, nHeads: number): Int32Array => {
+    const acc = matAcc(W, h);
+    if ((proj === undefined) !== (norm === undefined)) throw new TypeError('qkv: a QK-norm needs its int16 projection and vice versa');
+    const x = proj && norm ? normProducts(rescale(acc, proj), norm) : acc;
+    return ropeRescale(x, nHeads, c.headDim, c.ropeStyle, pos, table, r);
+  };
   return {
-    qv: ropeInt(qPre, c.nHeads, c.headDim, c.ropeStyle, pos, table, L.qRope),
-    k: ropeInt(kPre, c.nKvHeads, c.headDim, c.ropeStyle, pos, table, L.kRope),
-    v,
+    qv: rotate(L.wq, L.qProj, L.qNorm, L.qRope, c.nHeads),
+    k: rotate(L.wk, L.kProj, L.kNorm, L.kRope, c.nKvHeads),
+    v: rescale(matAcc(L.wv, h), L.vProj),
   };
 }
 

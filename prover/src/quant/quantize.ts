@@ -10,11 +10,18 @@ import { PROB_FRAC } from '../arith/softmax.ts';
 import { calibrate, type SiteMax } from './calibrate.ts';
 import { fixedMultiplier, fixedMultipliers, siteScale } from './multiplier.ts';
 import { ropeTable } from './rope.ts';
-import { DEFAULT_QUANT_OPTIONS, type QLayer, type QMatrix, type QNorm, type QuantModel, type QuantOptions, type Rescale } from './types.ts';
+import { DEFAULT_QUANT_OPTIONS, type NormFactor, type QLayer, type QMatrix, type QNorm, type QuantModel, type QuantOptions, type Rescale, type RopeRescale } from './types.ts';
 import { quantizeRows } from './weights.ts';
 
 /** Bits of the activation-table outputs (a table's outputs are constants: no range check). */
 export const ACT_TABLE_BITS = 16;
+
+/**
+ * Bits the fused RoPE coefficients K(m, C) keep beyond the multiplier's precision: their
+ * rounding then adds at most 2^−2 of the multiplier's own rounding error, for 2 more
+ * remainder bits per q/k element (docs/quantization.md step 4).
+ */
+export const ROPE_GUARD_BITS = 2;
 
 export function quantizeModel(model: FloatModel, calibrationIds: number[][], opts: Partial<QuantOptions> = {}): QuantModel {
   const o: QuantOptions = { ...DEFAULT_QUANT_OPTIONS, ...opts };
@@ -36,12 +43,25 @@ export function quantizeModel(model: FloatModel, calibrationIds: number[][], opt
   const hd = c.headDim;
   const sRes = siteScale(get('res'), o.resBits, o.headroom);
 
+  /** The rsqrt factor of an RMSNorm over n values at scale sIn (eps folded into epsInt). */
+  const normFactor = (n: number, sIn: number): NormFactor =>
+    ({ n, epsInt: Math.max(1, Math.round((c.normEps * n) / (sIn * sIn))), rsqrtFrac: o.rsqrtFrac });
+  /** Real factors from x_i·r to a site of scale sOut: y = x·√n/√(Σx² + eps·n/sIn²)·w ≈ x·r·√n·w / 2^f. */
+  const normGains = (w: Float32Array, n: number, sOut: number): number[] => Array.from(w, (wi) => (wi * Math.sqrt(n)) / (2 ** o.rsqrtFrac * sOut));
   /** RMSNorm whose output is a quantized site of scale sOut (`weight` folded into m). */
-  const norm = (w: Float32Array, n: number, sIn: number, sOut: number, bits: number, what: string): QNorm => {
-    // y = x·√n/√(Σx² + eps·n/sIn²)·w ≈ x·r·√n·w / 2^f, quantized by sOut.
-    const epsInt = Math.max(1, Math.round((c.normEps * n) / (sIn * sIn)));
-    const f = Array.from(w, (wi) => (wi * Math.sqrt(n)) / (2 ** o.rsqrtFrac * sOut));
-    return { n, epsInt, rsqrtFrac: o.rsqrtFrac, out: fixedMultipliers(f, bits, P, what) };
+  const norm = (w: Float32Array, n: number, sIn: number, sOut: number, bits: number, what: string): QNorm =>
+    ({ ...normFactor(n, sIn), out: fixedMultipliers(normGains(w, n, sOut), bits, P, what) });
+  /**
+   * RoPE fused into the rescale with real factors f_i (input → rotated site): multipliers m_i as
+   * usual, coefficients K(m, C) = roundShift(m·C, d) keeping ROPE_GUARD_BITS more than m's
+   * precision, and the remaining shift s + ropeFrac − d on the rotated sum (arith/rope.ts).
+   */
+  const ropeRescale = (factors: number[], what: string): RopeRescale => {
+    const r = fixedMultipliers(factors, o.attnBits, P, what);
+    const d = Math.max(0, o.ropeFrac - ROPE_GUARD_BITS);
+    const s = r.s + o.ropeFrac - d;
+    if (s > 62) throw new RangeError(`${what}: fused RoPE shift ${s} exceeds 62 (the multipliers are too small)`);
+    return { m: r.m, s, bits: r.bits, coefShift: d };
   };
   /** Rescale of a W·x accumulator (x at sIn, rows of W at W.scale) to a site of scale sOut. */
   const proj = (W: QMatrix, sIn: number, sOut: number, bits: number, what: string): Rescale =>
@@ -58,20 +78,29 @@ export function quantizeModel(model: FloatModel, calibrationIds: number[][], opt
     const wq = quantizeRows(t(CANONICAL.attnQ(l)));
     const wk = quantizeRows(t(CANONICAL.attnK(l)));
     const wv = quantizeRows(t(CANONICAL.attnV(l)));
-    const sQ = siteScale(get(`q.${l}`), 16, o.headroom);
-    const sK = siteScale(get(`k.${l}`), 16, o.headroom);
     const sV = siteScale(get(`v.${l}`), o.attnBits);
     const sQr = siteScale(get(`qr.${l}`), o.attnBits);
     const sKr = siteScale(get(`kr.${l}`), o.attnBits);
-    let sQpre = sQ;
-    let sKpre = sK;
-    let qNorm: QNorm | undefined;
-    let kNorm: QNorm | undefined;
+    // q/k: one rounding, RoPE fused (arith/rope.ts). Llama: from the exact accumulators, per
+    // W row. Gemma 3: from the QK-norm products x·r of the int16 projections, per norm weight.
+    let qProj: Rescale | undefined;
+    let kProj: Rescale | undefined;
+    let qNorm: NormFactor | undefined;
+    let kNorm: NormFactor | undefined;
+    let qRope: RopeRescale;
+    let kRope: RopeRescale;
     if (gemma) {
-      sQpre = siteScale(get(`qn.${l}`), 16, o.headroom);
-      sKpre = siteScale(get(`kn.${l}`), 16, o.headroom);
-      qNorm = norm(t(CANONICAL.attnQNorm(l)).data, hd, sQ, sQpre, 16, `layer ${l} q-norm`);
-      kNorm = norm(t(CANONICAL.attnKNorm(l)).data, hd, sK, sKpre, 16, `layer ${l} k-norm`);
+      const sQ = siteScale(get(`q.${l}`), 16, o.headroom);
+      const sK = siteScale(get(`k.${l}`), 16, o.headroom);
+      qProj = proj(wq, sAttnIn, sQ, 16, `layer ${l} Wq`);
+      kProj = proj(wk, sAttnIn, sK, 16, `layer ${l} Wk`);
+      qNorm = normFactor(hd, sQ);
+      kNorm = normFactor(hd, sK);
+      qRope = ropeRescale(normGains(t(CANONICAL.attnQNorm(l)).data, hd, sQr), `layer ${l} q-norm + rope`);
+      kRope = ropeRescale(normGains(t(CANONICAL.attnKNorm(l)).data, hd, sKr), `layer ${l} k-norm + rope`);
+    } else {
+      qRope = ropeRescale(Array.from(wq.scale, (sw) => (sAttnIn * sw) / sQr), `layer ${l} Wq + rope`);
+      kRope = ropeRescale(Array.from(wk.scale, (sw) => (sAttnIn * sw) / sKr), `layer ${l} Wk + rope`);
     }
     const attnScale = 1 / Math.sqrt(gemma ? (c.queryPreAttnScalar ?? hd) : hd);
     const sm = fixedMultiplier(sQr * sKr * attnScale * 2 ** EXP_SPEC.inFrac, 62, P, `layer ${l} softmax`);
@@ -112,12 +141,9 @@ export function quantizeModel(model: FloatModel, calibrationIds: number[][], opt
       rope: gemma && !global ? 'local' : 'global',
       attnNorm: norm(t(CANONICAL.attnNorm(l)).data, c.dModel, sRes, sAttnIn, o.actBits, `layer ${l} attention norm`),
       wq, wk, wv,
-      qProj: proj(wq, sAttnIn, sQ, 16, `layer ${l} Wq`),
-      kProj: proj(wk, sAttnIn, sK, 16, `layer ${l} Wk`),
+      qProj, kProj,
       vProj: proj(wv, sAttnIn, sV, o.attnBits, `layer ${l} Wv`),
-      qNorm, kNorm,
-      qRope: fixedMultiplier(sQpre / (2 ** o.ropeFrac * sQr), o.attnBits, P, `layer ${l} q rope`),
-      kRope: fixedMultiplier(sKpre / (2 ** o.ropeFrac * sKr), o.attnBits, P, `layer ${l} k rope`),
+      qNorm, kNorm, qRope, kRope,
       softmax: { m: sm.m[0], s: sm.s },
       attnOut: fixedMultiplier(sV / (2 ** PROB_FRAC * sAttn), o.actBits, P, `layer ${l} attention output`),
       wo, oProj, postAttnNorm,

@@ -25,17 +25,32 @@ export interface Rescale {
   bits: number;
 }
 
+/** The rsqrt factor of an RMSNorm over slices of length n: r = rsqrtFixed(Σ x_i² + epsInt, rsqrtFrac). */
+export interface NormFactor {
+  n: number;
+  epsInt: number;
+  rsqrtFrac: number;
+}
+
 /**
  * RMSNorm over slices of length n: v = Σ x_i² + epsInt, r = rsqrtFixed(v, rsqrtFrac),
  * y_i = requantize(x_i·r, out.m_i, out.s, out.bits); out.m folds the norm weight w_i, √n and
  * the output scale (the input scale cancels). For norms feeding the residual stream the
  * same multiplier is applied with residualAdd instead.
  */
-export interface QNorm {
-  n: number;
-  epsInt: number;
-  rsqrtFrac: number;
+export interface QNorm extends NormFactor {
   out: Rescale;
+}
+
+/**
+ * RoPE fused into the preceding rescale (arith/rope.ts): for a pair (x_a, x_b),
+ * a' = saturate(roundShift(x_a·K(m_a, C) + x_b·K(m_b, −S), s), bits),
+ * b' = saturate(roundShift(x_a·K(m_a, S) + x_b·K(m_b, C), s), bits), K(m, c) = roundShift(m·c, coefShift).
+ * Channel i uses m[i mod m.length]: one entry per W_q/W_k row (llama, x = the exact accumulator)
+ * or per head dimension (Gemma 3, x = the QK-norm product x·r, m folding the norm weight).
+ */
+export interface RopeRescale extends Rescale {
+  coefShift: number;
 }
 
 export interface QLayer {
@@ -48,17 +63,20 @@ export interface QLayer {
   wq: QMatrix;
   wk: QMatrix;
   wv: QMatrix;
-  /** acc → int16 (pre-rope q / k; Gemma: pre-QK-norm). */
-  qProj: Rescale;
-  kProj: Rescale;
+  /**
+   * Gemma 3 only: acc → int16, the QK-norm's input. Llama has none: its RoPE (qRope) reads the
+   * exact accumulators.
+   */
+  qProj?: Rescale;
+  kProj?: Rescale;
   /** acc → attention operand v. */
   vProj: Rescale;
-  /** Gemma 3 QK-norm (per head, n = headDim) → int16. */
-  qNorm?: QNorm;
-  kNorm?: QNorm;
-  /** Rotation output rescale: requantize(a·C − b·S, m, s, bits) → attention operand. */
-  qRope: Rescale;
-  kRope: Rescale;
+  /** Gemma 3 QK-norm factor (per head, n = headDim); its output rescale is fused into qRope/kRope. */
+  qNorm?: NormFactor;
+  kNorm?: NormFactor;
+  /** RoPE fused with the rescale before it → attention operands q, k (RopeRescale). */
+  qRope: RopeRescale;
+  kRope: RopeRescale;
   /** softmaxFixed multiplier: x = roundShift((max − score)·m, s). */
   softmax: { m: number; s: number };
   /** Σ p·v (p with PROB_FRAC bits) → Wo input. */

@@ -57,6 +57,8 @@ describe.skipIf(!existsSync(DEFAULT_MODEL))('forward circuit, default model (Gem
     ['an attention probability', /^L0\.attn@4\/.*softmax\/p\d+\/rshift\/q$/],
     ['a softmax max', /^L1\.attn@\d\/.*softmax\/maximum\/max$/],
     ['an rsqrt hint', /^L0\.qkv@2\/.*rsqrt\/y$/],
+    ['a fused QK-norm + RoPE quotient (q)', /^L1\.qkv@3\/t3\/qkv\/rope\/requant\/q$/],
+    ['a QK-norm product (k)', /^L0\.qkv@4\/t4\/qkv\/kNorm\/norm0\/xr\d+$/],
     ['an activation table output', /^L1\.ffn@1\/.*activation\/lookup8\/mux/],
     ['a one-hot embedding bit', /^embed@2\/.*onehot\/o\[/],
   ];

@@ -5,6 +5,15 @@ import { toSigned } from '../../../prover/src/circuit/field.ts';
 import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
 import { oneHot } from '../../../prover/src/circuit/transformer/embed.ts';
 import { softmax } from '../../../prover/src/circuit/transformer/softmax.ts';
+import { matAcc as matAccInt, normProducts as normProductsInt, ropeRescale } from '../../../prover/src/infer/int-ops.ts';
+import { matAcc } from '../../../prover/src/circuit/transformer/linear.ts';
+import { normProducts } from '../../../prover/src/circuit/transformer/norm.ts';
+import { matPairBounds, normPairBounds, ropeFused } from '../../../prover/src/circuit/transformer/rope.ts';
+import { signedBounds } from '../../../prover/src/circuit/transformer/bounds.ts';
+import { ropeTable } from '../../../prover/src/quant/rope.ts';
+import type { QMatrix, RopeRescale } from '../../../prover/src/quant/types.ts';
+import type { Requantized } from '../../../prover/src/circuit/gadgets/requant.ts';
+import { build as buildGadget, expectEveryHintTamperFails } from '../circuit/gadgets/tamper.ts';
 import { tamper, wiresNamed } from './helpers.ts';
 
 /** Scores within [−2^14, 2^14] (as from int8 q·k over a small head). */
@@ -71,5 +80,91 @@ describe('one-hot token (embedding selector)', () => {
     values[o[4].variable!] = 1n; // Σ = 1 still holds, t = Σ v·o_v does not
     expect(findUnsatisfied(cs, values)?.label).toMatch(/token/);
     expect(tamper(cs, o[2].variable!, 1n)).not.toBeNull(); // two-hot
+  });
+});
+
+describe('RoPE fused into the rescale (infer/int-ops.ts ropeRescale)', () => {
+  const hd = 4;
+  const nHeads = 2;
+  const table = ropeTable(8, hd, 10000, 14);
+  let seed = 5;
+  const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), (seed % (2 * n + 1)) - n);
+  const cols = 6;
+  const W: QMatrix = { rows: nHeads * hd, cols, w: Int8Array.from({ length: nHeads * hd * cols }, () => rnd(127)), scale: new Float64Array(nHeads * hd) };
+  // llama-like: one multiplier per W row, coefficients K = roundShift(m·C, 12)
+  const rowR: RopeRescale = { m: Int32Array.from({ length: nHeads * hd }, () => 1500 + rnd(500)), s: 20, bits: 8, coefShift: 12 };
+  const values = (cs: ConstraintSystem, ys: Requantized[]) => ys.map((r) => Number(toSigned(cs.valueOf(r.y))));
+
+  function fromAcc(h: number[], pos: number, style: 'interleaved' | 'half', r = rowR) {
+    return buildGadget(
+      (cs) => h.map((v, i) => cs.privateInput(`h${i}`, BigInt(v))),
+      (cs, hw) => ropeFused(cs, matAcc(W, hw, signedBounds(8)).lcs, matPairBounds(W, signedBounds(8)), nHeads, hd, style, pos, table, r),
+    );
+  }
+
+  it('from exact accumulators (llama): equals ropeRescale bit for bit, every hint tamper fails', () => {
+    for (const style of ['interleaved', 'half'] as const) {
+      for (const pos of [0, 3, 7]) {
+        const h = Array.from({ length: cols }, () => rnd(127));
+        const b = fromAcc(h, pos, style);
+        expect(values(b.cs, b.out), `${style} pos ${pos}`).toEqual(Array.from(ropeRescale(matAccInt(W, h), nHeads, hd, style, pos, table, rowR)));
+        expect(expectEveryHintTamperFails(b)).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('is satisfied at the worst case of its pair bounds (h = ±127 aligned with a combined row)', () => {
+    const pos = 5;
+    const half = hd / 2;
+    const C = table.cos[pos * half];
+    const S = table.sin[pos * half];
+    // output 0 = K(m0, C)·acc_0 + K(m1, −S)·acc_1 (interleaved pair (0, 1)): push it to its maximum
+    const ka = Math.floor((rowR.m[0] * C + 2 ** 11) / 2 ** 12);
+    const kb = Math.floor((rowR.m[1] * -S + 2 ** 11) / 2 ** 12);
+    const h = Array.from({ length: cols }, (_, c) => (ka * W.w[c] + kb * W.w[cols + c] >= 0 ? 127 : -128));
+    const acc = matAccInt(W, h);
+    expect(BigInt(ka * acc[0] + kb * acc[1])).toBe(matPairBounds(W, signedBounds(8))(0, 1, ka, kb).max); // exactly at the bound
+    const r = { ...rowR, s: 14 }; // small shift: the maximum saturates, so the overshoot check is exercised
+    const b = fromAcc(h, pos, 'interleaved', r);
+    expect(findUnsatisfied(b.cs)).toBeNull();
+    expect(values(b.cs, b.out)[0]).toBe(127);
+    expect(values(b.cs, b.out)).toEqual(Array.from(ropeRescale(acc, nHeads, hd, 'interleaved', pos, table, r)));
+    expectEveryHintTamperFails(b);
+  });
+
+  // Gemma-like: QK-norm products z = x·r of int16 inputs, one multiplier per head dimension
+  const f = 32;
+  const normR: RopeRescale = { m: Int32Array.of(3000, 2500, 3400, 2900), s: 41, bits: 8, coefShift: 12 };
+  const norm = { n: hd, epsInt: 3, rsqrtFrac: f };
+  function fromNorm(x: number[], pos: number, r: RopeRescale) {
+    return buildGadget(
+      (cs) => x.map((v, i) => cs.privateInput(`x${i}`, BigInt(v))),
+      (cs, xw) => ropeFused(cs, normProducts(cs, xw, signedBounds(16), norm), normPairBounds(f), nHeads, hd, 'half', pos, table, r),
+    );
+  }
+
+  it('from QK-norm products (Gemma 3): equals ropeRescale bit for bit, tampered quotients and remainders fail', () => {
+    const cases = [
+      [1200, -300, 5, 32767, -32768, 0, 0, 0], // a one-hot head: |z| = 2^32-ish, the bound's worst case
+      Array.from({ length: nHeads * hd }, () => rnd(32767)),
+      [7, 7, 7, 7, -7, -7, -7, -7],
+    ];
+    // s = 41: no saturation possible; s = 36: the one-hot head saturates far beyond int8, so a
+    // pair bound too tight for that worst case would make its overshoot check unsatisfiable
+    for (const [k, x] of cases.entries()) {
+      for (const [pos, r] of [[0, normR], [6, normR], [6, { ...normR, s: 36 }]] as const) {
+        const b = fromNorm(x, pos, r);
+        expect(findUnsatisfied(b.cs), `case ${k} pos ${pos}`).toBeNull();
+        expect(values(b.cs, b.out), `case ${k} pos ${pos}`).toEqual(Array.from(ropeRescale(normProductsInt(x, norm), nHeads, hd, 'half', pos, table, r)));
+        for (const re of [/rope\/requant\/q$/, /rope\/requant\/toBits\d+/]) {
+          const ws = wiresNamed(b.cs, re);
+          expect(ws.length, String(re)).toBeGreaterThan(0);
+          for (const w of ws.slice(0, 4)) {
+            expect(tamper(b.cs, w, 1n), b.cs.wireNames[w]).not.toBeNull();
+            expect(tamper(b.cs, w, -1n), b.cs.wireNames[w]).not.toBeNull();
+          }
+        }
+      }
+    }
   });
 });

@@ -18,10 +18,11 @@ import { writeR1cs } from '../../../prover/src/circuit/r1cs-writer.ts';
 import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
 import { oneHot } from '../../../prover/src/circuit/transformer/embed.ts';
 import { positionStages, visibleSlots } from '../../../prover/src/circuit/transformer/position-stages.ts';
-import { ropeAt } from '../../../prover/src/circuit/transformer/rope.ts';
+import { normPairBounds, ropeFusedAt } from '../../../prover/src/circuit/transformer/rope.ts';
+import { normProducts } from '../../../prover/src/circuit/transformer/norm.ts';
 import { softmax } from '../../../prover/src/circuit/transformer/softmax.ts';
 import { generateInt } from '../../../prover/src/infer/int.ts';
-import { ropeInt } from '../../../prover/src/infer/int-ops.ts';
+import { normProducts as normProductsInt, ropeRescale } from '../../../prover/src/infer/int-ops.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,23 +68,31 @@ describe('masked softmax (hidden key slots)', () => {
   });
 });
 
-describe('RoPE at a one-hot position', () => {
+describe('fused QK-norm + RoPE at a one-hot position', () => {
   const q = quantized(DEFAULT_MODEL);
   const c = q.config;
   const L = q.layers[0];
   const table = q.rope.global;
   const T = 6;
-  const v = Int32Array.from({ length: c.nHeads * c.headDim }, (_, i) => ((i * 7919) % 255) - 127);
+  // int16 pre-norm q (Gemma 3: the fused RoPE rounds the QK-norm products x·r once)
+  const x = Int32Array.from({ length: c.nHeads * c.headDim }, (_, i) => ((i * 7919) % 65535) - 32767);
   for (let p = 0; p < T; p++) {
-    it(`equals ropeInt at position ${p}`, () => {
+    it(`equals ropeRescale at position ${p}`, () => {
       const cs = new ConstraintSystem({ witness: true });
       const at = positionWires(cs, T, p);
-      const wires = Array.from(v, (x, i) => cs.privateInput(`v${i}`, BigInt(x)));
-      const out = ropeAt(cs, wires, { min: -128n, max: 127n }, c.nHeads, c.headDim, c.ropeStyle, at, table, L.qRope);
+      const wires = Array.from(x, (v, i) => cs.privateInput(`x${i}`, BigInt(v)));
+      const z = normProducts(cs, wires, { min: -32768n, max: 32767n }, L.qNorm!);
+      const out = ropeFusedAt(cs, z, normPairBounds(L.qNorm!.rsqrtFrac), c.nHeads, c.headDim, c.ropeStyle, at, table, L.qRope);
       expect(findUnsatisfied(cs)).toBeNull();
-      expect(out.map((r) => Number(toSigned(cs.valueOf(r.y))))).toEqual(Array.from(ropeInt(v, c.nHeads, c.headDim, c.ropeStyle, p, table, L.qRope)));
+      const ref = ropeRescale(normProductsInt(x, L.qNorm!), c.nHeads, c.headDim, c.ropeStyle, p, table, L.qRope);
+      expect(out.map((r) => Number(toSigned(cs.valueOf(r.y))))).toEqual(Array.from(ref));
       const [bit] = wiresNamed(cs, new RegExp(`onehot/o\\[${p}\\]$`));
       expect(tamper(cs, bit, -1n)).not.toBeNull(); // the position cannot be dropped
+      for (const re of [/rope\/xK$/, /rope\/requant\/q$/]) {
+        const ws = wiresNamed(cs, re);
+        expect(ws.length, String(re)).toBeGreaterThan(0);
+        for (const w of [ws[0], ws[ws.length - 1]]) expect(tamper(cs, w, 1n), cs.wireNames[w]).not.toBeNull();
+      }
     });
   }
 });

@@ -31,18 +31,24 @@ export function matAcc(W: QMatrix, x: readonly LinearCombination[], xb: Bounds, 
   for (let r = 0; r < W.rows; r++) {
     const off = r * W.cols;
     lcs.push(LinearCombination.dot(x, Array.from(W.w.subarray(off, off + W.cols))));
-    const b = dotBounds(W.w, off, W.cols, xb);
-    if (xNorm === undefined) {
-      bounds.push(b);
-      continue;
-    }
-    let sq = 0;
-    for (let c = 0; c < W.cols; c++) sq += W.w[off + c] * W.w[off + c]; // exact: < 2^14·cols
-    // Float product rounded up with a relative margin far above float64's error, plus 1.
-    const cs = BigInt(Math.ceil(Math.sqrt(sq) * xNorm * (1 + 1e-9)) + 1);
-    bounds.push({ min: b.min > -cs ? b.min : -cs, max: b.max < cs ? b.max : cs });
+    bounds.push(rowBounds(W.w, off, W.cols, xb, xNorm));
   }
   return { lcs, bounds };
+}
+
+/**
+ * Bounds of Σ_c w[off + c]·x_c for constant integer weights (|w| < 2^26), x ∈ xb entrywise
+ * and, when given, ‖x‖₂ ≤ xNorm: the entrywise bounds intersected with Cauchy–Schwarz
+ * |Σ w·x| ≤ ‖w‖₂·‖x‖₂.
+ */
+export function rowBounds(w: ArrayLike<number>, off: number, n: number, xb: Bounds, xNorm?: number): Bounds {
+  const b = dotBounds(w, off, n, xb);
+  if (xNorm === undefined) return b;
+  let sq = 0;
+  for (let c = 0; c < n; c++) sq += w[off + c] * w[off + c]; // each square < 2^52: exact; the sum's float error is far below the margin
+  // Float product rounded up with a relative margin far above float64's error, plus 1.
+  const cs = BigInt(Math.ceil(Math.sqrt(sq) * xNorm * (1 + 1e-9)) + 1);
+  return { min: b.min > -cs ? b.min : -cs, max: b.max < cs ? b.max : cs };
 }
 
 /** y_i = requantize(acc_i, m_i, s, bits) (int-ops `rescale`). Cost per entry: s + bits (+ saturation). */

@@ -6,7 +6,7 @@
  * (two range checks), then x_i·r (n products) requantized. |x_i·r| ≤ 2^f is a theorem
  * (x_i² ≤ v and r ≤ 2^f/√v), so those bounds keep the requantization's checks narrow.
  */
-import type { QNorm, Rescale } from '../../quant/types.ts';
+import type { NormFactor, QNorm, Rescale } from '../../quant/types.ts';
 import { rsqrt } from '../gadgets/reciprocal.ts';
 import { requantize, residualAdd, type Requantized } from '../gadgets/requant.ts';
 import { LinearCombination } from '../lc.ts';
@@ -15,7 +15,7 @@ import { bitLength, type Bounds } from './bounds.ts';
 import { mAt, type BoundedVec } from './linear.ts';
 
 /** r = ⌊2^f/√(Σ x_i² + epsInt)⌋ over x[off .. off+n), every x_i ∈ xb. Cost: n + rsqrt. */
-export function normFactor(cs: ConstraintSystem, x: readonly LinearCombination[], off: number, xb: Bounds, norm: QNorm): LinearCombination {
+export function normFactor(cs: ConstraintSystem, x: readonly LinearCombination[], off: number, xb: Bounds, norm: NormFactor): LinearCombination {
   if (!Number.isInteger(norm.epsInt) || norm.epsInt < 1) throw new RangeError(`norm: epsInt ${norm.epsInt} must be ≥ 1 (rsqrt needs v ≥ 1)`);
   const squares: LinearCombination[] = [];
   for (let i = 0; i < norm.n; i++) squares.push(cs.mul(x[off + i], x[off + i], `sq${i}`));
@@ -43,6 +43,22 @@ export function normOutputL2(norm: QNorm): number {
   const viaScale = 2 ** (norm.rsqrtFrac - norm.out.s) * mMax + Math.sqrt(norm.n) / 2;
   const viaRange = Math.sqrt(norm.n) * 2 ** (norm.out.bits - 1);
   return Math.min(viaScale, viaRange) * (1 + 1e-9);
+}
+
+/**
+ * The products z_i = x_i·r of every n-slice (int-ops `normProducts`), left unrounded for the fused
+ * RoPE rescale. Per slice ‖z‖₂ = r·‖x‖₂ ≤ 2^f (see normOutputL2), so every z_i ∈ ±2^f too.
+ */
+export function normProducts(cs: ConstraintSystem, x: readonly LinearCombination[], xb: Bounds, norm: NormFactor): LinearCombination[] {
+  if (x.length % norm.n !== 0) throw new RangeError(`normProducts: length ${x.length} is not a multiple of the norm size ${norm.n}`);
+  const out: LinearCombination[] = [];
+  for (let off = 0; off < x.length; off += norm.n) {
+    cs.scope(`norm${off / norm.n}`, () => {
+      const r = normFactor(cs, x, off, xb, norm);
+      for (let i = 0; i < norm.n; i++) out.push(cs.mul(x[off + i], r, `xr${i}`));
+    });
+  }
+  return out;
 }
 
 /** RMSNorm of every n-slice of x to the norm's output site (int-ops `normInt`). */

@@ -13,7 +13,7 @@
  *             it does not read through packed).
  * Stages of position p:
  *   embed@p       token x_p = Σ_t at_t·x_t (prompt opening, statement.ts) → x
- *   L{l}.qkv@p    x → q, k, v (RoPE constants chosen by the one-hot: rope.ts ropeAt)
+ *   L{l}.qkv@p    x → q, k, v (fused RoPE coefficients chosen by the one-hot: rope.ts ropeFusedAt)
  *   L{l}.attn@p   writes row p of K, V (K'_j = K_j + at_j·(k − K_j)), then attention over all
  *                 T slots with the causal / sliding-window mask (softmax.ts) → x, K, V
  *   L{l}.ffn@p    x → x

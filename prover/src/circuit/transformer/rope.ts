@@ -1,83 +1,103 @@
 /**
- * Integer RoPE (infer/int-ops.ts `ropeInt`): for each pair (a, b) — (2p, 2p+1) for
- * `interleaved` (llama.cpp), (p, p + hd/2) for `half` (HF / Gemma 3) —
- * a' = requantize(a·C − b·S, m, s, bits), b' = requantize(a·S + b·C, m, s, bits) with the
- * position's constants C, S: linear in (a, b), so only the requantization's checks cost.
+ * RoPE fused into the rescale before it (infer/int-ops.ts `ropeRescale`, arith/rope.ts): for each
+ * pair (a, b) — (2p, 2p+1) for `interleaved` (llama.cpp), (p, p + hd/2) for `half` (HF / Gemma 3)
+ * — a' = roundShiftSaturate(x_a·K(m_a, C) + x_b·K(m_b, −S), s, bits) and
+ * b' = roundShiftSaturate(x_a·K(m_a, S) + x_b·K(m_b, C), s, bits), the K constants of the
+ * position: linear in (x_a, x_b), so one remainder check and one output check per element.
  */
-import type { Rescale, RopeTable } from '../../quant/types.ts';
-import { requantize, type Requantized } from '../gadgets/requant.ts';
+import { ropeMultiplier, ropePair, ropePairCoefs } from '../../arith/rope.ts';
+import { isqrtBig } from '../../arith/roots.ts';
+import type { QMatrix, RopeRescale, RopeTable } from '../../quant/types.ts';
+import { roundShiftSaturate, type Requantized } from '../gadgets/requant.ts';
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
-import { addBounds, scaleBounds, type Bounds } from './bounds.ts';
+import type { Bounds } from './bounds.ts';
+import { rowBounds } from './linear.ts';
 
-export function rope(
-  cs: ConstraintSystem, v: readonly LinearCombination[], vb: Bounds, nHeads: number, hd: number,
-  style: 'interleaved' | 'half', pos: number, table: RopeTable, r: Rescale,
+/**
+ * Bounds of ka·x_i + kb·x_j for constants ka, kb: a theorem about the inputs (e.g. both
+ * are rows of one constant-weight mat-vec, or both lie in one QK-norm slice).
+ */
+export type PairBounds = (i: number, j: number, ka: number, kb: number) => Bounds;
+
+/**
+ * Pair bounds for rows i, j of one constant-weight mat-vec acc = W·x (x ∈ xb, ‖x‖₂ ≤ xNorm when
+ * given): ka·acc_i + kb·acc_j = (ka·W_i + kb·W_j)·x is one row, bounded as a whole (linear.ts
+ * rowBounds), not as the sum of two separately bounded rows.
+ */
+export function matPairBounds(W: QMatrix, xb: Bounds, xNorm?: number): PairBounds {
+  return (i, j, ka, kb) => {
+    const row = new Float64Array(W.cols);
+    for (let c = 0; c < W.cols; c++) row[c] = ka * W.w[i * W.cols + c] + kb * W.w[j * W.cols + c];
+    return rowBounds(row, 0, W.cols, xb, xNorm);
+  };
+}
+
+/**
+ * Pair bounds for z_i, z_j in one QK-norm slice (norm.ts normProducts): z_i² + z_j² ≤ ‖z‖₂² ≤
+ * 2^(2f), so by Cauchy–Schwarz |ka·z_i + kb·z_j| ≤ ⌈√((ka² + kb²)·2^(2f))⌉ (exact integers).
+ */
+export function normPairBounds(f: number): PairBounds {
+  return (_i, _j, ka, kb) => {
+    const n = (BigInt(ka) ** 2n + BigInt(kb) ** 2n) << BigInt(2 * f);
+    const root = isqrtBig(n);
+    const b = root * root === n ? root : root + 1n;
+    return { min: -b, max: b };
+  };
+}
+
+export function ropeFused(
+  cs: ConstraintSystem, x: readonly LinearCombination[], bounds: PairBounds, nHeads: number, hd: number,
+  style: 'interleaved' | 'half', pos: number, table: RopeTable, r: RopeRescale,
 ): Requantized[] {
-  if (v.length !== nHeads * hd) throw new RangeError(`rope: vector of ${v.length} entries for ${nHeads} heads of ${hd}`);
+  if (x.length !== nHeads * hd) throw new RangeError(`rope: vector of ${x.length} entries for ${nHeads} heads of ${hd}`);
+  if (x.length % r.m.length !== 0) throw new RangeError(`rope: ${r.m.length} multipliers do not tile ${x.length} channels`);
   const half = hd / 2;
-  if ((pos + 1) * half > table.cos.length) throw new RangeError(`rope: position ${pos} beyond the RoPE table (${table.cos.length / half} positions)`);
-  const out: Requantized[] = new Array(v.length);
-  const m = r.m[0];
+  if (!Number.isInteger(pos) || pos < 0 || (pos + 1) * half > table.cos.length) throw new RangeError(`rope: position ${pos} outside the RoPE table (${table.cos.length / half} positions)`);
+  const out: Requantized[] = new Array(x.length);
   return cs.scope('rope', () => {
     for (let h = 0; h < nHeads; h++) {
-      const base = h * hd;
       for (let p = 0; p < half; p++) {
-        const i = style === 'interleaved' ? base + 2 * p : base + p;
-        const j = style === 'interleaved' ? i + 1 : i + half;
-        const C = table.cos[pos * half + p];
-        const S = table.sin[pos * half + p];
-        const a = v[i].scale(C).sub(v[j].scale(S));
-        const b = v[i].scale(S).add(v[j].scale(C));
-        out[i] = requantize(cs, a, addBounds(scaleBounds(vb, C), scaleBounds(vb, -S)), m, r.s, r.bits);
-        out[j] = requantize(cs, b, addBounds(scaleBounds(vb, S), scaleBounds(vb, C)), m, r.s, r.bits);
+        const [i, j] = ropePair(style, h * hd, p, half);
+        const k = ropePairCoefs(ropeMultiplier(r.m, i), ropeMultiplier(r.m, j), table.cos[pos * half + p], table.sin[pos * half + p], r.coefShift);
+        out[i] = roundShiftSaturate(cs, x[i].scale(k.aa).add(x[j].scale(k.ab)), bounds(i, j, k.aa, k.ab), r.s, r.bits);
+        out[j] = roundShiftSaturate(cs, x[i].scale(k.ba).add(x[j].scale(k.bb)), bounds(i, j, k.ba, k.bb), r.s, r.bits);
       }
     }
     return out;
   });
 }
 
-/** Bounds of v·c over v ∈ vb and every c in cs (a constant chosen by a one-hot). */
-function choiceBounds(vb: Bounds, consts: readonly number[]): Bounds {
-  const bs = consts.map((c) => scaleBounds(vb, c));
-  return { min: bs.reduce((a, b) => (b.min < a ? b.min : a), bs[0].min), max: bs.reduce((a, b) => (b.max > a ? b.max : a), bs[0].max) };
-}
-
 /**
- * RoPE at a position known only through a constrained one-hot `at` over the table's first
- * at.length positions (position chunks, chunks/position.ts): C = Σ_t at_t·cos[t][p] is a
- * linear combination, so each of a·C, b·S, a·S, b·C costs one product, and the rounding is
- * `rope`'s bit for bit. Bounds are the worst case over the positions. Cost: rope's + 4 per pair.
+ * ropeFused at a position known only through a constrained one-hot `at` over the table's first
+ * at.length positions (position chunks, chunks/position.ts): each coefficient
+ * K = Σ_t at_t·K_t is a linear combination of the one-hot, so x_i·K costs one product (4 per
+ * pair) and the rounding is ropeFused's at the selected position, bit for bit. Bounds are the
+ * worst case (union) over the positions' coefficients.
  */
-export function ropeAt(
-  cs: ConstraintSystem, v: readonly LinearCombination[], vb: Bounds, nHeads: number, hd: number,
-  style: 'interleaved' | 'half', at: readonly LinearCombination[], table: RopeTable, r: Rescale,
+export function ropeFusedAt(
+  cs: ConstraintSystem, x: readonly LinearCombination[], bounds: PairBounds, nHeads: number, hd: number,
+  style: 'interleaved' | 'half', at: readonly LinearCombination[], table: RopeTable, r: RopeRescale,
 ): Requantized[] {
-  if (v.length !== nHeads * hd) throw new RangeError(`ropeAt: vector of ${v.length} entries for ${nHeads} heads of ${hd}`);
+  if (x.length !== nHeads * hd) throw new RangeError(`ropeFusedAt: vector of ${x.length} entries for ${nHeads} heads of ${hd}`);
+  if (x.length % r.m.length !== 0) throw new RangeError(`ropeFusedAt: ${r.m.length} multipliers do not tile ${x.length} channels`);
   const half = hd / 2;
   const T = at.length;
-  if (T * half > table.cos.length) throw new RangeError(`ropeAt: ${T} positions beyond the RoPE table (${table.cos.length / half} positions)`);
-  const m = r.m[0];
-  const pick = (t: Int32Array, p: number): LinearCombination => LinearCombination.sum(at.map((b, pos) => b.scale(t[pos * half + p])));
-  const column = (t: Int32Array, p: number): number[] => Array.from({ length: T }, (_, pos) => t[pos * half + p]);
-  const out: Requantized[] = new Array(v.length);
+  if (T < 1 || T * half > table.cos.length) throw new RangeError(`ropeFusedAt: ${T} positions outside the RoPE table (${table.cos.length / half} positions)`);
+  const out: Requantized[] = new Array(x.length);
+  const pick = (ks: readonly number[]): LinearCombination => LinearCombination.sum(at.map((b, t) => b.scale(ks[t])));
+  const union = (bs: Bounds[]): Bounds => ({ min: bs.reduce((a, b) => (b.min < a ? b.min : a), bs[0].min), max: bs.reduce((a, b) => (b.max > a ? b.max : a), bs[0].max) });
   return cs.scope('rope', () => {
-    for (let p = 0; p < half; p++) {
-      const C = pick(table.cos, p);
-      const S = pick(table.sin, p);
-      const cb = choiceBounds(vb, column(table.cos, p));
-      const sb = choiceBounds(vb, column(table.sin, p));
-      const nsb = choiceBounds(vb, column(table.sin, p).map((x) => -x));
-      for (let h = 0; h < nHeads; h++) {
-        const base = h * hd;
-        const i = style === 'interleaved' ? base + 2 * p : base + p;
-        const j = style === 'interleaved' ? i + 1 : i + half;
-        const aC = cs.mul(v[i], C, 'aC');
-        const bS = cs.mul(v[j], S, 'bS');
-        const aS = cs.mul(v[i], S, 'aS');
-        const bC = cs.mul(v[j], C, 'bC');
-        out[i] = requantize(cs, aC.sub(bS), addBounds(cb, nsb), m, r.s, r.bits);
-        out[j] = requantize(cs, aS.add(bC), addBounds(sb, cb), m, r.s, r.bits);
+    for (let h = 0; h < nHeads; h++) {
+      for (let p = 0; p < half; p++) {
+        const [i, j] = ropePair(style, h * hd, p, half);
+        const ks = Array.from({ length: T }, (_, t) => ropePairCoefs(ropeMultiplier(r.m, i), ropeMultiplier(r.m, j), table.cos[t * half + p], table.sin[t * half + p], r.coefShift));
+        const aa = cs.mul(x[i], pick(ks.map((k) => k.aa)), 'xK');
+        const ab = cs.mul(x[j], pick(ks.map((k) => k.ab)), 'xK');
+        const ba = cs.mul(x[i], pick(ks.map((k) => k.ba)), 'xK');
+        const bb = cs.mul(x[j], pick(ks.map((k) => k.bb)), 'xK');
+        out[i] = roundShiftSaturate(cs, aa.add(ab), union(ks.map((k) => bounds(i, j, k.aa, k.ab))), r.s, r.bits);
+        out[j] = roundShiftSaturate(cs, ba.add(bb), union(ks.map((k) => bounds(i, j, k.ba, k.bb))), r.s, r.bits);
       }
     }
     return out;
