@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadModel } from '../../../prover/src/model/load.ts';
 import { quantizeForFile } from '../../../prover/src/quant/cache.ts';
-import { quantModelId } from '../../../prover/src/quant/serialize.ts';
+import { QUANT_FORMAT_VERSION, quantModelId } from '../../../prover/src/quant/serialize.ts';
 
 const STORIES = fileURLToPath(new URL('../../../../shared/models/stories260K/stories260K.gguf', import.meta.url));
 
@@ -20,7 +20,7 @@ describe.skipIf(!existsSync(STORIES))('quantizeForFile cache (needs ../shared/mo
     const a = quantizeForFile(model, { log: (m) => logs.push(m) });
     const entries = readdirSync(join(dir, 'quant'));
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatch(/^[0-9a-f]{64}-v1-[0-9a-f]{12}\.zkqm$/);
+    expect(entries[0]).toMatch(new RegExp(`^[0-9a-f]{64}-v${QUANT_FORMAT_VERSION}-[0-9a-f]{12}\\.zkqm$`));
     const b = quantizeForFile(model, { log: (m) => logs.push(m) });
     expect(quantModelId(b)).toBe(quantModelId(a));
     expect(logs.filter((l) => l.startsWith('quantizing'))).toHaveLength(1);
