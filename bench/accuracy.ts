@@ -89,7 +89,7 @@ writeBenchSection(
 Greedy decoding of ${N} tokens after each prompt (${PROMPTS.map((p) => JSON.stringify(p)).join(', ')}; BOS prepended).
 "first divergence" lists, per prompt, the index of the first generated token where int and float differ (— = all ${N} agree).
 Logit error: |dequantized forwardInt − forwardFloat| over every position and vocabulary entry of the float's greedy sequence.
-Calibration: the built-in texts of prover/src/quant/calibration-text.ts. Weights int8 per output channel, residual int16, logits 20-bit.
+Calibration: the built-in texts of prover/src/quant/calibration-text.ts. Weights int8 per output channel, residual int16, logits acc·m exact (no rescale, 12-bit multipliers).
 "activations" = bits of matmul inputs (norm outputs, attention output, FFN hidden) and of the attention operands q/k/v and FFN up; the default (DEFAULT_QUANT_OPTIONS) is int8 everywhere.
 Models not present on the machine are skipped (listed on stderr).
 

@@ -53,8 +53,9 @@ function opOf(label: string): { op: string; perLayer: boolean } {
     if (p[1] === 'postNorm') return layer('post-FFN norm + residual (Gemma 3)');
     return layer('FFN gate/up/hidden/down requant');
   }
-  if (p[0] === 'logits') return once(/^norm\d+$/.test(p[1]) ? 'final RMSNorm' : 'logits requant');
-  if (p[0] === 'greedy') return once('argmax + greedy check');
+  // The logits acc·m are linear combinations (free): the logits scope holds only the norm.
+  if (p[0] === 'logits') return once(/^norm\d+$/.test(p[1]) ? 'final RMSNorm' : 'logits (besides the norm)');
+  if (p[0] === 'greedy') return once('argmax of acc·m + greedy check');
   return once(p[0]);
 }
 

@@ -4,14 +4,14 @@
  * cli (default, what CI runs): what a new user does, on a tiny REAL model file. The test
  *      writes test/helpers/tiny-model.ts's seeded llama (d = 2, 1 layer, byte vocabulary 256)
  *      to its temp dir, compiles it with `zkinfer compile` through ensurePackage (the code
- *      path of `npm start -- --model FILE`, scripts/lib/default-package.ts) at T = 2 with
+ *      path of `npm start -- --model FILE`, scripts/lib/default-package.ts) at T = 3 with
  *      chunks < 2^14 rows, and proves with the real CLI as a child process:
  *      `zkinfer prove --package DIR --prompt R -n 1 --submit --api URL --json`.
  *      Why a tiny model and not the bundled default one: the phase-2 setup of the default
  *      model's package, even at T = 2 (7 chunks, ~158k constraints at 2^15), takes far
- *      longer than a CI suite may on 2 shared cores; the tiny one is 2 chunks (~4.5k
- *      constraints: embedding and the layer; ~13k: the 256-way logits and greedy check) on
- *      a ptau of power 14, about 70 s cold.
+ *      longer than a CI suite may on 2 shared cores; the tiny one is 2 chunks (14.7k + 8.3k
+ *      constraints; each position's 256-way logits and greedy check is ~7.9k) on a ptau of
+ *      power 14, 91 s cold on 2 busy cores.
  *      The cache ($ZKINFER_CACHE_DIR: ptau, keys, quantization) is a fresh temp dir, so
  *      every run is as cold as CI and a new user's first `npm start` (a cold-only bug, a
  *      compile that never exited, went unseen while keys came from a warm cache). Set
@@ -76,13 +76,14 @@ async function toySource(): Promise<ProofSource> {
 }
 
 /**
- * T = 2 (one prompt byte, one generated): the smallest complete forward pass. 2^14 is the
- * smallest chunk size the logits stage fits (~13k constraints); the whole pass (~17k) does
- * not, so it gives 2 chunks: the boundary commitments between chunks are exercised too, and
- * the ptau has power 14, made in ~10 s. (One 2^15 chunk measured slower: for the d = 8
- * variant, 106 s against 99 s for the whole compile.)
+ * T = 3 (one prompt byte, one generated, one padding position). 2^14 is the smallest chunk
+ * size a logits stage fits (~7.9k constraints plus the boundary overhead: 8.5k > 2^13); at
+ * T = 2 the whole pass (12.2k) fits one 2^14 chunk (30 s cold), so T = 3 (23k) makes it 2
+ * chunks: the boundary commitments between chunks are exercised too, and the ptau has power
+ * 14, made in ~10 s. (One 2^15 chunk measured slower: for the d = 8 variant, 106 s against
+ * 99 s for the whole compile.)
  */
-export const E2E_CHOICE: Omit<PackageChoice, 'model'> = { ctx: 2, chunkPower: 14 };
+export const E2E_CHOICE: Omit<PackageChoice, 'model'> = { ctx: 3, chunkPower: 14 };
 export const E2E_PROMPT = 'R';
 
 function runCli(args: string[], env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<string> {

@@ -2,11 +2,13 @@
  * A tiny REAL model file for tests that must run the whole CLI path (import, quantize,
  * compile, prove) in CI time: a Hugging Face checkpoint (model.safetensors, F32, plus
  * config.json beside it) with deterministic random weights, in the format
- * prover/src/model/hf-model.ts imports. The bundled default model costs ~96k constraints per
+ * prover/src/model/hf-model.ts imports. The bundled default model costs ~81k constraints per
  * position, far too many for a cold phase-2 setup in CI; this one is about as small as the
  * importer allows (d = 2, one head of dim 2, ffn 2, one layer), so the 256-entry logits and
- * greedy check dominate its cost. Measured at T = 2 in chunks < 2^14 rows: d = 2 compiles
- * (4.5k + 13.1k constraints) in 68 s cold, d = 4 in 77 s, d = 8 (14.3k + 13.9k) in 99 s.
+ * greedy check dominate its cost (~7.9k constraints per position). Measured at T = 2 in chunks
+ * < 2^14 rows, before the logits lost their requantization (then ~13k per position): d = 2
+ * compiled (4.5k + 13.1k constraints) in 68 s cold, d = 4 in 77 s, d = 8 (14.3k + 13.9k) in
+ * 99 s; now d = 2 at T = 3 (14.7k + 8.3k) in 91 s on 2 busy cores.
  *
  * Vocabulary 256 with no tokenizer.json: the importer then uses its byte-level tokenizer.
  * The weights are seeded (same bytes for the same options), so the model id, circuits and

@@ -4,7 +4,8 @@
  *   circuit is laid out), integer logits at every position.
  * - createIntSession / generateInt: token by token with a KV cache (greedy generation);
  *   causal attention makes its logits equal to forwardInt's (tested).
- * Integer logits are at scale q.scales.logits; greedy picks argmaxLowest.
+ * Integer logits (exact integers in Float64Arrays, |L| < 2^53) are at scale q.scales.logits;
+ * greedy picks argmaxLowest.
  */
 import { argmaxLowest } from '../arith/argmax.ts';
 import { requantize } from '../arith/fixed.ts';
@@ -64,15 +65,29 @@ function ffnResidual(L: QLayer, x: Int32Array): void {
   else residualAddVec(x, acc, L.downProj);
 }
 
-function logitsInt(q: QuantModel, x: Int32Array): Int32Array {
-  return rescale(matAcc(q.output ?? q.embed, normInt(x, q.finalNorm)), q.logitOut);
+/**
+ * L_j = acc_j·m_j exactly (quant/types.ts `LogitMultipliers`): no rounding, only the order
+ * matters. quantizeModel bounds |L_j| < 2^53; the check here guards hand-made models, since a
+ * rounded product would silently differ from the circuit's.
+ */
+function logitsInt(q: QuantModel, x: Int32Array): Float64Array {
+  const acc = matAcc(q.output ?? q.embed, normInt(x, q.finalNorm));
+  const m = q.logitOut.m;
+  if (m.length !== acc.length) throw new RangeError(`logitOut has ${m.length} multipliers for ${acc.length} vocabulary rows`);
+  const out = new Float64Array(acc.length);
+  for (let j = 0; j < acc.length; j++) {
+    const v = acc[j] * m[j];
+    if (!Number.isSafeInteger(v)) throw new RangeError(`logit ${j}: acc·m = ${acc[j]}·${m[j]} is not a safe integer`);
+    out[j] = v;
+  }
+  return out;
 }
 
 const shapeOf = (q: QuantModel): AttentionShape => ({ nHeads: q.config.nHeads, nKvHeads: q.config.nKvHeads, hd: q.config.headDim });
 const firstKey = (L: QLayer, pos: number): number => (Number.isFinite(L.window) ? Math.max(0, pos - L.window + 1) : 0);
 
 /** Integer logits at every position of `ids` (row t depends only on ids[0..t]). */
-export function forwardInt(q: QuantModel, ids: number[]): Int32Array[] {
+export function forwardInt(q: QuantModel, ids: number[]): Float64Array[] {
   if (ids.length > q.config.contextLength) throw new RangeError(`forwardInt: ${ids.length} tokens exceed the context length ${q.config.contextLength}`);
   const xs = ids.map((t) => embedInt(q, t));
   const shape = shapeOf(q);
@@ -91,7 +106,7 @@ export function forwardInt(q: QuantModel, ids: number[]): Int32Array[] {
 /** Incremental integer decoder with a KV cache: one token per step, that position's logits. */
 export interface IntSession {
   readonly pos: number;
-  step(token: number): Int32Array;
+  step(token: number): Float64Array;
 }
 
 export function createIntSession(q: QuantModel): IntSession {
@@ -103,7 +118,7 @@ export function createIntSession(q: QuantModel): IntSession {
     get pos() {
       return pos;
     },
-    step(token: number): Int32Array {
+    step(token: number): Float64Array {
       if (pos >= q.config.contextLength) throw new RangeError(`position ${pos} exceeds the context length ${q.config.contextLength}`);
       const x = embedInt(q, token);
       q.layers.forEach((L, l) => {
@@ -130,7 +145,7 @@ export function generateInt(q: QuantModel, promptIds: number[], n: number): numb
     throw new RangeError(`generateInt: ${promptIds.length} prompt + ${n} generated tokens exceed the context length ${q.config.contextLength}`);
   }
   const s = createIntSession(q);
-  let logits: Int32Array = new Int32Array(0);
+  let logits: Float64Array = new Float64Array(0);
   for (const id of promptIds) logits = s.step(id);
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -142,6 +157,6 @@ export function generateInt(q: QuantModel, promptIds: number[], n: number): numb
 }
 
 /** Dequantized logits (float, for accuracy reports only). */
-export function dequantizeLogits(q: QuantModel, logits: Int32Array): Float64Array {
+export function dequantizeLogits(q: QuantModel, logits: Float64Array): Float64Array {
   return Float64Array.from(logits, (v) => v * q.scales.logits);
 }

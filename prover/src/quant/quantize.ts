@@ -10,7 +10,7 @@ import { PROB_FRAC } from '../arith/softmax.ts';
 import { calibrate, type SiteMax } from './calibrate.ts';
 import { fixedMultiplier, fixedMultipliers, siteScale } from './multiplier.ts';
 import { ropeTable } from './rope.ts';
-import { DEFAULT_QUANT_OPTIONS, type NormFactor, type QLayer, type QMatrix, type QNorm, type QuantModel, type QuantOptions, type Rescale, type RopeRescale } from './types.ts';
+import { DEFAULT_QUANT_OPTIONS, type LogitMultipliers, type NormFactor, type QLayer, type QMatrix, type QNorm, type QuantModel, type QuantOptions, type Rescale, type RopeRescale } from './types.ts';
 import { quantizeRows } from './weights.ts';
 
 /** Bits of the activation-table outputs (a table's outputs are constants: no range check). */
@@ -159,8 +159,7 @@ export function quantizeModel(model: FloatModel, calibrationIds: number[][], opt
   const sFinal = siteScale(get('finalIn'), o.actBits);
   const finalNorm = norm(t(CANONICAL.outputNorm).data, c.dModel, sRes, sFinal, o.actBits, 'output norm');
   const output = c.tieEmbeddings ? null : quantizeRows(t(CANONICAL.output));
-  const sLogit = siteScale(get('logits'), o.logitBits, o.headroom);
-  const logitOut = proj(output ?? embed, sFinal, sLogit, o.logitBits, 'output');
+  const logitOut = logitMultipliers(output ?? embed, sFinal, finalNorm.out.bits, o.logitMultiplierBits, model.source.path);
   const positions = c.contextLength;
   const tok = model.tokenizer;
   return {
@@ -176,9 +175,28 @@ export function quantizeModel(model: FloatModel, calibrationIds: number[][], opt
       global: ropeTable(positions, hd, c.ropeTheta, o.ropeFrac),
       local: gemma ? ropeTable(positions, hd, c.ropeLocalTheta ?? c.ropeTheta, o.ropeFrac) : null,
     },
-    scales: { residual: sRes, logits: sLogit },
+    scales: { residual: sRes, logits: 2 ** -logitOut.s },
     tokenizer: { kind: tok.kind, bos: tok.bos ?? null, eos: tok.eos ?? null, pieces: tok.pieces() },
   };
+}
+
+/**
+ * Multipliers of the integer logits L_j = acc_j·m_j (types.ts `LogitMultipliers`):
+ * m_j/2^s ≈ sIn·scale_j, the real logit per unit of acc_j (its input h at scale sIn, row j of W
+ * at W.scale[j]). No output site, so no calibration: the order is all greedy decoding needs.
+ * Throws a RangeError when |L_j| could reach 2^53 (|h_c| ≤ 2^(hBits−1), the range the final
+ * norm's output is checked to), since the logits must be exact JavaScript numbers.
+ */
+export function logitMultipliers(W: QMatrix, sIn: number, hBits: number, precision: number, what: string): LogitMultipliers {
+  const { m, s } = fixedMultipliers(Array.from(W.scale, (sw) => sIn * sw), 0, precision, `${what}: output logits`);
+  let bound = 0;
+  for (let r = 0; r < W.rows; r++) {
+    let l1 = 0;
+    for (let c = 0; c < W.cols; c++) l1 += Math.abs(W.w[r * W.cols + c]);
+    bound = Math.max(bound, Math.abs(m[r]) * l1 * 2 ** (hBits - 1));
+  }
+  if (bound >= 2 ** 53) throw new RangeError(`${what}: output logits acc·m can reach ${bound} ≥ 2^53 (lower logitMultiplierBits or the final norm's bits)`);
+  return { m, s };
 }
 
 export type { SiteMax };

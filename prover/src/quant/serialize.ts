@@ -2,19 +2,23 @@
  * Canonical serialization of a QuantModel; its SHA-256 (@noble/hashes) is the model id
  * (DESIGN.md "Model commitment").
  *
- * Layout: ASCII magic "ZKQM" + u32 LE format version (QUANT_FORMAT_VERSION: 2 since RoPE is fused into the q/k rescale) + u32 LE header length H + H bytes
+ * Layout: ASCII magic "ZKQM" + u32 LE format version (QUANT_FORMAT_VERSION) + u32 LE header length H + H bytes
  * of UTF-8 JSON header + the binary arrays, concatenated in header order. The header is the
  * QuantModel with every typed array replaced by {"$array": index, "type": "i8"|"i32"|"f64",
  * "length": n}; arrays are little-endian. Object keys keep the order quantizeModel builds
  * them in, so the same model always gives the same bytes. Infinity (a global layer's window)
  * is written as the string "Infinity".
+ *
+ * Versions: 1 first; 2 RoPE fused into the q/k rescale (RopeRescale) — or, on another
+ * branch, integer logits as acc·m; 3 both: logits acc·m with no rescale (QuantModel.logitOut
+ * is LogitMultipliers, option logitMultiplierBits replaces logitBits) and the fused RoPE.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { QuantModel } from './types.ts';
 
 const MAGIC = [0x5a, 0x4b, 0x51, 0x4d]; // "ZKQM"
-export const QUANT_FORMAT_VERSION = 2;
+export const QUANT_FORMAT_VERSION = 3;
 
 type Arr = Int8Array | Int32Array | Float64Array;
 /** Typed arrays use the host byte order; on little-endian hosts (all current ones) bytes copy as they are. */

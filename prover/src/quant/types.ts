@@ -33,6 +33,19 @@ export interface NormFactor {
 }
 
 /**
+ * The integer logits are L_j = acc_j·m_j, exactly: no shift, rounding or saturation. Greedy
+ * decoding needs only their order, and m_j/2^s ≈ (real logit per unit of acc_j) makes that the
+ * float order up to the multipliers' precision; in a circuit acc_j·m_j is a linear combination
+ * (m_j is a constant), so the logits themselves cost no constraint. `s` is metadata: real
+ * logit ≈ L_j·2^−s (= scales.logits); no integer computation reads it. quantizeModel checks
+ * that |L_j| stays below 2^53 so the values are exact JavaScript numbers.
+ */
+export interface LogitMultipliers {
+  m: Int32Array;
+  s: number;
+}
+
+/**
  * RMSNorm over slices of length n: v = Σ x_i² + epsInt, r = rsqrtFixed(v, rsqrtFrac),
  * y_i = requantize(x_i·r, out.m_i, out.s, out.bits); out.m folds the norm weight w_i, √n and
  * the output scale (the input scale cancels). For norms feeding the residual stream the
@@ -109,15 +122,19 @@ export interface QuantOptions {
   attnBits: number;
   /** Bits of the residual stream. */
   resBits: number;
-  /** Bits of the integer logits. */
-  logitBits: number;
+  /**
+   * Precision of the logit multipliers (largest |m_j| in [2^(p−1), 2^p)). Greedy decoding needs
+   * only the logits' order, and every bit widens each vocabulary entry's argmax check by one
+   * constraint (see `LogitMultipliers`).
+   */
+  logitMultiplierBits: number;
   /** Fraction bits of the rsqrt hint. */
   rsqrtFrac: number;
   /** Fraction bits of the RoPE cos/sin constants. */
   ropeFrac: number;
   /** Precision of derived multipliers: the largest |m| of a rescale is in [2^(p−1), 2^p). */
   multiplierBits: number;
-  /** Headroom factor over the calibrated max for 16-bit sites (residual, pre-rope q/k, logits). */
+  /** Headroom factor over the calibrated max for 16-bit sites (residual, pre-rope q/k, Gemma branch outputs). */
   headroom: number;
 }
 
@@ -138,8 +155,8 @@ export interface QuantModel {
   finalNorm: QNorm;
   /** Output matrix; null when tied to `embed`. */
   output: QMatrix | null;
-  /** acc → integer logits (per vocabulary row). */
-  logitOut: Rescale;
+  /** acc → integer logits L_j = acc_j·m_j (per vocabulary row; see `LogitMultipliers`). */
+  logitOut: LogitMultipliers;
   rope: { global: RopeTable; local: RopeTable | null };
   /** Float scales of the main sites (metadata): real value ≈ integer · scale. */
   scales: { residual: number; logits: number };
@@ -150,7 +167,7 @@ export const DEFAULT_QUANT_OPTIONS: QuantOptions = {
   actBits: 8,
   attnBits: 8,
   resBits: 16,
-  logitBits: 20,
+  logitMultiplierBits: 12,
   rsqrtFrac: 32,
   ropeFrac: 14,
   multiplierBits: 12,

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { argmaxLowest } from '../../../prover/src/arith/argmax.ts';
 import { forwardFloat, generateFloat } from '../../../prover/src/infer/float.ts';
 import { createIntSession, dequantizeLogits, forwardInt, generateInt } from '../../../prover/src/infer/int.ts';
+import { DEFAULT_MODEL_PATH } from '../../../prover/src/model/default-model.ts';
 import { loadModel } from '../../../prover/src/model/load.ts';
 import { calibrationIds } from '../../../prover/src/quant/calibration-text.ts';
 import { quantizeModel } from '../../../prover/src/quant/quantize.ts';
@@ -134,5 +135,38 @@ describe.skipIf(!existsSync(LLAMA_TINY))('llama-2-tiny-random integer path (need
     const { model, q } = quantized(LLAMA_TINY);
     const prompt = model.tokenizer.encode('Once upon a time', { bos: true });
     expect(generateInt(q, prompt, 16)).toEqual(generateFloat(model, prompt, 16));
+  });
+});
+
+describe('integer logits L_j = acc_j·m_j (default model, prover/models/default)', () => {
+  let model: ReturnType<typeof quantized>['model'];
+  let q: ReturnType<typeof quantized>['q'];
+  beforeAll(() => {
+    ({ model, q } = quantized(DEFAULT_MODEL_PATH));
+  });
+
+  it('are exact integers at scale 2^−s, dequantized close to the float logits', () => {
+    expect(q.scales.logits).toBe(2 ** -q.logitOut.s);
+    expect(q.logitOut.m).toHaveLength(q.config.vocabSize);
+    const ids = [...'ROMEO:'].map((c) => c.charCodeAt(0));
+    const li = forwardInt(q, ids);
+    const lf = forwardFloat(model, ids);
+    let sum = 0;
+    let n = 0;
+    for (let t = 0; t < ids.length; t++) {
+      for (const v of li[t]) expect(Number.isSafeInteger(v)).toBe(true);
+      const d = dequantizeLogits(q, li[t]);
+      for (let k = 0; k < d.length; k++) {
+        sum += Math.abs(d[k] - lf[t][k]);
+        n++;
+      }
+    }
+    // measured 0.51 (float logits span about ±23): a wrong scale would be off by whole logits
+    expect(sum / n).toBeLessThan(1);
+  });
+
+  it('refuses a model whose multipliers do not match the vocabulary', () => {
+    const bad = { ...q, logitOut: { m: q.logitOut.m.slice(1), s: q.logitOut.s } };
+    expect(() => forwardInt(bad, [72])).toThrow(/logitOut has 255 multipliers for 256 vocabulary rows/);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { fixedMultiplier, fixedMultipliers, siteScale } from '../../../prover/src/quant/multiplier.ts';
 import { quantizeRows } from '../../../prover/src/quant/weights.ts';
 import { ropeTable } from '../../../prover/src/quant/rope.ts';
+import { logitMultipliers } from '../../../prover/src/quant/quantize.ts';
 
 describe('fixedMultipliers', () => {
   it('puts the largest |m| in [2^(p−1), 2^p) and approximates every factor', () => {
@@ -46,5 +47,30 @@ describe('ropeTable', () => {
     for (let i = 0; i < t.cos.length; i++) expect(Math.abs(t.cos[i] ** 2 + t.sin[i] ** 2 - 2 ** 28)).toBeLessThan(2 ** 16);
     // position 1, pair 0 rotates by 1 radian
     expect(t.cos[4]).toBe(Math.round(Math.cos(1) * 2 ** 14));
+  });
+});
+
+describe('logitMultipliers (integer logits L_j = acc_j·m_j, no rescale)', () => {
+  const W = (rows: number, cols: number, v: number, scale: number[]) => ({ rows, cols, w: new Int8Array(rows * cols).fill(v), scale: Float64Array.from(scale) });
+
+  it('keeps the rows’ relative scales at the given precision; 2^−s is the logit scale', () => {
+    const sIn = 0.03;
+    const scale = [0.011, 0.004, -0.0007];
+    const r = logitMultipliers(W(3, 4, 1, scale), sIn, 8, 12, 'model.gguf');
+    const mx = Math.max(...Array.from(r.m, Math.abs));
+    expect(mx).toBeGreaterThanOrEqual(2 ** 11);
+    expect(mx).toBeLessThan(2 ** 12);
+    // real logit per unit acc = sIn·scale_j ≈ m_j·2^−s
+    scale.forEach((sw, j) => expect(Math.abs(r.m[j] * 2 ** -r.s - sIn * sw)).toBeLessThanOrEqual(2 ** -(r.s + 1)));
+    // fewer bits: same shift rule, coarser m
+    expect(Math.max(...Array.from(logitMultipliers(W(3, 4, 1, scale), sIn, 8, 6, 'm').m, Math.abs))).toBeLessThan(2 ** 6);
+  });
+
+  it('refuses a model whose |acc·m| could reach 2^53, naming the model and site', () => {
+    // 127 · 2^15 (|h| ≤ 2^15 at 16 bits) · 4096 columns · m < 2^30: about 2^64
+    expect(() => logitMultipliers(W(2, 4096, 127, [0.5, 0.25]), 1, 16, 30, 'big.gguf')).toThrow(/big\.gguf: output logits.*2\^53/);
+    expect(() => logitMultipliers(W(2, 4096, 127, [0.5, 0.25]), 1, 16, 30, 'big.gguf')).toThrow(RangeError);
+    // the same matrix at 12 bits: 2^7 · 2^15 · 2^12 · 2^12 = 2^46, fine
+    expect(() => logitMultipliers(W(2, 4096, 127, [0.5, 0.25]), 1, 16, 12, 'big.gguf')).not.toThrow();
   });
 });

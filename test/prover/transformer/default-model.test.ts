@@ -38,7 +38,7 @@ describe.skipIf(!existsSync(DEFAULT_MODEL))('forward circuit, default model (Gem
     const ref = forwardInt(q, seq);
     expect(f.logits.length).toBe(T - 1);
     f.logits.forEach((row, t) => {
-      const got = Int32Array.from(row, (lc) => Number(toSigned(cs.valueOf(lc))));
+      const got = Float64Array.from(row, (lc) => Number(toSigned(cs.valueOf(lc))));
       expect(got, `position ${t}`).toEqual(ref[t]);
     });
     generated.forEach((g, k) => expect(argmaxLowest(ref[prompt.length - 1 + k])).toBe(g));

@@ -11,7 +11,7 @@ function checkModel(q: QuantModel, T: number, prompt: number[]) {
   const { cs, f } = build(q, T, { promptTokens: prompt, generated, salt: 42n });
   expect(findUnsatisfied(cs)).toBeNull();
   const ref = forwardInt(q, [...prompt, ...generated]);
-  f.logits.forEach((row, t) => expect(Int32Array.from(row, (lc) => Number(toSigned(cs.valueOf(lc)))), `position ${t}`).toEqual(ref[t]));
+  f.logits.forEach((row, t) => expect(Float64Array.from(row, (lc) => Number(toSigned(cs.valueOf(lc)))), `position ${t}`).toEqual(ref[t]));
   return cs;
 }
 

@@ -125,12 +125,12 @@ export function positionStages(q: QuantModel, T: number): PositionStage[] {
     build(ctx, inputs, sink?: LogitsSink) {
       const at = ctx.position();
       const { isGenerated } = ctx.masks();
-      const logits = logitsRow(ctx.cs, q, inputs.x[0], xb).map((r) => r.y);
-      sink?.(-1, logits);
+      const logits = logitsRow(ctx.cs, q, inputs.x[0], xb);
+      sink?.(-1, logits.lcs);
       // At p the next token is posTokens[p+1]; the one-hot's last entry (p = T − 1) selects nothing.
       const next = ctx.cs.scope('next', () => choose(ctx, at.slice(0, T - 1), ctx.pub.posTokens.slice(1), 'n'));
       const active = ctx.cs.scope('active', () => choose(ctx, at.slice(0, T - 1), isGenerated.slice(1), 'a'));
-      greedyCheck(ctx.cs, logits, q.logitOut.bits, next, active);
+      greedyCheck(ctx.cs, logits, next, active);
       assertGeneratedNonEmpty(ctx.cs, ctx.pub.nGenerated, T);
       return {};
     },

@@ -165,9 +165,9 @@ export function forwardStages(q: QuantModel, T: number, opts: ForwardStageOption
           const t = start(b) + r;
           if (t + 1 >= T) return;
           ctx.cs.scope(`t${t}`, () => {
-            const logits = ys(logitsRow(ctx.cs, q, xr, xb));
-            sink?.(t, logits);
-            greedyCheck(ctx.cs, logits, q.logitOut.bits, ctx.pub.posTokens[t + 1], isGenerated[t + 1]);
+            const logits = logitsRow(ctx.cs, q, xr, xb);
+            sink?.(t, logits.lcs);
+            greedyCheck(ctx.cs, logits, ctx.pub.posTokens[t + 1], isGenerated[t + 1]);
           });
         });
         if (b === nBlocks - 1) assertGeneratedNonEmpty(ctx.cs, ctx.pub.nGenerated, T);
