@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import * as snarkjs from 'snarkjs';
 import { runSnark } from './errors.ts';
+import { assertPtauLevel, r1csDomainPower } from './ptau.ts';
 import contributeAndBeacon from './vendor/zkey-contribute-beacon.js';
 import newZKeyShortScalars from './vendor/zkey-new.js';
 
@@ -69,6 +70,9 @@ export async function groth16Setup(opts: SetupOptions): Promise<SetupResult> {
   const temps: string[] = [];
   try {
     progress(`groth16 setup ${opts.r1csPath}`);
+    // A local ptau may hold only some Lagrange levels (writeLocalPtau): refuse one that lacks
+    // this circuit's, before zkey new reads points at infinity into the key.
+    assertPtauLevel(opts.ptauPath, r1csDomainPower(opts.r1csPath));
     temps.push(stage(0));
     // snarkjs's `zkey new` with short scalars (vendor/zkey-new.js): the same file, ~2.5× faster.
     await runSnark(`snarkjs groth16 setup ${opts.r1csPath} ${opts.ptauPath}`, (l) => newZKeyShortScalars(opts.r1csPath, opts.ptauPath, stage(0), l), (r) => r === -1 || r === false);
