@@ -1,7 +1,9 @@
 /**
  * Phase-2 setup cost of one real chunk circuit, step by step: `zkey new` (groth16 setup) by
  * snarkjs and by our short-scalar copy (prover/src/snark/vendor/zkey-new.js; the two files
- * must be equal byte for byte), one contribution, the beacon, and `zkey verify` both ways —
+ * must be equal byte for byte), one contribution then the beacon by snarkjs, both in one pass
+ * (prover/src/snark/vendor/zkey-contribute-beacon.js, what setup.ts runs; the same file for
+ * the same randomness, test/prover/snark/zkey-contribute-beacon.test.ts), and `zkey verify` both ways —
  * from the .r1cs (snarkjs's verifyFromR1cs, which runs `zkey new` again) and from the
  * initial key (verifyFromInit, what prover/src/snark/setup.ts does). Phase 2 is what `zkinfer compile` (and so the first
  * `npm start`) spends its time on, once per chunk.
@@ -26,6 +28,7 @@ import { prepareModel } from '../prover/src/package/model.ts';
 import { zkinferCacheDir } from '../prover/src/quant/cache.ts';
 import { preparedPtau } from '../prover/src/snark/ptau.ts';
 import { shutdownProver } from '../prover/src/snark/prove.ts';
+import contributeAndBeacon from '../prover/src/snark/vendor/zkey-contribute-beacon.js';
 import newZKeyShortScalars from '../prover/src/snark/vendor/zkey-new.js';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
@@ -57,23 +60,26 @@ async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
   return r;
 }
 const z = (i: number) => join(dir, `k${i}.zkey`);
+const FUSED = 'zkey contribute + beacon, one pass (setup.ts)';
 try {
   await step('zkey new (groth16 setup), snarkjs', () => snarkjs.zKey.newZKey(r1cs, ptau, z(9)));
   await step('zkey new, short scalars (setup.ts)', () => newZKeyShortScalars(r1cs, ptau, z(0)));
   if (!readFileSync(z(0)).equals(readFileSync(z(9)))) throw new Error('the short-scalar zkey new wrote another file than snarkjs');
   await step('zkey contribute', () => snarkjs.zKey.contribute(z(0), z(1), 'bench', randomBytes(32).toString('hex')));
   await step('zkey beacon (2^10)', () => snarkjs.zKey.beacon(z(1), z(2), 'bench', randomBytes(32).toString('hex'), 10));
+  await step(FUSED, () => contributeAndBeacon(z(0), z(3), [{ name: 'bench', entropy: randomBytes(32).toString('hex') }], { name: 'bench', hash: randomBytes(32).toString('hex'), numIterationsExp: 10 }));
   const a = await step('zkey verify from the .r1cs (snarkjs CLI)', () => snarkjs.zKey.verifyFromR1cs(r1cs, ptau, z(2)));
-  const b = await step('zkey verify from the initial key (setup.ts)', () => snarkjs.zKey.verifyFromInit(z(0), ptau, z(2)));
-  if (a !== true || b !== true) throw new Error(`zkey verify failed: fromR1cs ${a}, fromInit ${b}`);
+  const b = await step('zkey verify from the initial key (setup.ts)', () => snarkjs.zKey.verifyFromInit(z(0), ptau, z(3)));
+  const c = await snarkjs.zKey.verifyFromInit(z(0), ptau, z(2));
+  if (a !== true || b !== true || c !== true) throw new Error(`zkey verify failed: fromR1cs ${a}, fromInit (one-pass key) ${b}, fromInit (sequential key) ${c}`);
 } finally {
   await shutdownProver();
   rmSync(dir, { recursive: true, force: true });
 }
 const total = (names: string[]) => rows.filter((r) => names.includes(String(r[0]))).reduce((s, r) => s + Number(r[1]), 0);
-const common = ['zkey contribute', 'zkey beacon (2^10)'];
-const before = total([...common, 'zkey new (groth16 setup), snarkjs', 'zkey verify from the .r1cs (snarkjs CLI)']);
-const after = total([...common, 'zkey new, short scalars (setup.ts)', 'zkey verify from the initial key (setup.ts)']);
+const sequential = ['zkey contribute', 'zkey beacon (2^10)'];
+const before = total([...sequential, 'zkey new (groth16 setup), snarkjs', 'zkey verify from the .r1cs (snarkjs CLI)']);
+const after = total([FUSED, 'zkey new, short scalars (setup.ts)', 'zkey verify from the initial key (setup.ts)']);
 
 writeBenchSection(
   'phase2',
@@ -85,6 +91,6 @@ Chunk ${index} of the default model's package at T = ${ctx} (${plans.length} chu
 
 ${markdownTable(['step', 'wall s', 'CPU s (all threads)'], rows)}
 
-Both \`zkey new\` runs wrote the same file, byte for byte. One chunk's phase 2 as \`zkinfer compile\` runs it: **${after.toFixed(0)} s** (with snarkjs's own \`zkey new\` and \`zkey verify\`, which recomputes \`zkey new\`: ${before.toFixed(0)} s). A package costs this once per chunk, so the first \`npm start\` (T = ${ctx}: ${plans.length} chunks) is about ${plans.length} × ${after.toFixed(0)} s ≈ ${((plans.length * after) / 60).toFixed(0)} min plus the local ptau; see docs/decisions.md (5) for why and what comes next.`,
+Both \`zkey new\` runs wrote the same file, byte for byte; the one-pass contribution + beacon writes the same file as snarkjs's contribute then beacon for the same randomness (tested, not re-checked here) and its key passed \`zkey verify\`. One chunk's phase 2 as \`zkinfer compile\` runs it (short-scalar \`zkey new\`, one-pass contribution + beacon, verify from the initial key): **${after.toFixed(0)} s** (with snarkjs's own \`zkey new\`, contribute, beacon and \`zkey verify\`, which recomputes \`zkey new\`: ${before.toFixed(0)} s). A package costs this once per chunk, so the first \`npm start\` (T = ${ctx}: ${plans.length} chunks) is about ${plans.length} × ${after.toFixed(0)} s ≈ ${((plans.length * after) / 60).toFixed(0)} min plus the local ptau; see docs/decisions.md (5) for why and what comes next.`,
 );
 console.error('wrote the phase2 section of BENCHMARKS.md');

@@ -77,8 +77,11 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
     circuits.push(c);
     if (plan.position) byKind.set(plan.position.kind, c);
   }
-  const power = Math.max(...circuits.map((c) => requiredPtauPower(c.constraints, c.nPublic)));
-  const ptau = await preparedPtau({ ptau: opts.ptau, power, cacheDir: opts.cacheDir, onProgress: progress });
+  const domains = circuits.map((c) => requiredPtauPower(c.constraints, c.nPublic));
+  const power = Math.max(...domains);
+  // The circuits are known before the ptau: a local one needs only their domains' Lagrange
+  // levels (fewer points to compute; groth16Setup refuses a file without a circuit's level).
+  const ptau = await preparedPtau({ ptau: opts.ptau, power, levels: domains, cacheDir: opts.cacheDir, onProgress: progress });
   if (ptau.insecure) progress(`ptau 2^${ptau.power} ${ptau.path}: INSECURE (one-party local setup, for development only)`);
 
   let newKeys = 0;

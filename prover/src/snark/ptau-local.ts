@@ -25,6 +25,29 @@ export interface LocalPtauResult {
 }
 
 /**
+ * The Lagrange levels (sections 12–15 of a prepared ptau) that `groth16 setup` reads for a
+ * circuit of domain 2^k (snarkjs 0.7.6 zkey_new.js, our vendor/zkey-new.js): level k of
+ * sections 12, 13, 14, 15 (the A, B, C, IC points) and level k + 1 of section 12, whose odd
+ * entries are the quotient (H) points — for k = power that is the extra level 2^(power+1).
+ * Nothing else that setup, `zkey verify` or proving does reads sections 12–15.
+ */
+export interface LagrangeLevels {
+  /** Levels of sections 13, 14, 15 and 12 that hold real points. */
+  readonly levels: ReadonlySet<number>;
+  /** Further levels of section 12 only (k + 1 for each domain k; power + 1 means the extra level). */
+  readonly tauG1Levels: ReadonlySet<number>;
+}
+
+/** The levels to write for circuits of domains 2^k, k ∈ `domains` (1 ≤ k ≤ power). */
+export function lagrangeLevelsFor(power: number, domains: readonly number[]): LagrangeLevels {
+  if (domains.length === 0) throw new RangeError('lagrangeLevelsFor: no domain given');
+  for (const k of domains) {
+    if (!Number.isInteger(k) || k < 1 || k > power) throw new RangeError(`lagrangeLevelsFor: domain power ${k} not in [1, ${power}]`);
+  }
+  return { levels: new Set(domains), tauG1Levels: new Set(domains.map((k) => k + 1)) };
+}
+
+/**
  * Writes a prepared (phase-2 ready) powers-of-tau file of 2^power for a one-party local
  * "ceremony" — INSECURE: whoever ran it could have kept τ (DESIGN.md "Trusted setup").
  *
@@ -35,15 +58,42 @@ export interface LocalPtauResult {
  * level 2^p, p = 0…power, concatenated (level p at offset 2^p − 1 points), plus for 12 the
  * level 2^(power+1) (zkey new takes the quotient points from its odd entries).
  * Every point is scalar·generator with the scalar computed in F_r (ptau-scalars.ts).
+ *
+ * With `only` (lagrangeLevelsFor), the Lagrange sections hold real points only at those
+ * levels; every other level is all zero bytes — the point at infinity in this encoding —
+ * in the same layout, so offsets are unchanged. Such a file sets up circuits of those
+ * domains only (the same keys as a full file with the same secrets would give) and nothing
+ * records the levels inside it: groth16Setup checks the levels it reads
+ * (assertPtauLevel in ptau.ts refuses a level of points at infinity) and preparedPtau
+ * names the cache entry by its levels. Sections 2–6 are always complete.
  * The secrets live only in local variables, dropped (overwritten) before returning; JS
  * bigints cannot be wiped from memory, so the process should not be shared.
  */
-export async function writeLocalPtau(path: string, power: number, onProgress: (msg: string) => void = () => {}): Promise<LocalPtauResult> {
+export async function writeLocalPtau(path: string, power: number, onProgress: (msg: string) => void = () => {}, only?: LagrangeLevels): Promise<LocalPtauResult> {
+  const secrets = { tau: randomNonZero(), alpha: randomNonZero(), beta: randomNonZero() };
+  try {
+    return await writePtauWithSecrets(path, power, secrets, onProgress, only);
+  } finally {
+    secrets.tau = secrets.alpha = secrets.beta = 0n;
+  }
+}
+
+/**
+ * writeLocalPtau's deterministic core: the file for given secrets τ, α, β (non-zero).
+ * Only tests call it directly (e.g. to compare a file of some levels with the complete
+ * file of the same secrets); a real file must come from fresh secrets, as above.
+ */
+export async function writePtauWithSecrets(path: string, power: number, secrets: { tau: bigint; alpha: bigint; beta: bigint }, onProgress: (msg: string) => void = () => {}, only?: LagrangeLevels): Promise<LocalPtauResult> {
   if (!Number.isInteger(power) || power < 1 || power >= TWO_ADICITY) throw new RangeError(`writeLocalPtau: power ${power} not in [1, ${TWO_ADICITY - 1}]`);
+  for (const [name, v] of Object.entries(secrets)) {
+    if (typeof v !== 'bigint' || v <= 0n || v >= R) throw new RangeError(`writeLocalPtau: secret ${name} not in [1, r)`);
+  }
+  if (only) {
+    for (const k of only.levels) if (!Number.isInteger(k) || k < 0 || k > power) throw new RangeError(`writeLocalPtau: Lagrange level ${k} not in [0, ${power}]`);
+    for (const k of only.tauG1Levels) if (!Number.isInteger(k) || k < 0 || k > power + 1) throw new RangeError(`writeLocalPtau: tauG1 Lagrange level ${k} not in [0, ${power + 1}]`);
+  }
   const N = 2 ** power;
-  let tau = randomNonZero();
-  let alpha = randomNonZero();
-  let beta = randomNonZero();
+  let { tau, alpha, beta } = secrets;
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
   const w = new BinFileWriter(tmp);
   try {
@@ -67,16 +117,40 @@ export async function writeLocalPtau(path: string, power: number, onProgress: (m
     w.section(7, 4);
     w.u32(0);
 
-    const levels = (factor: bigint, extraLevel: boolean): bigint[] => {
-      const all: bigint[] = [];
-      for (let p = 0; p <= power; p++) for (const l of lagrangeAtTau(tau, p)) all.push(factor === 1n ? l : (l * factor) % R);
-      if (extraLevel) for (const l of lagrangeAtTau(tau, power + 1, true)) all.push(l);
-      return all;
+    // A Lagrange section: the levels in `want` computed, every other one left all zero
+    // (the point at infinity), each level p at its layout offset 2^p − 1.
+    const lagrange = async (id: number, name: string, group: Group, factor: bigint, top: number, want: (p: number) => boolean): Promise<void> => {
+      const size = group === 'G1' ? G1_BYTES : G2_BYTES;
+      const scalars: bigint[] = [];
+      const real: number[] = [];
+      for (let p = 0; p <= top; p++) {
+        if (!want(p)) continue;
+        real.push(p);
+        // The extra level power + 1 of section 12 interpolates τ^0 … τ^(2N−2), 0 (see lagrangeAtTau).
+        for (const l of lagrangeAtTau(tau, p, p === power + 1)) scalars.push(factor === 1n ? l : (l * factor) % R);
+      }
+      const total = 2 ** (top + 1) - 1;
+      const missing = only ? `; levels ${real.join(', ')} only, the rest points at infinity` : '';
+      onProgress(`ptau 2^${power}: section ${id} ${name} (${scalars.length} ${group} points${missing})`);
+      const points = await mulGenerator(group, scalars);
+      w.section(id, total * size);
+      let src = 0;
+      for (let p = 0; p <= top; p++) {
+        const n = 2 ** p;
+        if (real.includes(p)) {
+          w.bytes(points.subarray(src, src + n * size));
+          src += n * size;
+        } else {
+          w.bytes(new Uint8Array(n * size));
+        }
+      }
     };
-    await step(12, 'lagrange tauG1', 'G1', levels(1n, true));
-    await step(13, 'lagrange tauG2', 'G2', levels(1n, false));
-    await step(14, 'lagrange alphaTauG1', 'G1', levels(alpha, false));
-    await step(15, 'lagrange betaTauG1', 'G1', levels(beta, false));
+    const main = (p: number) => !only || only.levels.has(p);
+    const tauG1 = (p: number) => main(p) || (only?.tauG1Levels.has(p) ?? false);
+    await lagrange(12, 'lagrange tauG1', 'G1', 1n, power + 1, tauG1);
+    await lagrange(13, 'lagrange tauG2', 'G2', 1n, power, main);
+    await lagrange(14, 'lagrange alphaTauG1', 'G1', alpha, power, main);
+    await lagrange(15, 'lagrange betaTauG1', 'G1', beta, power, main);
   } catch (err) {
     w.close();
     rmSync(tmp, { force: true });

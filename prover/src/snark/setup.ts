@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import * as snarkjs from 'snarkjs';
 import { runSnark } from './errors.ts';
+import { assertPtauLevel, r1csDomainPower } from './ptau.ts';
+import contributeAndBeacon from './vendor/zkey-contribute-beacon.js';
 import newZKeyShortScalars from './vendor/zkey-new.js';
 
 /** snarkjs verification_key.json (groth16, bn128). */
@@ -56,9 +58,9 @@ export interface SetupResult {
 
 /**
  * Phase 2 for one circuit with snarkjs: groth16 setup → contribute (random entropy) ×n →
- * beacon (2^10 iterations) → zkey verify (the contribution chain and every key section
- * against the initial key that `groth16 setup` made from the .r1cs and .ptau) → export the
- * verification key, refused if it shows no contribution.
+ * beacon (2^10 iterations), these two in one pass → zkey verify (the contribution chain and
+ * every key section against the initial key that `groth16 setup` made from the .r1cs and
+ * .ptau) → export the verification key, refused if it shows no contribution.
  */
 export async function groth16Setup(opts: SetupOptions): Promise<SetupResult> {
   const n = opts.contributions ?? 1;
@@ -68,18 +70,19 @@ export async function groth16Setup(opts: SetupOptions): Promise<SetupResult> {
   const temps: string[] = [];
   try {
     progress(`groth16 setup ${opts.r1csPath}`);
+    // A local ptau may hold only some Lagrange levels (writeLocalPtau): refuse one that lacks
+    // this circuit's, before zkey new reads points at infinity into the key.
+    assertPtauLevel(opts.ptauPath, r1csDomainPower(opts.r1csPath));
     temps.push(stage(0));
     // snarkjs's `zkey new` with short scalars (vendor/zkey-new.js): the same file, ~2.5× faster.
     await runSnark(`snarkjs groth16 setup ${opts.r1csPath} ${opts.ptauPath}`, (l) => newZKeyShortScalars(opts.r1csPath, opts.ptauPath, stage(0), l), (r) => r === -1 || r === false);
-    for (let i = 1; i <= n; i++) {
-      progress(`zkey contribute ${i}/${n}`);
-      temps.push(stage(i));
-      const entropy = randomBytes(32).toString('hex');
-      await runSnark('snarkjs zkey contribute', (l) => snarkjs.zKey.contribute(stage(i - 1), stage(i), `zkinfer contribution ${i}`, entropy, l), (r) => r === false);
-    }
-    progress('zkey beacon');
+    // `zkey contribute` ×n then `zkey beacon` in one pass (vendor/zkey-contribute-beacon.js):
+    // the same contribution records and the same file as the sequential commands, with the
+    // key's L and H points multiplied once by 1/(δ_1·…·δ_beacon) instead of once per step.
+    progress(`zkey contribute ×${n} + beacon`);
     const beacon = opts.beaconHash ?? randomBytes(32).toString('hex');
-    await runSnark('snarkjs zkey beacon', (l) => snarkjs.zKey.beacon(stage(n), opts.zkeyPath, 'zkinfer beacon', beacon, 10, l), (r) => r === false);
+    const contributions = Array.from({ length: n }, (_, i) => ({ name: `zkinfer contribution ${i + 1}`, entropy: randomBytes(32).toString('hex') }));
+    await runSnark('snarkjs zkey contribute + beacon', (l) => contributeAndBeacon(stage(0), opts.zkeyPath, contributions, { name: 'zkinfer beacon', hash: beacon, numIterationsExp: 10 }, l));
     // `snarkjs zkey verify` (verifyFromR1cs) is `zkey new` from the .r1cs and .ptau followed
     // by verifyFromInit against that initial key. `zkey new` is deterministic and stage 0 is
     // exactly its output for these two files, made above, so we verify from it and skip the

@@ -3,7 +3,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { defaultCacheDir, preparedPtau, readPtauHeader, requiredPtauPower } from '../../../prover/src/snark/ptau.ts';
+import { assertPtauLevel, defaultCacheDir, preparedPtau, readPtauHeader, requiredPtauPower } from '../../../prover/src/snark/ptau.ts';
 import { writeLocalPtau } from '../../../prover/src/snark/ptau-local.ts';
 import { terminateCurve } from '../../../prover/src/snark/curve.ts';
 
@@ -58,6 +58,8 @@ describe('ptau files', () => {
     await snarkjsCeremonyPtau(path, 2);
     expect(readPtauHeader(path)).toEqual({ power: 2, prepared: true, contributions: 1 });
     expect((await preparedPtau({ ptau: path, power: 2 })).insecure).toBe(false);
+    // snarkjs's own prepare phase2 leaves no Lagrange point at infinity that setup reads.
+    for (const k of [1, 2]) expect(() => assertPtauLevel(path, k)).not.toThrow();
   });
 
   it('caches local files under XDG_CACHE_HOME/zkinfer', () => {
