@@ -1,11 +1,10 @@
 /**
  * End to end through the CLI on a real (tiny, random) transformer written by the test:
  * llama family, vocab 256 (byte tokenizer), d = 8, 1 layer, ctx 4 — the smallest model whose
- * real forward-pass stages (prover/src/circuit/transformer) fit the test budget. Its greedy
- * logits stage needs ~8.2k constraints per position; in chunks of 2^15 rows the pass at
- * ctx 4 is 2 chunks (32.4k + 17.2k). It runs cold in
- * every suite (its own empty cache: local ptau and every phase-2 key made here), about a
- * minute on 2 cores (measured cold) since setup got cheaper (docs/decisions.md 5).
+ * real forward-pass stages (prover/src/circuit/transformer) fit the test budget. In the
+ * default position layout (docs/decisions.md 6) one circuit of < 2^15 rows covers a whole
+ * position, so the pass at ctx 4 is 4 chunk proofs with one key. It runs cold in every suite
+ * (its own empty cache: local ptau and the phase-2 key made here), 23 s on 2 cores.
  * compile → prove → verify → open, plus verify's exit codes on a tampered and a malformed bundle.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
