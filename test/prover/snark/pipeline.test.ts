@@ -14,21 +14,9 @@ import { SnarkError } from '../../../prover/src/snark/errors.ts';
 import { proveCircuit, setupCircuit } from '../../../prover/src/snark/pipeline.ts';
 import { R } from '../../../prover/src/circuit/field.ts';
 import * as snarkjs from 'snarkjs';
+import { toyCircuit } from './toy-circuit.ts';
 
-/** y = Σ w_i·x_i (constant weights, free) then z = y·y + x_0 (one constraint), public y and z. */
-function circuit(xs?: bigint[]) {
-  const cs = new ConstraintSystem({ witness: xs !== undefined });
-  const w = [3, -5, 7, 11];
-  const yVal = xs && xs.reduce((a, x, i) => a + BigInt(w[i]) * x, 0n);
-  const y = cs.publicInput('y', yVal === undefined ? undefined : ((yVal % R) + R) % R);
-  const z = cs.publicInput('z', yVal === undefined ? undefined : (yVal * yVal + xs![0]) % R);
-  const x = w.map((_, i) => cs.privateInput(`x${i}`, xs?.[i]));
-  const dot = LinearCombination.dot(x, w);
-  cs.assertEqual(dot, y, 'y');
-  const y2 = cs.mul(dot, dot, 'y2');
-  cs.assertEqual(y2.add(x[0]), z, 'z');
-  return cs;
-}
+const circuit = (xs?: bigint[]) => toyCircuit(xs, 0);
 
 const dir = mkdtempSync(join(tmpdir(), 'zkinfer-pipeline-'));
 let vkey: SnarkjsVkey;

@@ -15,32 +15,16 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as snarkjs from 'snarkjs';
 import { R } from '../../../prover/src/circuit/field.ts';
-import { LinearCombination } from '../../../prover/src/circuit/lc.ts';
 import { writeR1cs } from '../../../prover/src/circuit/r1cs-writer.ts';
-import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
 import { writeWtns } from '../../../prover/src/circuit/wtns-writer.ts';
 import { preparedPtau, requiredPtauPower } from '../../../prover/src/snark/ptau.ts';
 import { groth16Prove, shutdownProver, verifyStrict, verifyWithSnarkjs } from '../../../prover/src/snark/prove.ts';
 import { assertContributed, exportVerificationKey, groth16Setup } from '../../../prover/src/snark/setup.ts';
 import contributeAndBeacon from '../../../prover/src/snark/vendor/zkey-contribute-beacon.js';
 import newZKey from '../../../prover/src/snark/vendor/zkey-new.js';
+import { toyCircuit } from './toy-circuit.ts';
 
-/** y = Σ w_i·x_i, z = y² + x_0 (public y, z), plus a few rows so that H and L have many points. */
-function circuit(xs?: bigint[]): ConstraintSystem {
-  const cs = new ConstraintSystem({ witness: xs !== undefined });
-  const w = [3, -5, 7, 11];
-  const yVal = xs && xs.reduce((a, x, i) => a + BigInt(w[i]) * x, 0n);
-  const y = cs.publicInput('y', yVal === undefined ? undefined : ((yVal % R) + R) % R);
-  const z = cs.publicInput('z', yVal === undefined ? undefined : (yVal * yVal + xs![0]) % R);
-  const x = w.map((_, i) => cs.privateInput(`x${i}`, xs?.[i]));
-  const dot = LinearCombination.dot(x, w);
-  cs.assertEqual(dot, y, 'y');
-  const y2 = cs.mul(dot, dot, 'y2');
-  cs.assertEqual(y2.add(x[0]), z, 'z');
-  let acc = x[1];
-  for (let i = 0; i < 20; i++) acc = cs.mul(acc, x[2 + (i % 2)], `p${i}`);
-  return cs;
-}
+const circuit = (xs?: bigint[]) => toyCircuit(xs, 20);
 
 const dir = mkdtempSync(join(tmpdir(), 'zkinfer-contribute-beacon-'));
 let r1cs: string;

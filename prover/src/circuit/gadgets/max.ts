@@ -24,6 +24,17 @@ function signedValues(cs: ConstraintSystem, xs: readonly LinearCombination[]): b
   return xs.map((x) => toSigned(cs.valueOf(x)));
 }
 
+/** Π_i f_i = 0, so some f_i is 0 (the field has no zero divisors). Cost: max(k − 1, 1) for k factors. */
+function assertSomeZero(cs: ConstraintSystem, f: readonly LinearCombination[]): void {
+  if (f.length === 1) {
+    cs.assertEqual(f[0], 0, 'equalsOne');
+    return;
+  }
+  let product = f[0];
+  for (let i = 1; i < f.length - 1; i++) product = cs.mul(product, f[i], `prod${i}`);
+  cs.assertR1(product, f[f.length - 1], LinearCombination.constant(0), 'equalsOne');
+}
+
 /**
  * maximum(xs, n): m ≥ x_i for every i (m − x_i range-checked to n bits) and m equals some x_i
  * (Π_i (m − x_i) = 0: the field has no zero divisors, so one factor is 0).
@@ -35,13 +46,7 @@ export function maximum(cs: ConstraintSystem, xs: readonly LinearCombination[], 
     const max = cs.hint('max', () => signedValues(cs, xs).reduce((a, b) => (b > a ? b : a)));
     const diffs = xs.map((x) => max.sub(x));
     const diffBits = diffs.map((d, i) => cs.scope(`ge${i}`, () => toBits(cs, d, n)));
-    if (xs.length === 1) {
-      cs.assertEqual(diffs[0], 0, 'equalsOne');
-    } else {
-      let product = diffs[0];
-      for (let i = 1; i < xs.length - 1; i++) product = cs.mul(product, diffs[i], `prod${i}`);
-      cs.assertR1(product, diffs[xs.length - 1], LinearCombination.constant(0), 'equalsOne');
-    }
+    assertSomeZero(cs, diffs);
     return { max, diffBits };
   });
 }
@@ -70,13 +75,7 @@ export function maskedMaximum(cs: ConstraintSystem, xs: readonly LinearCombinati
     const diffs = xs.map((x, i) => cs.mul(visible[i], max.sub(x), `d${i}`));
     const diffBits = diffs.map((d, i) => cs.scope(`ge${i}`, () => toBits(cs, d, n)));
     const factors = diffs.map((d, i) => d.add(1).sub(visible[i]));
-    if (xs.length === 1) {
-      cs.assertEqual(factors[0], 0, 'equalsOne');
-    } else {
-      let product = factors[0];
-      for (let i = 1; i < xs.length - 1; i++) product = cs.mul(product, factors[i], `prod${i}`);
-      cs.assertR1(product, factors[xs.length - 1], LinearCombination.constant(0), 'equalsOne');
-    }
+    assertSomeZero(cs, factors);
     return { max, diffBits, diffs };
   });
 }
