@@ -203,7 +203,7 @@ export const openApiDocument = {
           ctx: { type: 'integer', minimum: 1, maximum: 4096 },
           detokenizer: { type: 'object' },
           ptau: { type: 'object' },
-          chunks: { type: 'array', minItems: 1, items: { type: 'object' } },
+          chunks: { type: 'array', minItems: 1, items: { type: 'object', description: 'index, constraints, circuitHash, vkeyHash, vkey; vkey may be omitted when an earlier chunk carries the key with the same vkeyHash' } },
         },
       },
       ModelSummary: {

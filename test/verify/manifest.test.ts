@@ -31,6 +31,38 @@ describe('parseManifest', () => {
     expect(m.detokenizer).toEqual({ kind: 'bytes' });
   });
 
+  it('resolves a chunk whose vkey is omitted to the earlier key with the same vkeyHash, and writes shared keys once', () => {
+    const shared = edited((m) => {
+      m.chunks[1].vkey = m.chunks[0].vkey;
+      m.chunks[1].vkeyHash = m.chunks[0].vkeyHash;
+    });
+    const full = parseManifest(shared);
+    const compact = edited((m) => {
+      m.chunks[1].vkeyHash = m.chunks[0].vkeyHash;
+      delete m.chunks[1].vkey;
+    });
+    const parsed = parseManifest(compact);
+    expect(parsed.chunks[1].vkey).toBe(parsed.chunks[0].vkey);
+    expect(parsed.chunks[1].vkeyHash).toBe(full.chunks[1].vkeyHash);
+    // Both spellings are one canonical manifest, which writes the key once.
+    expect(canonicalManifestJson(compact)).toBe(canonicalManifestJson(shared));
+    const canonical = JSON.parse(canonicalManifestJson(shared)) as { chunks: Record<string, unknown>[] };
+    expect('vkey' in canonical.chunks[0]).toBe(true);
+    expect('vkey' in canonical.chunks[1]).toBe(false);
+  });
+
+  it('refuses an omitted vkey that no earlier chunk carries', () => {
+    expect(refusal(edited((m) => delete m.chunks[1].vkey))).toMatchObject({ code: 'bad_manifest', path: 'chunks[1].vkey' });
+    // Later chunks do not count: keys are resolved in chain order.
+    const err = refusal(
+      edited((m) => {
+        m.chunks[0].vkeyHash = m.chunks[1].vkeyHash;
+        delete m.chunks[0].vkey;
+      }),
+    );
+    expect(err).toMatchObject({ code: 'bad_manifest', path: 'chunks[0].vkey' });
+  });
+
   it('canonical JSON is independent of key order and of snarkjs vk_alphabeta_12', () => {
     const reordered = edited((m) => {
       m.chunks[0].vkey = { vk_alphabeta_12: [[['1', '2'], ['3', '4'], ['5', '6']], [['7', '8'], ['9', '10'], ['11', '12']]], ...m.chunks[0].vkey };

@@ -100,13 +100,23 @@ export function vkeyHash(vk: VerificationKey): string {
   return bytesToHex(sha256(utf8ToBytes(JSON.stringify(verificationKeyToJson(vk)))));
 }
 
-function parseChunk(json: unknown, path: string, i: number, nPublic: number, seen: G2SubgroupMemo): ManifestChunk {
-  const o = readObject(json, path, ['index', 'constraints', 'circuitHash', 'vkeyHash', 'vkey'], [], 'bad_manifest');
+/**
+ * One chunk entry. `vkey` may be omitted when an earlier chunk carries the key with the same
+ * `vkeyHash` (position chunks share a key per kind, docs/proof-format.md); `keys` maps the
+ * hashes seen so far to their parsed keys.
+ */
+function parseChunk(json: unknown, path: string, i: number, nPublic: number, seen: G2SubgroupMemo, keys: Map<string, VerificationKey>): ManifestChunk {
+  const o = readObject(json, path, ['index', 'constraints', 'circuitHash', 'vkeyHash'], ['vkey'], 'bad_manifest');
   const index = readInt(o.index, at(path, 'index'), 'bad_manifest', 0, MAX_CHUNKS);
   if (index !== i) throw new VerifyInputError('bad_manifest', at(path, 'index'), `expected index ${i} (chain order), got ${index}`);
   const constraints = readInt(o.constraints, at(path, 'constraints'), 'bad_manifest', 1, 2 ** 28);
   const circuitHash = readHex64(o.circuitHash, at(path, 'circuitHash'), 'bad_manifest');
   const hash = readHex64(o.vkeyHash, at(path, 'vkeyHash'), 'bad_manifest');
+  if (o.vkey === undefined) {
+    const shared = keys.get(hash);
+    if (!shared) throw new VerifyInputError('bad_manifest', at(path, 'vkey'), `missing, and no earlier chunk has vkeyHash ${hash}`);
+    return { index, constraints, circuitHash, vkeyHash: hash, vkey: shared };
+  }
   const vkey = parseVerificationKey(o.vkey, at(path, 'vkey'), seen);
   if (vkey.nPublic !== nPublic) {
     throw new VerifyInputError('wrong_signal_count', at(at(path, 'vkey'), 'nPublic'), `expected nPublic = 7 + ctx = ${nPublic}, got ${vkey.nPublic}`);
@@ -115,6 +125,7 @@ function parseChunk(json: unknown, path: string, i: number, nPublic: number, see
   if (vkeyHash(vkey) !== hash) {
     throw new VerifyInputError('bad_manifest', at(path, 'vkeyHash'), 'does not equal SHA-256 of canonicalVkeyJson(vkey)');
   }
+  if (!keys.has(hash)) keys.set(hash, vkey);
   return { index, constraints, circuitHash, vkeyHash: hash, vkey };
 }
 
@@ -146,8 +157,9 @@ export function parseManifest(json: unknown): Manifest {
   const nPublic = nPublicForCtx(ctx);
   // Chunk keys made from one ptau share β and γ: check each distinct G2 point's subgroup once.
   const seen: G2SubgroupMemo = new Set();
+  const keys = new Map<string, VerificationKey>();
   const chunks = readArray(o.chunks, 'chunks', 'bad_manifest', { min: 1, max: MAX_CHUNKS }).map((c, i) =>
-    parseChunk(c, at('chunks', i), i, nPublic, seen),
+    parseChunk(c, at('chunks', i), i, nPublic, seen, keys),
   );
   const manifest: Manifest = { version: 1, modelId, name, architecture, ctx, ptau, chunks };
   if (detokenizer) manifest.detokenizer = detokenizer;
@@ -165,13 +177,17 @@ export function manifestToJson(m: Manifest): Record<string, unknown> {
   };
   if (m.detokenizer) out.detokenizer = m.detokenizer.kind === 'bytes' ? { kind: 'bytes' } : { kind: 'sentencepiece', pieces: [...m.detokenizer.pieces] };
   out.ptau = { ...m.ptau };
-  out.chunks = m.chunks.map((c) => ({
-    index: c.index,
-    constraints: c.constraints,
-    circuitHash: c.circuitHash,
-    vkeyHash: c.vkeyHash,
-    vkey: verificationKeyToJson(c.vkey),
-  }));
+  // Canonical form: each distinct key written once, at its first chunk (parseManifest resolves
+  // the later ones by vkeyHash), so a position-chunk manifest stays small whatever T is.
+  const written = new Set<string>();
+  out.chunks = m.chunks.map((c) => {
+    const chunk: Record<string, unknown> = { index: c.index, constraints: c.constraints, circuitHash: c.circuitHash, vkeyHash: c.vkeyHash };
+    if (!written.has(c.vkeyHash)) {
+      written.add(c.vkeyHash);
+      chunk.vkey = verificationKeyToJson(c.vkey);
+    }
+    return chunk;
+  });
   return out;
 }
 

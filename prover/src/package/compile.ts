@@ -108,9 +108,12 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
     const vkey = JSON.parse(canonicalVkeyJson(keys.vkey)) as Record<string, unknown>;
     keysOf.set(c, { vkey, vkeyHash: vkeyHash(parseVerificationKey(vkey)) });
   }
+  const written = new Set<Circuit>();
   for (const [i, c] of circuits.entries()) {
     const k = keysOf.get(c)!;
-    manifestChunks.push({ index: i, constraints: c.constraints, circuitHash: c.circuitHash, vkeyHash: k.vkeyHash, vkey: k.vkey });
+    // A key shared by several chunks is written once, at its first chunk (docs/proof-format.md).
+    manifestChunks.push({ index: i, constraints: c.constraints, circuitHash: c.circuitHash, vkeyHash: k.vkeyHash, ...(written.has(c) ? {} : { vkey: k.vkey }) });
+    written.add(c);
     infoChunks.push({ index: i, stages: plans[i].stages.map((s) => stages[s].name), constraints: c.constraints, circuitHash: c.circuitHash, r1cs: `${c.file}.r1cs`, zkey: `${c.file}.zkey` });
   }
 
