@@ -1,10 +1,14 @@
 /**
  * Chunk circuit builder: one Groth16 circuit per ChunkPlan. Layout (docs/proof-format.md):
- * the 7 + T public inputs first (iden3 wire order: ONE, public, private), modelTag and
- * chunkIndex fixed to this model and position (a chunk of another model or position cannot
- * be swapped in), the input boundary opened (chunk 0: inCommitment = 0 and the prompt
- * opening instead), the chunk's stages, the output boundary committed (last chunk:
- * outCommitment = 0). The same code builds the shape (setup) and the witness (prove).
+ * the 7 + T public inputs first (iden3 wire order: ONE, public, private), modelTag fixed to
+ * this model, the input boundary opened, the chunk's stages, the output boundary committed.
+ * Layer-major chunks fix chunkIndex to their index (a chunk of another position cannot be
+ * swapped in); chunk 0 has inCommitment = 0 and the prompt opening instead of an input, the
+ * last chunk outCommitment = 0. Position chunks (plan.position, chunks/position.ts) are the
+ * same circuit at every position: they derive the position's one-hot from chunkIndex, open
+ * the prompt where they embed, and gate the first input and the last output to 0 by the
+ * one-hot's first and last entries. The same code builds the shape (setup) and the witness
+ * (prove).
  */
 import { expectedPublicSignals, modelTag, POS_TOKENS_OFFSET, SIGNAL, type Statement } from '../../../api/src/verify/index.ts';
 import type { LinearCombination } from '../circuit/lc.ts';
