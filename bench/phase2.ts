@@ -6,12 +6,13 @@
  * the same randomness, test/prover/snark/zkey-contribute-beacon.test.ts), and `zkey verify` both ways —
  * from the .r1cs (snarkjs's verifyFromR1cs, which runs `zkey new` again) and from the
  * initial key (verifyFromInit, what prover/src/snark/setup.ts does). Phase 2 is what `zkinfer compile` (and so the first
- * `npm start`) spends its time on, once per chunk.
+ * `npm start`) spends its time on, once per distinct circuit.
  *
- *   npx node bench/phase2.ts [--ctx 16] [--chunk 1] [--power 16]
+ *   npx node bench/phase2.ts [--ctx 16] [--chunk 0] [--power 16]
  *
- * The chunk is chunk `--chunk` of the bundled default model's package for T = ctx with
- * chunks below 2^power rows; the ptau is the cached local one of that power.
+ * The chunk is chunk `--chunk` of the bundled default model's package (position chunks, the
+ * default layout) for T = ctx with chunks below 2^power rows; the ptau is the cached local one
+ * of that power.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,8 +21,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as snarkjs from 'snarkjs';
 import { buildChunk } from '../prover/src/chunks/build.ts';
-import { planChunks } from '../prover/src/chunks/plan.ts';
-import { forwardStages } from '../prover/src/circuit/transformer/stages.ts';
+import { planPositionChunks } from '../prover/src/chunks/position.ts';
+import { positionStages } from '../prover/src/circuit/transformer/position-stages.ts';
 import { writeR1cs } from '../prover/src/circuit/r1cs-writer.ts';
 import { DEFAULT_MODEL_PATH } from '../prover/src/model/default-model.ts';
 import { prepareModel } from '../prover/src/package/model.ts';
@@ -32,15 +33,16 @@ import contributeAndBeacon from '../prover/src/snark/vendor/zkey-contribute-beac
 import newZKeyShortScalars from '../prover/src/snark/vendor/zkey-new.js';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
-const { values } = parseArgs({ options: { ctx: { type: 'string', default: '16' }, chunk: { type: 'string', default: '1' }, power: { type: 'string', default: '16' } } });
+const { values } = parseArgs({ options: { ctx: { type: 'string', default: '16' }, chunk: { type: 'string', default: '0' }, power: { type: 'string', default: '16' } } });
 const ctx = Number(values.ctx);
 const power = Number(values.power);
 const index = Number(values.chunk);
 const load0 = loadavg()[0];
 
 const m = await prepareModel(DEFAULT_MODEL_PATH, (msg) => console.error(msg));
-const stages = forwardStages(m.q, ctx);
-const plans = planChunks(stages, { ctx, power });
+const stages = positionStages(m.q, ctx);
+const plans = planPositionChunks(stages, { ctx, power });
+const kinds = plans[0].position!.kinds;
 if (!(index >= 0 && index < plans.length)) throw new RangeError(`--chunk ${index}: the package has chunks 0..${plans.length - 1}`);
 const dir = mkdtempSync(join(tmpdir(), 'zkinfer-phase2-'));
 const r1cs = join(dir, 'chunk.r1cs');
@@ -87,10 +89,10 @@ writeBenchSection(
 
 Reproduce: \`npx node bench/phase2.ts --ctx ${ctx} --chunk ${index} --power ${power}\`. ${machineLine()}; 1-minute load average ${load0.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end.
 
-Chunk ${index} of the default model's package at T = ${ctx} (${plans.length} chunks below 2^${power} rows): ${cs.nConstraints.toLocaleString('en-US')} constraints, ${cs.nWires.toLocaleString('en-US')} wires. CPU is the process's user time over all its threads (snarkjs runs worker threads).
+Chunk ${index} of the default model's package at T = ${ctx} (position chunks: ${kinds} circuits of < 2^${power} rows, ${plans.length} chunks): ${cs.nConstraints.toLocaleString('en-US')} constraints, ${cs.nWires.toLocaleString('en-US')} wires. CPU is the process's user time over all its threads (snarkjs runs worker threads).
 
 ${markdownTable(['step', 'wall s', 'CPU s (all threads)'], rows)}
 
-Both \`zkey new\` runs wrote the same file, byte for byte; the one-pass contribution + beacon writes the same file as snarkjs's contribute then beacon for the same randomness (tested, not re-checked here) and its key passed \`zkey verify\`. One chunk's phase 2 as \`zkinfer compile\` runs it (short-scalar \`zkey new\`, one-pass contribution + beacon, verify from the initial key): **${after.toFixed(0)} s** (with snarkjs's own \`zkey new\`, contribute, beacon and \`zkey verify\`, which recomputes \`zkey new\`: ${before.toFixed(0)} s). A package costs this once per chunk, so the first \`npm start\` (T = ${ctx}: ${plans.length} chunks) is about ${plans.length} × ${after.toFixed(0)} s ≈ ${((plans.length * after) / 60).toFixed(0)} min plus the local ptau; see docs/decisions.md (5) for why and what comes next.`,
+Both \`zkey new\` runs wrote the same file, byte for byte; the one-pass contribution + beacon writes the same file as snarkjs's contribute then beacon for the same randomness (tested, not re-checked here) and its key passed \`zkey verify\`. One chunk's phase 2 as \`zkinfer compile\` runs it (short-scalar \`zkey new\`, one-pass contribution + beacon, verify from the initial key): **${after.toFixed(0)} s** (with snarkjs's own \`zkey new\`, contribute, beacon and \`zkey verify\`, which recomputes \`zkey new\`: ${before.toFixed(0)} s). A package costs this once per distinct circuit, so the first \`npm start\` (T = ${ctx}: ${kinds} circuits for ${plans.length} chunks) spends about ${kinds} × ${after.toFixed(0)} s on phase 2, plus the local ptau; see docs/decisions.md (5, 6).`,
 );
 console.error('wrote the phase2 section of BENCHMARKS.md');
