@@ -70,6 +70,8 @@ export function planPositionChunks(stages: readonly PositionStage[], opts: { ctx
   const S = stages.length / T;
   const perPosition = stages.slice(0, S);
   if (perPosition.some((s, i) => s.slot !== i)) throw new TypeError('planPositionChunks: stages are not in position-major slot order');
+  // The T-row outputs are the KV caches, carried across positions; every other tensor is the
+  // position's own (one row) and crosses a cut only inside the position.
   const caches = [...new Map(perPosition.flatMap((s) => s.outputs).filter((t) => t.rows === T && T > 1).map((t) => [t.name, t])).values()];
   const budget = 2 ** opts.power - 1 - nPublicForCtx(T);
   const kinds: { slots: number[]; inputs: TensorSpec[]; outputs: TensorSpec[]; constraints: number }[] = [];

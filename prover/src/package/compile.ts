@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalVkeyJson, parseManifest, parseVerificationKey, vkeyHash, type Architecture, type Detokenizer, type Manifest } from '../../../api/src/verify/index.ts';
+import { canonicalVkeyJson, MAX_CHUNKS, parseManifest, parseVerificationKey, vkeyHash, type Architecture, type Detokenizer, type Manifest } from '../../../api/src/verify/index.ts';
 import { buildChunk } from '../chunks/build.ts';
 import type { ChunkPlan } from '../chunks/plan.ts';
 import { planStages, type ChunkLayout } from '../chunks/position.ts';
@@ -54,6 +54,9 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
   const { ctx, stages, outDir } = opts;
   mkdirSync(outDir, { recursive: true });
   const plans = planStages(stages, { ctx, power: opts.chunkPower });
+  if (plans.length > MAX_CHUNKS) {
+    throw new RangeError(`${plans.length} chunks at ctx ${ctx} and 2^${opts.chunkPower} rows: a manifest holds at most ${MAX_CHUNKS} (docs/proof-format.md); lower --ctx or raise --chunk-power`);
+  }
   const kinds = plans[0].position?.kinds;
   progress(`${stages.length} stages in ${plans.length} chunks of < 2^${opts.chunkPower} rows${kinds ? ` (${kinds} circuit${kinds > 1 ? 's' : ''} shared by all ${ctx} positions)` : ''}`);
 
