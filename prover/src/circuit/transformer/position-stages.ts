@@ -23,7 +23,7 @@
  * Cache rows j > p hold whatever the previous chunk left (anything in range in the first
  * chunk): they are masked until position j writes them, before any read.
  */
-import type { ForwardStage, LogitsSink } from './stages.ts';
+import type { ForwardStage } from './stages.ts';
 import type { StageContext, TensorSpec, TensorWires } from '../../chunks/stage.ts';
 import type { QuantModel } from '../../quant/types.ts';
 import { LinearCombination } from '../lc.ts';
@@ -122,11 +122,10 @@ export function positionStages(q: QuantModel, T: number): PositionStage[] {
     inputs: [x],
     outputs: [],
     uses: { tokens: false, masks: true },
-    build(ctx, inputs, sink?: LogitsSink) {
+    build(ctx, inputs) {
       const at = ctx.position();
       const { isGenerated } = ctx.masks();
       const logits = logitsRow(ctx.cs, q, inputs.x[0], xb);
-      sink?.(-1, logits.lcs);
       // At p the next token is posTokens[p+1]; the one-hot's last entry (p = T − 1) selects nothing.
       const next = ctx.cs.scope('next', () => choose(ctx, at.slice(0, T - 1), ctx.pub.posTokens.slice(1), 'n'));
       const active = ctx.cs.scope('active', () => choose(ctx, at.slice(0, T - 1), isGenerated.slice(1), 'a'));
