@@ -125,3 +125,20 @@ export const CHUNK_LAYOUTS: readonly ChunkLayout[] = ['positions', 'layers'];
 export function stagesForLayout(layout: ChunkLayout, q: QuantModel, ctx: number): Stage[] {
   return layout === 'positions' ? positionStages(q, ctx) : forwardStages(q, ctx);
 }
+
+/**
+ * The smallest chunk power in [from, to] at which `stages` plan (every stage fits a chunk
+ * with its boundary): `zkinfer compile`'s default. Bigger chunks cost a bigger ptau and
+ * fewer, larger keys; the smallest that fits keeps the local ptau and each setup cheapest.
+ * RangeError, with the largest power's reason, when none fits.
+ */
+export function smallestFittingPower(stages: readonly Stage[], ctx: number, from = 16, to = 20): number {
+  for (let power = from; ; power++) {
+    try {
+      planStages(stages, { ctx, power });
+      return power;
+    } catch (err) {
+      if (!(err instanceof RangeError) || power >= to) throw err;
+    }
+  }
+}

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { softmaxFixed } from '../../../prover/src/arith/softmax.ts';
 import { promptCommitment, randomSalt } from '../../../prover/src/bundle/commit.ts';
 import { buildChunk } from '../../../prover/src/chunks/build.ts';
-import { planPositionChunks } from '../../../prover/src/chunks/position.ts';
+import { planPositionChunks, smallestFittingPower } from '../../../prover/src/chunks/position.ts';
 import { chunkWitnesses, freshProofWitness } from '../../../prover/src/chunks/witness.ts';
 import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
 import { toSigned } from '../../../prover/src/circuit/field.ts';
@@ -119,6 +119,14 @@ describe('position chunks of the default model', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('pick, by default, the smallest chunk power at which every stage fits', () => {
+    const power = smallestFittingPower(stages, T, 10);
+    expect(() => planPositionChunks(stages, { ctx: T, power })).not.toThrow();
+    expect(() => planPositionChunks(stages, { ctx: T, power: power - 1 })).toThrow(RangeError);
+    expect(smallestFittingPower(stages, T, power + 2)).toBe(power + 2); // never below `from`
+    expect(() => smallestFittingPower(stages, T, 8, power - 1)).toThrow(/does not fit/);
   });
 
   const prompt = [82, 79];

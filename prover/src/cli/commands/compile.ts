@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { UsageError, type Command } from '../command.ts';
-import { CHUNK_LAYOUTS, stagesForLayout, type ChunkLayout } from '../../chunks/position.ts';
+import { CHUNK_LAYOUTS, smallestFittingPower, stagesForLayout, type ChunkLayout } from '../../chunks/position.ts';
 import { DEFAULT_MODEL_PATH, defaultModelPath } from '../../model/default-model.ts';
 import { compilePackage } from '../../package/compile.ts';
 import { prepareModel } from '../../package/model.ts';
@@ -21,7 +21,8 @@ beacon + zkey verify; keys cached by circuit hash) and writes the package DIR: m
   --out DIR          package directory (created)
   --ptau FILE        a prepared powers-of-tau file (e.g. the public Perpetual Powers of Tau);
                      default: a local INSECURE one of the needed power, cached
-  --chunk-power K    chunk size bound 2^K rows (default 16)
+  --chunk-power K    chunk size bound 2^K rows (default: the smallest K ≥ 16 at which every
+                     stage fits a chunk, e.g. 16 for the bundled model, 17 for stories260K at T = 32)
   --layout L         positions (default): each position cut into the same few circuits, one
                      key per circuit whatever T is; layers: layer-major, one key per chunk
   --name NAME        manifest name (default: from the model file name)
@@ -41,7 +42,7 @@ export const command: Command = {
           ctx: { type: 'string' },
           out: { type: 'string' },
           ptau: { type: 'string' },
-          'chunk-power': { type: 'string', default: '16' },
+          'chunk-power': { type: 'string', default: 'auto' },
           layout: { type: 'string', default: 'positions' },
           name: { type: 'string' },
           json: { type: 'boolean', default: false },
@@ -55,8 +56,9 @@ export const command: Command = {
     if (values.out === undefined) throw new UsageError('--out is required');
     const ctx = Number(values.ctx);
     if (!/^\d+$/.test(values.ctx) || ctx < 2) throw new UsageError(`--ctx ${JSON.stringify(values.ctx)} is not an integer ≥ 2`);
-    const power = Number(values['chunk-power']);
-    if (!/^\d+$/.test(values['chunk-power']) || power < 8 || power > 27) throw new UsageError(`--chunk-power ${JSON.stringify(values['chunk-power'])} is not an integer in 8..27`);
+    const auto = values['chunk-power'] === 'auto';
+    const asked = Number(values['chunk-power']);
+    if (!auto && (!/^\d+$/.test(values['chunk-power']) || asked < 8 || asked > 27)) throw new UsageError(`--chunk-power ${JSON.stringify(values['chunk-power'])} is not an integer in 8..27 (or auto)`);
     const layout = values.layout as ChunkLayout;
     if (!CHUNK_LAYOUTS.includes(layout)) throw new UsageError(`--layout ${JSON.stringify(values.layout)} is not one of ${CHUNK_LAYOUTS.join(', ')}`);
     const path = values.model ?? defaultModelPath();
@@ -67,6 +69,8 @@ export const command: Command = {
     const m = await prepareModel(resolve(path), log);
     log(`model ${m.modelId} (${m.architecture.family}, ${m.architecture.nLayers} layers, d=${m.architecture.dModel}, vocab ${m.architecture.vocabSize})`);
     const stages = stagesForLayout(layout, m.q, ctx);
+    const power = auto ? smallestFittingPower(stages, ctx) : asked;
+    if (auto) log(`chunk power 2^${power} (the smallest at which every stage fits; --chunk-power to choose)`);
     const out = resolve(values.out);
     let r;
     try {
