@@ -10,7 +10,7 @@
  *   4. the demo page URL and the next command to try.
  * Ctrl-C (or SIGTERM) stops wrangler, workerd and any running compile.
  *
- *   npm start [-- --port 8787] [--model FILE] [--ctx 16] [--chunk-power 16] [--persist-to DIR]
+ *   npm start [-- --port 8787] [--model FILE] [--ctx 16] [--chunk-power auto] [--persist-to DIR]
  * The cache directory is $ZKINFER_CACHE_DIR, else $XDG_CACHE_HOME/zkinfer, else ~/.cache/zkinfer.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -25,7 +25,7 @@ const USAGE = `usage: npm start [-- --port N] [--model FILE] [--ctx T] [--chunk-
   --model FILE     the model to compile and register instead of the bundled default: a GGUF
                    file, or model.safetensors with config.json beside it (e.g. my.gguf)
   --ctx T          positions per proof (default ${DEFAULT_CHOICE.ctx}; at most the model's context length)
-  --chunk-power K  chunk circuits below 2^K rows (default ${DEFAULT_CHOICE.chunkPower})
+  --chunk-power K  chunk circuits below 2^K rows (default ${DEFAULT_CHOICE.chunkPower}: the smallest K ≥ 16 at which every stage fits)
   --persist-to DIR local D1 state (default .wrangler/state)
   --quiet-api      do not echo wrangler's request log`;
 
@@ -62,7 +62,10 @@ if (values.help) {
   process.exit(0);
 }
 const port = intOption('port', values.port, 1, 65535);
-const choice: PackageChoice = { ctx: intOption('ctx', values.ctx, 2, 4096), chunkPower: intOption('chunk-power', values['chunk-power'], 8, 27) };
+const choice: PackageChoice = {
+  ctx: intOption('ctx', values.ctx, 2, 4096),
+  chunkPower: values['chunk-power'] === 'auto' ? 'auto' : intOption('chunk-power', values['chunk-power'], 8, 27),
+};
 if (values.model !== undefined) {
   // Absolute: the package records the path it was compiled from, and reuse compares it.
   const model = resolve(values.model);
@@ -104,12 +107,19 @@ try {
   say(`API ready at ${stack.api}`);
 
   const dir = defaultPackageDir();
-  say(`package of ${choice.model ?? 'the bundled default model'} for T=${choice.ctx}, chunks < 2^${choice.chunkPower} rows: ${dir}`);
+  say(`package of ${choice.model ?? 'the bundled default model'} for T=${choice.ctx}, ${choice.chunkPower === 'auto' ? 'chunk power chosen by compile' : `chunks < 2^${choice.chunkPower} rows`}: ${dir}`);
   const ensured = await ensurePackage(dir, choice, { onLine: (line) => console.error(`  compile | ${line.replace(/^zkinfer compile: /, '')}`) });
   const { manifest } = ensured.pkg;
   say(ensured.compiled ? `compiled in ${ensured.seconds.toFixed(1)} s: ${manifest.chunks.length} chunks` : `reusing the compiled package (${manifest.chunks.length} chunks)`);
 
-  const reg = await registerManifest(stack.api, stack.adminToken, ensured.pkg.manifestJson);
+  const reg = await registerManifest(stack.api, stack.adminToken, ensured.pkg.manifestJson).catch((err: Error) => {
+    // The local registry is immutable too: keys made again (a cleared cache) are a different
+    // manifest for the same model id. Say how to get a fresh local registry.
+    if (/model_conflict/.test(err.message)) {
+      throw new Error(`${err.message}\nThe local D1 (${values['persist-to'] ?? '.wrangler/state'}) registered this model with other keys, e.g. before its key cache was cleared: start with --persist-to a new directory, or delete that one.`);
+    }
+    throw err;
+  });
   say(`model ${reg.modelId} ${reg.created ? 'registered' : 'already registered'} (${manifest.name}, T=${manifest.ctx}${manifest.ptau.insecure ? ', INSECURE local ptau: development only' : ''})`);
 
   const api = stack.api;

@@ -18,18 +18,22 @@ const ZKINFER_BIN = join(REPO_ROOT, 'prover/bin/zkinfer.js');
 export interface PackageChoice {
   /** Positions per proof (prompt + generated ≤ ctx). */
   ctx: number;
-  /** Chunks have fewer than 2^chunkPower constraint rows. */
-  chunkPower: number;
+  /**
+   * Chunks have fewer than 2^chunkPower constraint rows; 'auto': the smallest power at which
+   * every stage fits (zkinfer compile's default), and any compiled power is reused.
+   */
+  chunkPower: number | 'auto';
   /** The model file (default: the bundled default model). */
   model?: string;
 }
 
 /**
  * What `npm start` compiles. T = 16 fits the README's first proof ("ROMEO:" is 6 byte
- * tokens + 8 generated); T = 32 is 99 chunks (≈ 6M constraints), far over the 10-minute
- * first-run budget on 2 cores (BENCHMARKS.md "npm start" section has the measurements).
+ * tokens + 8 generated) and keeps it at about 1.5 minutes on 2 cores (32 chunk proofs);
+ * setup is 2 circuits at T = 16 or 32 alike (position chunks, docs/decisions.md 6), a T = 32
+ * proof takes about 3 minutes (BENCHMARKS.md "Proof pipeline").
  */
-export const DEFAULT_CHOICE: PackageChoice = { ctx: 16, chunkPower: 16 };
+export const DEFAULT_CHOICE: PackageChoice = { ctx: 16, chunkPower: 'auto' };
 
 /** The package at `dir` when it was compiled from the same model file with the same T and chunk power. */
 export async function currentPackage(dir: string, choice: PackageChoice): Promise<LoadedPackage | null> {
@@ -42,7 +46,7 @@ export async function currentPackage(dir: string, choice: PackageChoice): Promis
   }
   const model = choice.model ?? DEFAULT_MODEL_PATH;
   const info = pkg.info;
-  if (info.ctx !== choice.ctx || info.chunkPower !== choice.chunkPower || !info.model || info.model.path !== model) return null;
+  if (info.ctx !== choice.ctx || (choice.chunkPower !== 'auto' && info.chunkPower !== choice.chunkPower) || !info.model || info.model.path !== model) return null;
   if (!existsSync(model) || (await sha256File(model)) !== info.model.sha256) return null;
   return pkg;
 }
