@@ -98,31 +98,41 @@ export function planChunks(stages: readonly Stage[], opts: PlanOptions): ChunkPl
   }
   const budget = 2 ** power - 1 - nPublicForCtx(ctx);
   const live = stages.map((_, s) => liveAfter(stages, s));
-  const plans: ChunkPlan[] = [];
-  let a = 0;
-  while (a < stages.length) {
+  const cuts = greedyCut(stages.length, budget, (a, b) => {
+    const last = b === stages.length - 1;
     const inputs = a === 0 ? [] : live[a - 1];
-    let best: ChunkPlan | undefined;
-    let sum = 0;
-    for (let b = a; b < stages.length; b++) {
-      sum += stages[b].constraints;
-      const last = b === stages.length - 1;
-      const outputs = last ? [] : live[b];
-      const constraints = sum + chunkOverhead(ctx, a === 0, last, inputs, outputs, openedInputs(stages, range(a, b + 1)), producedOutputs(stages, range(a, b + 1)));
-      if (constraints > budget) break;
-      best = { index: plans.length, stages: range(a, b + 1), inputs, outputs, constraints };
+    const outputs = last ? [] : live[b];
+    const sum = range(a, b + 1).reduce((n, s) => n + stages[s].constraints, 0);
+    return { inputs, outputs, constraints: sum + chunkOverhead(ctx, a === 0, last, inputs, outputs, openedInputs(stages, range(a, b + 1)), producedOutputs(stages, range(a, b + 1))) };
+  }, (a, need) => new RangeError(
+    `stage ${stages[a].name} does not fit in a chunk of 2^${power}: it needs ${need} constraints with its boundary overhead (+${nPublicForCtx(ctx)} public rows), the budget is ${budget}; split the stage or raise --chunk-power`,
+  ));
+  return cuts.map((c, index) => ({ index, stages: range(c.a, c.b + 1), ...c.seg }));
+}
+
+/**
+ * Greedy cut of n consecutive stages into segments within `budget`: each segment takes as
+ * many stages as fit, `segment(a, b)` costing stages a..b with their overhead (greedy is
+ * optimal for consecutive segments of additive cost). Throws `tooBig(a, need)` for a stage
+ * that does not fit alone. Shared by both layouts' planners (position.ts).
+ */
+export function greedyCut<S extends { constraints: number }>(
+  n: number, budget: number, segment: (a: number, b: number) => S, tooBig: (a: number, need: number) => Error,
+): { a: number; b: number; seg: S }[] {
+  const cuts: { a: number; b: number; seg: S }[] = [];
+  let a = 0;
+  while (a < n) {
+    let best: { a: number; b: number; seg: S } | undefined;
+    for (let b = a; b < n; b++) {
+      const seg = segment(a, b);
+      if (seg.constraints > budget) break;
+      best = { a, b, seg };
     }
-    if (!best) {
-      const last = a === stages.length - 1;
-      const need = stages[a].constraints + chunkOverhead(ctx, a === 0, last, inputs, last ? [] : live[a], openedInputs(stages, [a]), producedOutputs(stages, [a]));
-      throw new RangeError(
-        `stage ${stages[a].name} does not fit in a chunk of 2^${power}: it needs ${need} constraints with its boundary overhead (+${nPublicForCtx(ctx)} public rows), the budget is ${budget}; split the stage or raise --chunk-power`,
-      );
-    }
-    plans.push(best);
-    a = best.stages[best.stages.length - 1] + 1;
+    if (!best) throw tooBig(a, segment(a, a).constraints);
+    cuts.push(best);
+    a = best.b + 1;
   }
-  return plans;
+  return cuts;
 }
 
 function range(a: number, b: number): number[] {

@@ -18,7 +18,7 @@ import { positionStages, type PositionStage } from '../circuit/transformer/posit
 import { forwardStages } from '../circuit/transformer/stages.ts';
 import type { QuantModel } from '../quant/types.ts';
 import { inBoundaryCost, outBoundaryCost } from './boundary.ts';
-import { openedInputs, planChunks, producedOutputs, type ChunkPlan } from './plan.ts';
+import { greedyCut, openedInputs, planChunks, producedOutputs, type ChunkPlan } from './plan.ts';
 import type { Stage, TensorSpec } from './stage.ts';
 import { masksCost, promptCost } from './statement.ts';
 
@@ -74,26 +74,15 @@ export function planPositionChunks(stages: readonly PositionStage[], opts: { ctx
   // position's own (one row) and crosses a cut only inside the position.
   const caches = [...new Map(perPosition.flatMap((s) => s.outputs).filter((t) => t.rows === T && T > 1).map((t) => [t.name, t])).values()];
   const budget = 2 ** opts.power - 1 - nPublicForCtx(T);
-  const kinds: { slots: number[]; inputs: TensorSpec[]; outputs: TensorSpec[]; constraints: number }[] = [];
-  let a = 0;
-  while (a < S) {
+  const kinds = greedyCut(S, budget, (a, b) => {
+    const slots = Array.from({ length: b - a + 1 }, (_, i) => a + i);
     const inputs = boundaryAt(perPosition, a, caches);
-    let best: (typeof kinds)[number] | undefined;
-    let sum = 0;
-    for (let b = a; b < S; b++) {
-      sum += perPosition[b].constraints;
-      const outputs = b + 1 === S ? [...caches] : boundaryAt(perPosition, b + 1, caches);
-      const slots = Array.from({ length: b - a + 1 }, (_, i) => a + i);
-      const constraints = sum + kindOverhead(T, slots.map((s) => perPosition[s]), inputs, outputs, a === 0, b + 1 === S);
-      if (constraints > budget) break;
-      best = { slots, inputs, outputs, constraints };
-    }
-    if (!best) {
-      throw new RangeError(`stage ${perPosition[a].name} does not fit in a position chunk of 2^${opts.power} with its boundary (the budget is ${budget}); raise --chunk-power`);
-    }
-    kinds.push(best);
-    a = best.slots[best.slots.length - 1] + 1;
-  }
+    const outputs = b + 1 === S ? [...caches] : boundaryAt(perPosition, b + 1, caches);
+    const sum = slots.reduce((n, s) => n + perPosition[s].constraints, 0);
+    return { slots, inputs, outputs, constraints: sum + kindOverhead(T, slots.map((s) => perPosition[s]), inputs, outputs, a === 0, b + 1 === S) };
+  }, (a, need) => new RangeError(
+    `stage ${perPosition[a].name} does not fit in a position chunk of 2^${opts.power}: it needs ${need} constraints with its boundary (+${nPublicForCtx(T)} public rows), the budget is ${budget}; raise --chunk-power`,
+  )).map((c) => c.seg);
   const K = kinds.length;
   const plans: ChunkPlan[] = [];
   for (let p = 0; p < T; p++) {
