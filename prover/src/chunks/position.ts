@@ -30,7 +30,7 @@ export function positionOneHot(cs: ConstraintSystem, chunkIndex: LinearCombinati
   return cs.scope('position', () => oneHot(cs, chunkIndex.sub(kind).scale(inv(BigInt(kinds))), T));
 }
 
-export const positionOneHotCost = (T: number): number => T + 2;
+const positionOneHotCost = (T: number): number => T + 2;
 
 /** Tensors of one position live across the cut before slot `cut`, then every cache, in a fixed order. */
 function boundaryAt(perPosition: readonly PositionStage[], cut: number, caches: readonly TensorSpec[]): TensorSpec[] {

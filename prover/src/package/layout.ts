@@ -42,7 +42,6 @@ export const MANIFEST_FILE = 'manifest.json';
 export const INFO_FILE = 'package.json';
 export const QUANT_FILE = 'model.zkqm';
 
-export const chunkFile = (i: number, ext: 'r1cs' | 'zkey'): string => `chunk-${i}.${ext}`;
 
 export interface LoadedPackage {
   dir: string;
