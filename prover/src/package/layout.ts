@@ -42,7 +42,6 @@ export const MANIFEST_FILE = 'manifest.json';
 export const INFO_FILE = 'package.json';
 export const QUANT_FILE = 'model.zkqm';
 
-
 export interface LoadedPackage {
   dir: string;
   /** The manifest as written (JSON) and parsed strictly. */
