@@ -55,7 +55,12 @@ def params(h: int, hd: int, heads: int, kv: int, ffn: int, layers: int = 2, voca
 
 
 if __name__ == '__main__':
-    print('hidden head_dim heads kv ffn  params  ~constraints')
-    for cfg in [(32, 16, 2, 1, 64), (32, 16, 2, 1, 96), (48, 24, 2, 1, 64), (48, 24, 2, 1, 96),
-                (48, 24, 2, 1, 128), (64, 32, 2, 1, 128)]:
-        print(f'{cfg[0]:6} {cfg[1]:8} {cfg[2]:5} {cfg[3]:2} {cfg[4]:4} {params(*cfg):7} {estimate(*cfg):12,}')
+    print('layers vocab hidden head_dim heads kv ffn  params  ~constraints')
+    # (hidden, head_dim, heads, kv, ffn), layers, sliding_window_pattern, vocab
+    for cfg, layers, pattern, vocab in [
+            ((32, 16, 2, 1, 64), 2, 2, 256), ((32, 16, 2, 1, 96), 2, 2, 256), ((48, 24, 2, 1, 64), 2, 2, 256),
+            ((48, 24, 2, 1, 96), 2, 2, 256), ((48, 24, 2, 1, 128), 2, 2, 256), ((64, 32, 2, 1, 128), 2, 2, 256),
+            ((16, 8, 2, 1, 32), 2, 2, 256), ((16, 8, 2, 1, 32), 2, 2, 128), ((24, 12, 2, 1, 48), 1, 1, 256),
+            ((16, 8, 2, 1, 32), 1, 1, 256), ((16, 8, 2, 1, 32), 1, 1, 128)]:
+        n = estimate(*cfg, layers=layers, pattern=pattern, vocab=vocab)
+        print(f'{layers:6} {vocab:5} {cfg[0]:6} {cfg[1]:8} {cfg[2]:5} {cfg[3]:2} {cfg[4]:4} {params(*cfg, layers=layers, vocab=vocab):7} {n:12,}')

@@ -4,7 +4,8 @@ One-off tool, never a runtime or test dependency. Needs Debian's PyTorch (python
 1.13) and runs on CPU with one thread (the project machine is shared). Reproduce the bundled
 model with the exact command in prover/models/default/README.md ("How to retrain").
 
-Data: bytes of the corpus are the tokens (vocab 256, token id = byte value, no BOS). The
+Data: bytes of the corpus are the tokens (vocab 256 or, with --vocab 128, ASCII only; token
+id = byte value, no BOS). The
 first 90% of the file is the training split, the last 10% validation (as nanoGPT's
 shakespeare_char). Training samples random 33-byte windows (32 inputs + the next byte of
 each), the proofs' context T = 32; validation uses every non-overlapping window of the
@@ -34,15 +35,17 @@ def parse_args() -> argparse.Namespace:
     p.add_argument('--corpus', default=os.path.join(REPO, '..', 'shared', 'corpus', 'tinyshakespeare.txt'))
     p.add_argument('--out', default=os.path.join(REPO, 'prover', 'models', 'default'))
     p.add_argument('--log', default=os.path.join(HERE, 'train-log.json'))
-    p.add_argument('--hidden', type=int, default=32)
-    p.add_argument('--layers', type=int, default=2)
+    p.add_argument('--vocab', type=int, default=128, choices=[128, 256], help='byte vocabulary: 256 (any byte) or 128 (ASCII; the corpus must be ASCII)')
+    p.add_argument('--hidden', type=int, default=16)
+    p.add_argument('--layers', type=int, default=1)
     p.add_argument('--heads', type=int, default=2)
     p.add_argument('--kv-heads', type=int, default=1)
-    p.add_argument('--head-dim', type=int, default=16)
-    p.add_argument('--ffn', type=int, default=64)
+    p.add_argument('--head-dim', type=int, default=8)
+    p.add_argument('--ffn', type=int, default=32)
     p.add_argument('--window', type=int, default=8)
+    p.add_argument('--pattern', type=int, default=1, help='sliding_window_pattern: layer l is global iff (l + 1) %% pattern == 0 (1: every layer global)')
     p.add_argument('--ctx', type=int, default=32)
-    p.add_argument('--steps', type=int, default=12000)
+    p.add_argument('--steps', type=int, default=20000)
     p.add_argument('--batch', type=int, default=64)
     p.add_argument('--lr', type=float, default=3e-3)
     p.add_argument('--min-lr', type=float, default=3e-4)
@@ -96,10 +99,12 @@ def main() -> None:
     a = parse_args()
     torch.set_num_threads(1)
     torch.manual_seed(a.seed)
-    cfg = Gemma3TinyConfig(hidden_size=a.hidden, num_hidden_layers=a.layers, num_attention_heads=a.heads,
+    cfg = Gemma3TinyConfig(vocab_size=a.vocab, hidden_size=a.hidden, num_hidden_layers=a.layers, num_attention_heads=a.heads,
                            num_key_value_heads=a.kv_heads, head_dim=a.head_dim, intermediate_size=a.ffn,
-                           max_position_embeddings=a.ctx, sliding_window=a.window, query_pre_attn_scalar=a.head_dim)
+                           max_position_embeddings=a.ctx, sliding_window=a.window, sliding_window_pattern=a.pattern, query_pre_attn_scalar=a.head_dim)
     raw, train, val = load_corpus(a.corpus)
+    if int(max(raw)) >= a.vocab:
+        raise SystemExit(f'{a.corpus}: byte {max(raw)} does not fit --vocab {a.vocab}')
     n_val = (len(val) - 1) // (a.ctx + 1)
     val_windows = val[:n_val * (a.ctx + 1)].view(n_val, a.ctx + 1)
     model = Gemma3TinyForCausalLM(cfg)

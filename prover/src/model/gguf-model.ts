@@ -13,7 +13,7 @@
  */
 import { ggmlTypeName, parseGguf, readGgufTensor, type GgufFile, type GgufValue } from './gguf.ts';
 import { bpeTokenizer } from './tokenizer-bpe.ts';
-import { byteTokenizer } from './tokenizer-bytes.ts';
+import { BYTE_VOCAB_SIZES, byteTokenizer } from './tokenizer-bytes.ts';
 import { spmTokenizer } from './tokenizer-spm.ts';
 import type { Family, FloatModel, ModelConfig, Tensor, Tokenizer } from './types.ts';
 import { checkModel } from './validate.ts';
@@ -99,7 +99,7 @@ function ggufTokenizer(g: GgufFile, vocabSize: number): Tokenizer {
   const bos = optNum(g, 'tokenizer.ggml.bos_token_id');
   const eos = optNum(g, 'tokenizer.ggml.eos_token_id');
   const types = arr(g, 'tokenizer.ggml.token_type', isNumber);
-  if ((model === undefined || model === 'none') && vocabSize === 256) return byteTokenizer();
+  if ((model === undefined || model === 'none') && BYTE_VOCAB_SIZES.includes(vocabSize)) return byteTokenizer(vocabSize);
   if (!pieces) throw new TypeError(`${g.file}: missing metadata tokenizer.ggml.tokens (tokenizer.ggml.model = ${JSON.stringify(model)})`);
   if (model === 'llama') {
     const scores = arr(g, 'tokenizer.ggml.scores', isNumber) ?? pieces.map(() => 0);

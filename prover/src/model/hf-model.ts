@@ -8,13 +8,13 @@
  *   is ffn_norm.
  * - Gemma3RMSNorm multiplies by (1 + w): 1 is added here so norms hold the effective weight.
  * - HF applies rotary embeddings with rotate_half, and HF Q/K are not permuted → 'half'.
- * - Tokenizer: a 256-entry vocabulary without tokenizer.json is byte-level; anything else
- *   is refused with a clear error (tokenizer.json import is not implemented).
+ * - Tokenizer: a 256- or 128-entry (ASCII) vocabulary without tokenizer.json is byte-level;
+ *   anything else is refused with a clear error (tokenizer.json import is not implemented).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseSafetensors } from './safetensors.ts';
-import { byteTokenizer } from './tokenizer-bytes.ts';
+import { BYTE_VOCAB_SIZES, byteTokenizer } from './tokenizer-bytes.ts';
 import type { FloatModel, ModelConfig, Tensor } from './types.ts';
 import { checkModel } from './validate.ts';
 
@@ -160,13 +160,14 @@ export function safetensorsToModel(bytes: Uint8Array, path: string): FloatModel 
   if (config.family === 'gemma3') {
     for (const t of tensors.values()) if (t.name.endsWith('norm.weight')) for (let i = 0; i < t.data.length; i++) t.data[i] += 1;
   }
-  if (existsSync(join(dirname(path), 'tokenizer.json')) && config.vocabSize !== 256) {
-    throw new TypeError(`${path}: tokenizer.json import is not implemented (only byte-level vocabularies of 256)`);
+  const byteLevel = BYTE_VOCAB_SIZES.includes(config.vocabSize);
+  if (existsSync(join(dirname(path), 'tokenizer.json')) && !byteLevel) {
+    throw new TypeError(`${path}: tokenizer.json import is not implemented (only byte-level vocabularies of ${BYTE_VOCAB_SIZES.join(' or ')})`);
   }
-  if (config.vocabSize !== 256) {
-    throw new TypeError(`${path}: no usable tokenizer: vocab_size ${config.vocabSize} is not byte-level (256) and tokenizer.json import is not implemented`);
+  if (!byteLevel) {
+    throw new TypeError(`${path}: no usable tokenizer: vocab_size ${config.vocabSize} is not byte-level (${BYTE_VOCAB_SIZES.join(' or ')}) and tokenizer.json import is not implemented`);
   }
-  const model: FloatModel = { config, tensors, tokenizer: byteTokenizer(), source: { path, format: 'safetensors', tensorTypes } };
+  const model: FloatModel = { config, tensors, tokenizer: byteTokenizer(config.vocabSize), source: { path, format: 'safetensors', tensorTypes } };
   checkModel(model);
   return model;
 }

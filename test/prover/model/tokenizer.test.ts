@@ -113,4 +113,15 @@ describe('byte tokenizer', () => {
     expect(t.pieces()[10]).toBe('<0x0A>');
     expect(() => t.decode([256])).toThrow(/token id 256 outside 0\.\.255/);
   });
+
+  it('with 128 entries is ASCII only, and names a byte outside it', () => {
+    const t = byteTokenizer(128);
+    expect(t.vocabSize).toBe(128);
+    expect(t.encode('ROMEO:\n')).toEqual([82, 79, 77, 69, 79, 58, 10]);
+    expect(t.decode(t.encode('To be, or not'))).toBe('To be, or not');
+    expect(t.pieces()).toHaveLength(128);
+    expect(() => t.encode('café')).toThrow(/"é" \(byte 0xc3 at byte offset 3\) is outside this model's 128-entry byte vocabulary/);
+    expect(() => t.decode([128])).toThrow(/token id 128 outside 0\.\.127/);
+    expect(() => byteTokenizer(100)).toThrow(RangeError);
+  });
 });
