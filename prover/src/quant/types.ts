@@ -185,7 +185,7 @@ export const DEFAULT_QUANT_OPTIONS: QuantOptions = {
   multiplierBits: 12,
   headroom: 1.5,
   shortMultiplierBits: 2,
-  shortSiteMultiplierBits: 4,
+  shortSiteMultiplierBits: 5,
 };
 
 /** Attached at quantization so the CLI can encode/decode text; not serialized. */
