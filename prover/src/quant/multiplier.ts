@@ -39,3 +39,31 @@ export function siteScale(maxAbs: number, bits: number, headroom = 1): number {
   const qmax = 2 ** (bits - 1) - 1;
   return maxAbs > 0 && Number.isFinite(maxAbs) ? (maxAbs * headroom) / qmax : 1 / qmax;
 }
+
+/** e with 2^(p−1) ≤ x/2^e < 2^p (x > 0): the exponent that leaves x a p-bit mantissa. */
+function mantissaExp(x: number, p: number): number {
+  let e = Math.floor(Math.log2(x)) - (p - 1);
+  if (x / 2 ** e >= 2 ** p) e++; // log2 rounding at the edges
+  if (x / 2 ** e < 2 ** (p - 1)) e--;
+  return e;
+}
+
+/**
+ * The smallest y ≥ x of the form k·2^e with k < 2^p, i.e. with at most p significant bits (x > 0);
+ * with `integer` the exponent is kept ≥ 0, so y is an integer. A short multiplier m ends in
+ * zero bits that the circuit's requantization does not check (gadgets/requant.ts).
+ */
+export function roundUpShort(x: number, p: number, integer = false): number {
+  if (!(x > 0) || !Number.isFinite(x)) throw new RangeError(`roundUpShort: ${x} is not a positive finite number`);
+  if (!Number.isInteger(p) || p < 1 || p > 52) throw new RangeError(`roundUpShort: precision ${p} not an integer in [1, 52]`);
+  const e = integer ? Math.max(0, mantissaExp(x, p)) : mantissaExp(x, p);
+  return Math.ceil(x / 2 ** e) * 2 ** e;
+}
+
+/** The largest y ≤ x with at most p significant bits (x > 0). */
+export function roundDownShort(x: number, p: number): number {
+  if (!(x > 0) || !Number.isFinite(x)) throw new RangeError(`roundDownShort: ${x} is not a positive finite number`);
+  if (!Number.isInteger(p) || p < 1 || p > 52) throw new RangeError(`roundDownShort: precision ${p} not an integer in [1, 52]`);
+  const e = mantissaExp(x, p);
+  return Math.floor(x / 2 ** e) * 2 ** e;
+}

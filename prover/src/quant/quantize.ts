@@ -8,10 +8,10 @@ import { activationFloat, activationTable } from '../arith/activation.ts';
 import { EXP_SPEC } from '../arith/exp.ts';
 import { PROB_FRAC } from '../arith/softmax.ts';
 import { calibrate, type SiteMax } from './calibrate.ts';
-import { fixedMultiplier, fixedMultipliers, siteScale } from './multiplier.ts';
+import { fixedMultiplier, fixedMultipliers, roundDownShort, roundUpShort, siteScale } from './multiplier.ts';
 import { ropeTable } from './rope.ts';
 import { DEFAULT_QUANT_OPTIONS, type LogitMultipliers, type NormFactor, type QLayer, type QMatrix, type QNorm, type QuantModel, type QuantOptions, type Rescale, type RopeRescale } from './types.ts';
-import { quantizeRows } from './weights.ts';
+import { quantizeRows, quantizeRowsAt, rowScales } from './weights.ts';
 
 /** Bits of the activation-table outputs (a table's outputs are constants: no range check). */
 export const ACT_TABLE_BITS = 16;
@@ -63,9 +63,49 @@ export function quantizeModel(model: FloatModel, calibrationIds: number[][], opt
     if (s > 62) throw new RangeError(`${what}: fused RoPE shift ${s} exceeds 62 (the multipliers are too small)`);
     return { m: r.m, s, bits: r.bits, coefShift: d };
   };
-  /** Rescale of a W·x accumulator (x at sIn, rows of W at W.scale) to a site of scale sOut. */
-  const proj = (W: QMatrix, sIn: number, sOut: number, bits: number, what: string): Rescale =>
-    fixedMultipliers(Array.from(W.scale, (sw) => (sIn * sw) / sOut), bits, P, what);
+  const p = o.shortMultiplierBits;
+  const pAct = o.shortSiteMultiplierBits;
+  /**
+   * A constant-weight mat-vec W·x (x at sIn) and its rescale to a site of scale sOut, with short
+   * multipliers: the shift s is the usual P-bit one, and each row's factor sIn·scale_r/sOut·2^s is
+   * rounded UP to an integer m_r of p significant bits, the row then quantized at the scale that
+   * makes m_r exact (≥ its max/127, so nothing clips; the row gives up at most a factor 1 + 2^(1−p)
+   * of its int8 range). m_r's trailing zeros are remainder bits the circuit does not check.
+   */
+  const shortProj = (w: Tensor, sIn: number, sOut: number, bits: number, what: string): { W: QMatrix; r: Rescale } => {
+    const k = sIn / sOut;
+    const base = rowScales(w);
+    const { s } = fixedMultipliers(Array.from(base, (sw) => k * sw), bits, P, what);
+    const m = new Int32Array(base.length);
+    const scale = new Float64Array(base.length);
+    for (let r = 0; r < base.length; r++) {
+      const mr = roundUpShort(k * base[r] * 2 ** s, p, true);
+      if (mr >= 2 ** 31) throw new RangeError(`${what}: multiplier ${mr} of row ${r} does not fit 31 bits at shift ${s}`);
+      m[r] = mr;
+      scale[r] = mr / (2 ** s * k);
+    }
+    return { W: quantizeRowsAt(w, scale), r: { m, s, bits } };
+  };
+  /**
+   * RMSNorm feeding mat-vecs only (attention / FFN input): its per-channel multipliers m_i (norm
+   * weight folded in) are rounded DOWN in magnitude to pAct significant bits, and the lost factor
+   * c_i = exact/m_i ≥ 1 is folded into column i of every following matrix (scaleColumns): an
+   * exact float transformation, and the norm's int8 site never grows, so nothing new saturates.
+   */
+  const shortNorm = (w: Float32Array, n: number, sIn: number, sOut: number, bits: number, what: string): { norm: QNorm; cols: Float64Array } => {
+    const exact = fixedMultipliers(normGains(w, n, sOut), bits, P, what);
+    const gains = normGains(w, n, sOut);
+    const m = new Int32Array(n);
+    const cols = new Float64Array(n).fill(1);
+    for (let i = 0; i < n; i++) {
+      const x = Math.abs(gains[i]) * 2 ** exact.s;
+      if (x === 0) continue;
+      const mi = x < 2 ** pAct ? Math.max(1, Math.floor(x)) : roundDownShort(x, pAct);
+      m[i] = Math.sign(gains[i]) * mi;
+      cols[i] = x / mi;
+    }
+    return { norm: { ...normFactor(n, sIn), out: { m, s: exact.s, bits } }, cols };
+  };
 
   const embed = quantizeRows(t(CANONICAL.tokenEmbd));
   const embScale = gemma ? Math.fround(Math.sqrt(c.dModel)) : 1;
@@ -75,12 +115,15 @@ export function quantizeModel(model: FloatModel, calibrationIds: number[][], opt
   for (let l = 0; l < c.nLayers; l++) {
     const global = isGlobalLayer(c, l);
     const sAttnIn = siteScale(get(`attnIn.${l}`), o.actBits);
-    const wq = quantizeRows(t(CANONICAL.attnQ(l)));
-    const wk = quantizeRows(t(CANONICAL.attnK(l)));
-    const wv = quantizeRows(t(CANONICAL.attnV(l)));
+    const attnNorm = shortNorm(t(CANONICAL.attnNorm(l)).data, c.dModel, sRes, sAttnIn, o.actBits, `layer ${l} attention norm`);
     const sV = siteScale(get(`v.${l}`), o.attnBits);
+    const v = shortProj(scaleColumns(t(CANONICAL.attnV(l)), attnNorm.cols), sAttnIn, sV, o.attnBits, `layer ${l} Wv`);
+    const wv = v.W;
     const sQr = siteScale(get(`qr.${l}`), o.attnBits);
-    const sKr = siteScale(get(`kr.${l}`), o.attnBits);
+    const attnScale = 1 / Math.sqrt(gemma ? (c.queryPreAttnScalar ?? hd) : hd);
+    // The softmax input factor sQr·sKr·attnScale·2^inFrac rounded up to pAct bits by widening sKr.
+    const smExact = sQr * siteScale(get(`kr.${l}`), o.attnBits) * attnScale * 2 ** EXP_SPEC.inFrac;
+    const sKr = roundUpShort(smExact, pAct) / (sQr * attnScale * 2 ** EXP_SPEC.inFrac);
     // q/k: one rounding, RoPE fused (arith/rope.ts). Llama: from the exact accumulators, per
     // W row. Gemma 3: from the QK-norm products x·r of the int16 projections, per norm weight.
     let qProj: Rescale | undefined;
@@ -89,71 +132,81 @@ export function quantizeModel(model: FloatModel, calibrationIds: number[][], opt
     let kNorm: NormFactor | undefined;
     let qRope: RopeRescale;
     let kRope: RopeRescale;
+    let wq: QMatrix;
+    let wk: QMatrix;
     if (gemma) {
       const sQ = siteScale(get(`q.${l}`), 16, o.headroom);
       const sK = siteScale(get(`k.${l}`), 16, o.headroom);
-      qProj = proj(wq, sAttnIn, sQ, 16, `layer ${l} Wq`);
-      kProj = proj(wk, sAttnIn, sK, 16, `layer ${l} Wk`);
+      const q = shortProj(scaleColumns(t(CANONICAL.attnQ(l)), attnNorm.cols), sAttnIn, sQ, 16, `layer ${l} Wq`);
+      const k = shortProj(scaleColumns(t(CANONICAL.attnK(l)), attnNorm.cols), sAttnIn, sK, 16, `layer ${l} Wk`);
+      wq = q.W;
+      wk = k.W;
+      qProj = q.r;
+      kProj = k.r;
       qNorm = normFactor(hd, sQ);
       kNorm = normFactor(hd, sK);
       qRope = ropeRescale(normGains(t(CANONICAL.attnQNorm(l)).data, hd, sQr), `layer ${l} q-norm + rope`);
       kRope = ropeRescale(normGains(t(CANONICAL.attnKNorm(l)).data, hd, sKr), `layer ${l} k-norm + rope`);
     } else {
+      wq = quantizeRows(scaleColumns(t(CANONICAL.attnQ(l)), attnNorm.cols));
+      wk = quantizeRows(scaleColumns(t(CANONICAL.attnK(l)), attnNorm.cols));
       qRope = ropeRescale(Array.from(wq.scale, (sw) => (sAttnIn * sw) / sQr), `layer ${l} Wq + rope`);
       kRope = ropeRescale(Array.from(wk.scale, (sw) => (sAttnIn * sw) / sKr), `layer ${l} Wk + rope`);
     }
-    const attnScale = 1 / Math.sqrt(gemma ? (c.queryPreAttnScalar ?? hd) : hd);
     const sm = fixedMultiplier(sQr * sKr * attnScale * 2 ** EXP_SPEC.inFrac, 62, P, `layer ${l} softmax`);
-    const sAttn = siteScale(get(`attn.${l}`), o.actBits);
-    const wo = quantizeRows(t(CANONICAL.attnOutput(l)));
-    let oProj: Rescale;
+    // The attention output factor sV/(2^PROB_FRAC·sAttn) rounded down to pAct bits by widening sAttn.
+    const attnOutFactor = roundDownShort(sV / (2 ** PROB_FRAC * siteScale(get(`attn.${l}`), o.actBits)), pAct);
+    const sAttn = sV / (2 ** PROB_FRAC * attnOutFactor);
+    let wo: { W: QMatrix; r: Rescale };
     let postAttnNorm: QNorm | undefined;
     if (gemma) {
       const sO = siteScale(get(`o.${l}`), 16, o.headroom);
-      oProj = proj(wo, sAttn, sO, 16, `layer ${l} Wo`);
+      wo = shortProj(t(CANONICAL.attnOutput(l)), sAttn, sO, 16, `layer ${l} Wo`);
       postAttnNorm = norm(t(CANONICAL.postAttentionNorm(l)).data, c.dModel, sO, sRes, o.resBits, `layer ${l} post-attention norm`);
     } else {
-      oProj = proj(wo, sAttn, sRes, o.resBits, `layer ${l} Wo`);
+      wo = shortProj(t(CANONICAL.attnOutput(l)), sAttn, sRes, o.resBits, `layer ${l} Wo`);
     }
     const sFfnIn = siteScale(get(`ffnIn.${l}`), o.actBits);
-    const wGate = quantizeRows(t(CANONICAL.ffnGate(l)));
-    const wUp = quantizeRows(t(CANONICAL.ffnUp(l)));
+    const ffnNorm = shortNorm(t(CANONICAL.ffnNorm(l)).data, c.dModel, sRes, sFfnIn, o.actBits, `layer ${l} FFN norm`);
     const sGate = siteScale(get(`gate.${l}`), 8);
     const sUp = siteScale(get(`up.${l}`), o.attnBits);
+    const gate = shortProj(scaleColumns(t(CANONICAL.ffnGate(l)), ffnNorm.cols), sFfnIn, sGate, 8, `layer ${l} Wgate`);
+    const up = shortProj(scaleColumns(t(CANONICAL.ffnUp(l)), ffnNorm.cols), sFfnIn, sUp, o.attnBits, `layer ${l} Wup`);
     const kind = gemma ? 'gelu_tanh' : 'silu';
     let actMax = 0;
     for (let qv = -128; qv < 128; qv++) actMax = Math.max(actMax, Math.abs(activationFloat(kind, qv * sGate)));
     const sAct = siteScale(actMax, ACT_TABLE_BITS);
-    const sHidden = siteScale(get(`hidden.${l}`), o.actBits);
-    const wDown = quantizeRows(t(CANONICAL.ffnDown(l)));
-    let downProj: Rescale;
+    // The FFN hidden factor sAct·sUp/sHidden rounded down to pAct bits by widening sHidden.
+    const hiddenFactor = roundDownShort((sAct * sUp) / siteScale(get(`hidden.${l}`), o.actBits), pAct);
+    const sHidden = (sAct * sUp) / hiddenFactor;
+    let down: { W: QMatrix; r: Rescale };
     let postFfwNorm: QNorm | undefined;
     if (gemma) {
       const sD = siteScale(get(`down.${l}`), 16, o.headroom);
-      downProj = proj(wDown, sHidden, sD, 16, `layer ${l} Wdown`);
+      down = shortProj(t(CANONICAL.ffnDown(l)), sHidden, sD, 16, `layer ${l} Wdown`);
       postFfwNorm = norm(t(CANONICAL.postFfwNorm(l)).data, c.dModel, sD, sRes, o.resBits, `layer ${l} post-FFN norm`);
     } else {
-      downProj = proj(wDown, sHidden, sRes, o.resBits, `layer ${l} Wdown`);
+      down = shortProj(t(CANONICAL.ffnDown(l)), sHidden, sRes, o.resBits, `layer ${l} Wdown`);
     }
     layers.push({
       global,
       window: global ? Infinity : (c.slidingWindow ?? Infinity),
       rope: gemma && !global ? 'local' : 'global',
-      attnNorm: norm(t(CANONICAL.attnNorm(l)).data, c.dModel, sRes, sAttnIn, o.actBits, `layer ${l} attention norm`),
+      attnNorm: attnNorm.norm,
       wq, wk, wv,
       qProj, kProj,
-      vProj: proj(wv, sAttnIn, sV, o.attnBits, `layer ${l} Wv`),
+      vProj: v.r,
       qNorm, kNorm, qRope, kRope,
       softmax: { m: sm.m[0], s: sm.s },
-      attnOut: fixedMultiplier(sV / (2 ** PROB_FRAC * sAttn), o.actBits, P, `layer ${l} attention output`),
-      wo, oProj, postAttnNorm,
-      ffnNorm: norm(t(CANONICAL.ffnNorm(l)).data, c.dModel, sRes, sFfnIn, o.actBits, `layer ${l} FFN norm`),
-      wGate, wUp,
-      gateProj: proj(wGate, sFfnIn, sGate, 8, `layer ${l} Wgate`),
-      upProj: proj(wUp, sFfnIn, sUp, o.attnBits, `layer ${l} Wup`),
+      attnOut: fixedMultiplier(attnOutFactor, o.actBits, P, `layer ${l} attention output`),
+      wo: wo.W, oProj: wo.r, postAttnNorm,
+      ffnNorm: ffnNorm.norm,
+      wGate: gate.W, wUp: up.W,
+      gateProj: gate.r,
+      upProj: up.r,
       actTable: activationTable(kind, sGate, sAct, ACT_TABLE_BITS),
-      hidden: fixedMultiplier((sAct * sUp) / sHidden, o.actBits, P, `layer ${l} FFN hidden`),
-      wDown, downProj, postFfwNorm,
+      hidden: fixedMultiplier(hiddenFactor, o.actBits, P, `layer ${l} FFN hidden`),
+      wDown: down.W, downProj: down.r, postFfwNorm,
     });
   }
   const sFinal = siteScale(get('finalIn'), o.actBits);
@@ -197,6 +250,15 @@ export function logitMultipliers(W: QMatrix, sIn: number, hBits: number, precisi
   }
   if (bound >= 2 ** 53) throw new RangeError(`${what}: output logits acc·m can reach ${bound} ≥ 2^53 (lower logitMultiplierBits or the final norm's bits)`);
   return { m, s };
+}
+
+/** W with column c multiplied by cols[c] (folding a per-input-channel factor into the matrix). */
+function scaleColumns(w: Tensor, cols: Float64Array): Tensor {
+  const [rows, n] = w.shape;
+  if (w.shape.length !== 2 || n !== cols.length) throw new RangeError(`${w.name}: shape [${w.shape.join(', ')}] does not take ${cols.length} column factors`);
+  const data = new Float32Array(w.data.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < n; c++) data[r * n + c] = w.data[r * n + c] * cols[c];
+  return { name: w.name, shape: w.shape, data };
 }
 
 export type { SiteMax };

@@ -11,14 +11,15 @@
  *
  * Versions: 1 first; 2 RoPE fused into the q/k rescale (RopeRescale) — or, on another
  * branch, integer logits as acc·m; 3 both: logits acc·m with no rescale (QuantModel.logitOut
- * is LogitMultipliers, option logitMultiplierBits replaces logitBits) and the fused RoPE.
+ * is LogitMultipliers, option logitMultiplierBits replaces logitBits) and the fused RoPE; 4 short
+ * multipliers (options shortMultiplierBits, shortSiteMultiplierBits; docs/quantization.md).
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { QuantModel } from './types.ts';
 
 const MAGIC = [0x5a, 0x4b, 0x51, 0x4d]; // "ZKQM"
-export const QUANT_FORMAT_VERSION = 3;
+export const QUANT_FORMAT_VERSION = 4;
 
 type Arr = Int8Array | Int32Array | Float64Array;
 /** Typed arrays use the host byte order; on little-endian hosts (all current ones) bytes copy as they are. */

@@ -136,6 +136,18 @@ export interface QuantOptions {
   multiplierBits: number;
   /** Headroom factor over the calibrated max for 16-bit sites (residual, pre-rope q/k, Gemma branch outputs). */
   headroom: number;
+  /**
+   * Significant bits of mat-vec rescale multipliers (docs/quantization.md "Short multipliers"):
+   * each row's scale absorbs the rounding, so its multiplier k·2^e (k < 2^p) ends in e zero bits
+   * that the circuit does not range-check. Costs the row at most a factor 1 + 2^(1−p) of int8 range.
+   */
+  shortMultiplierBits: number;
+  /**
+   * The same for rescales whose rounding an activation absorbs: RMSNorm outputs feeding mat-vecs
+   * (per channel, the rest folded into the matrices' columns) and the softmax input, attention
+   * output and FFN hidden rescales (by widening their site scale by at most 1 + 2^(1−p)).
+   */
+  shortSiteMultiplierBits: number;
 }
 
 export interface RopeTable {
@@ -172,6 +184,8 @@ export const DEFAULT_QUANT_OPTIONS: QuantOptions = {
   ropeFrac: 14,
   multiplierBits: 12,
   headroom: 1.5,
+  shortMultiplierBits: 2,
+  shortSiteMultiplierBits: 5,
 };
 
 /** Attached at quantization so the CLI can encode/decode text; not serialized. */

@@ -171,3 +171,27 @@ describe('integer logits L_j = acc_j·m_j (default model, prover/models/default)
     expect(() => forwardInt(bad, [72])).toThrow(new RegExp(`logitOut has ${V - 1} multipliers for ${V} vocabulary rows`));
   });
 });
+
+/** Significant bits of an integer (the width of its odd part). */
+function significantBits(m: number): number {
+  let a = Math.abs(m);
+  while (a > 0 && a % 2 === 0) a /= 2;
+  return a === 0 ? 0 : Math.floor(Math.log2(a)) + 1;
+}
+
+describe('short multipliers (docs/quantization.md)', () => {
+  it('every mat-vec rescale multiplier has ≤ shortMultiplierBits significant bits, norm / site ones ≤ shortSiteMultiplierBits, weights fit ±127', () => {
+    for (const p of [DEFAULT_MODEL_PATH, ...(existsSync(STORIES) ? [STORIES] : [])]) {
+      const { q } = quantized(p);
+      const o = q.options;
+      const bitsOf = (m: ArrayLike<number>) => Math.max(...Array.from(m, significantBits));
+      for (const L of q.layers) {
+        for (const r of [L.vProj, L.oProj, L.gateProj, L.upProj, L.downProj, ...(L.qProj ? [L.qProj, L.kProj!] : [])]) {
+          expect(bitsOf(r.m)).toBeLessThanOrEqual(o.shortMultiplierBits);
+        }
+        for (const m of [L.attnNorm.out.m, L.ffnNorm.out.m, L.attnOut.m, L.hidden.m, [L.softmax.m]]) expect(bitsOf(m)).toBeLessThanOrEqual(o.shortSiteMultiplierBits);
+        for (const W of [L.wq, L.wk, L.wv, L.wo, L.wGate, L.wUp, L.wDown]) expect(W.w.every((v) => v >= -127 && v <= 127)).toBe(true);
+      }
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fixedMultiplier, fixedMultipliers, siteScale } from '../../../prover/src/quant/multiplier.ts';
-import { quantizeRows } from '../../../prover/src/quant/weights.ts';
+import { fixedMultiplier, fixedMultipliers, roundDownShort, roundUpShort, siteScale } from '../../../prover/src/quant/multiplier.ts';
+import { quantizeRows, quantizeRowsAt } from '../../../prover/src/quant/weights.ts';
 import { ropeTable } from '../../../prover/src/quant/rope.ts';
 import { logitMultipliers } from '../../../prover/src/quant/quantize.ts';
 
@@ -22,6 +22,41 @@ describe('fixedMultipliers', () => {
   it('siteScale maps the calibrated max to the top code', () => {
     expect(siteScale(12.7, 8)).toBeCloseTo(0.1, 12);
     expect(siteScale(1, 16, 2)).toBeCloseTo(2 / 32767, 12);
+  });
+});
+
+/** Significant bits of a number (the width of its odd part; exact for the values used here). */
+const significantBits = (m: number): number => {
+  let a = Math.abs(m);
+  while (a > 0 && a % 2 === 0) a /= 2;
+  return a === 0 ? 0 : Math.floor(Math.log2(a)) + 1;
+};
+
+describe('short multipliers', () => {
+  it('roundUpShort / roundDownShort bracket x with at most p significant bits', () => {
+    for (const x of [1, 3, 5.5, 100, 1023, 1024, 1025, 0.0123, 12345.678, 2 ** 40 + 1]) {
+      for (const p of [1, 2, 4]) {
+        const up = roundUpShort(x, p);
+        const down = roundDownShort(x, p);
+        expect(up).toBeGreaterThanOrEqual(x);
+        expect(down).toBeLessThanOrEqual(x);
+        expect(up / x).toBeLessThanOrEqual(1 + 2 ** (1 - p));
+        expect(x / down).toBeLessThanOrEqual(1 + 2 ** (1 - p));
+        for (const y of [up, down]) expect(significantBits(y / 2 ** Math.floor(Math.log2(y) - 60))).toBeLessThanOrEqual(p);
+      }
+    }
+    expect(roundUpShort(0.3, 2, true)).toBe(1); // integer: the exponent stays ≥ 0
+    expect(roundUpShort(1025, 2)).toBe(1536);
+    expect(roundDownShort(1025, 2)).toBe(1024);
+    expect(() => roundUpShort(0, 2)).toThrow(RangeError);
+    expect(() => roundDownShort(5, 0)).toThrow(RangeError);
+  });
+  it('quantizeRowsAt quantizes at given scales and refuses bad ones', () => {
+    const t = { name: 'w', shape: [2, 2], data: new Float32Array([1, -0.5, 0.2, 0]) };
+    const q = quantizeRowsAt(t, new Float64Array([2 / 127, 0.2 / 127]));
+    expect(Array.from(q.w)).toEqual([64, -32, 127, 0]);
+    expect(() => quantizeRowsAt(t, new Float64Array([1, 0]))).toThrow(/row 1 scale/);
+    expect(() => quantizeRowsAt(t, new Float64Array([1]))).toThrow(/1 row scales for 2 rows/);
   });
 });
 

@@ -32,6 +32,9 @@ describe('softmax op (arith/softmax.ts softmaxFixed)', () => {
     [[100, -3000, 2500, 2500, 16384], 40000, 20],
     [[-16384, 16384, 0, 7], 52000, 16], // saturates x for the far scores: e = 0
     [[3, 3, 3], 1, 0],
+    // short multipliers: their zero bits are remainder bits the circuit skips (k < sh, k = sh)
+    [[100, -3000, 2500, 16384], 3 << 15, 20],
+    [[-200, 0, 9, 9], 1 << 12, 10],
   ];
   for (const [scores, m, sh] of cases) {
     it(`equals softmaxFixed on [${scores}] (m ${m}, s ${sh}) and is satisfied`, () => {

@@ -1,4 +1,4 @@
-import { toSigned } from '../field.ts';
+import { inv, mod, toSigned } from '../field.ts';
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
 import { booleanHint, toBits } from './bits.ts';
@@ -33,8 +33,34 @@ const floorDiv = (a: bigint, b: bigint): bigint => (a >= 0n ? a / b : -((-a + b 
 const bitLength = (v: bigint): number => (v <= 0n ? 0 : v.toString(2).length);
 
 /**
+ * The largest k ≤ s such that 2^k divides every coefficient of v (constant term included), and
+ * so v itself: v is an integer combination of integer wires.
+ */
+function commonTwos(v: LinearCombination, s: number): number {
+  let t = s;
+  for (const c of v.coeffs) {
+    if (t === 0) break;
+    const a = signedCoeff(c);
+    if (a === 0n) continue;
+    let z = 0;
+    for (let b = a < 0n ? -a : a; (b & 1n) === 0n && z < t; b >>= 1n) z++;
+    t = z;
+  }
+  return t;
+}
+
+/** A coefficient as the signed integer it stands for (coefficients may be stored reduced mod r). */
+const signedCoeff = (c: bigint): bigint => toSigned(mod(c));
+
+/**
  * roundShiftSaturate(v, vBounds, s, bits) = saturate(⌊(v + 2^(s−1)) / 2^s⌋, bits) (round half up;
  * v itself for s = 0). Precondition: v ∈ vBounds (|v| < 2^250), not checked here.
+ *
+ * Known-zero low bits are not checked: when 2^k divides every coefficient of v (k ≤ s; e.g. the
+ * multiplier of a requantization ends in k zero bits), ⌊(v + 2^(s−1))/2^s⌋ = ⌊(v' + 2^(s−k−1))/2^(s−k)⌋
+ * for v' = v/2^k (exact; for k = s it is v'), so the gadget runs on v' with shift s − k and its
+ * remainder has s − k bits. v' is the LC with every coefficient divided by 2^k; should v ever not be
+ * a multiple of 2^k, v' is not a small integer and no witness passes (never a wrong output).
  *
  * Constraints: q hinted with v + 2^(s−1) = q·2^s + rem, rem range-checked to s bits (rem is
  * a linear combination, not a wire), and y range-checked to `bits` bits signed. If the bounds
@@ -43,13 +69,20 @@ const bitLength = (v: bigint): number => (v <= 0n ? 0 : v.toString(2).length);
  * t = lo·(min − 1 − q) + hi·(q − max − 1) ≥ 0 (tBits bits). t forces lo (hi) exactly when
  * q < min (q > max); lo = hi = 1 makes t = min − max − 2 < 0; and in every case q is pinned to
  * a small integer window, so the remainder equation fixes q to the true quotient.
- * Cost: s + bits constraints, plus tBits + 4 when saturation is possible, where tBits is the
+ * Cost: (s − k) + bits constraints, plus tBits + 4 when saturation is possible, where tBits is the
  * width of the largest overshoot max(min − 1 − qMin, qMax − max − 1).
  */
 export function roundShiftSaturate(cs: ConstraintSystem, v: LinearCombination, vBounds: Bounds, s: number, bits: number): Requantized {
   if (!Number.isInteger(s) || s < 0 || s > 200) throw new RangeError(`roundShiftSaturate: shift ${s} not an integer in [0, 200]`);
   if (!Number.isInteger(bits) || bits < 2 || bits > 200) throw new RangeError(`roundShiftSaturate: output width ${bits} not an integer in [2, 200]`);
   if (vBounds.min > vBounds.max) throw new RangeError(`roundShiftSaturate: empty bounds [${vBounds.min}, ${vBounds.max}]`);
+  const k = commonTwos(v, s);
+  if (k > 0) {
+    const d = 1n << BigInt(k);
+    const v2 = new LinearCombination(v.vars, v.coeffs.map((c) => signedCoeff(c) / d), v.value === undefined ? undefined : mod(v.value * inv(d)));
+    const ceilDiv = (a: bigint): bigint => -floorDiv(-a, d);
+    return roundShiftSaturate(cs, v2, { min: ceilDiv(vBounds.min), max: floorDiv(vBounds.max, d) }, s - k, bits);
+  }
   return cs.scope('requant', () => {
     const scale = 1n << BigInt(s);
     const half = s === 0 ? 0n : 1n << BigInt(s - 1);

@@ -76,10 +76,15 @@ export function softmax(cs: ConstraintSystem, scores: readonly LinearCombination
       max = maximum(cs, scores, width).max;
       diffs = scores.map((s) => max.sub(s));
     }
-    const zMax = (scoreBounds.max - scoreBounds.min) * BigInt(m);
+    // ⌊(d·m + 2^(sh−1))/2^sh⌋ = ⌊(d·m' + 2^(sh−k−1))/2^(sh−k)⌋ for m = m'·2^k, k ≤ sh: a short
+    // multiplier's zero bits are remainder bits left unchecked (as in gadgets/requant.ts).
+    let k = 0;
+    while (k < sh && m !== 0 && (m / 2 ** k) % 2 === 0) k++;
+    const mk = m / 2 ** k;
+    const zMax = (scoreBounds.max - scoreBounds.min) * BigInt(mk);
     const e = diffs.map((d, i) =>
       cs.scope(`e${i}`, () => {
-        const xBits = roundShiftUnsigned(cs, d.scale(m), zMax, sh).bits;
+        const xBits = roundShiftUnsigned(cs, d.scale(mk), zMax, sh - k).bits;
         const zero = LinearCombination.constant(0);
         while (xBits.length < EXP_WIDTH) xBits.push(zero); // a narrow x: its missing high bits are 0
         const ei = expNeg(cs, xBits);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { toSigned } from '../../../../prover/src/circuit/field.ts';
-import type { LinearCombination } from '../../../../prover/src/circuit/lc.ts';
+import { R, toSigned } from '../../../../prover/src/circuit/field.ts';
+import { LinearCombination } from '../../../../prover/src/circuit/lc.ts';
 import type { ConstraintSystem } from '../../../../prover/src/circuit/system.ts';
 import { requantize as requantizeRef, residualAdd as residualAddRef } from '../../../../prover/src/arith/fixed.ts';
-import { requantize, residualAdd, signedBounds } from '../../../../prover/src/circuit/gadgets/requant.ts';
+import { requantize, residualAdd, roundShiftSaturate, signedBounds } from '../../../../prover/src/circuit/gadgets/requant.ts';
 import { build, cheatingFails, expectEveryHintTamperFails, expectSameShape } from './tamper.ts';
 
 const input = (v: number) => (cs: ConstraintSystem) => cs.privateInput('x', v);
@@ -44,10 +44,48 @@ describe('requantize', () => {
   });
 
   it('costs s + bits when saturation is impossible, more when it is', () => {
-    const cost = (bounds = acc24, m = 1 << 8, s = 16) =>
+    const cost = (bounds = acc24, m = 257, s = 16) =>
       expectSameShape((cs, w) => requantize(cs, cs.privateInput('x', w ? 100 : undefined), bounds, m, s, 8));
     expect(cost(signedBounds(15))).toBe(24); // q ∈ [−64, 64]: the design's 24 per output
     expect(cost()).toBeGreaterThan(24);
+  });
+
+  it('checks only the remainder bits a multiplier ending in k zero bits leaves: s − k', () => {
+    const cost = (m: number, s: number, xBits = 8) =>
+      expectSameShape((cs, w) => requantize(cs, cs.privateInput('x', w ? 5 : undefined), signedBounds(xBits), m, s, 8));
+    expect(cost(3 << 5, 10)).toBe(5 + 8);
+    expect(cost(-(3 << 5), 10)).toBe(5 + 8);
+    expect(cost(1 << 6, 6)).toBe(8); // an exact power of two: no remainder at all
+    expect(cost(1 << 9, 6, 4)).toBe(8); // k is capped at s
+  });
+
+  it('short multipliers: equal to arith requantize bit for bit, every hint tampered fails', () => {
+    const specs = [
+      { m: 3 << 12, s: 20 },
+      { m: -(5 << 7), s: 9 },
+      { m: 1 << 6, s: 6 },
+      { m: 1 << 9, s: 6 },
+      { m: 6, s: 1 },
+    ];
+    for (const { m, s } of specs) {
+      for (const x of [...edges, 5, -5, 43, -43]) {
+        const built = build(input(x), (cs, v: LinearCombination) => requantize(cs, v, acc24, m, s, 8));
+        expect(toSigned(built.out.y.value!), `x=${x} m=${m} s=${s}`).toBe(BigInt(requantizeRef(x, m, s, 8)));
+        expectEveryHintTamperFails(built);
+      }
+    }
+  });
+
+  it('reads coefficients stored reduced mod r as the signed integers they stand for', () => {
+    // −x·2^4 written with the coefficient r − 16: the same value; r − 16 is odd, so k must come from −16.
+    const gadget = (cs: ConstraintSystem, v: LinearCombination) =>
+      roundShiftSaturate(cs, new LinearCombination(v.vars, v.coeffs.map((c) => R - 16n * c), v.value === undefined ? undefined : ((R - 16n) * v.value) % R), { min: -2048n, max: 2048n }, 6, 8);
+    for (const x of [0, 1, -1, 7, -7, 100, -100]) {
+      const built = build(input(x), gadget);
+      expect(toSigned(built.out.y.value!), `x=${x}`).toBe(BigInt(requantizeRef(x, -16, 6, 8)));
+      expectEveryHintTamperFails(built);
+    }
+    expect(expectSameShape((cs, w) => gadget(cs, cs.privateInput('x', w ? 3 : undefined)))).toBe(2 + 8);
   });
 
   it('rejects a prover who skips saturation, saturates in range, or rounds the other way', () => {
