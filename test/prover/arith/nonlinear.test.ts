@@ -2,38 +2,43 @@ import { describe, expect, it } from 'vitest';
 import {
   EXP_SPEC,
   PROB_FRAC,
+  RECIP_FRAC,
   activationTable,
   argmaxLowest,
+  expMax,
   expNegFixed,
+  expOutFrac,
   expTables,
+  mulFloorShift,
   geluTanhFixed,
   siluFixed,
   softmaxFixed,
 } from '../../../prover/src/arith/index.ts';
 
 describe('expNegFixed', () => {
-  it('is 1.0 at 0, monotone non-increasing, and close to exp(−x)', () => {
-    const one = 2 ** EXP_SPEC.outFrac;
-    expect(expNegFixed(0)).toBe(one);
+  it('is exp(−(x + ½)/2^inFrac) to within the tables\' rounding, non-increasing up to that rounding, 0 from 2^12', () => {
+    const one = 2 ** expOutFrac();
+    const tableUlp = 2 ** EXP_SPEC.tableFrac;
+    expect(expNegFixed(0)).toBe(expMax());
+    expect(expMax()).toBeLessThan(one);
     let prev = one;
     const xMax = 2 ** (EXP_SPEC.digitBits * EXP_SPEC.nDigits);
     for (let x = 0; x < xMax; x++) {
       const e = expNegFixed(x);
-      expect(e).toBeLessThanOrEqual(prev);
-      // a few roundings of half an output ulp each
-      expect(Math.abs(e - one * Math.exp(-x / 2 ** EXP_SPEC.inFrac))).toBeLessThanOrEqual(2);
+      // a coarse digit's step can undershoot by the other factor's rounding (below p's unit)
+      expect(e).toBeLessThanOrEqual(prev + tableUlp);
+      // each factor within half a table ulp (relative to a factor ≤ 1): about one table ulp in all
+      expect(Math.abs(e - one * Math.exp(-(x + 0.5) / 2 ** EXP_SPEC.inFrac)) / tableUlp).toBeLessThanOrEqual(1);
       prev = e;
     }
     expect(expNegFixed(xMax)).toBe(0);
     expect(expNegFixed(2 ** 40)).toBe(0);
   });
-  it('is the digit-split table product', () => {
+  it('is the exact product of the digit tables (no rounding between them)', () => {
     const t = expTables();
-    // x = 0x5A3: digits 3, 10, 5
-    const x = 0x5a3;
-    const s = EXP_SPEC.outFrac;
-    const step1 = Math.floor((t[0][3] * t[1][10] + 2 ** (s - 1)) / 2 ** s);
-    expect(expNegFixed(x)).toBe(Math.floor((step1 * t[2][5] + 2 ** (s - 1)) / 2 ** s));
+    // x = 0x5A3 = 1443: 6-bit digits 35, 22
+    expect(expNegFixed(0x5a3)).toBe(t[0][35] * t[1][22]);
+    expect(Number.isSafeInteger(expMax())).toBe(true);
   });
   it('rejects negative input', () => {
     expect(() => expNegFixed(-1)).toThrow(RangeError);
@@ -56,6 +61,15 @@ describe('softmaxFixed', () => {
     const sum = p.reduce((a, b) => a + b, 0);
     expect(Math.abs(sum - one)).toBeLessThanOrEqual(scores.length);
     expect(p[2]).toBe(p[4]);
+  });
+  it('rounds the exp input down (x = ⌊z·m/2^s⌋), the half sits in the tables', () => {
+    expect(mulFloorShift(7, 3, 1)).toBe(10);
+    expect(mulFloorShift(2 ** 40, 2 ** 20 + 1, 20)).toBe(2 ** 40 + 2 ** 20); // BigInt path
+    // z·m/2^s = 1.75 for the second score: x = 1, not 2
+    const p = softmaxFixed([0, -7], 1, 2);
+    const e1 = expNegFixed(1);
+    const S = expMax() + e1;
+    expect(p[1]).toBe(Math.floor((e1 * Math.floor(2 ** RECIP_FRAC / S) + 2 ** (RECIP_FRAC - PROB_FRAC - 1)) / 2 ** (RECIP_FRAC - PROB_FRAC)));
   });
   it('one score gives probability 1.0 exactly', () => {
     expect(softmaxFixed([-12345], 7, 3)).toEqual([2 ** PROB_FRAC]);

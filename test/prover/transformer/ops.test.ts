@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { softmaxFixed } from '../../../prover/src/arith/softmax.ts';
 import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
 import { toSigned } from '../../../prover/src/circuit/field.ts';
+import type { LinearCombination } from '../../../prover/src/circuit/lc.ts';
 import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
 import { oneHot } from '../../../prover/src/circuit/transformer/embed.ts';
 import { softmax } from '../../../prover/src/circuit/transformer/softmax.ts';
@@ -13,7 +14,7 @@ import { signedBounds } from '../../../prover/src/circuit/transformer/bounds.ts'
 import { ropeTable } from '../../../prover/src/quant/rope.ts';
 import type { QMatrix, RopeRescale } from '../../../prover/src/quant/types.ts';
 import type { Requantized } from '../../../prover/src/circuit/gadgets/requant.ts';
-import { build as buildGadget, expectEveryHintTamperFails } from '../circuit/gadgets/tamper.ts';
+import { build as buildGadget, cheatingFails, expectEveryHintTamperFails } from '../circuit/gadgets/tamper.ts';
 import { tamper, wiresNamed } from './helpers.ts';
 
 /** Scores within [−2^14, 2^14] (as from int8 q·k over a small head). */
@@ -43,7 +44,7 @@ describe('softmax op (arith/softmax.ts softmaxFixed)', () => {
 
   it('rejects a tampered max, exp input, exp, reciprocal or probability', () => {
     const { cs } = softmaxCircuit([100, -3000, 2500, 2400, 16000], 40000, 20);
-    for (const re of [/maximum\/max$/, /e\d+\/rshift\/q$/, /expNeg\/.*requant\/q$/, /reciprocal\/q$/, /p\d+\/rshift\/q$/, /p\d+\/er$/]) {
+    for (const re of [/maximum\/max$/, /e\d+\/rshift\/q$/, /expNeg\/acc1$/, /reciprocal\/q$/, /p\d+\/rshift\/q$/, /p\d+\/er$/]) {
       const ws = wiresNamed(cs, re);
       expect(ws.length, String(re)).toBeGreaterThan(0);
       for (const w of ws.slice(0, 3)) {
@@ -51,6 +52,27 @@ describe('softmax op (arith/softmax.ts softmaxFixed)', () => {
         expect(tamper(cs, w, -1n), `${re} wire ${cs.wireNames[w]}`).not.toBeNull();
       }
     }
+  });
+});
+
+describe('softmax: the max is proven by the exp input\'s range checks (no own range check)', () => {
+  const scores = [100, -3000, 2500, 2400, 16000];
+  const setup = (cs: ConstraintSystem) => scores.map((s, i) => cs.privateInput(`s${i}`, BigInt(s)));
+  // m < 2^(sh−1) (40000 < 2^19): a rounded x = roundShift(z·m) would admit z = −1, the floor does not
+  for (const [m, sh] of [[40000, 20], [3389, 10], [1, 0]]) {
+    const gadget = (cs: ConstraintSystem, w: LinearCombination[]) => softmax(cs, w, SCORE_BOUNDS, m, sh);
+    it(`rejects an attained but smaller max (m ${m}, s ${sh}) even when every other hint follows it`, () => {
+      expect(cheatingFails(setup, gadget, {})).toBe(false);
+      for (const fake of [2500n, 2400n, 16000n - 1n, -3000n]) expect(cheatingFails(setup, gadget, { max: () => fake }), String(fake)).toBe(true);
+    });
+  }
+  it('costs 22 per exp, x\'s bits and p\'s 52 per score (stories260K-like m, s)', () => {
+    const cs = new ConstraintSystem({ witness: false });
+    const w = Array.from({ length: 16 }, (_, i) => cs.privateInput(`s${i}`));
+    softmax(cs, w, { min: -(1n << 17n), max: 1n << 17n }, 3389, 10);
+    // per score: x = ⌊z·m/2^10⌋ (10 remainder + 20 quotient bits), exp 22 + 3 (x ≥ 2^12 → 0), p 1 + 34 + 17
+    // per row: the max's product chain (15), 1/Σe (r < 2^19: 19 + 1 + 2·36)
+    expect(cs.nConstraints).toBe(16 * (30 + 25 + 52) + 15 + 19 + 1 + 2 * 36);
   });
 });
 

@@ -26,6 +26,7 @@ import { normProducts as normProductsInt, ropeRescale } from '../../../prover/sr
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cheatingFails } from '../circuit/gadgets/tamper.ts';
 import { DEFAULT_MODEL, quantized, tamper, wiresNamed } from './helpers.ts';
 
 const SCORE_BOUNDS = { min: -(1n << 14n), max: 1n << 14n };
@@ -60,11 +61,23 @@ describe('masked softmax (hidden key slots)', () => {
     expect(findUnsatisfied(cs)).toBeNull();
     const [max] = wiresNamed(cs, /maximum\/max$/);
     expect(tamper(cs, max, 16000n - 2500n)).not.toBeNull();
+    expect(tamper(cs, max, 2400n - 2500n)).not.toBeNull(); // a smaller visible score
     for (const re of [/maximum\/d\d+$/, /e\d+\/masked$/, /p\d+\/rshift\/q$/]) {
       const ws = wiresNamed(cs, re);
       expect(ws.length, String(re)).toBeGreaterThan(0);
       for (const w of ws) expect(tamper(cs, w, 1n), cs.wireNames[w]).not.toBeNull();
     }
+  });
+});
+
+describe('masked softmax: an adaptive prover cannot claim a smaller or hidden max', () => {
+  const scores = [700, -3000, 2500, 16000, 2400, -16384];
+  const setup = (cs: ConstraintSystem) => ({ at: positionWires(cs, scores.length, 4), w: scores.map((s, i) => cs.privateInput(`s${i}`, BigInt(s))) });
+  const gadget = (cs: ConstraintSystem, { at, w }: ReturnType<typeof setup>) => softmax(cs, w, SCORE_BOUNDS, 40000, 20, visibleSlots(at, 3));
+  it('honest passes; 700 (visible, not the max), 16000 (visible max is 16000: honest) and -16384 (hidden) are checked', () => {
+    expect(cheatingFails(setup, gadget, {})).toBe(false);
+    // visible from position 4 with window 3: slots 2, 3, 4 → max 16000
+    for (const fake of [2500n, 2400n, 700n, 16001n, -16384n]) expect(cheatingFails(setup, gadget, { max: () => fake }), String(fake)).toBe(true);
   });
 });
 

@@ -1,25 +1,31 @@
 /**
  * Integer softmax of one query row (arith/softmax.ts `softmaxFixed`), bit for bit:
- *   mx  = max s_i          proven (maximum gadget: mx − s_i range-checked, Π(mx − s_i) = 0)
- *   x_i = roundShift((mx − s_i)·m, sh) ≥ 0, its quotient range-checked unsigned to the width
- *         its bounds need (no saturation, no sign bit)
- *   e_i = expNeg(x_i)      digit tables on x_i's range-check bits (arith/exp.ts); bits above
- *         the tables' 12 make it 0 (one isZero on the high part)
- *   S   = Σ e_i, r = ⌊2^40/S⌋ (reciprocal gadget), p_i = roundShift(e_i·r, 24)
+ *   mx  = max s_i          hinted, proven equal to some (visible) s_i (maximumUnchecked)
+ *   x_i = ⌊(mx − s_i)·m / 2^sh⌋ ≥ 0, quotient and remainder range-checked unsigned; these
+ *         checks also prove mx − s_i ≥ 0 (below), so mx is the maximum without its own range
+ *         check (the max's difference and the exp input are the same quantity)
+ *   e_i = expNeg(x_i)      exact product of two 6-bit digit tables on x_i's range-check bits
+ *         (arith/exp.ts, 32 fraction bits, no rounding); bits above the tables' 12 make it 0
+ *   S   = Σ e_i, r = ⌊2^50/S⌋ (reciprocal gadget), p_i = roundShift(e_i·r, 34)
  * The inputs are the raw integer scores Σ q·k; `scoreBounds` bounds every one of them.
+ * Why mx − s_i ≥ 0 follows: mx equals a score, so z_i = mx − s_i is an integer with
+ * |z_i·m| < 2^(diffWidth + 31), and z_i·m = x_i·2^sh + rem_i with x_i, rem_i range-checked
+ * (so far below the field size r): the equation holds over the integers and z_i·m ≥ 0, so
+ * z_i ≥ 0 for m ≥ 1. (m = 0 makes every x_i = 0 whatever mx is: p is uniform either way.)
  */
-import { EXP_SPEC } from '../../arith/exp.ts';
+import { EXP_SPEC, expMax } from '../../arith/exp.ts';
 import { PROB_FRAC, RECIP_FRAC } from '../../arith/softmax.ts';
 import { toBits } from '../gadgets/bits.ts';
-import { maskedMaximum, maximum } from '../gadgets/max.ts';
+import { maximumUnchecked } from '../gadgets/max.ts';
 import { expNeg } from '../gadgets/nonlinear.ts';
 import { reciprocal } from '../gadgets/reciprocal.ts';
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
-import { bitLength, diffWidth, type Bounds } from './bounds.ts';
+import { bitLength, type Bounds } from './bounds.ts';
 
 const EXP_WIDTH = EXP_SPEC.digitBits * EXP_SPEC.nDigits;
-const ONE = 1n << BigInt(EXP_SPEC.outFrac);
+/** Every e_i lies in [0, E_MAX] (E_MAX = e(0), reached at the max, so also S ≥ E_MAX). */
+const E_MAX = BigInt(expMax(EXP_SPEC));
 
 export interface SoftmaxResult {
   /** p_i ∈ [0, 2^PROB_FRAC]. */
@@ -53,33 +59,40 @@ export function roundShiftUnsigned(cs: ConstraintSystem, v: LinearCombination, v
 }
 
 /**
+ * The bits of q = ⌊v/2^s⌋ for an integer v ∈ [0, vMax]: q hinted, v − q·2^s ∈ [0, 2^s) and
+ * q ∈ [0, 2^w) with w the width of vMax >> s. Both are small against r, so (for v known to be
+ * a small integer, positive or not) the equation holds over the integers: v ≥ 0 and q is the
+ * true quotient. Cost: s + w constraints.
+ */
+export function floorShiftUnsigned(cs: ConstraintSystem, v: LinearCombination, vMax: bigint, s: number): { q: LinearCombination; bits: LinearCombination[] } {
+  const w = Math.max(1, bitLength(vMax >> BigInt(s)));
+  return cs.scope('rshift', () => {
+    if (s === 0) return { q: v, bits: toBits(cs, v, w) };
+    const q = cs.hint('q', () => cs.valueOf(v) >> BigInt(s));
+    toBits(cs, v.sub(q.scale(1n << BigInt(s))), s);
+    return { q, bits: toBits(cs, q, w) };
+  });
+}
+
+/**
  * `visible` (optional, position chunks): 0/1 per score (precondition: boolean, at least one 1);
  * hidden scores get p = 0 and do not enter the max or the sum, so the visible p are bit for
  * bit softmaxFixed over the visible scores alone. The maximum then costs one product per slot
- * (maskedMaximum), and each exp output one more (e·visible).
+ * (visible·(mx − s_i), 0 where hidden, so x = 0 there), and each exp output one more (e·visible).
  */
 export function softmax(cs: ConstraintSystem, scores: readonly LinearCombination[], scoreBounds: Bounds, m: number, sh: number, visible?: readonly LinearCombination[]): SoftmaxResult {
   const n = scores.length;
   if (n === 0) throw new RangeError('softmax: no scores');
+  if (n > 2 ** 18) throw new RangeError(`softmax: ${n} scores exceed 2^18`);
   if (!Number.isSafeInteger(m) || m < 0 || m >= 2 ** 31) throw new RangeError(`softmax: multiplier ${m} must be an integer in [0, 2^31)`);
-  if (EXP_SPEC.outFrac !== PROB_FRAC) throw new RangeError('softmax: exp output and probability fractions differ');
+  if (!Number.isInteger(sh) || sh < 0 || sh > 62) throw new RangeError(`softmax: shift ${sh} not an integer in [0, 62]`);
   if (visible && visible.length !== n) throw new RangeError(`softmax: ${visible.length} mask entries for ${n} scores`);
   return cs.scope('softmax', () => {
-    const width = diffWidth(scoreBounds);
-    let max: LinearCombination;
-    let diffs: LinearCombination[];
-    if (visible) {
-      const mm = maskedMaximum(cs, scores, visible, width);
-      max = mm.max;
-      diffs = mm.diffs; // visible·(max − s): 0 where hidden, so exp(0) below, masked after
-    } else {
-      max = maximum(cs, scores, width).max;
-      diffs = scores.map((s) => max.sub(s));
-    }
+    const { max, diffs } = maximumUnchecked(cs, scores, visible);
     const zMax = (scoreBounds.max - scoreBounds.min) * BigInt(m);
     const e = diffs.map((d, i) =>
       cs.scope(`e${i}`, () => {
-        const xBits = roundShiftUnsigned(cs, d.scale(m), zMax, sh).bits;
+        const xBits = floorShiftUnsigned(cs, d.scale(m), zMax, sh).bits;
         const zero = LinearCombination.constant(0);
         while (xBits.length < EXP_WIDTH) xBits.push(zero); // a narrow x: its missing high bits are 0
         const ei = expNeg(cs, xBits);
@@ -87,7 +100,9 @@ export function softmax(cs: ConstraintSystem, scores: readonly LinearCombination
       }),
     );
     const sum = LinearCombination.sum(e);
-    const r = reciprocal(cs, sum, bitLength(BigInt(n) * ONE), RECIP_FRAC).y;
+    // S ∈ [E_MAX, n·E_MAX] for every honest witness, so r ≤ 2^RECIP_FRAC / E_MAX.
+    const rBits = bitLength((1n << BigInt(RECIP_FRAC)) / E_MAX);
+    const r = reciprocal(cs, sum, bitLength(BigInt(n) * E_MAX), RECIP_FRAC, rBits).y;
     const total = 1n << BigInt(RECIP_FRAC);
     const p = e.map((ei, i) =>
       cs.scope(`p${i}`, () => roundShiftUnsigned(cs, cs.mul(ei, r, 'er'), total, RECIP_FRAC - PROB_FRAC).q),
