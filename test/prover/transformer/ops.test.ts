@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { softmaxFixed } from '../../../prover/src/arith/softmax.ts';
+import { attendNormalised, softmaxExps, softmaxFixed } from '../../../prover/src/arith/softmax.ts';
+import { attend } from '../../../prover/src/circuit/transformer/attention.ts';
 import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
 import { toSigned } from '../../../prover/src/circuit/field.ts';
 import type { LinearCombination } from '../../../prover/src/circuit/lc.ts';
 import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
 import { oneHot } from '../../../prover/src/circuit/transformer/embed.ts';
-import { softmax } from '../../../prover/src/circuit/transformer/softmax.ts';
-import { matAcc as matAccInt, normProducts as normProductsInt, ropeRescale } from '../../../prover/src/infer/int-ops.ts';
+import { probabilities, softmax } from '../../../prover/src/circuit/transformer/softmax.ts';
+import { attendInt, matAcc as matAccInt, normProducts as normProductsInt, ropeRescale } from '../../../prover/src/infer/int-ops.ts';
 import { matAcc } from '../../../prover/src/circuit/transformer/linear.ts';
 import { normProducts } from '../../../prover/src/circuit/transformer/norm.ts';
 import { matPairBounds, normPairBounds, ropeFused } from '../../../prover/src/circuit/transformer/rope.ts';
@@ -24,7 +25,8 @@ function softmaxCircuit(scores: number[], m: number, sh: number) {
   const cs = new ConstraintSystem({ witness: true });
   const wires = scores.map((s, i) => cs.privateInput(`s${i}`, BigInt(s)));
   const r = softmax(cs, wires, SCORE_BOUNDS, m, sh);
-  return { cs, r, p: r.p.map((p) => Number(toSigned(cs.valueOf(p)))) };
+  const p = probabilities(cs, r);
+  return { cs, r, p: p.map((x) => Number(toSigned(cs.valueOf(x)))) };
 }
 
 describe('softmax op (arith/softmax.ts softmaxFixed)', () => {
@@ -36,8 +38,11 @@ describe('softmax op (arith/softmax.ts softmaxFixed)', () => {
   ];
   for (const [scores, m, sh] of cases) {
     it(`equals softmaxFixed on [${scores}] (m ${m}, s ${sh}) and is satisfied`, () => {
-      const { cs, p } = softmaxCircuit(scores, m, sh);
+      const { cs, r, p } = softmaxCircuit(scores, m, sh);
       expect(findUnsatisfied(cs)).toBeNull();
+      const ref = softmaxExps(scores, m, sh);
+      expect(r.e.map((x) => Number(cs.valueOf(x)))).toEqual(ref.e);
+      expect(Number(cs.valueOf(r.r))).toBe(ref.r);
       expect(p).toEqual(softmaxFixed(scores, m, sh));
     });
   }
@@ -66,13 +71,49 @@ describe('softmax: the max is proven by the exp input\'s range checks (no own ra
       for (const fake of [2500n, 2400n, 16000n - 1n, -3000n]) expect(cheatingFails(setup, gadget, { max: () => fake }), String(fake)).toBe(true);
     });
   }
-  it('costs 22 per exp, x\'s bits and p\'s 52 per score (stories260K-like m, s)', () => {
+  it('costs x\'s bits and 22 per exp per score; no probability is rounded (stories260K-like m, s)', () => {
     const cs = new ConstraintSystem({ witness: false });
     const w = Array.from({ length: 16 }, (_, i) => cs.privateInput(`s${i}`));
     softmax(cs, w, { min: -(1n << 17n), max: 1n << 17n }, 3389, 10);
-    // per score: x = ⌊z·m/2^10⌋ (10 remainder + 20 quotient bits), exp 22 + 3 (x ≥ 2^12 → 0), p 1 + 34 + 17
+    // per score: x = ⌊z·m/2^10⌋ (10 remainder + 20 quotient bits), exp 22 + 3 (x ≥ 2^12 → 0)
     // per row: the max's product chain (15), 1/Σe (r < 2^19: 19 + 1 + 2·36)
-    expect(cs.nConstraints).toBe(16 * (30 + 25 + 52) + 15 + 19 + 1 + 2 * 36);
+    expect(cs.nConstraints).toBe(16 * (30 + 25) + 15 + 19 + 1 + 2 * 36);
+  });
+});
+
+describe('attention with deferred normalisation (infer attendInt, arith attendNormalised)', () => {
+  const shape = { nHeads: 2, nKvHeads: 1, hd: 4 };
+  const n = 6;
+  const rnd = (i: number) => (((i * 2_654_435_761) >>> 7) % 255) - 127;
+  const q = Int32Array.from({ length: 8 }, (_, i) => rnd(i + 1));
+  const keys = Array.from({ length: n }, (_, j) => Int32Array.from({ length: 4 }, (_, i) => rnd(100 + 4 * j + i)));
+  const values = Array.from({ length: n }, (_, j) => Int32Array.from({ length: 4 }, (_, i) => rnd(300 + 4 * j + i)));
+  values[2][1] = -128;
+  const bounds = { q: signedBounds(8), k: signedBounds(8), v: signedBounds(8) };
+  const sm = { m: 3389, s: 10 };
+  for (const outR of [{ m: Int32Array.of(2900), s: 27, bits: 8 }, { m: Int32Array.of(3100), s: 22, bits: 8 }]) {
+    it(`equals attendInt bit for bit (attnOut ${outR.m[0]}/2^${outR.s}${outR.s < 25 ? ', saturating' : ''}) and every product and rounding is forced`, () => {
+      const cs = new ConstraintSystem({ witness: true });
+      const w = (xs: Int32Array, name: string) => Array.from(xs, (v, i) => cs.privateInput(`${name}${i}`, BigInt(v)));
+      const att = attend(cs, w(q, 'q'), keys.map((k, j) => w(k, `k${j}_`)), values.map((v, j) => w(v, `v${j}_`)), shape, bounds, sm, outR);
+      expect(findUnsatisfied(cs)).toBeNull();
+      const ref = attendInt(q, keys, values, 0, n - 1, shape, sm, outR);
+      expect(att.out.map((o) => Number(toSigned(cs.valueOf(o.y))))).toEqual(Array.from(ref));
+      for (const re of [/pv\d+$/, /ur\d+$/, /head\d+\/requant\/q$/]) {
+        const ws = wiresNamed(cs, re);
+        expect(ws.length, String(re)).toBeGreaterThan(0);
+        for (const x of ws.slice(0, 4)) expect(tamper(cs, x, 1n), cs.wireNames[x]).not.toBeNull();
+      }
+    });
+  }
+  it('attendNormalised rounds half up once, saturates and is exact beyond 2^53', () => {
+    // t = s + 34; u·r·m = 3·2^(t−1) rounds up to 2
+    expect(attendNormalised(3, 2 ** 33, 1, 0, 8)).toBe(2);
+    expect(attendNormalised(-3, 2 ** 33, 1, 0, 8)).toBe(-1);
+    expect(attendNormalised(10n ** 12n, 2 ** 18, 2 ** 11, 0, 8)).toBe(127);
+    expect(attendNormalised(-(10n ** 12n), 2 ** 18, 2 ** 11, 0, 8)).toBe(-128);
+    const u = 2 ** 40 + 12345;
+    expect(attendNormalised(u, 2 ** 18 + 7, 4093, 20, 24)).toBe(Number((BigInt(u) * BigInt(2 ** 18 + 7) * 4093n + (1n << 53n)) >> 54n));
   });
 });
 

@@ -20,7 +20,7 @@ import { oneHot } from '../../../prover/src/circuit/transformer/embed.ts';
 import { positionStages, visibleSlots } from '../../../prover/src/circuit/transformer/position-stages.ts';
 import { normPairBounds, ropeFusedAt } from '../../../prover/src/circuit/transformer/rope.ts';
 import { normProducts } from '../../../prover/src/circuit/transformer/norm.ts';
-import { softmax } from '../../../prover/src/circuit/transformer/softmax.ts';
+import { probabilities, softmax } from '../../../prover/src/circuit/transformer/softmax.ts';
 import { generateInt } from '../../../prover/src/infer/int.ts';
 import { normProducts as normProductsInt, ropeRescale } from '../../../prover/src/infer/int-ops.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -44,7 +44,7 @@ describe('masked softmax (hidden key slots)', () => {
       const cs = new ConstraintSystem({ witness: true });
       const at = positionWires(cs, scores.length, p);
       const wires = scores.map((s, i) => cs.privateInput(`s${i}`, BigInt(s)));
-      const { p: probs } = softmax(cs, wires, SCORE_BOUNDS, 40000, 20, visibleSlots(at, window));
+      const probs = probabilities(cs, softmax(cs, wires, SCORE_BOUNDS, 40000, 20, visibleSlots(at, window)));
       expect(findUnsatisfied(cs)).toBeNull();
       const first = Number.isFinite(window) ? Math.max(0, p - window + 1) : 0;
       const expected = scores.map(() => 0);
@@ -57,7 +57,7 @@ describe('masked softmax (hidden key slots)', () => {
     const cs = new ConstraintSystem({ witness: true });
     const at = positionWires(cs, scores.length, 2); // slot 3 (16000) is hidden and larger than every visible score
     const wires = scores.map((s, i) => cs.privateInput(`s${i}`, BigInt(s)));
-    softmax(cs, wires, SCORE_BOUNDS, 40000, 20, visibleSlots(at, Infinity));
+    probabilities(cs, softmax(cs, wires, SCORE_BOUNDS, 40000, 20, visibleSlots(at, Infinity)));
     expect(findUnsatisfied(cs)).toBeNull();
     const [max] = wiresNamed(cs, /maximum\/max$/);
     expect(tamper(cs, max, 16000n - 2500n)).not.toBeNull();

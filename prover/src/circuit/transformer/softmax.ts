@@ -1,12 +1,15 @@
 /**
- * Integer softmax of one query row (arith/softmax.ts `softmaxFixed`), bit for bit:
+ * Unnormalised integer softmax of one query row (arith/softmax.ts `softmaxExps`), bit for bit:
  *   mx  = max s_i          hinted, proven equal to some (visible) s_i (maximumUnchecked)
  *   x_i = ⌊(mx − s_i)·m / 2^sh⌋ ≥ 0, quotient and remainder range-checked unsigned; these
  *         checks also prove mx − s_i ≥ 0 (below), so mx is the maximum without its own range
  *         check (the max's difference and the exp input are the same quantity)
  *   e_i = expNeg(x_i)      exact product of two 6-bit digit tables on x_i's range-check bits
  *         (arith/exp.ts, 32 fraction bits, no rounding); bits above the tables' 12 make it 0
- *   S   = Σ e_i, r = ⌊2^50/S⌋ (reciprocal gadget), p_i = roundShift(e_i·r, 34)
+ *   S   = Σ e_i, r = ⌊2^50/S⌋ (reciprocal gadget)
+ * The probabilities p_i ≈ e_i·r/2^34 are not formed: attention multiplies Σ e_j·v_j by r once
+ * per output (attention.ts, arith `attendNormalised`); `probabilities` below rounds them for
+ * tests and other callers.
  * The inputs are the raw integer scores Σ q·k; `scoreBounds` bounds every one of them.
  * Why mx − s_i ≥ 0 follows: mx equals a score, so z_i = mx − s_i is an integer with
  * |z_i·m| < 2^(diffWidth + 31), and z_i·m = x_i·2^sh + rem_i with x_i, rem_i range-checked
@@ -28,17 +31,21 @@ const EXP_WIDTH = EXP_SPEC.digitBits * EXP_SPEC.nDigits;
 const E_MAX = BigInt(expMax(EXP_SPEC));
 
 export interface SoftmaxResult {
-  /** p_i ∈ [0, 2^PROB_FRAC]. */
-  p: LinearCombination[];
+  /** e_i ∈ [0, 2^32): exact, 0 where hidden. */
+  e: LinearCombination[];
+  /** r = ⌊2^RECIP_FRAC / Σ e_i⌋ (range-checked). */
+  r: LinearCombination;
   /** The proven maximum (for tamper tests). */
   max: LinearCombination;
 }
 
-/** Bounds of Σ_j p_j·v_j over n keys with v_j ∈ vb: Σ p_j ≤ 2^PROB_FRAC + n/2 since Σ e_j·r ≤ 2^RECIP_FRAC. */
-export function weightedSumBounds(n: number, vb: Bounds): Bounds {
-  const total = (1n << BigInt(PROB_FRAC)) + BigInt(n);
-  const absMax = -vb.min > vb.max ? -vb.min : vb.max;
-  return { min: -total * absMax, max: total * absMax };
+/**
+ * Bounds of u·r for u = Σ_j e_j·v_j with v_j ∈ vb (e_j ≥ 0): Σ_j e_j·r ≤ S·r ≤ 2^RECIP_FRAC, so
+ * u·r ∈ [2^RECIP_FRAC·min(vb.min, 0), 2^RECIP_FRAC·max(vb.max, 0)].
+ */
+export function normalisedSumBounds(vb: Bounds): Bounds {
+  const total = 1n << BigInt(RECIP_FRAC);
+  return { min: (vb.min < 0n ? vb.min : 0n) * total, max: (vb.max > 0n ? vb.max : 0n) * total };
 }
 
 /**
@@ -76,8 +83,8 @@ export function floorShiftUnsigned(cs: ConstraintSystem, v: LinearCombination, v
 
 /**
  * `visible` (optional, position chunks): 0/1 per score (precondition: boolean, at least one 1);
- * hidden scores get p = 0 and do not enter the max or the sum, so the visible p are bit for
- * bit softmaxFixed over the visible scores alone. The maximum then costs one product per slot
+ * hidden scores get e = 0 and do not enter the max or the sum, so the visible e and r are bit
+ * for bit softmaxExps over the visible scores alone. The maximum then costs one product per slot
  * (visible·(mx − s_i), 0 where hidden, so x = 0 there), and each exp output one more (e·visible).
  */
 export function softmax(cs: ConstraintSystem, scores: readonly LinearCombination[], scoreBounds: Bounds, m: number, sh: number, visible?: readonly LinearCombination[]): SoftmaxResult {
@@ -103,10 +110,17 @@ export function softmax(cs: ConstraintSystem, scores: readonly LinearCombination
     // S ∈ [E_MAX, n·E_MAX] for every honest witness, so r ≤ 2^RECIP_FRAC / E_MAX.
     const rBits = bitLength((1n << BigInt(RECIP_FRAC)) / E_MAX);
     const r = reciprocal(cs, sum, bitLength(BigInt(n) * E_MAX), RECIP_FRAC, rBits).y;
-    const total = 1n << BigInt(RECIP_FRAC);
-    const p = e.map((ei, i) =>
-      cs.scope(`p${i}`, () => roundShiftUnsigned(cs, cs.mul(ei, r, 'er'), total, RECIP_FRAC - PROB_FRAC).q),
-    );
-    return { p, max };
+    return { e, r, max };
   });
+}
+
+/**
+ * p_i = roundShift(e_i·r, RECIP_FRAC − PROB_FRAC) ∈ [0, 2^PROB_FRAC] (arith `softmaxFixed`).
+ * Cost per score: 1 product + (RECIP_FRAC − PROB_FRAC) remainder + PROB_FRAC + 1 quotient bits.
+ */
+export function probabilities(cs: ConstraintSystem, sm: SoftmaxResult): LinearCombination[] {
+  const total = 1n << BigInt(RECIP_FRAC);
+  return sm.e.map((ei, i) =>
+    cs.scope(`p${i}`, () => roundShiftUnsigned(cs, cs.mul(ei, sm.r, 'er'), total, RECIP_FRAC - PROB_FRAC).q),
+  );
 }
