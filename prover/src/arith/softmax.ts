@@ -1,5 +1,5 @@
 import { roundShift } from './fixed.ts';
-import { EXP_SPEC, expNegFixed, expOutFrac, type ExpSpec } from './exp.ts';
+import { EXP_DIGITS, expNegFixed, expOutFrac, type ExpSpec } from './exp.ts';
 import { reciprocalFixed } from './roots.ts';
 
 /**
@@ -15,15 +15,49 @@ export const PROB_FRAC = 16;
  */
 export const RECIP_FRAC = 50;
 
-/** ⌊z·m / 2^s⌋ for integers z·m ≥ 0 (exact; BigInt above 2^52). */
-export function mulFloorShift(z: number, m: number, s: number): number {
-  const p = z * m + 0;
-  if (p <= 2 ** 52) return Math.floor(p / 2 ** s);
-  return Number((BigInt(z) * BigInt(m)) >> BigInt(s));
+/**
+ * Fraction bits of the softmax multiplier's exponent: m/2^s = c·2^SOFTMAX_MUL_FRAC where c is
+ * the real exponent per unit of score difference (quant: s_q·s_k·attention scale).
+ */
+export const SOFTMAX_MUL_FRAC = 8;
+/** Exponent the exp tables must reach before they end (exp(−16) < 2^−23: below every unit). */
+export const EXP_REACH = 16;
+
+/** The exp input of one layer: x = ⌊z / 2^shift⌋ of the score difference z, read by `spec`. */
+export interface SoftmaxSpec {
+  shift: number;
+  spec: ExpSpec;
+}
+
+const specCache = new Map<string, SoftmaxSpec>();
+
+/**
+ * softmaxSpec(m, s): with c = m / 2^(s + SOFTMAX_MUL_FRAC) the exponent per score unit, the
+ * smallest shift k ≥ 0 whose steps c·2^k let the 2^12 table inputs reach EXP_REACH, and the
+ * exp spec unit = c·2^k, offset = c·(2^k − 1)/2 (the middle of z's floor interval). The
+ * score differences feed the tables directly — no multiplication by m, so no rounding of
+ * z·m and its remainder check: x's range check is z's own (arith/exp.ts; circuit softmax.ts).
+ * Resolution: c itself when k = 0 (exact: the scores are that coarse), else a step in
+ * [1/256, 1/128) of exponent.
+ */
+export function softmaxSpec(m: number, s: number): SoftmaxSpec {
+  if (!Number.isSafeInteger(m) || m < 1 || m >= 2 ** 31) throw new RangeError(`softmax multiplier must be an integer in [1, 2^31), got ${m}`);
+  if (!Number.isInteger(s) || s < 0 || s > 62) throw new RangeError(`softmax shift must be an integer in [0, 62], got ${s}`);
+  const key = `${m}/${s}`;
+  let r = specCache.get(key);
+  if (!r) {
+    const c = m / 2 ** (s + SOFTMAX_MUL_FRAC);
+    const width = EXP_DIGITS.digitBits * EXP_DIGITS.nDigits;
+    let shift = 0;
+    while (2 ** (width + shift) * c < EXP_REACH) shift++;
+    r = { shift, spec: { unit: c * 2 ** shift, offset: (c * (2 ** shift - 1)) / 2, ...EXP_DIGITS } };
+    specCache.set(key, r);
+  }
+  return r;
 }
 
 export interface SoftmaxExps {
-  /** e_i = expNegFixed(x_i) ∈ [0, 2^32), 0 nowhere near the max. */
+  /** e_i = expNegFixed(x_i) ∈ [0, 2^32], 0 far below the max. */
   e: number[];
   /** r = ⌊2^RECIP_FRAC / Σ e_i⌋. */
   r: number;
@@ -31,29 +65,29 @@ export interface SoftmaxExps {
 
 /**
  * softmaxExps(scores, m, s) — the unnormalised integer softmax over the integer scores s_i
- * (any integer scale); p_i ≈ e_i·r / 2^(RECIP_FRAC − PROB_FRAC):
+ * (any integer scale); p_i ≈ e_i·r / 2^(RECIP_FRAC − PROB_FRAC). With (k, spec) = softmaxSpec(m, s):
  *   mx  = max_i s_i                                  (circuit: mx equals some s_i)
  *   z_i = mx − s_i ≥ 0
- *   x_i = ⌊z_i·m / 2^s⌋                             (m ≥ 0 constant: score scale · 2^inFrac · 2^s;
- *                                                     circuit: its range checks also prove z_i ≥ 0)
- *   e_i = expNegFixed(x_i, spec) ∈ [0, 2^32)         (exact product of the digit tables: 32
- *                                                     fraction bits, ≈ exp(−(x_i + ½)/2^inFrac))
- *   S   = Σ e_i  ≥ expMax ≈ 2^32                     (the max contributes e(0) = expMax)
+ *   x_i = ⌊z_i / 2^k⌋                               (circuit: z_i's range check, which also
+ *                                                     proves z_i ≥ 0)
+ *   e_i = expNegFixed(x_i, spec) ∈ [0, 2^32]         (exact product of two digit tables: 32
+ *                                                     fraction bits, ≈ exp(−c·(z_i + (2^k − 1)/2)))
+ *   S   = Σ e_i  ≥ expMax(spec)                      (the max contributes e(0))
  *   r   = reciprocalFixed(S, RECIP_FRAC)  = ⌊2^50 / S⌋
  * Ranges: S ≤ n·2^32 ≤ 2^50 for n ≤ 2^18 (so r ≥ 1); e_i·r ≤ S·r ≤ 2^RECIP_FRAC.
  */
-export function softmaxExps(scores: ArrayLike<number>, m: number, s: number, spec: ExpSpec = EXP_SPEC): SoftmaxExps {
+export function softmaxExps(scores: ArrayLike<number>, m: number, s: number): SoftmaxExps {
   const n = scores.length;
   if (n === 0) throw new RangeError('softmaxExps needs at least one score');
   if (n > 2 ** 18) throw new RangeError(`softmaxExps: ${n} scores exceed 2^18`);
-  if (!Number.isSafeInteger(m) || m < 0) throw new RangeError(`softmaxExps multiplier must be a non-negative safe integer, got ${m}`);
+  const { shift, spec } = softmaxSpec(m, s);
   if (expOutFrac(spec) + PROB_FRAC > RECIP_FRAC + 2) throw new RangeError(`softmaxExps: RECIP_FRAC ${RECIP_FRAC} too small for a ${expOutFrac(spec)}-bit exp`);
   let mx = scores[0];
   for (let i = 1; i < n; i++) if (scores[i] > mx) mx = scores[i];
   const e = new Array<number>(n);
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    e[i] = expNegFixed(mulFloorShift(mx - scores[i], m, s), spec);
+    e[i] = expNegFixed(Math.floor((mx - scores[i]) / 2 ** shift), spec);
     sum += e[i];
   }
   return { e, r: reciprocalFixed(sum, RECIP_FRAC) };
@@ -64,8 +98,8 @@ export function softmaxExps(scores: ArrayLike<number>, m: number, s: number, spe
  * (Σ p_i ≈ 2^PROB_FRAC): the probabilities themselves, for reference and tests — attention
  * does not round them (attendNormalised).
  */
-export function softmaxFixed(scores: ArrayLike<number>, m: number, s: number, spec: ExpSpec = EXP_SPEC): number[] {
-  const { e, r } = softmaxExps(scores, m, s, spec);
+export function softmaxFixed(scores: ArrayLike<number>, m: number, s: number): number[] {
+  const { e, r } = softmaxExps(scores, m, s);
   return e.map((ei) => roundShift(ei * r, RECIP_FRAC - PROB_FRAC));
 }
 

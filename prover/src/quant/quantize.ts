@@ -5,8 +5,7 @@
  */
 import { CANONICAL, isGlobalLayer, type FloatModel, type Tensor } from '../model/types.ts';
 import { activationFloat, activationTable } from '../arith/activation.ts';
-import { EXP_SPEC } from '../arith/exp.ts';
-import { PROB_FRAC } from '../arith/softmax.ts';
+import { PROB_FRAC, SOFTMAX_MUL_FRAC } from '../arith/softmax.ts';
 import { calibrate, type SiteMax } from './calibrate.ts';
 import { fixedMultiplier, fixedMultipliers, siteScale } from './multiplier.ts';
 import { ropeTable } from './rope.ts';
@@ -103,7 +102,7 @@ export function quantizeModel(model: FloatModel, calibrationIds: number[][], opt
       kRope = ropeRescale(Array.from(wk.scale, (sw) => (sAttnIn * sw) / sKr), `layer ${l} Wk + rope`);
     }
     const attnScale = 1 / Math.sqrt(gemma ? (c.queryPreAttnScalar ?? hd) : hd);
-    const sm = fixedMultiplier(sQr * sKr * attnScale * 2 ** EXP_SPEC.inFrac, 62, P, `layer ${l} softmax`);
+    const sm = fixedMultiplier(sQr * sKr * attnScale * 2 ** SOFTMAX_MUL_FRAC, 62, P, `layer ${l} softmax`);
     const sAttn = siteScale(get(`attn.${l}`), o.actBits);
     const wo = quantizeRows(t(CANONICAL.attnOutput(l)));
     let oProj: Rescale;

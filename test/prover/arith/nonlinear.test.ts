@@ -9,14 +9,16 @@ import {
   expNegFixed,
   expOutFrac,
   expTables,
-  mulFloorShift,
+  SOFTMAX_MUL_FRAC,
+  softmaxExps,
+  softmaxSpec,
   geluTanhFixed,
   siluFixed,
   softmaxFixed,
 } from '../../../prover/src/arith/index.ts';
 
 describe('expNegFixed', () => {
-  it('is exp(−(x + ½)/2^inFrac) to within the tables\' rounding, non-increasing up to that rounding, 0 from 2^12', () => {
+  it('is exp(−x·unit − offset) to within the tables\' rounding, non-increasing up to that rounding, 0 from 2^12', () => {
     const one = 2 ** expOutFrac();
     const tableUlp = 2 ** EXP_SPEC.tableFrac;
     expect(expNegFixed(0)).toBe(expMax());
@@ -28,7 +30,7 @@ describe('expNegFixed', () => {
       // a coarse digit's step can undershoot by the other factor's rounding (below p's unit)
       expect(e).toBeLessThanOrEqual(prev + tableUlp);
       // each factor within half a table ulp (relative to a factor ≤ 1): about one table ulp in all
-      expect(Math.abs(e - one * Math.exp(-(x + 0.5) / 2 ** EXP_SPEC.inFrac)) / tableUlp).toBeLessThanOrEqual(1);
+      expect(Math.abs(e - one * Math.exp(-x * EXP_SPEC.unit - EXP_SPEC.offset)) / tableUlp).toBeLessThanOrEqual(1);
       prev = e;
     }
     expect(expNegFixed(xMax)).toBe(0);
@@ -49,9 +51,9 @@ describe('softmaxFixed', () => {
   it('approximates the float softmax and sums to ≈ 1.0', () => {
     const scores = [100, 90, 130, -50, 130, 0];
     const scale = 1 / 20; // a score unit is 0.05
-    // x = z·m/2^s in units of 2^-8: m/2^s = scale·2^8
+    // m/2^s = scale·2^SOFTMAX_MUL_FRAC
     const s = 20;
-    const m = Math.round(scale * 2 ** EXP_SPEC.inFrac * 2 ** s);
+    const m = Math.round(scale * 2 ** SOFTMAX_MUL_FRAC * 2 ** s);
     const p = softmaxFixed(scores, m, s);
     const mx = Math.max(...scores);
     const ex = scores.map((v) => Math.exp((v - mx) * scale));
@@ -62,14 +64,23 @@ describe('softmaxFixed', () => {
     expect(Math.abs(sum - one)).toBeLessThanOrEqual(scores.length);
     expect(p[2]).toBe(p[4]);
   });
-  it('rounds the exp input down (x = ⌊z·m/2^s⌋), the half sits in the tables', () => {
-    expect(mulFloorShift(7, 3, 1)).toBe(10);
-    expect(mulFloorShift(2 ** 40, 2 ** 20 + 1, 20)).toBe(2 ** 40 + 2 ** 20); // BigInt path
-    // z·m/2^s = 1.75 for the second score: x = 1, not 2
+  it('feeds ⌊z/2^k⌋ to tables of step c·2^k (c = m/2^(s+8)) that reach exp(−16), the half interval in T_0', () => {
+    // c = 2^−10: 2^12·2^k·c ≥ 16 first at k = 2
+    const { shift, spec } = softmaxSpec(1, 2);
+    expect(shift).toBe(2);
+    expect(spec.unit).toBe(2 ** -8);
+    expect(spec.offset).toBe(1.5 * 2 ** -10);
+    // z = 7: x = 1, not 2 (floor), the exponent at the middle of z ∈ [4, 7]: 5.5·c
     const p = softmaxFixed([0, -7], 1, 2);
-    const e1 = expNegFixed(1);
-    const S = expMax() + e1;
-    expect(p[1]).toBe(Math.floor((e1 * Math.floor(2 ** RECIP_FRAC / S) + 2 ** (RECIP_FRAC - PROB_FRAC - 1)) / 2 ** (RECIP_FRAC - PROB_FRAC)));
+    const e0 = expNegFixed(0, spec);
+    const e1 = expNegFixed(1, spec);
+    expect(Math.abs(e1 / 2 ** 32 - Math.exp(-5.5 * 2 ** -10))).toBeLessThan(2 ** -16);
+    const r = Math.floor(2 ** RECIP_FRAC / (e0 + e1));
+    expect(softmaxExps([0, -7], 1, 2)).toEqual({ e: [e0, e1], r });
+    expect(p[1]).toBe(Math.floor((e1 * r + 2 ** (RECIP_FRAC - PROB_FRAC - 1)) / 2 ** (RECIP_FRAC - PROB_FRAC)));
+    // coarse scores (c ≥ 2^−8): k = 0, z itself is the table input, exact (no offset)
+    expect(softmaxSpec(3389, 10)).toEqual({ shift: 0, spec: expect.objectContaining({ unit: 3389 / 2 ** 18, offset: 0 }) });
+    expect(() => softmaxSpec(0, 3)).toThrow(RangeError);
   });
   it('one score gives probability 1.0 exactly', () => {
     expect(softmaxFixed([-12345], 7, 3)).toEqual([2 ** PROB_FRAC]);

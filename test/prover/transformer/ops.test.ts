@@ -71,13 +71,14 @@ describe('softmax: the max is proven by the exp input\'s range checks (no own ra
       for (const fake of [2500n, 2400n, 16000n - 1n, -3000n]) expect(cheatingFails(setup, gadget, { max: () => fake }), String(fake)).toBe(true);
     });
   }
-  it('costs x\'s bits and 22 per exp per score; no probability is rounded (stories260K-like m, s)', () => {
+  it('costs z\'s own range check and ≤ 22 per exp per score; no probability is rounded (stories260K-like m, s)', () => {
     const cs = new ConstraintSystem({ witness: false });
     const w = Array.from({ length: 16 }, (_, i) => cs.privateInput(`s${i}`));
     softmax(cs, w, { min: -(1n << 17n), max: 1n << 17n }, 3389, 10);
-    // per score: x = ⌊z·m/2^10⌋ (10 remainder + 20 quotient bits), exp 22 + 3 (x ≥ 2^12 → 0)
-    // per row: the max's product chain (15), 1/Σe (r < 2^19: 19 + 1 + 2·36)
-    expect(cs.nConstraints).toBe(16 * (30 + 25) + 15 + 19 + 1 + 2 * 36);
+    // per score: z's 19 bits (x = z: k = 0 for c = 3389/2^18 ≥ 2^−8), exp 18 lookups (T_1 is 0
+    // from j = 15 on: three mux steps are linear) + 1 product + 3 (x ≥ 2^12 → 0)
+    // per row: the max's product chain (15), 1/Σe (r ≤ 2^18: 19 + 1 + 2·37)
+    expect(cs.nConstraints).toBe(16 * (19 + 18 + 1 + 3) + 15 + 19 + 1 + 2 * 37);
   });
 });
 

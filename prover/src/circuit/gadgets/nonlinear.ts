@@ -25,7 +25,7 @@ export function activation(cs: ConstraintSystem, xBits: SignedBits, table: Array
 }
 
 /**
- * expNeg(xBits, spec) = arith `expNegFixed(x, spec)` = Π_k T_k[d_k] ≈ 2^expOutFrac·exp(−(x + ½)/2^inFrac),
+ * expNeg(xBits, spec) = arith `expNegFixed(x, spec)` = Π_k T_k[d_k] ≈ 2^expOutFrac·exp(−x·unit − offset),
  * for x ≥ 0 given by its unsigned range-check bits (any width; bits above digitBits·nDigits
  * make the result 0). Digits are the bits' consecutive groups; each T_k[d_k] is a lookup and
  * the factors are multiplied exactly (one product each, no rounding: the product of forced

@@ -1,9 +1,10 @@
 /**
- * Unnormalised integer softmax of one query row (arith/softmax.ts `softmaxExps`), bit for bit:
+ * Unnormalised integer softmax of one query row (arith/softmax.ts `softmaxExps`), bit for bit,
+ * with (k, spec) = softmaxSpec(m, sh) (constants of the layer):
  *   mx  = max s_i          hinted, proven equal to some (visible) s_i (maximumUnchecked)
- *   x_i = ⌊(mx − s_i)·m / 2^sh⌋ ≥ 0, quotient and remainder range-checked unsigned; these
- *         checks also prove mx − s_i ≥ 0 (below), so mx is the maximum without its own range
- *         check (the max's difference and the exp input are the same quantity)
+ *   x_i = ⌊(mx − s_i) / 2^k⌋ ≥ 0: quotient and remainder range-checked unsigned — the range
+ *         check of z_i = mx − s_i itself, which also proves z_i ≥ 0 (below), so mx is the
+ *         maximum without a second decomposition of the same quantity
  *   e_i = expNeg(x_i)      exact product of two 6-bit digit tables on x_i's range-check bits
  *         (arith/exp.ts, 32 fraction bits, no rounding); bits above the tables' 12 make it 0
  *   S   = Σ e_i, r = ⌊2^50/S⌋ (reciprocal gadget)
@@ -12,12 +13,11 @@
  * tests and other callers.
  * The inputs are the raw integer scores Σ q·k; `scoreBounds` bounds every one of them.
  * Why mx − s_i ≥ 0 follows: mx equals a score, so z_i = mx − s_i is an integer with
- * |z_i·m| < 2^(diffWidth + 31), and z_i·m = x_i·2^sh + rem_i with x_i, rem_i range-checked
- * (so far below the field size r): the equation holds over the integers and z_i·m ≥ 0, so
- * z_i ≥ 0 for m ≥ 1. (m = 0 makes every x_i = 0 whatever mx is: p is uniform either way.)
+ * |z_i| ≤ scoreBounds.max − scoreBounds.min, and z_i = x_i·2^k + rem_i with x_i, rem_i
+ * range-checked (so far below the field size r): the equation holds over the integers and z_i ≥ 0.
  */
-import { EXP_SPEC, expMax } from '../../arith/exp.ts';
-import { PROB_FRAC, RECIP_FRAC } from '../../arith/softmax.ts';
+import { expMax } from '../../arith/exp.ts';
+import { PROB_FRAC, RECIP_FRAC, softmaxSpec } from '../../arith/softmax.ts';
 import { toBits } from '../gadgets/bits.ts';
 import { maximumUnchecked } from '../gadgets/max.ts';
 import { expNeg } from '../gadgets/nonlinear.ts';
@@ -25,10 +25,6 @@ import { reciprocal } from '../gadgets/reciprocal.ts';
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
 import { bitLength, type Bounds } from './bounds.ts';
-
-const EXP_WIDTH = EXP_SPEC.digitBits * EXP_SPEC.nDigits;
-/** Every e_i lies in [0, E_MAX] (E_MAX = e(0), reached at the max, so also S ≥ E_MAX). */
-const E_MAX = BigInt(expMax(EXP_SPEC));
 
 export interface SoftmaxResult {
   /** e_i ∈ [0, 2^32): exact, 0 where hidden. */
@@ -91,25 +87,27 @@ export function softmax(cs: ConstraintSystem, scores: readonly LinearCombination
   const n = scores.length;
   if (n === 0) throw new RangeError('softmax: no scores');
   if (n > 2 ** 18) throw new RangeError(`softmax: ${n} scores exceed 2^18`);
-  if (!Number.isSafeInteger(m) || m < 0 || m >= 2 ** 31) throw new RangeError(`softmax: multiplier ${m} must be an integer in [0, 2^31)`);
-  if (!Number.isInteger(sh) || sh < 0 || sh > 62) throw new RangeError(`softmax: shift ${sh} not an integer in [0, 62]`);
+  const { shift, spec } = softmaxSpec(m, sh); // checks m ∈ [1, 2^31), sh ∈ [0, 62]
+  const width = spec.digitBits * spec.nDigits;
   if (visible && visible.length !== n) throw new RangeError(`softmax: ${visible.length} mask entries for ${n} scores`);
   return cs.scope('softmax', () => {
     const { max, diffs } = maximumUnchecked(cs, scores, visible);
-    const zMax = (scoreBounds.max - scoreBounds.min) * BigInt(m);
+    const zMax = scoreBounds.max - scoreBounds.min;
     const e = diffs.map((d, i) =>
       cs.scope(`e${i}`, () => {
-        const xBits = floorShiftUnsigned(cs, d.scale(m), zMax, sh).bits;
+        const xBits = floorShiftUnsigned(cs, d, zMax, shift).bits;
         const zero = LinearCombination.constant(0);
-        while (xBits.length < EXP_WIDTH) xBits.push(zero); // a narrow x: its missing high bits are 0
-        const ei = expNeg(cs, xBits);
+        while (xBits.length < width) xBits.push(zero); // a narrow x: its missing high bits are 0
+        const ei = expNeg(cs, xBits, spec);
         return visible ? cs.mul(ei, visible[i], 'masked') : ei;
       }),
     );
     const sum = LinearCombination.sum(e);
-    // S ∈ [E_MAX, n·E_MAX] for every honest witness, so r ≤ 2^RECIP_FRAC / E_MAX.
-    const rBits = bitLength((1n << BigInt(RECIP_FRAC)) / E_MAX);
-    const r = reciprocal(cs, sum, bitLength(BigInt(n) * E_MAX), RECIP_FRAC, rBits).y;
+    // Every e_i ∈ [0, eMax], eMax = e(0) reached at the max: S ∈ [eMax, n·eMax] for every
+    // honest witness, so r ≤ 2^RECIP_FRAC / eMax.
+    const eMax = BigInt(expMax(spec));
+    const rBits = bitLength((1n << BigInt(RECIP_FRAC)) / eMax);
+    const r = reciprocal(cs, sum, bitLength(BigInt(n) * eMax), RECIP_FRAC, rBits).y;
     return { e, r, max };
   });
 }

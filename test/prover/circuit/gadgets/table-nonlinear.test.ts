@@ -6,6 +6,7 @@ import { ConstraintSystem } from '../../../../prover/src/circuit/system.ts';
 import { activationTable, geluTanhFixed, siluFixed } from '../../../../prover/src/arith/activation.ts';
 import { EXP_SPEC, expNegFixed } from '../../../../prover/src/arith/exp.ts';
 import { reciprocalFixed, rsqrtFixed } from '../../../../prover/src/arith/roots.ts';
+import { softmaxSpec } from '../../../../prover/src/arith/softmax.ts';
 import { assertSigned, assertUnsigned } from '../../../../prover/src/circuit/gadgets/range.ts';
 import { lookup, lookupCost } from '../../../../prover/src/circuit/gadgets/table.ts';
 import { activation, expNeg, expNegCost } from '../../../../prover/src/circuit/gadgets/nonlinear.ts';
@@ -80,10 +81,13 @@ describe('expNeg', () => {
   });
 
   it('has no free hint: with a 12-bit input every wire is a range-check bit or a forced product', () => {
-    for (const x of [0, 63, 64, 1234, 2 ** width - 1]) {
-      const built = build(input(x), (cs, v: LinearCombination) => expNeg(cs, assertUnsigned(cs, v, width)));
-      expect(built.out.value, `x=${x}`).toBe(BigInt(expNegFixed(x)));
-      expectEveryHintTamperFails(built);
+    // the reference spec and a softmax layer's (step c = 3389/2^18 per score unit, T_1 mostly 0)
+    for (const spec of [EXP_SPEC, softmaxSpec(3389, 10).spec, softmaxSpec(40000, 20).spec]) {
+      for (const x of [0, 1, 63, 64, 1234, 2 ** width - 1]) {
+        const built = build(input(x), (cs, v: LinearCombination) => expNeg(cs, assertUnsigned(cs, v, width), spec));
+        expect(built.out.value, `x=${x}`).toBe(BigInt(expNegFixed(x, spec)));
+        expectEveryHintTamperFails(built);
+      }
     }
   });
 });
