@@ -23,8 +23,12 @@ export const SOFTMAX_MUL_FRAC = 8;
 /** Exponent the exp tables must reach before they end (exp(−16) < 2^−23: below every unit). */
 export const EXP_REACH = 16;
 
-/** The exp input of one layer: x = ⌊z / 2^shift⌋ of the score difference z, read by `spec`. */
+/** Bits of the small exp-input multiplier `mul` (softmaxSpec): x = ⌊z·mul / 2^shift⌋, mul < 2^3. */
+export const SOFTMAX_STEP_BITS = 3;
+
+/** The exp input of one layer: x = ⌊z·mul / 2^shift⌋ of the score difference z, read by `spec`. */
 export interface SoftmaxSpec {
+  mul: number;
   shift: number;
   spec: ExpSpec;
 }
@@ -33,12 +37,14 @@ const specCache = new Map<string, SoftmaxSpec>();
 
 /**
  * softmaxSpec(m, s): with c = m / 2^(s + SOFTMAX_MUL_FRAC) the exponent per score unit, the
- * smallest shift k ≥ 0 whose steps c·2^k let the 2^12 table inputs reach EXP_REACH, and the
- * exp spec unit = c·2^k, offset = c·(2^k − 1)/2 (the middle of z's floor interval). The
- * score differences feed the tables directly — no multiplication by m, so no rounding of
- * z·m and its remainder check: x's range check is z's own (arith/exp.ts; circuit softmax.ts).
- * Resolution: c itself when k = 0 (exact: the scores are that coarse), else a step in
- * [1/256, 1/128) of exponent.
+ * exp input x = ⌊z·mul / 2^shift⌋ whose step unit = c·2^shift/mul is the smallest one ≥ 2^−8
+ * (so the 2^12 table inputs reach EXP_REACH = 16) over shift ≥ 0 and mul ∈ [1, 2^SOFTMAX_STEP_BITS),
+ * and the exp spec with that unit and offset (unit − c)/2 (the middle of the integers z that
+ * share an x: the floor has no bias). The score differences feed the tables nearly directly —
+ * z·mul with a 3-bit mul instead of the layer's 12-bit multiplier m, so 9 fewer bits to
+ * range-check per score (arith/exp.ts; circuit softmax.ts).
+ * Resolution: coarse scores (c ≥ 2^−8, e.g. stories260K's int8 q·k): mul = 1, shift = 0,
+ * x = z, the exponent c·z exactly (no offset). Finer scores: a step in [2^−8, 1.25·2^−8].
  */
 export function softmaxSpec(m: number, s: number): SoftmaxSpec {
   if (!Number.isSafeInteger(m) || m < 1 || m >= 2 ** 31) throw new RangeError(`softmax multiplier must be an integer in [1, 2^31), got ${m}`);
@@ -47,10 +53,19 @@ export function softmaxSpec(m: number, s: number): SoftmaxSpec {
   let r = specCache.get(key);
   if (!r) {
     const c = m / 2 ** (s + SOFTMAX_MUL_FRAC);
-    const width = EXP_DIGITS.digitBits * EXP_DIGITS.nDigits;
-    let shift = 0;
-    while (2 ** (width + shift) * c < EXP_REACH) shift++;
-    r = { shift, spec: { unit: c * 2 ** shift, offset: (c * (2 ** shift - 1)) / 2, ...EXP_DIGITS } };
+    const minUnit = EXP_REACH / 2 ** (EXP_DIGITS.digitBits * EXP_DIGITS.nDigits);
+    let best = { mul: 1, shift: 0, unit: c };
+    if (c < minUnit) {
+      best = { mul: 1, shift: 0, unit: Infinity };
+      for (let shift = 1; shift <= 62; shift++) {
+        for (let mul = 1; mul < 2 ** SOFTMAX_STEP_BITS; mul++) {
+          const unit = (c * 2 ** shift) / mul;
+          if (unit >= minUnit && unit < best.unit) best = { mul, shift, unit };
+        }
+        if (c * 2 ** shift >= 2 * minUnit * 2 ** SOFTMAX_STEP_BITS) break; // larger shifts only coarsen
+      }
+    }
+    r = { mul: best.mul, shift: best.shift, spec: { unit: best.unit, offset: (best.unit - c) / 2, ...EXP_DIGITS } };
     specCache.set(key, r);
   }
   return r;
@@ -65,13 +80,13 @@ export interface SoftmaxExps {
 
 /**
  * softmaxExps(scores, m, s) — the unnormalised integer softmax over the integer scores s_i
- * (any integer scale); p_i ≈ e_i·r / 2^(RECIP_FRAC − PROB_FRAC). With (k, spec) = softmaxSpec(m, s):
+ * (any integer scale); p_i ≈ e_i·r / 2^(RECIP_FRAC − PROB_FRAC). With (a, k, spec) = softmaxSpec(m, s):
  *   mx  = max_i s_i                                  (circuit: mx equals some s_i)
  *   z_i = mx − s_i ≥ 0
- *   x_i = ⌊z_i / 2^k⌋                               (circuit: z_i's range check, which also
- *                                                     proves z_i ≥ 0)
+ *   x_i = ⌊z_i·a / 2^k⌋                             (circuit: the range check of z_i·a, which
+ *                                                     also proves z_i ≥ 0)
  *   e_i = expNegFixed(x_i, spec) ∈ [0, 2^32]         (exact product of two digit tables: 32
- *                                                     fraction bits, ≈ exp(−c·(z_i + (2^k − 1)/2)))
+ *                                                     fraction bits, ≈ exp(−c·z_i))
  *   S   = Σ e_i  ≥ expMax(spec)                      (the max contributes e(0))
  *   r   = reciprocalFixed(S, RECIP_FRAC)  = ⌊2^50 / S⌋
  * Ranges: S ≤ n·2^32 ≤ 2^50 for n ≤ 2^18 (so r ≥ 1); e_i·r ≤ S·r ≤ 2^RECIP_FRAC.
@@ -80,14 +95,14 @@ export function softmaxExps(scores: ArrayLike<number>, m: number, s: number): So
   const n = scores.length;
   if (n === 0) throw new RangeError('softmaxExps needs at least one score');
   if (n > 2 ** 18) throw new RangeError(`softmaxExps: ${n} scores exceed 2^18`);
-  const { shift, spec } = softmaxSpec(m, s);
+  const { mul, shift, spec } = softmaxSpec(m, s);
   if (expOutFrac(spec) + PROB_FRAC > RECIP_FRAC + 2) throw new RangeError(`softmaxExps: RECIP_FRAC ${RECIP_FRAC} too small for a ${expOutFrac(spec)}-bit exp`);
   let mx = scores[0];
   for (let i = 1; i < n; i++) if (scores[i] > mx) mx = scores[i];
   const e = new Array<number>(n);
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    e[i] = expNegFixed(Math.floor((mx - scores[i]) / 2 ** shift), spec);
+    e[i] = expNegFixed(Math.floor(((mx - scores[i]) * mul) / 2 ** shift), spec);
     sum += e[i];
   }
   return { e, r: reciprocalFixed(sum, RECIP_FRAC) };

@@ -64,7 +64,7 @@ describe('softmaxFixed', () => {
     expect(Math.abs(sum - one)).toBeLessThanOrEqual(scores.length);
     expect(p[2]).toBe(p[4]);
   });
-  it('feeds ⌊z/2^k⌋ to tables of step c·2^k (c = m/2^(s+8)) that reach exp(−16), the half interval in T_0', () => {
+  it('feeds ⌊z·a/2^k⌋ to tables of step c·2^k/a ≥ 2^−8 (c = m/2^(s+8)) that reach exp(−16), the half interval in T_0', () => {
     // c = 2^−10: 2^12·2^k·c ≥ 16 first at k = 2
     const { shift, spec } = softmaxSpec(1, 2);
     expect(shift).toBe(2);
@@ -79,7 +79,15 @@ describe('softmaxFixed', () => {
     expect(softmaxExps([0, -7], 1, 2)).toEqual({ e: [e0, e1], r });
     expect(p[1]).toBe(Math.floor((e1 * r + 2 ** (RECIP_FRAC - PROB_FRAC - 1)) / 2 ** (RECIP_FRAC - PROB_FRAC)));
     // coarse scores (c ≥ 2^−8): k = 0, z itself is the table input, exact (no offset)
-    expect(softmaxSpec(3389, 10)).toEqual({ shift: 0, spec: expect.objectContaining({ unit: 3389 / 2 ** 18, offset: 0 }) });
+    expect(softmaxSpec(3389, 10)).toEqual({ mul: 1, shift: 0, spec: expect.objectContaining({ unit: 3389 / 2 ** 18, offset: 0 }) });
+    // c = 3075/2^20 ≈ 1.0010·3·2^−10: the step c·4/3 is within 0.1 % of 2^−8 (mul 1 would give 1.5·2^−8)
+    const fine = softmaxSpec(3075, 12);
+    expect([fine.mul, fine.shift]).toEqual([3, 2]);
+    expect(fine.spec.unit).toBeCloseTo(((3075 / 2 ** 20) * 4) / 3, 15);
+    expect(fine.spec.offset).toBeCloseTo((fine.spec.unit - 3075 / 2 ** 20) / 2, 15);
+    const [f0, f1] = softmaxExps([0, -3], 3075, 12).e; // z = 3: x = ⌊9/4⌋ = 2
+    expect(f0).toBe(expNegFixed(0, fine.spec));
+    expect(f1).toBe(expNegFixed(2, fine.spec));
     expect(() => softmaxSpec(0, 3)).toThrow(RangeError);
   });
   it('one score gives probability 1.0 exactly', () => {

@@ -35,6 +35,7 @@ describe('softmax op (arith/softmax.ts softmaxFixed)', () => {
     [[100, -3000, 2500, 2500, 16384], 40000, 20],
     [[-16384, 16384, 0, 7], 52000, 16], // saturates x for the far scores: e = 0
     [[3, 3, 3], 1, 0],
+    [[100, -3000, 2500, 2400, 16000, 15990], 3075, 12], // x = ⌊3z/4⌋
   ];
   for (const [scores, m, sh] of cases) {
     it(`equals softmaxFixed on [${scores}] (m ${m}, s ${sh}) and is satisfied`, () => {
@@ -64,7 +65,7 @@ describe('softmax: the max is proven by the exp input\'s range checks (no own ra
   const scores = [100, -3000, 2500, 2400, 16000];
   const setup = (cs: ConstraintSystem) => scores.map((s, i) => cs.privateInput(`s${i}`, BigInt(s)));
   // m < 2^(sh−1) (40000 < 2^19): a rounded x = roundShift(z·m) would admit z = −1, the floor does not
-  for (const [m, sh] of [[40000, 20], [3389, 10], [1, 0]]) {
+  for (const [m, sh] of [[40000, 20], [3389, 10], [3075, 12], [1, 0]]) { // (3075, 12): x = ⌊3z/4⌋
     const gadget = (cs: ConstraintSystem, w: LinearCombination[]) => softmax(cs, w, SCORE_BOUNDS, m, sh);
     it(`rejects an attained but smaller max (m ${m}, s ${sh}) even when every other hint follows it`, () => {
       expect(cheatingFails(setup, gadget, {})).toBe(false);

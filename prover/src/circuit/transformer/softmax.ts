@@ -1,10 +1,10 @@
 /**
  * Unnormalised integer softmax of one query row (arith/softmax.ts `softmaxExps`), bit for bit,
- * with (k, spec) = softmaxSpec(m, sh) (constants of the layer):
+ * with (a, k, spec) = softmaxSpec(m, sh) (constants of the layer; a < 8):
  *   mx  = max s_i          hinted, proven equal to some (visible) s_i (maximumUnchecked)
- *   x_i = ⌊(mx − s_i) / 2^k⌋ ≥ 0: quotient and remainder range-checked unsigned — the range
- *         check of z_i = mx − s_i itself, which also proves z_i ≥ 0 (below), so mx is the
- *         maximum without a second decomposition of the same quantity
+ *   x_i = ⌊(mx − s_i)·a / 2^k⌋ ≥ 0: quotient and remainder range-checked unsigned — the
+ *         range check of z_i·a for z_i = mx − s_i, which also proves z_i ≥ 0 (below), so mx is
+ *         the maximum without a second decomposition of the same quantity
  *   e_i = expNeg(x_i)      exact product of two 6-bit digit tables on x_i's range-check bits
  *         (arith/exp.ts, 32 fraction bits, no rounding); bits above the tables' 12 make it 0
  *   S   = Σ e_i, r = ⌊2^50/S⌋ (reciprocal gadget)
@@ -13,8 +13,9 @@
  * tests and other callers.
  * The inputs are the raw integer scores Σ q·k; `scoreBounds` bounds every one of them.
  * Why mx − s_i ≥ 0 follows: mx equals a score, so z_i = mx − s_i is an integer with
- * |z_i| ≤ scoreBounds.max − scoreBounds.min, and z_i = x_i·2^k + rem_i with x_i, rem_i
- * range-checked (so far below the field size r): the equation holds over the integers and z_i ≥ 0.
+ * |z_i| ≤ scoreBounds.max − scoreBounds.min, and z_i·a = x_i·2^k + rem_i with x_i, rem_i
+ * range-checked (so far below the field size r): the equation holds over the integers and
+ * z_i·a ≥ 0, so z_i ≥ 0 (a ≥ 1).
  */
 import { expMax } from '../../arith/exp.ts';
 import { PROB_FRAC, RECIP_FRAC, softmaxSpec } from '../../arith/softmax.ts';
@@ -87,15 +88,15 @@ export function softmax(cs: ConstraintSystem, scores: readonly LinearCombination
   const n = scores.length;
   if (n === 0) throw new RangeError('softmax: no scores');
   if (n > 2 ** 18) throw new RangeError(`softmax: ${n} scores exceed 2^18`);
-  const { shift, spec } = softmaxSpec(m, sh); // checks m ∈ [1, 2^31), sh ∈ [0, 62]
+  const { mul, shift, spec } = softmaxSpec(m, sh); // checks m ∈ [1, 2^31), sh ∈ [0, 62]
   const width = spec.digitBits * spec.nDigits;
   if (visible && visible.length !== n) throw new RangeError(`softmax: ${visible.length} mask entries for ${n} scores`);
   return cs.scope('softmax', () => {
     const { max, diffs } = maximumUnchecked(cs, scores, visible);
-    const zMax = scoreBounds.max - scoreBounds.min;
+    const zMax = (scoreBounds.max - scoreBounds.min) * BigInt(mul);
     const e = diffs.map((d, i) =>
       cs.scope(`e${i}`, () => {
-        const xBits = floorShiftUnsigned(cs, d, zMax, shift).bits;
+        const xBits = floorShiftUnsigned(cs, d.scale(mul), zMax, shift).bits;
         const zero = LinearCombination.constant(0);
         while (xBits.length < width) xBits.push(zero); // a narrow x: its missing high bits are 0
         const ei = expNeg(cs, xBits, spec);

@@ -82,7 +82,7 @@ describe('expNeg', () => {
 
   it('has no free hint: with a 12-bit input every wire is a range-check bit or a forced product', () => {
     // the reference spec and a softmax layer's (step c = 3389/2^18 per score unit, T_1 mostly 0)
-    for (const spec of [EXP_SPEC, softmaxSpec(3389, 10).spec, softmaxSpec(40000, 20).spec]) {
+    for (const spec of [EXP_SPEC, softmaxSpec(3389, 10).spec, softmaxSpec(40000, 20).spec, softmaxSpec(3075, 12).spec]) {
       for (const x of [0, 1, 63, 64, 1234, 2 ** width - 1]) {
         const built = build(input(x), (cs, v: LinearCombination) => expNeg(cs, assertUnsigned(cs, v, width), spec));
         expect(built.out.value, `x=${x}`).toBe(BigInt(expNegFixed(x, spec)));
