@@ -68,7 +68,7 @@ for (const b of [4, 8, 12]) {
 }
 const silu = activationTable('silu', 1 / 32, 1 / 64, 8);
 row('activation (SiLU / GELU table)', 'int8', costAfter(1, (cs, [x]) => assertSigned(cs, x, 8), (cs, bits) => activation(cs, bits, silu)), '135 (mux tree)', 'input bits reused');
-row('expNeg (3 digits × 4 bits, 16 frac bits)', '12-bit x', costAfter(1, (cs, [x]) => assertUnsigned(cs, x, 12), (cs, bits) => expNeg(cs, bits)), '—', 'input bits reused');
+row('expNeg (2 digits × 6 bits, exact 32-bit product)', '12-bit x', costAfter(1, (cs, [x]) => assertUnsigned(cs, x, 12), (cs, bits) => expNeg(cs, bits)), '—', 'input bits reused');
 row('expNeg', '16-bit x (zero above 2^12)', costAfter(1, (cs, [x]) => assertUnsigned(cs, x, 16), (cs, bits) => expNeg(cs, bits)), '—');
 row('reciprocal ⌊2^40 / d⌋', 'd < 2^24', cost(1, (cs, [d]) => reciprocal(cs, d, 24, 40)), '—', 'q range check + 1 product + 2 range checks');
 row('rsqrt ⌊2^16 / √v⌋', 'v < 2^32', cost(1, (cs, [v]) => rsqrt(cs, v, 32, 16)), '—', 'y range check + 3 products + 2 range checks');

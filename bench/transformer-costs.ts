@@ -43,7 +43,7 @@ function opOf(label: string): { op: string; perLayer: boolean } {
     if (p[2] === 'maximum') return layer('softmax: proven max');
     if (/^e\d+$/.test(p[2])) return layer(p[3] === 'expNeg' ? 'softmax: exp tables' : 'softmax: exp input rescale');
     if (p[2] === 'reciprocal') return layer('softmax: 1/Σe');
-    return layer('softmax: normalise p');
+    return layer('softmax: normalise (u·r products)');
   }
   if (p[0] === 'wo') return layer(p[1] === 'postNorm' ? 'Wo post-norm + residual (Gemma 3)' : 'Wo rescale / residual add');
   if (p[0] === 'ffn') {

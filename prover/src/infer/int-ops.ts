@@ -5,7 +5,7 @@
  */
 import { requantize, residualAdd } from '../arith/fixed.ts';
 import { rsqrtFixed } from '../arith/roots.ts';
-import { softmaxFixed } from '../arith/softmax.ts';
+import { attendNormalised, softmaxExps } from '../arith/softmax.ts';
 import { tableLookup8 } from '../arith/activation.ts';
 import { ropeMultiplier, ropePair, ropePairCoefs, rotateRequantize } from '../arith/rope.ts';
 import type { NormFactor, QMatrix, QNorm, Rescale, RopeRescale, RopeTable } from '../quant/types.ts';
@@ -102,7 +102,9 @@ export interface AttentionShape {
 
 /**
  * Attention of one query position over key/value positions first..last (inclusive):
- * per head, scores_j = Σ q·k_j (integer), p = softmaxFixed(scores, m, s), out = requantize(Σ p_j·v_j).
+ * per head, scores_j = Σ q·k_j (integer), (e, r) = softmaxExps(scores, m, s) and
+ * out_i = attendNormalised(Σ_j e_j·v_{j,i}, r, attnOut) — Σ_j p_j·v_j requantized, with the
+ * normalisation by r = ⌊2^50/Σe⌋ applied once per output instead of once per probability.
  * Query head h reads kv head ⌊h / (nHeads/nKvHeads)⌋ (grouped-query attention).
  */
 export function attendInt(
@@ -122,14 +124,25 @@ export function attendInt(
       for (let i = 0; i < hd; i++) s += q[h * hd + i] * k[kvOff + i];
       scores[j] = s;
     }
-    const p = softmaxFixed(scores, softmax.m, softmax.s);
-    for (let i = 0; i < hd; i++) {
-      let acc = 0;
-      for (let j = 0; j < n; j++) acc += p[j] * values[first + j][kvOff + i];
-      out[h * hd + i] = requantize(acc, mAt(outR, 0), outR.s, outR.bits);
-    }
+    const { e, r } = softmaxExps(scores, softmax.m, softmax.s);
+    for (let i = 0; i < hd; i++) out[h * hd + i] = attendNormalised(weightedSum(e, values, first, kvOff + i), r, mAt(outR, 0), outR.s, outR.bits);
   }
   return out;
+}
+
+/** Σ_j e_j·values[first + j][col], exact: in doubles while Σ|terms| stays below 2^52, else BigInt. */
+function weightedSum(e: readonly number[], values: Int32Array[], first: number, col: number): number | bigint {
+  let acc = 0;
+  let abs = 0;
+  for (let j = 0; j < e.length; j++) {
+    const t = e[j] * values[first + j][col]; // exact: e < 2^32 and |v| ≤ 2^15
+    acc += t;
+    abs += Math.abs(t);
+  }
+  if (abs < 2 ** 52) return acc;
+  let big = 0n;
+  for (let j = 0; j < e.length; j++) big += BigInt(e[j]) * BigInt(values[first + j][col]);
+  return big;
 }
 
 /** FFN hidden: y_i = requantize(table[gate_i]·up_i, m, s, bits) (one private product each). */

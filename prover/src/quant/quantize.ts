@@ -5,8 +5,7 @@
  */
 import { CANONICAL, isGlobalLayer, type FloatModel, type Tensor } from '../model/types.ts';
 import { activationFloat, activationTable } from '../arith/activation.ts';
-import { EXP_SPEC } from '../arith/exp.ts';
-import { PROB_FRAC } from '../arith/softmax.ts';
+import { PROB_FRAC, SOFTMAX_MUL_FRAC } from '../arith/softmax.ts';
 import { calibrate, type SiteMax } from './calibrate.ts';
 import { fixedMultiplier, fixedMultipliers, roundDownShort, roundUpShort, siteScale } from './multiplier.ts';
 import { ropeTable } from './rope.ts';
@@ -121,9 +120,7 @@ export function quantizeModel(model: FloatModel, calibrationIds: number[][], opt
     const wv = v.W;
     const sQr = siteScale(get(`qr.${l}`), o.attnBits);
     const attnScale = 1 / Math.sqrt(gemma ? (c.queryPreAttnScalar ?? hd) : hd);
-    // The softmax input factor sQr·sKr·attnScale·2^inFrac rounded up to pAct bits by widening sKr.
-    const smExact = sQr * siteScale(get(`kr.${l}`), o.attnBits) * attnScale * 2 ** EXP_SPEC.inFrac;
-    const sKr = roundUpShort(smExact, pAct) / (sQr * attnScale * 2 ** EXP_SPEC.inFrac);
+    const sKr = siteScale(get(`kr.${l}`), o.attnBits);
     // q/k: one rounding, RoPE fused (arith/rope.ts). Llama: from the exact accumulators, per
     // W row. Gemma 3: from the QK-norm products x·r of the int16 projections, per norm weight.
     let qProj: Rescale | undefined;
@@ -153,7 +150,9 @@ export function quantizeModel(model: FloatModel, calibrationIds: number[][], opt
       qRope = ropeRescale(Array.from(wq.scale, (sw) => (sAttnIn * sw) / sQr), `layer ${l} Wq + rope`);
       kRope = ropeRescale(Array.from(wk.scale, (sw) => (sAttnIn * sw) / sKr), `layer ${l} Wk + rope`);
     }
-    const sm = fixedMultiplier(sQr * sKr * attnScale * 2 ** EXP_SPEC.inFrac, 62, P, `layer ${l} softmax`);
+    // The softmax's exponent step m/2^s keeps P bits: arith/softmax.ts softmaxSpec splits it into
+    // a 3-bit input multiplier and per-layer exp tables, so no scale is widened for it.
+    const sm = fixedMultiplier(sQr * sKr * attnScale * 2 ** SOFTMAX_MUL_FRAC, 62, P, `layer ${l} softmax`);
     // The attention output factor sV/(2^PROB_FRAC·sAttn) rounded down to pAct bits by widening sAttn.
     const attnOutFactor = roundDownShort(sV / (2 ** PROB_FRAC * siteScale(get(`attn.${l}`), o.actBits)), pAct);
     const sAttn = sV / (2 ** PROB_FRAC * attnOutFactor);

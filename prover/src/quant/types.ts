@@ -90,7 +90,7 @@ export interface QLayer {
   /** RoPE fused with the rescale before it → attention operands q, k (RopeRescale). */
   qRope: RopeRescale;
   kRope: RopeRescale;
-  /** softmaxFixed multiplier: x = roundShift((max − score)·m, s). */
+  /** softmax exponent per score unit × 2^SOFTMAX_MUL_FRAC, as m/2^s (arith/softmax.ts softmaxSpec). */
   softmax: { m: number; s: number };
   /** Σ p·v (p with PROB_FRAC bits) → Wo input. */
   attnOut: Rescale;

@@ -32,12 +32,14 @@ describe.skipIf(!existsSync(STORIES))('stories260K integer path (needs ../shared
     prompt = model.tokenizer.encode('Once upon a time', { bos: true });
   });
 
-  it('follows the float greedy continuation of "Once upon a time": 16 tokens free-running, and every decided step of 30 teacher-forced', () => {
+  it('follows the float greedy continuation of "Once upon a time": 30 tokens free-running, and every decided step teacher-forced', () => {
     const f = generateFloat(model, prompt, 30);
-    expect(generateInt(q, prompt, 16)).toEqual(f.slice(0, 16));
+    // Issue 4's target: the first 30 generated tokens (= reference-greedy.txt, float.test.ts).
+    expect(generateInt(q, prompt, 30)).toEqual(f);
     // Step 16 is a near tie (float top-2 margin 0.13 logit, below the integer path's mean logit
-    // error of about 0.3), which single ±1 roundings decide; so on the float's own sequence the
-    // integer argmax must agree wherever the float margin is at least 0.25.
+    // error of about 0.3), which single ±1 roundings decide (docs/quantization.md "Accuracy");
+    // so on the float's own sequence the integer argmax must also agree wherever the float
+    // margin is at least 0.25.
     const seq = [...prompt, ...f];
     const lf = forwardFloat(model, seq);
     const li = forwardInt(q, seq);
@@ -189,7 +191,8 @@ describe('short multipliers (docs/quantization.md)', () => {
         for (const r of [L.vProj, L.oProj, L.gateProj, L.upProj, L.downProj, ...(L.qProj ? [L.qProj, L.kProj!] : [])]) {
           expect(bitsOf(r.m)).toBeLessThanOrEqual(o.shortMultiplierBits);
         }
-        for (const m of [L.attnNorm.out.m, L.ffnNorm.out.m, L.attnOut.m, L.hidden.m, [L.softmax.m]]) expect(bitsOf(m)).toBeLessThanOrEqual(o.shortSiteMultiplierBits);
+        // (The softmax's exponent step keeps P bits: softmaxSpec turns it into tables, no remainder.)
+        for (const m of [L.attnNorm.out.m, L.ffnNorm.out.m, L.attnOut.m, L.hidden.m]) expect(bitsOf(m)).toBeLessThanOrEqual(o.shortSiteMultiplierBits);
         for (const W of [L.wq, L.wk, L.wv, L.wo, L.wGate, L.wUp, L.wDown]) expect(W.w.every((v) => v >= -127 && v <= 127)).toBe(true);
       }
     }

@@ -55,7 +55,8 @@ describe.skipIf(!existsSync(DEFAULT_MODEL))('forward circuit, default model weig
 
   const tampers: [string, RegExp][] = [
     ['a residual-stream value', /^L1\.ffn@3\/t3\/ffn\/postNorm\/requant\/q$/],
-    ['an attention probability', /^L0\.attn@4\/.*softmax\/p\d+\/rshift\/q$/],
+    ['an attention weight (exp input)', /^L0\.attn@4\/.*softmax\/e\d+\/rshift\/q$/],
+    ['a normalised attention output', /^L0\.attn@4\/.*head\d+\/requant\/q$/],
     ['a softmax max', /^L1\.attn@\d\/.*softmax\/maximum\/max$/],
     ['an rsqrt hint', /^L0\.qkv@2\/.*rsqrt\/y$/],
     ['a fused QK-norm + RoPE quotient (q)', /^L1\.qkv@3\/t3\/qkv\/rope\/requant\/q$/],

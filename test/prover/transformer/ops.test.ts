@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { softmaxFixed } from '../../../prover/src/arith/softmax.ts';
+import { attendNormalised, softmaxExps, softmaxFixed } from '../../../prover/src/arith/softmax.ts';
+import { attend } from '../../../prover/src/circuit/transformer/attention.ts';
 import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
 import { toSigned } from '../../../prover/src/circuit/field.ts';
+import type { LinearCombination } from '../../../prover/src/circuit/lc.ts';
 import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
 import { oneHot } from '../../../prover/src/circuit/transformer/embed.ts';
-import { softmax } from '../../../prover/src/circuit/transformer/softmax.ts';
-import { matAcc as matAccInt, normProducts as normProductsInt, ropeRescale } from '../../../prover/src/infer/int-ops.ts';
+import { probabilities, softmax } from '../../../prover/src/circuit/transformer/softmax.ts';
+import { attendInt, matAcc as matAccInt, normProducts as normProductsInt, ropeRescale } from '../../../prover/src/infer/int-ops.ts';
 import { matAcc } from '../../../prover/src/circuit/transformer/linear.ts';
 import { normProducts } from '../../../prover/src/circuit/transformer/norm.ts';
 import { matPairBounds, normPairBounds, ropeFused } from '../../../prover/src/circuit/transformer/rope.ts';
@@ -13,7 +15,7 @@ import { signedBounds } from '../../../prover/src/circuit/transformer/bounds.ts'
 import { ropeTable } from '../../../prover/src/quant/rope.ts';
 import type { QMatrix, RopeRescale } from '../../../prover/src/quant/types.ts';
 import type { Requantized } from '../../../prover/src/circuit/gadgets/requant.ts';
-import { build as buildGadget, expectEveryHintTamperFails } from '../circuit/gadgets/tamper.ts';
+import { build as buildGadget, cheatingFails, expectEveryHintTamperFails } from '../circuit/gadgets/tamper.ts';
 import { tamper, wiresNamed } from './helpers.ts';
 
 /** Scores within [−2^14, 2^14] (as from int8 q·k over a small head). */
@@ -23,7 +25,8 @@ function softmaxCircuit(scores: number[], m: number, sh: number) {
   const cs = new ConstraintSystem({ witness: true });
   const wires = scores.map((s, i) => cs.privateInput(`s${i}`, BigInt(s)));
   const r = softmax(cs, wires, SCORE_BOUNDS, m, sh);
-  return { cs, r, p: r.p.map((p) => Number(toSigned(cs.valueOf(p)))) };
+  const p = probabilities(cs, r);
+  return { cs, r, p: p.map((x) => Number(toSigned(cs.valueOf(x)))) };
 }
 
 describe('softmax op (arith/softmax.ts softmaxFixed)', () => {
@@ -32,21 +35,22 @@ describe('softmax op (arith/softmax.ts softmaxFixed)', () => {
     [[100, -3000, 2500, 2500, 16384], 40000, 20],
     [[-16384, 16384, 0, 7], 52000, 16], // saturates x for the far scores: e = 0
     [[3, 3, 3], 1, 0],
-    // short multipliers: their zero bits are remainder bits the circuit skips (k < sh, k = sh)
-    [[100, -3000, 2500, 16384], 3 << 15, 20],
-    [[-200, 0, 9, 9], 1 << 12, 10],
+    [[100, -3000, 2500, 2400, 16000, 15990], 3075, 12], // x = ⌊3z/4⌋
   ];
   for (const [scores, m, sh] of cases) {
     it(`equals softmaxFixed on [${scores}] (m ${m}, s ${sh}) and is satisfied`, () => {
-      const { cs, p } = softmaxCircuit(scores, m, sh);
+      const { cs, r, p } = softmaxCircuit(scores, m, sh);
       expect(findUnsatisfied(cs)).toBeNull();
+      const ref = softmaxExps(scores, m, sh);
+      expect(r.e.map((x) => Number(cs.valueOf(x)))).toEqual(ref.e);
+      expect(Number(cs.valueOf(r.r))).toBe(ref.r);
       expect(p).toEqual(softmaxFixed(scores, m, sh));
     });
   }
 
   it('rejects a tampered max, exp input, exp, reciprocal or probability', () => {
     const { cs } = softmaxCircuit([100, -3000, 2500, 2400, 16000], 40000, 20);
-    for (const re of [/maximum\/max$/, /e\d+\/rshift\/q$/, /expNeg\/.*requant\/q$/, /reciprocal\/q$/, /p\d+\/rshift\/q$/, /p\d+\/er$/]) {
+    for (const re of [/maximum\/max$/, /e\d+\/rshift\/q$/, /expNeg\/acc1$/, /reciprocal\/q$/, /p\d+\/rshift\/q$/, /p\d+\/er$/]) {
       const ws = wiresNamed(cs, re);
       expect(ws.length, String(re)).toBeGreaterThan(0);
       for (const w of ws.slice(0, 3)) {
@@ -54,6 +58,64 @@ describe('softmax op (arith/softmax.ts softmaxFixed)', () => {
         expect(tamper(cs, w, -1n), `${re} wire ${cs.wireNames[w]}`).not.toBeNull();
       }
     }
+  });
+});
+
+describe('softmax: the max is proven by the exp input\'s range checks (no own range check)', () => {
+  const scores = [100, -3000, 2500, 2400, 16000];
+  const setup = (cs: ConstraintSystem) => scores.map((s, i) => cs.privateInput(`s${i}`, BigInt(s)));
+  // m < 2^(sh−1) (40000 < 2^19): a rounded x = roundShift(z·m) would admit z = −1, the floor does not
+  for (const [m, sh] of [[40000, 20], [3389, 10], [3075, 12], [1, 0]]) { // (3075, 12): x = ⌊3z/4⌋
+    const gadget = (cs: ConstraintSystem, w: LinearCombination[]) => softmax(cs, w, SCORE_BOUNDS, m, sh);
+    it(`rejects an attained but smaller max (m ${m}, s ${sh}) even when every other hint follows it`, () => {
+      expect(cheatingFails(setup, gadget, {})).toBe(false);
+      for (const fake of [2500n, 2400n, 16000n - 1n, -3000n]) expect(cheatingFails(setup, gadget, { max: () => fake }), String(fake)).toBe(true);
+    });
+  }
+  it('costs z\'s own range check and ≤ 22 per exp per score; no probability is rounded (stories260K-like m, s)', () => {
+    const cs = new ConstraintSystem({ witness: false });
+    const w = Array.from({ length: 16 }, (_, i) => cs.privateInput(`s${i}`));
+    softmax(cs, w, { min: -(1n << 17n), max: 1n << 17n }, 3389, 10);
+    // per score: z's 19 bits (x = z: k = 0 for c = 3389/2^18 ≥ 2^−8), exp 18 lookups (T_1 is 0
+    // from j = 15 on: three mux steps are linear) + 1 product + 3 (x ≥ 2^12 → 0)
+    // per row: the max's product chain (15), 1/Σe (r ≤ 2^18: 19 + 1 + 2·37)
+    expect(cs.nConstraints).toBe(16 * (19 + 18 + 1 + 3) + 15 + 19 + 1 + 2 * 37);
+  });
+});
+
+describe('attention with deferred normalisation (infer attendInt, arith attendNormalised)', () => {
+  const shape = { nHeads: 2, nKvHeads: 1, hd: 4 };
+  const n = 6;
+  const rnd = (i: number) => (((i * 2_654_435_761) >>> 7) % 255) - 127;
+  const q = Int32Array.from({ length: 8 }, (_, i) => rnd(i + 1));
+  const keys = Array.from({ length: n }, (_, j) => Int32Array.from({ length: 4 }, (_, i) => rnd(100 + 4 * j + i)));
+  const values = Array.from({ length: n }, (_, j) => Int32Array.from({ length: 4 }, (_, i) => rnd(300 + 4 * j + i)));
+  values[2][1] = -128;
+  const bounds = { q: signedBounds(8), k: signedBounds(8), v: signedBounds(8) };
+  const sm = { m: 3389, s: 10 };
+  for (const outR of [{ m: Int32Array.of(2900), s: 27, bits: 8 }, { m: Int32Array.of(3100), s: 22, bits: 8 }]) {
+    it(`equals attendInt bit for bit (attnOut ${outR.m[0]}/2^${outR.s}${outR.s < 25 ? ', saturating' : ''}) and every product and rounding is forced`, () => {
+      const cs = new ConstraintSystem({ witness: true });
+      const w = (xs: Int32Array, name: string) => Array.from(xs, (v, i) => cs.privateInput(`${name}${i}`, BigInt(v)));
+      const att = attend(cs, w(q, 'q'), keys.map((k, j) => w(k, `k${j}_`)), values.map((v, j) => w(v, `v${j}_`)), shape, bounds, sm, outR);
+      expect(findUnsatisfied(cs)).toBeNull();
+      const ref = attendInt(q, keys, values, 0, n - 1, shape, sm, outR);
+      expect(att.out.map((o) => Number(toSigned(cs.valueOf(o.y))))).toEqual(Array.from(ref));
+      for (const re of [/pv\d+$/, /ur\d+$/, /head\d+\/requant\/q$/]) {
+        const ws = wiresNamed(cs, re);
+        expect(ws.length, String(re)).toBeGreaterThan(0);
+        for (const x of ws.slice(0, 4)) expect(tamper(cs, x, 1n), cs.wireNames[x]).not.toBeNull();
+      }
+    });
+  }
+  it('attendNormalised rounds half up once, saturates and is exact beyond 2^53', () => {
+    // t = s + 34; u·r·m = 3·2^(t−1) rounds up to 2
+    expect(attendNormalised(3, 2 ** 33, 1, 0, 8)).toBe(2);
+    expect(attendNormalised(-3, 2 ** 33, 1, 0, 8)).toBe(-1);
+    expect(attendNormalised(10n ** 12n, 2 ** 18, 2 ** 11, 0, 8)).toBe(127);
+    expect(attendNormalised(-(10n ** 12n), 2 ** 18, 2 ** 11, 0, 8)).toBe(-128);
+    const u = 2 ** 40 + 12345;
+    expect(attendNormalised(u, 2 ** 18 + 7, 4093, 20, 24)).toBe(Number((BigInt(u) * BigInt(2 ** 18 + 7) * 4093n + (1n << 53n)) >> 54n));
   });
 });
 

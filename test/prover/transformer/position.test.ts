@@ -20,12 +20,13 @@ import { oneHot } from '../../../prover/src/circuit/transformer/embed.ts';
 import { positionStages, visibleSlots } from '../../../prover/src/circuit/transformer/position-stages.ts';
 import { normPairBounds, ropeFusedAt } from '../../../prover/src/circuit/transformer/rope.ts';
 import { normProducts } from '../../../prover/src/circuit/transformer/norm.ts';
-import { softmax } from '../../../prover/src/circuit/transformer/softmax.ts';
+import { probabilities, softmax } from '../../../prover/src/circuit/transformer/softmax.ts';
 import { generateInt } from '../../../prover/src/infer/int.ts';
 import { normProducts as normProductsInt, ropeRescale } from '../../../prover/src/infer/int-ops.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cheatingFails } from '../circuit/gadgets/tamper.ts';
 import { DEFAULT_MODEL, quantized, tamper, wiresNamed } from './helpers.ts';
 
 const SCORE_BOUNDS = { min: -(1n << 14n), max: 1n << 14n };
@@ -43,7 +44,7 @@ describe('masked softmax (hidden key slots)', () => {
       const cs = new ConstraintSystem({ witness: true });
       const at = positionWires(cs, scores.length, p);
       const wires = scores.map((s, i) => cs.privateInput(`s${i}`, BigInt(s)));
-      const { p: probs } = softmax(cs, wires, SCORE_BOUNDS, 40000, 20, visibleSlots(at, window));
+      const probs = probabilities(cs, softmax(cs, wires, SCORE_BOUNDS, 40000, 20, visibleSlots(at, window)));
       expect(findUnsatisfied(cs)).toBeNull();
       const first = Number.isFinite(window) ? Math.max(0, p - window + 1) : 0;
       const expected = scores.map(() => 0);
@@ -56,15 +57,27 @@ describe('masked softmax (hidden key slots)', () => {
     const cs = new ConstraintSystem({ witness: true });
     const at = positionWires(cs, scores.length, 2); // slot 3 (16000) is hidden and larger than every visible score
     const wires = scores.map((s, i) => cs.privateInput(`s${i}`, BigInt(s)));
-    softmax(cs, wires, SCORE_BOUNDS, 40000, 20, visibleSlots(at, Infinity));
+    probabilities(cs, softmax(cs, wires, SCORE_BOUNDS, 40000, 20, visibleSlots(at, Infinity)));
     expect(findUnsatisfied(cs)).toBeNull();
     const [max] = wiresNamed(cs, /maximum\/max$/);
     expect(tamper(cs, max, 16000n - 2500n)).not.toBeNull();
+    expect(tamper(cs, max, 2400n - 2500n)).not.toBeNull(); // a smaller visible score
     for (const re of [/maximum\/d\d+$/, /e\d+\/masked$/, /p\d+\/rshift\/q$/]) {
       const ws = wiresNamed(cs, re);
       expect(ws.length, String(re)).toBeGreaterThan(0);
       for (const w of ws) expect(tamper(cs, w, 1n), cs.wireNames[w]).not.toBeNull();
     }
+  });
+});
+
+describe('masked softmax: an adaptive prover cannot claim a smaller or hidden max', () => {
+  const scores = [700, -3000, 2500, 16000, 2400, -16384];
+  const setup = (cs: ConstraintSystem) => ({ at: positionWires(cs, scores.length, 4), w: scores.map((s, i) => cs.privateInput(`s${i}`, BigInt(s))) });
+  const gadget = (cs: ConstraintSystem, { at, w }: ReturnType<typeof setup>) => softmax(cs, w, SCORE_BOUNDS, 40000, 20, visibleSlots(at, 3));
+  it('honest passes; 700 (visible, not the max), 16000 (visible max is 16000: honest) and -16384 (hidden) are checked', () => {
+    expect(cheatingFails(setup, gadget, {})).toBe(false);
+    // visible from position 4 with window 3: slots 2, 3, 4 → max 16000
+    for (const fake of [2500n, 2400n, 700n, 16001n, -16384n]) expect(cheatingFails(setup, gadget, { max: () => fake }), String(fake)).toBe(true);
   });
 });
 

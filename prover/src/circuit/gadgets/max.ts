@@ -80,6 +80,39 @@ export function maskedMaximum(cs: ConstraintSystem, xs: readonly LinearCombinati
   });
 }
 
+/**
+ * maximumUnchecked(xs, visible?): the hinted maximum m of the (visible) x_i, proven only to EQUAL
+ * one of them — Π_i (m − x_i) = 0, or with a mask Π_i (d_i + 1 − visible_i) = 0 with
+ * d_i = visible_i·(m − x_i) (one product per entry). m ≥ x_i is NOT proven here: the caller
+ * must prove d_i ≥ 0 itself. Softmax does, for free: the range checks of its exp input
+ * x_i = ⌊d_i·mul/2^s⌋ (quotient and remainder non-negative) already imply d_i ≥ 0, so the
+ * n-bit range check of maximum() would be a second decomposition of the same quantity.
+ * Preconditions as maskedMaximum (without the n-bit one). Returns d_i (m − x_i unmasked).
+ * Cost: max(k − 1, 1) constraints unmasked, 2k − 1 masked (k ≥ 2 inputs).
+ */
+export function maximumUnchecked(cs: ConstraintSystem, xs: readonly LinearCombination[], visible?: readonly LinearCombination[]): { max: LinearCombination; diffs: LinearCombination[] } {
+  if (xs.length === 0) throw new RangeError('maximumUnchecked: empty vector');
+  if (visible && visible.length !== xs.length) throw new RangeError(`maximumUnchecked: ${visible.length} mask entries for ${xs.length} values`);
+  return cs.scope('maximum', () => {
+    const max = cs.hint('max', () => {
+      const v = signedValues(cs, xs);
+      let best: bigint | undefined;
+      v.forEach((x, i) => {
+        if ((!visible || cs.valueOf(visible[i]) === 1n) && (best === undefined || x > best)) best = x;
+      });
+      return best ?? 0n;
+    });
+    if (!visible) {
+      const diffs = xs.map((x) => max.sub(x));
+      assertSomeZero(cs, diffs);
+      return { max, diffs };
+    }
+    const diffs = xs.map((x, i) => cs.mul(visible[i], max.sub(x), `d${i}`));
+    assertSomeZero(cs, diffs.map((d, i) => d.add(1).sub(visible[i])));
+    return { max, diffs };
+  });
+}
+
 export interface Argmax extends Maximum {
   /** j = the lowest index with x_j = max (Σ i·s_i). */
   index: LinearCombination;

@@ -4,7 +4,6 @@ import type { ConstraintSystem } from '../system.ts';
 import { fromBits } from './bits.ts';
 import { isZero } from './compare.ts';
 import type { SignedBits } from './range.ts';
-import { roundShiftSaturate } from './requant.ts';
 import { lookup, lookupCost } from './table.ts';
 
 /**
@@ -26,31 +25,24 @@ export function activation(cs: ConstraintSystem, xBits: SignedBits, table: Array
 }
 
 /**
- * expNeg(xBits, spec) = arith `expNegFixed(x, spec)` ≈ 2^outFrac·exp(−x/2^inFrac), for x ≥ 0
- * given by its unsigned range-check bits (any width; bits above digitBits·nDigits make the
- * result 0). Digits are the bits' consecutive groups; acc_0 = T_0[d_0] and
- * acc_k = roundShift(acc_{k−1}·T_k[d_k], outFrac) (one product, then the rounding of
- * roundShiftSaturate with an output wide enough never to saturate: outFrac + 2 bits).
- * Cost: nDigits·lookupCost(digitBits) + (nDigits − 1)·(1 + 2·outFrac + 2), plus 3 when x has
- * high bits (isZero of the high part and the product with it). Default spec: 82 (+3).
+ * expNeg(xBits, spec) = arith `expNegFixed(x, spec)` = Π_k T_k[d_k] ≈ 2^expOutFrac·exp(−x·unit − offset),
+ * for x ≥ 0 given by its unsigned range-check bits (any width; bits above digitBits·nDigits
+ * make the result 0). Digits are the bits' consecutive groups; each T_k[d_k] is a lookup and
+ * the factors are multiplied exactly (one product each, no rounding: the product of forced
+ * values is forced, so nothing needs a range check).
+ * Cost: at most nDigits·lookupCost(digitBits) + (nDigits − 1), plus 3 when x has high bits
+ * (isZero of the high part and the product with it). Default spec (2 × 6 bits): 22 (+3), one
+ * mux step of T_1 being linear.
  */
 export function expNeg(cs: ConstraintSystem, xBits: readonly LinearCombination[], spec: ExpSpec = EXP_SPEC): LinearCombination {
   const width = spec.digitBits * spec.nDigits;
   if (xBits.length < width) throw new RangeError(`expNeg: input has ${xBits.length} bits, the spec reads ${width}`);
   const tables = expTables(spec);
-  const one = 1n << BigInt(spec.outFrac);
   return cs.scope('expNeg', () => {
-    let acc = LinearCombination.constant(0);
+    let acc = LinearCombination.constant(1);
     for (let k = 0; k < spec.nDigits; k++) {
-      const digit = xBits.slice(k * spec.digitBits, (k + 1) * spec.digitBits);
-      const t = lookup(cs, digit, tables[k]);
-      if (k === 0) {
-        acc = t;
-        continue;
-      }
-      const product = cs.mul(acc, t, `acc${k}`);
-      // acc, t ∈ [0, 2^outFrac] so the product is in [0, 2^(2·outFrac)] and the result in [0, 2^outFrac].
-      acc = roundShiftSaturate(cs, product, { min: 0n, max: one * one }, spec.outFrac, spec.outFrac + 2).y;
+      const t = lookup(cs, xBits.slice(k * spec.digitBits, (k + 1) * spec.digitBits), tables[k]);
+      acc = k === 0 ? t : cs.mul(acc, t, `acc${k}`);
     }
     if (xBits.length === width) return acc;
     const inRange = isZero(cs, fromBits(xBits.slice(width)));
@@ -58,8 +50,8 @@ export function expNeg(cs: ConstraintSystem, xBits: readonly LinearCombination[]
   });
 }
 
-/** Constraints of expNeg for `spec` and an input of `inputBits` bits. */
+/** Constraints of expNeg for `spec` and an input of `inputBits` bits (an upper bound: see lookup). */
 export function expNegCost(spec: ExpSpec = EXP_SPEC, inputBits = spec.digitBits * spec.nDigits): number {
   const high = inputBits > spec.digitBits * spec.nDigits ? 3 : 0;
-  return spec.nDigits * lookupCost(spec.digitBits) + (spec.nDigits - 1) * (1 + 2 * spec.outFrac + 2) + high;
+  return spec.nDigits * lookupCost(spec.digitBits) + (spec.nDigits - 1) + high;
 }

@@ -25,21 +25,24 @@ export interface FixedResult {
  * reciprocal(d, dBits, f) = q = ⌊2^f / d⌋ for d ∈ [1, 2^dBits) (precondition: d range-checked
  * to dBits bits by its producer; d = 0 fails). Constraints: q range-checked to f + 1 bits,
  * p = q·d, e = 2^f − p ≥ 0 and d − 1 − e ≥ 0 (both dBits bits).
- * Cost: f + 1 + 1 + 2·dBits constraints.
+ * `yBits` (default f + 1, every q ≤ 2^f) may be narrower when the caller knows d ≥ dMin for
+ * every honest witness (2^yBits > 2^f/dMin): a narrower check only rejects more, and q·d stays
+ * far below r. Cost: yBits + 1 + 2·dBits constraints.
  */
-export function reciprocal(cs: ConstraintSystem, d: LinearCombination, dBits: number, f: number): FixedResult {
+export function reciprocal(cs: ConstraintSystem, d: LinearCombination, dBits: number, f: number, yBits = f + 1): FixedResult {
   if (!Number.isInteger(f) || f < 0 || f > 52) throw new RangeError(`reciprocal: fraction bits ${f} not in [0, 52]`);
+  if (!Number.isInteger(yBits) || yBits < 1 || yBits > f + 1) throw new RangeError(`reciprocal: result width ${yBits} not in [1, ${f + 1}]`);
   return cs.scope('reciprocal', () => {
     const pow = 1n << BigInt(f);
     const y = cs.hint('q', () => {
       const dv = cs.valueOf(d);
       return dv === 0n || dv > pow ? 0n : pow / dv; // out-of-domain: any value, the checks fail
     });
-    const yBits = toBits(cs, y, f + 1);
+    const yBitsOut = toBits(cs, y, yBits);
     const e = LinearCombination.constant(pow).sub(cs.mul(y, d, 'qd'));
     toBits(cs, e, dBits);
     toBits(cs, d.sub(1).sub(e), dBits);
-    return { y, yBits };
+    return { y, yBits: yBitsOut };
   });
 }
 

@@ -1,17 +1,20 @@
 /**
  * Attention of one query position (infer/int-ops.ts `attendInt`), bit for bit: per query
  * head h (kv head ⌊h/(nHeads/nKvHeads)⌋, grouped-query attention), scores s_j = Σ_i q_i·k_{j,i}
- * over the visible keys (one constraint per product), p = softmax(s) (softmax.ts), and
- * out_i = requantize(Σ_j p_j·v_{j,i}, m, s, bits) (one constraint per product).
+ * over the visible keys (one constraint per product), (e, r) = softmax(s) (softmax.ts), and
+ * out_i = requantize(u_i·r, m, s + RECIP_FRAC − PROB_FRAC, bits) with u_i = Σ_j e_j·v_{j,i}
+ * (arith `attendNormalised`; one constraint per product e_j·v_{j,i}, one for u_i·r): the
+ * normalisation is paid per output (headDim per head) instead of per probability (n per head).
  * The causal and sliding-window masks are structural: only the visible keys are passed in.
  */
+import { PROB_FRAC, RECIP_FRAC } from '../../arith/softmax.ts';
 import type { Rescale } from '../../quant/types.ts';
 import { requantize, type Requantized } from '../gadgets/requant.ts';
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
 import { mulBounds, type Bounds } from './bounds.ts';
 import { mAt } from './linear.ts';
-import { softmax, weightedSumBounds } from './softmax.ts';
+import { normalisedSumBounds, softmax } from './softmax.ts';
 
 export interface AttentionShape {
   nHeads: number;
@@ -27,15 +30,15 @@ export interface AttentionBounds {
 
 export interface AttentionResult {
   out: Requantized[];
-  /** Per head: the probabilities and proven max (exposed for tamper tests). */
-  probs: LinearCombination[][];
+  /** Per head: the exps e_j and proven max (exposed for tamper tests). */
+  exps: LinearCombination[][];
   maxes: LinearCombination[];
 }
 
 /**
  * `keys` and `values` are the visible positions only (first..last of attendInt), each row
  * nKvHeads·hd wide — or, with `visible` (position chunks), every key slot with a 0/1 mask
- * per slot (softmax.ts): hidden slots get p = 0, the result is the same bit for bit.
+ * per slot (softmax.ts): hidden slots get e = 0, the result is the same bit for bit.
  */
 export function attend(
   cs: ConstraintSystem, q: readonly LinearCombination[], keys: readonly (readonly LinearCombination[])[],
@@ -49,9 +52,10 @@ export function attend(
   const n = keys.length;
   const prod = mulBounds(b.q, b.k);
   const scoreBounds: Bounds = { min: prod.min * BigInt(hd), max: prod.max * BigInt(hd) };
-  const accBounds = weightedSumBounds(n, b.v);
+  const urBounds = normalisedSumBounds(b.v);
+  const shift = outR.s + RECIP_FRAC - PROB_FRAC;
   const out: Requantized[] = new Array(nHeads * hd);
-  const probs: LinearCombination[][] = [];
+  const exps: LinearCombination[][] = [];
   const maxes: LinearCombination[] = [];
   for (let h = 0; h < nHeads; h++) {
     cs.scope(`head${h}`, () => {
@@ -59,14 +63,14 @@ export function attend(
       const scores = keys.map((k, j) =>
         LinearCombination.sum(Array.from({ length: hd }, (_, i) => cs.mul(q[h * hd + i], k[kvOff + i], `qk${j}`))),
       );
-      const { p, max } = softmax(cs, scores, scoreBounds, softmaxMul.m, softmaxMul.s, visible);
-      probs.push(p);
+      const { e, r, max } = softmax(cs, scores, scoreBounds, softmaxMul.m, softmaxMul.s, visible);
+      exps.push(e);
       maxes.push(max);
       for (let i = 0; i < hd; i++) {
-        const acc = LinearCombination.sum(p.map((pj, j) => cs.mul(pj, values[j][kvOff + i], `pv${i}`)));
-        out[h * hd + i] = requantize(cs, acc, accBounds, mAt(outR, 0), outR.s, outR.bits);
+        const u = LinearCombination.sum(e.map((ej, j) => cs.mul(ej, values[j][kvOff + i], `pv${i}`)));
+        out[h * hd + i] = requantize(cs, cs.mul(u, r, `ur${i}`), urBounds, mAt(outR, 0), shift, outR.bits);
       }
     });
   }
-  return { out, probs, maxes };
+  return { out, exps, maxes };
 }

@@ -1,38 +1,48 @@
 /**
- * Integer softmax of one query row (arith/softmax.ts `softmaxFixed`), bit for bit:
- *   mx  = max s_i          proven (maximum gadget: mx − s_i range-checked, Π(mx − s_i) = 0)
- *   x_i = roundShift((mx − s_i)·m, sh) ≥ 0, its quotient range-checked unsigned to the width
- *         its bounds need (no saturation, no sign bit)
- *   e_i = expNeg(x_i)      digit tables on x_i's range-check bits (arith/exp.ts); bits above
- *         the tables' 12 make it 0 (one isZero on the high part)
- *   S   = Σ e_i, r = ⌊2^40/S⌋ (reciprocal gadget), p_i = roundShift(e_i·r, 24)
+ * Unnormalised integer softmax of one query row (arith/softmax.ts `softmaxExps`), bit for bit,
+ * with (a, k, spec) = softmaxSpec(m, sh) (constants of the layer; a < 8):
+ *   mx  = max s_i          hinted, proven equal to some (visible) s_i (maximumUnchecked)
+ *   x_i = ⌊(mx − s_i)·a / 2^k⌋ ≥ 0: quotient and remainder range-checked unsigned — the
+ *         range check of z_i·a for z_i = mx − s_i, which also proves z_i ≥ 0 (below), so mx is
+ *         the maximum without a second decomposition of the same quantity
+ *   e_i = expNeg(x_i)      exact product of two 6-bit digit tables on x_i's range-check bits
+ *         (arith/exp.ts, 32 fraction bits, no rounding); bits above the tables' 12 make it 0
+ *   S   = Σ e_i, r = ⌊2^50/S⌋ (reciprocal gadget)
+ * The probabilities p_i ≈ e_i·r/2^34 are not formed: attention multiplies Σ e_j·v_j by r once
+ * per output (attention.ts, arith `attendNormalised`); `probabilities` below rounds them for
+ * tests and other callers.
  * The inputs are the raw integer scores Σ q·k; `scoreBounds` bounds every one of them.
+ * Why mx − s_i ≥ 0 follows: mx equals a score, so z_i = mx − s_i is an integer with
+ * |z_i| ≤ scoreBounds.max − scoreBounds.min, and z_i·a = x_i·2^k + rem_i with x_i, rem_i
+ * range-checked (so far below the field size r): the equation holds over the integers and
+ * z_i·a ≥ 0, so z_i ≥ 0 (a ≥ 1).
  */
-import { EXP_SPEC } from '../../arith/exp.ts';
-import { PROB_FRAC, RECIP_FRAC } from '../../arith/softmax.ts';
+import { expMax } from '../../arith/exp.ts';
+import { PROB_FRAC, RECIP_FRAC, softmaxSpec } from '../../arith/softmax.ts';
 import { toBits } from '../gadgets/bits.ts';
-import { maskedMaximum, maximum } from '../gadgets/max.ts';
+import { maximumUnchecked } from '../gadgets/max.ts';
 import { expNeg } from '../gadgets/nonlinear.ts';
 import { reciprocal } from '../gadgets/reciprocal.ts';
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
-import { bitLength, diffWidth, type Bounds } from './bounds.ts';
-
-const EXP_WIDTH = EXP_SPEC.digitBits * EXP_SPEC.nDigits;
-const ONE = 1n << BigInt(EXP_SPEC.outFrac);
+import { bitLength, type Bounds } from './bounds.ts';
 
 export interface SoftmaxResult {
-  /** p_i ∈ [0, 2^PROB_FRAC]. */
-  p: LinearCombination[];
+  /** e_i ∈ [0, 2^32): exact, 0 where hidden. */
+  e: LinearCombination[];
+  /** r = ⌊2^RECIP_FRAC / Σ e_i⌋ (range-checked). */
+  r: LinearCombination;
   /** The proven maximum (for tamper tests). */
   max: LinearCombination;
 }
 
-/** Bounds of Σ_j p_j·v_j over n keys with v_j ∈ vb: Σ p_j ≤ 2^PROB_FRAC + n/2 since Σ e_j·r ≤ 2^RECIP_FRAC. */
-export function weightedSumBounds(n: number, vb: Bounds): Bounds {
-  const total = (1n << BigInt(PROB_FRAC)) + BigInt(n);
-  const absMax = -vb.min > vb.max ? -vb.min : vb.max;
-  return { min: -total * absMax, max: total * absMax };
+/**
+ * Bounds of u·r for u = Σ_j e_j·v_j with v_j ∈ vb (e_j ≥ 0): Σ_j e_j·r ≤ S·r ≤ 2^RECIP_FRAC, so
+ * u·r ∈ [2^RECIP_FRAC·min(vb.min, 0), 2^RECIP_FRAC·max(vb.max, 0)].
+ */
+export function normalisedSumBounds(vb: Bounds): Bounds {
+  const total = 1n << BigInt(RECIP_FRAC);
+  return { min: (vb.min < 0n ? vb.min : 0n) * total, max: (vb.max > 0n ? vb.max : 0n) * total };
 }
 
 /**
@@ -53,50 +63,63 @@ export function roundShiftUnsigned(cs: ConstraintSystem, v: LinearCombination, v
 }
 
 /**
+ * The bits of q = ⌊v/2^s⌋ for an integer v ∈ [0, vMax]: q hinted, v − q·2^s ∈ [0, 2^s) and
+ * q ∈ [0, 2^w) with w the width of vMax >> s. Both are small against r, so (for v known to be
+ * a small integer, positive or not) the equation holds over the integers: v ≥ 0 and q is the
+ * true quotient. Cost: s + w constraints.
+ */
+export function floorShiftUnsigned(cs: ConstraintSystem, v: LinearCombination, vMax: bigint, s: number): { q: LinearCombination; bits: LinearCombination[] } {
+  const w = Math.max(1, bitLength(vMax >> BigInt(s)));
+  return cs.scope('rshift', () => {
+    if (s === 0) return { q: v, bits: toBits(cs, v, w) };
+    const q = cs.hint('q', () => cs.valueOf(v) >> BigInt(s));
+    toBits(cs, v.sub(q.scale(1n << BigInt(s))), s);
+    return { q, bits: toBits(cs, q, w) };
+  });
+}
+
+/**
  * `visible` (optional, position chunks): 0/1 per score (precondition: boolean, at least one 1);
- * hidden scores get p = 0 and do not enter the max or the sum, so the visible p are bit for
- * bit softmaxFixed over the visible scores alone. The maximum then costs one product per slot
- * (maskedMaximum), and each exp output one more (e·visible).
+ * hidden scores get e = 0 and do not enter the max or the sum, so the visible e and r are bit
+ * for bit softmaxExps over the visible scores alone. The maximum then costs one product per slot
+ * (visible·(mx − s_i), 0 where hidden, so x = 0 there), and each exp output one more (e·visible).
  */
 export function softmax(cs: ConstraintSystem, scores: readonly LinearCombination[], scoreBounds: Bounds, m: number, sh: number, visible?: readonly LinearCombination[]): SoftmaxResult {
   const n = scores.length;
   if (n === 0) throw new RangeError('softmax: no scores');
-  if (!Number.isSafeInteger(m) || m < 0 || m >= 2 ** 31) throw new RangeError(`softmax: multiplier ${m} must be an integer in [0, 2^31)`);
-  if (EXP_SPEC.outFrac !== PROB_FRAC) throw new RangeError('softmax: exp output and probability fractions differ');
+  if (n > 2 ** 18) throw new RangeError(`softmax: ${n} scores exceed 2^18`);
+  const { mul, shift, spec } = softmaxSpec(m, sh); // checks m ∈ [1, 2^31), sh ∈ [0, 62]
+  const width = spec.digitBits * spec.nDigits;
   if (visible && visible.length !== n) throw new RangeError(`softmax: ${visible.length} mask entries for ${n} scores`);
   return cs.scope('softmax', () => {
-    const width = diffWidth(scoreBounds);
-    let max: LinearCombination;
-    let diffs: LinearCombination[];
-    if (visible) {
-      const mm = maskedMaximum(cs, scores, visible, width);
-      max = mm.max;
-      diffs = mm.diffs; // visible·(max − s): 0 where hidden, so exp(0) below, masked after
-    } else {
-      max = maximum(cs, scores, width).max;
-      diffs = scores.map((s) => max.sub(s));
-    }
-    // ⌊(d·m + 2^(sh−1))/2^sh⌋ = ⌊(d·m' + 2^(sh−k−1))/2^(sh−k)⌋ for m = m'·2^k, k ≤ sh: a short
-    // multiplier's zero bits are remainder bits left unchecked (as in gadgets/requant.ts).
-    let k = 0;
-    while (k < sh && m !== 0 && (m / 2 ** k) % 2 === 0) k++;
-    const mk = m / 2 ** k;
-    const zMax = (scoreBounds.max - scoreBounds.min) * BigInt(mk);
+    const { max, diffs } = maximumUnchecked(cs, scores, visible);
+    const zMax = (scoreBounds.max - scoreBounds.min) * BigInt(mul);
     const e = diffs.map((d, i) =>
       cs.scope(`e${i}`, () => {
-        const xBits = roundShiftUnsigned(cs, d.scale(mk), zMax, sh - k).bits;
+        const xBits = floorShiftUnsigned(cs, d.scale(mul), zMax, shift).bits;
         const zero = LinearCombination.constant(0);
-        while (xBits.length < EXP_WIDTH) xBits.push(zero); // a narrow x: its missing high bits are 0
-        const ei = expNeg(cs, xBits);
+        while (xBits.length < width) xBits.push(zero); // a narrow x: its missing high bits are 0
+        const ei = expNeg(cs, xBits, spec);
         return visible ? cs.mul(ei, visible[i], 'masked') : ei;
       }),
     );
     const sum = LinearCombination.sum(e);
-    const r = reciprocal(cs, sum, bitLength(BigInt(n) * ONE), RECIP_FRAC).y;
-    const total = 1n << BigInt(RECIP_FRAC);
-    const p = e.map((ei, i) =>
-      cs.scope(`p${i}`, () => roundShiftUnsigned(cs, cs.mul(ei, r, 'er'), total, RECIP_FRAC - PROB_FRAC).q),
-    );
-    return { p, max };
+    // Every e_i ∈ [0, eMax], eMax = e(0) reached at the max: S ∈ [eMax, n·eMax] for every
+    // honest witness, so r ≤ 2^RECIP_FRAC / eMax.
+    const eMax = BigInt(expMax(spec));
+    const rBits = bitLength((1n << BigInt(RECIP_FRAC)) / eMax);
+    const r = reciprocal(cs, sum, bitLength(BigInt(n) * eMax), RECIP_FRAC, rBits).y;
+    return { e, r, max };
   });
+}
+
+/**
+ * p_i = roundShift(e_i·r, RECIP_FRAC − PROB_FRAC) ∈ [0, 2^PROB_FRAC] (arith `softmaxFixed`).
+ * Cost per score: 1 product + (RECIP_FRAC − PROB_FRAC) remainder + PROB_FRAC + 1 quotient bits.
+ */
+export function probabilities(cs: ConstraintSystem, sm: SoftmaxResult): LinearCombination[] {
+  const total = 1n << BigInt(RECIP_FRAC);
+  return sm.e.map((ei, i) =>
+    cs.scope(`p${i}`, () => roundShiftUnsigned(cs, cs.mul(ei, sm.r, 'er'), total, RECIP_FRAC - PROB_FRAC).q),
+  );
 }

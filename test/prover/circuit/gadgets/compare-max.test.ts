@@ -4,7 +4,7 @@ import type { LinearCombination } from '../../../../prover/src/circuit/lc.ts';
 import type { ConstraintSystem } from '../../../../prover/src/circuit/system.ts';
 import { findUnsatisfied } from '../../../../prover/src/circuit/check.ts';
 import { assertLessOrEqual, isEqual, isLessThan, isZero } from '../../../../prover/src/circuit/gadgets/compare.ts';
-import { argmaxLowest, maximum } from '../../../../prover/src/circuit/gadgets/max.ts';
+import { argmaxLowest, maximumUnchecked, maximum } from '../../../../prover/src/circuit/gadgets/max.ts';
 import { argmaxLowest as argmaxReference } from '../../../../prover/src/arith/argmax.ts';
 import { build, cheatingFails, expectEveryHintTamperFails, expectSameShape, satisfied } from './tamper.ts';
 
@@ -85,6 +85,41 @@ describe('maximum', () => {
 
   it('has the same shape without values', () => {
     expect(expectSameShape((cs, w) => maximum(cs, [1n, 2n, 3n].map((v, i) => cs.privateInput(`x${i}`, w ? v : undefined)), 8))).toBe(26);
+  });
+});
+
+describe('maximumUnchecked (softmax: m ≥ x_i proven by the caller)', () => {
+  const masked = (vs: readonly bigint[], vis: readonly bigint[]) => (cs: ConstraintSystem) => ({
+    xs: vs.map((v, i) => cs.privateInput(`x${i}`, v)),
+    vis: vis.map((v, i) => cs.privateInput(`v${i}`, v)),
+  });
+
+  it('hints the maximum, proves it is attained, and forces every hint', () => {
+    for (const xs of [[5n], [-128n, 127n], [127n, -128n, 127n], [3n, 3n, 3n]]) {
+      const built = build(vector(xs), (cs, v: LinearCombination[]) => maximumUnchecked(cs, v));
+      expect(built.out.max.value).toBe(mod(xs.reduce((a, b) => (b > a ? b : a))));
+      expect(built.cs.nConstraints).toBe(Math.max(xs.length - 1, 1));
+      expectEveryHintTamperFails(built);
+    }
+  });
+
+  it('rejects a value no x_i attains; accepts a smaller attained one (the caller\'s check)', () => {
+    const xs = [3n, 9n, -2n];
+    const gadget = (cs: ConstraintSystem, v: LinearCombination[]) => maximumUnchecked(cs, v);
+    for (const fake of [10n, 8n, 100n]) expect(cheatingFails(vector(xs), gadget, { max: () => fake })).toBe(true);
+    expect(cheatingFails(vector(xs), gadget, { max: () => 3n })).toBe(false); // why softmax range-checks d_i
+  });
+
+  it('masked: the maximum of the visible entries, d_i = 0 where hidden, 2k − 1 constraints', () => {
+    const xs = [4n, 50n, -7n, 9n];
+    const vis = [1n, 0n, 1n, 1n];
+    const built = build(masked(xs, vis), (cs, { xs: x, vis: v }) => maximumUnchecked(cs, x, v));
+    expect(built.out.max.value).toBe(9n);
+    expect(built.out.diffs.map((d) => built.cs.valueOf(d))).toEqual([5n, 0n, 16n, 0n]);
+    expect(built.cs.nConstraints).toBe(2 * xs.length - 1);
+    expectEveryHintTamperFails(built);
+    // the hidden 50 cannot be claimed
+    expect(cheatingFails(masked(xs, vis), (cs, { xs: x, vis: v }) => maximumUnchecked(cs, x, v), { max: () => 50n })).toBe(true);
   });
 });
 

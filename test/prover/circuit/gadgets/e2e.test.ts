@@ -62,7 +62,7 @@ function circuit(cs: ConstraintSystem, inputs?: Inputs): void {
   cs.assertEqual(arg.index, token, 'token');
   cs.assertEqual(arg.max, max, 'sameMax');
   const e = expNeg(cs, diffBits[1]);
-  reciprocal(cs, e.add(1), 17, 20);
+  reciprocal(cs, e.add(1), 33, 40); // e < 2^32 (exact table product)
   const sq = cs.mul(xs[0], xs[0], 'x0sq');
   rsqrt(cs, sq.add(1), 15, 8);
   // x0 < x1, x2 ≠ x3 and x3 ≠ 0 for the inputs below: bind the flags to those facts.
