@@ -9,7 +9,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_MODEL_PATH } from '../../prover/src/model/default-model.ts';
-import { readPackage, type LoadedPackage } from '../../prover/src/package/layout.ts';
+import { circuitCodeFingerprint } from '../../prover/src/package/code-fingerprint.ts';
+import { readPackage, staleCircuitsReason, type LoadedPackage } from '../../prover/src/package/layout.ts';
 import { sha256File } from '../../prover/src/snark/ptau.ts';
 import { REPO_ROOT } from './local-api.ts';
 
@@ -35,7 +36,7 @@ export interface PackageChoice {
  */
 export const DEFAULT_CHOICE: PackageChoice = { ctx: 16, chunkPower: 'auto' };
 
-/** The package at `dir` when it was compiled from the same model file with the same T and chunk power. */
+/** The package at `dir` when it was compiled from the same model file with the same T and chunk power, by this circuit code. */
 export async function currentPackage(dir: string, choice: PackageChoice): Promise<LoadedPackage | null> {
   if (!existsSync(join(dir, 'manifest.json'))) return null;
   let pkg: LoadedPackage;
@@ -48,6 +49,7 @@ export async function currentPackage(dir: string, choice: PackageChoice): Promis
   const info = pkg.info;
   if (info.ctx !== choice.ctx || (choice.chunkPower !== 'auto' && info.chunkPower !== choice.chunkPower) || !info.model || info.model.path !== model) return null;
   if (!existsSync(model) || (await sha256File(model)) !== info.model.sha256) return null;
+  if (staleCircuitsReason(info, circuitCodeFingerprint())) return null; // compiled by other circuit code
   return pkg;
 }
 

@@ -12,7 +12,8 @@ import { planStages } from '../chunks/position.ts';
 import type { Stage } from '../chunks/stage.ts';
 import { chunkWitnesses, freshProofWitness } from '../chunks/witness.ts';
 import { writeWtns } from '../circuit/wtns-writer.ts';
-import type { LoadedPackage } from '../package/layout.ts';
+import { circuitCodeFingerprint } from '../package/code-fingerprint.ts';
+import { staleCircuitsReason, type LoadedPackage } from '../package/layout.ts';
 import type { QuantModel } from '../quant/types.ts';
 import type { ProofResult } from '../snark/prove.ts';
 import { promptCommitment, randomSalt } from './commit.ts';
@@ -48,6 +49,8 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
   if (plans.length !== info.chunks.length || plans.some((p, i) => p.stages.map((s) => args.stages[s].name).join('\n') !== info.chunks[i].stages.join('\n'))) {
     throw new TypeError(`${args.pkg.dir}: the model's stages plan to different chunks than the package was compiled with; recompile`);
   }
+  const stale = staleCircuitsReason(info, circuitCodeFingerprint());
+  if (stale) throw new TypeError(`${args.pkg.dir}: ${stale}, so its proving keys may not fit the circuits this zkinfer builds; recompile it (zkinfer compile)`);
   const salt = randomSalt();
   const statement: Statement = {
     promptCommitment: promptCommitment(args.promptTokens, ctx, salt),

@@ -15,6 +15,7 @@ import { writeR1cs } from '../circuit/r1cs-writer.ts';
 import type { QuantModel } from '../quant/types.ts';
 import { preparedPtau, requiredPtauPower, type PtauFile } from '../snark/ptau.ts';
 import { cachedGroth16Setup, placeFile } from './keys.ts';
+import { circuitCodeFingerprint } from './code-fingerprint.ts';
 import { INFO_FILE, MANIFEST_FILE, PACKAGE_VERSION, QUANT_FILE, writeJson, type PackageInfo } from './layout.ts';
 
 export interface CompileOptions {
@@ -143,6 +144,7 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
     model: opts.model ?? null,
     quantFile: opts.quantBytes ? QUANT_FILE : null,
     chunks: infoChunks,
+    codeFingerprint: circuitCodeFingerprint(),
   };
   writeJson(join(outDir, INFO_FILE), info);
   return { manifestJson, manifest, info, plans, ptau, newKeys };

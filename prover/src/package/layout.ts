@@ -36,6 +36,8 @@ export interface PackageInfo {
   /** Serialized quantized model, relative to the package directory (null for models without one). */
   quantFile: string | null;
   chunks: PackageChunk[];
+  /** package/code-fingerprint.ts at compile time; absent in packages made before it existed. */
+  codeFingerprint?: string;
 }
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -67,6 +69,17 @@ export function readPackage(dir: string): LoadedPackage {
     if (!existsSync(join(dir, c.zkey))) throw new TypeError(`${join(dir, c.zkey)}: proving key not found`);
   });
   return { dir, manifestJson, manifest, info };
+}
+
+/**
+ * Why `info`'s circuits may not be the ones this code builds (package/code-fingerprint.ts), or
+ * null when they are. prove refuses such a package; npm start recompiles it.
+ */
+export function staleCircuitsReason(info: PackageInfo, fingerprint: string): string | null {
+  if (info.codeFingerprint === fingerprint) return null;
+  return info.codeFingerprint === undefined
+    ? 'it was compiled by a zkinfer that did not record its circuit code'
+    : `it was compiled by other circuit code (fingerprint ${info.codeFingerprint.slice(0, 12)}…, this zkinfer ${fingerprint.slice(0, 12)}…)`;
 }
 
 export function readJson(path: string): Record<string, unknown> {

@@ -13,6 +13,7 @@ import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
 import { checkOpening } from '../../../prover/src/bundle/opening.ts';
 import { promptCommitment, randomSalt } from '../../../prover/src/bundle/commit.ts';
 import { shutdownProver } from '../../../prover/src/snark/prove.ts';
+import { circuitCodeFingerprint } from '../../../prover/src/package/code-fingerprint.ts';
 import { compileSynthetic, proveSynthetic, TEST_POWER, type CompiledSynthetic } from './helpers.ts';
 import { syntheticGenerate } from './synthetic.ts';
 
@@ -96,6 +97,16 @@ describe('chunked proof bundle (synthetic model, real keys)', () => {
     expect(v.valid).toBe(false);
     expect(v.reason).toMatch(/Groth16/);
   }, 120_000);
+});
+
+describe('packages compiled by other circuit code', () => {
+  it('are refused by prove before any witness is built, naming the reason', async () => {
+    expect(a.pkg.info.codeFingerprint).toBe(circuitCodeFingerprint());
+    const stale = { ...a, pkg: { ...a.pkg, info: { ...a.pkg.info, codeFingerprint: '0'.repeat(64) } } };
+    await expect(proveSynthetic(stale, [1, 4], 2)).rejects.toThrow(/compiled by other circuit code \(fingerprint 000000000000….*recompile it/);
+    const old = { ...a, pkg: { ...a.pkg, info: { ...a.pkg.info, codeFingerprint: undefined } } };
+    await expect(proveSynthetic(old, [1, 4], 2)).rejects.toThrow(/did not record its circuit code/);
+  });
 });
 
 describe('chunk witnesses (synthetic model)', () => {
