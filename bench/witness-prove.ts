@@ -9,10 +9,11 @@
  *   node bench/witness-prove.ts --package /tmp/pkg16 --lean
  *   time node bench/witness-prove.ts --package /tmp/pkg16 --prove --threads 2
  *
- * Witness: chunkWitnesses over the first --chunks chunks of a greedy pass (prompt
- * "Once", the rest generated), timing each chunk's build (witness mode) and
- * constraint check apart (--lean: lean systems, as `zkinfer prove` builds them), as CPU time of this process (robust against other load on the
- * machine) and wall time. --prove: proveBundle on --threads workers, wall and main-process CPU.
+ * Witness: the loop of chunkWitnesses over the first --chunks chunks of a greedy pass
+ * (prompt "Once", the rest generated), timing each chunk's build (witness mode; --lean: lean
+ * systems, as `zkinfer prove` builds them) and constraint check apart, as CPU time of this
+ * process (robust against other load on the machine) and wall time. --prove: proveBundle on
+ * --threads workers, wall and main-process CPU.
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
