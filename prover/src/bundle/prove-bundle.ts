@@ -66,7 +66,7 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
   const proofs: Promise<ProofResult>[] = [];
   const expected: string[][] = [];
   try {
-    for (const built of chunkWitnesses({ modelId: manifest.modelId, ctx, q: args.q, stages: args.stages, plans, proof: witness })) {
+    for (const built of chunkWitnesses({ modelId: manifest.modelId, ctx, q: args.q, stages: args.stages, plans, proof: witness, lean: true })) {
       const wtnsPath = join(work, `chunk-${built.index}.wtns`);
       writeWtns(built.cs, wtnsPath);
       witnessMs = performance.now() - t0;

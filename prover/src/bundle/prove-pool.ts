@@ -9,7 +9,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { groth16Prove, type ProofResult, type SnarkjsProof } from '../snark/prove.ts';
 import { SnarkError } from '../snark/errors.ts';
-import type { ProveReply } from './prove-worker.ts';
+import type { ProveJob, ProveReply } from './prove-worker.ts';
 
 export interface ProvePool {
   prove(zkeyPath: string, wtnsPath: string): Promise<ProofResult>;
@@ -74,7 +74,7 @@ export function createProvePool(threads: number): ProvePool {
       const id = nextId++;
       return new Promise<ProofResult>((resolve, reject) => {
         pending.set(id, { resolve, reject, worker: w });
-        w.send({ id, zkeyPath, wtnsPath, singleThread: true });
+        w.send({ id, zkeyPath, wtnsPath } satisfies ProveJob);
       });
     },
     async close() {

@@ -38,6 +38,8 @@ export interface ChunkBuildArgs {
   index: number;
   /** Witness mode: the proof's private data and the input boundary values from chunk index − 1. */
   witness?: { proof: ProofWitness; inCommitment: bigint; inValues: readonly TensorValues[] };
+  /** Witness mode: build a lean system (values only, constraints checked as stated; system.ts). */
+  lean?: boolean;
 }
 
 export interface BuiltChunk {
@@ -59,17 +61,16 @@ export function buildChunk(args: ChunkBuildArgs): BuiltChunk {
   if (!plan) throw new RangeError(`buildChunk: chunk ${index} not in a plan of ${plans.length}`);
   const first = index === 0;
   const last = index === plans.length - 1;
-  const cs = new ConstraintSystem({ witness: witness !== undefined });
+  const cs = new ConstraintSystem({ witness: witness !== undefined, lean: witness !== undefined && args.lean === true });
 
   // Public inputs, all before any private wire. outCommitment is the last thing the chunk
-  // computes, so in witness mode its wire gets a placeholder and the value once known
-  // (below); no gadget reads that wire's value.
+  // computes, so it is a late public input: its wire gets the value once known (below).
   let signals: bigint[] | undefined;
   if (witness) {
     signals = expectedPublicSignals({ modelId, ctx, chunkIndex: index, inCommitment: witness.inCommitment, outCommitment: 0n, statement: witness.proof.statement });
   }
   const names = ['modelTag', 'chunkIndex', 'inCommitment', 'outCommitment', 'promptCommitment', 'nPrompt', 'nGenerated'];
-  const wires = [...names, ...Array.from({ length: ctx }, (_, t) => `posTokens[${t}]`)].map((n, k) => cs.publicInput(n, signals?.[k]));
+  const wires = [...names, ...Array.from({ length: ctx }, (_, t) => `posTokens[${t}]`)].map((n, k) => (k === SIGNAL.outCommitment ? cs.latePublicInput(n) : cs.publicInput(n, signals?.[k])));
   const pub: PublicWires = {
     modelTag: wires[SIGNAL.modelTag],
     chunkIndex: wires[SIGNAL.chunkIndex],

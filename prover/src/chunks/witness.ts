@@ -27,6 +27,12 @@ export interface WitnessArgs {
   proof: ProofWitness;
   /** Check every constraint before handing the chunk out (default true): a bad witness would make snarkjs emit an invalid proof. */
   check?: boolean;
+  /**
+   * Lean systems (system.ts): values only, each constraint checked as it is stated — what
+   * proving needs, several times cheaper than recording rows and wire names and re-evaluating
+   * the rows. Default false: tests inspect rows and wire names, and tamper with values.
+   */
+  lean?: boolean;
 }
 
 /** Yields every chunk built in witness mode, in order; throws a RangeError naming the first unsatisfied constraint. */

@@ -24,6 +24,11 @@ function evaluate(store: ConstraintStore, row: number, which: 0 | 1 | 2, values:
  * witness; tests pass a tampered copy). Names the first failing row by its label.
  */
 export function findUnsatisfied(cs: ConstraintSystem, values: readonly bigint[] = cs.values): Unsatisfied | null {
+  if (cs.lean) {
+    // A lean system checked its rows as they were stated (from the values it holds).
+    if (values !== cs.values) throw new TypeError('findUnsatisfied: a lean system keeps no rows to check other values against');
+    return cs.leanUnsatisfied();
+  }
   if (!cs.computesWitness && values === cs.values) throw new TypeError('findUnsatisfied: the system was built without a witness');
   if (values.length !== cs.nWires) throw new RangeError(`findUnsatisfied: witness has ${values.length} values for ${cs.nWires} wires`);
   const store = cs.store;

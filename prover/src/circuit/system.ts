@@ -19,6 +19,24 @@ export interface Constraint {
 export interface ConstraintSystemOptions {
   /** Compute witness values (prove) or only the circuit's shape (setup needs no prompt). */
   witness: boolean;
+  /**
+   * Witness mode only: keep neither the rows nor the wire names, only the values (all a .wtns
+   * needs), and check every constraint as it is stated from the values its linear
+   * combinations already carry — one product per row instead of re-evaluating stored terms.
+   * `findUnsatisfied` reports the first failing row as for a recording system. The circuit
+   * proven is the one compile built in shape mode from the same code; the rows a witness-mode
+   * system would record are thrown away after the check anyway.
+   */
+  lean?: boolean;
+}
+
+/** A row of a lean system whose check waits for a late public input's value. */
+interface DeferredRow {
+  index: number;
+  label: string;
+  a: LinearCombination;
+  b: LinearCombination;
+  c: LinearCombination;
 }
 
 /**
@@ -32,20 +50,28 @@ export interface ConstraintSystemOptions {
  */
 export class ConstraintSystem {
   readonly computesWitness: boolean;
+  /** See ConstraintSystemOptions.lean: no rows, no wire names, constraints checked as stated. */
+  readonly lean: boolean;
   /** The rows in flat form (writers and the checker iterate it without materializing rows). */
   readonly store = new ConstraintStore();
   /** Witness values by wire (witness mode only); values[0] = 1. */
   readonly values: bigint[] = [];
-  /** Debug names of wires, by index. */
+  /** Debug names of wires, by index (only ONE's in a lean system). */
   readonly wireNames: string[] = ['ONE'];
   private nPublicInputs = 0;
   private nPrivateInputsDeclared = 0;
   private scopes: string[] = [];
   /** Wire names interned: a million wires share a few thousand distinct name strings. */
   private readonly nameTable = new Map<string, string>();
+  /** Lean system: rows stated, the first one whose values failed, rows waiting for a late value. */
+  private leanRows = 0;
+  private leanFailure: { index: number; label: string } | undefined;
+  private readonly deferred: DeferredRow[] = [];
 
   constructor(options: ConstraintSystemOptions) {
     this.computesWitness = options.witness;
+    this.lean = options.lean === true;
+    if (this.lean && !this.computesWitness) throw new TypeError('ConstraintSystem: a lean system is a witness-mode one (shape mode must record its rows)');
     if (this.computesWitness) this.values.push(1n);
   }
 
@@ -59,11 +85,29 @@ export class ConstraintSystem {
   }
 
   get nWires(): number {
-    return this.wireNames.length;
+    return this.lean ? this.values.length : this.wireNames.length;
   }
 
   get nConstraints(): number {
-    return this.store.length;
+    return this.lean ? this.leanRows : this.store.length;
+  }
+
+  /**
+   * Lean system: the first row its witness does not satisfy (rows waiting for a late public
+   * input are evaluated now, against the current values), or null. check.ts's
+   * findUnsatisfied calls this for a lean system.
+   */
+  leanUnsatisfied(): { index: number; label: string } | null {
+    if (!this.lean) throw new TypeError('leanUnsatisfied: not a lean system (use findUnsatisfied)');
+    let first = this.leanFailure;
+    for (const row of this.deferred) {
+      if (first && first.index < row.index) break;
+      if (mod(evaluateLc(row.a, this.values) * evaluateLc(row.b, this.values)) !== evaluateLc(row.c, this.values)) {
+        first = { index: row.index, label: row.label };
+        break;
+      }
+    }
+    return first ?? null;
   }
 
   /** Row i as an object with canonical coefficients in [0, r). */
@@ -115,6 +159,17 @@ export class ConstraintSystem {
     });
   }
 
+  /**
+   * A public input whose value is known only once the circuit is built (a chunk's output
+   * commitment). Witness mode: its wire holds 0 until the caller sets `values[wire]`, and its
+   * linear combination carries no value, so no gadget can compute with the placeholder; a lean
+   * system checks the rows using it when asked (`findUnsatisfied`), after the value is set.
+   */
+  latePublicInput(name: string): LinearCombination {
+    const lc = this.publicInput(name, 0n);
+    return new LinearCombination(lc.vars, lc.coeffs, undefined);
+  }
+
   /** A private input (prompt token, salt…). It is constrained only by what gadgets add. */
   privateInput(name: string, value?: Scalar): LinearCombination {
     this.nPrivateInputsDeclared++;
@@ -138,7 +193,7 @@ export class ConstraintSystem {
     const out: LinearCombination[] = [];
     for (let i = 0; i < n; i++) {
       out.push(
-        this.newWire(`${name}[${i}]`, () => {
+        this.newWire(this.lean ? name : `${name}[${i}]`, () => {
           computed ??= compute();
           if (computed.length !== n) throw new RangeError(`hints ${JSON.stringify(name)}: expected ${n} values, got ${computed.length}`);
           return computed[i];
@@ -155,6 +210,12 @@ export class ConstraintSystem {
    * a·b = b·a, so the statement is the same.
    */
   assertR1(a: LinearCombination, b: LinearCombination, c: LinearCombination, label = 'r1'): void {
+    if (this.lean) {
+      const index = this.leanRows++;
+      if (a.value === undefined || b.value === undefined || c.value === undefined) this.deferred.push({ index, label: this.labelOf(label), a, b, c });
+      else if (this.leanFailure === undefined && mod(a.value * b.value) !== c.value) this.leanFailure = { index, label: this.labelOf(label) };
+      return;
+    }
     const [x, y] = b.vars.length > a.vars.length ? [b, a] : [a, b];
     this.store.beginRow(this.labelOf(label));
     this.store.pushLc(0, x.vars, x.coeffs);
@@ -186,7 +247,7 @@ export class ConstraintSystem {
 
   /** The value of a combination in witness mode (reduced mod r). */
   valueOf(lc: LinearCombination): bigint {
-    if (lc.value === undefined) throw new TypeError('valueOf: the circuit is being built without a witness');
+    if (lc.value === undefined) throw new TypeError('valueOf: no value (the circuit is being built without a witness, or this depends on a late public input)');
     return lc.value;
   }
 
@@ -205,6 +266,11 @@ export class ConstraintSystem {
   }
 
   private newWire(name: string, compute: () => Scalar): LinearCombination {
+    if (this.lean) {
+      const value = toField(compute());
+      this.values.push(value);
+      return new LinearCombination([this.values.length - 1], [1n], value);
+    }
     const wire: Variable = this.wireNames.length;
     const label = this.labelOf(name);
     let interned = this.nameTable.get(label);
@@ -215,6 +281,13 @@ export class ConstraintSystem {
     this.values.push(value);
     return new LinearCombination([wire], [1n], value);
   }
+}
+
+/** Σ coeffs·values[vars] mod r: a linear combination evaluated from the witness vector. */
+function evaluateLc(lc: LinearCombination, values: readonly bigint[]): bigint {
+  let acc = 0n;
+  for (let i = 0; i < lc.vars.length; i++) acc += lc.coeffs[i] * values[lc.vars[i]];
+  return mod(acc);
 }
 
 function constantOf(lc: LinearCombination): bigint {

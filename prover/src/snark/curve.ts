@@ -18,3 +18,17 @@ export async function terminateCurve(): Promise<void> {
   const curve = g.curve_bn128;
   if (curve) await curve.terminate();
 }
+
+/**
+ * Makes every later snarkjs call in this process run on one single-threaded curve, built
+ * now. snarkjs asked for a single-threaded curve builds a fresh one per call (a new
+ * WebAssembly instance, ~0.1 s of a ~3.5 s chunk proof), but takes ffjavascript's cached
+ * curve (`globalThis.curve_bn128`) when asked for the default one: installing a
+ * single-threaded curve there gives reuse without worker threads. Only for a process that
+ * never wants snarkjs's multi-threaded curve (the proving pool's workers, prove-worker.ts).
+ */
+export async function installSingleThreadedCurve(): Promise<void> {
+  const g = globalThis as { curve_bn128?: unknown };
+  if (g.curve_bn128) throw new TypeError('installSingleThreadedCurve: snarkjs already has a cached curve in this process');
+  g.curve_bn128 = await buildBn128(true);
+}

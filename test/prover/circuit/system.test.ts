@@ -54,3 +54,55 @@ describe('ConstraintSystem', () => {
     expect(y.value).toBe((5n - 14n - 3n + R) % R);
   });
 });
+
+describe('lean ConstraintSystem (values only, constraints checked as stated)', () => {
+  it('has the recording system\'s values and counts but keeps no rows', () => {
+    const full = new ConstraintSystem({ witness: true });
+    cube(full, 3n);
+    const lean = new ConstraintSystem({ witness: true, lean: true });
+    cube(lean, 3n);
+    expect(lean.values).toEqual(full.values);
+    expect(lean.nWires).toBe(full.nWires);
+    expect(lean.nConstraints).toBe(full.nConstraints);
+    expect(lean.store.length).toBe(0);
+    expect(findUnsatisfied(lean)).toBeNull();
+    // no rows to evaluate other values against, and no lean shape
+    expect(() => findUnsatisfied(lean, [...lean.values])).toThrow(TypeError);
+    expect(() => new ConstraintSystem({ witness: false, lean: true })).toThrow(TypeError);
+  });
+
+  it('reports the same first failing row as the recording system for a lying hint', () => {
+    const liar = (cs: ConstraintSystem) => {
+      const x = cs.privateInput('x', 3n);
+      const ok = cs.mul(x, x, 'ok');
+      const bad = cs.scope('gadget', () => cs.hint('sq', () => 10n));
+      cs.scope('gadget', () => cs.assertR1(x, x, bad, 'square'));
+      cs.assertR1(ok, x, cs.hint('cube', () => 28n), 'cube'); // also wrong, later
+      return ok;
+    };
+    const full = new ConstraintSystem({ witness: true });
+    liar(full);
+    const lean = new ConstraintSystem({ witness: true, lean: true });
+    liar(lean);
+    expect(findUnsatisfied(lean)).toEqual({ index: 1, label: 'gadget/square' });
+    expect(findUnsatisfied(lean)).toEqual(findUnsatisfied(full));
+  });
+
+  it('checks the rows on a late public input once its value is set', () => {
+    for (const lean of [false, true]) {
+      const cs = new ConstraintSystem({ witness: true, lean });
+      const out = cs.latePublicInput('out');
+      const x = cs.privateInput('x', 4n);
+      expect(out.value).toBeUndefined();
+      expect(() => cs.valueOf(out)).toThrow(/late public input/);
+      const y = cs.mul(x, x, 'y');
+      cs.assertEqual(out, y, 'out=y');
+      cs.assertR1(x, x, y, 'again');
+      const wire = 1;
+      cs.values[wire] = 15n;
+      expect(findUnsatisfied(cs), `lean ${lean}`).toEqual({ index: 1, label: 'out=y' });
+      cs.values[wire] = 16n;
+      expect(findUnsatisfied(cs), `lean ${lean}`).toBeNull();
+    }
+  });
+});

@@ -160,6 +160,33 @@ describe('position chunks of the default model', () => {
     for (let i = 1; i < plans.length; i++) expect(ins[i]).toBe(outs[i - 1]);
   });
 
+  it('are the same witnesses when built lean (as prove does): values, signals, commitments; a lie fails the same way', () => {
+    const ids = [0, 1, K, plans.length - 1]; // first/last kinds and positions: the absent boundaries
+    const proof = freshProofWitness(statementFor(generated), prompt, salt, plans.length);
+    const recording = [...chunkWitnesses({ modelId: MODEL_ID, ctx: T, q, stages, plans, proof })];
+    const lean = [...chunkWitnesses({ modelId: MODEL_ID, ctx: T, q, stages, plans, proof, lean: true })];
+    for (const i of ids) {
+      expect(lean[i].cs.lean).toBe(true);
+      expect(lean[i].cs.values, `chunk ${i}`).toEqual(recording[i].cs.values);
+      expect(lean[i].cs.nConstraints).toBe(recording[i].cs.nConstraints);
+      expect(lean[i].publicSignals).toEqual(recording[i].publicSignals);
+      expect(lean[i].outCommitment).toBe(recording[i].outCommitment);
+    }
+    const bad = [...generated];
+    bad[1] = (bad[1] + 1) % q.config.vocabSize;
+    const lie = (leanMode: boolean) => () => [...chunkWitnesses({ modelId: MODEL_ID, ctx: T, q, stages, plans, proof: freshProofWitness(statementFor(bad), prompt, salt, plans.length), lean: leanMode })];
+    const message = (f: () => unknown) => {
+      try {
+        f();
+      } catch (err) {
+        return (err as Error).message;
+      }
+      return 'no error';
+    };
+    expect(message(lie(true))).toMatch(/greedy\/next=argmax/);
+    expect(message(lie(true))).toBe(message(lie(false)));
+  });
+
   it('reject a generated token that is not the argmax', () => {
     const bad = [...generated];
     bad[1] = (bad[1] + 1) % q.config.vocabSize;

@@ -25,52 +25,86 @@ function sbox(cs: ConstraintSystem, x: LinearCombination): LinearCombination {
   return cs.mul(x4, x, 'x5');
 }
 
+/**
+ * The linear part of Poseidon for t = n + 1, fixed by the constants alone: for every S-box
+ * (in order) and for the output, the coefficients over the current basis and the constant.
+ * Deriving it is a few million bigint operations for t = 16 (the dense t×t mix of every
+ * partial round), three quarters of a chunk's witness time when redone per call; it does not
+ * depend on the inputs, so it is derived once per t.
+ */
+interface PoseidonPlan {
+  /** Per round: the S-box inputs (t of them in a full round, 1 in a partial one). */
+  rounds: { full: boolean; inputs: { coef: readonly bigint[]; constant: bigint }[] }[];
+  output: { coef: readonly bigint[]; constant: bigint };
+}
+
+const plans = new Map<number, PoseidonPlan>();
+
+function poseidonPlan(nInputs: number): PoseidonPlan {
+  const cached = plans.get(nInputs);
+  if (cached) return cached;
+  const { t, nRoundsP, C, M } = poseidonConstants(nInputs);
+  // state[i] = Σ_j coef[i][j]·basis[j] + constant[i], basis = the inputs, then S-box outputs
+  let width = nInputs;
+  let coef: bigint[][] = Array.from({ length: t }, (_, i) => Array.from({ length: width }, (_, j) => (j === i - 1 ? 1n : 0n)));
+  let constant: bigint[] = new Array<bigint>(t).fill(0n);
+  const rounds: PoseidonPlan['rounds'] = [];
+  const nRounds = N_ROUNDS_F + nRoundsP;
+  for (let r = 0; r < nRounds; r++) {
+    for (let i = 0; i < t; i++) constant[i] = mod(constant[i] + C[r * t + i]);
+    const full = r < N_ROUNDS_F / 2 || r >= N_ROUNDS_F / 2 + nRoundsP;
+    if (full) {
+      rounds.push({ full, inputs: coef.map((row, i) => ({ coef: row, constant: constant[i] })) });
+      width = t;
+      coef = M.map((row) => [...row]);
+      constant = new Array<bigint>(t).fill(0n);
+      continue;
+    }
+    rounds.push({ full, inputs: [{ coef: coef[0], constant: constant[0] }] });
+    width++;
+    coef = coef.map((row) => [...row, 0n]);
+    coef[0] = new Array<bigint>(width).fill(0n);
+    coef[0][width - 1] = 1n;
+    constant[0] = 0n;
+    // mix: row x ← Σ_y M[x][y]·row y (reduced once per entry)
+    const mixed: bigint[][] = [];
+    const mixedConst: bigint[] = [];
+    for (let x = 0; x < t; x++) {
+      const out = new Array<bigint>(width).fill(0n);
+      let k = 0n;
+      for (let y = 0; y < t; y++) {
+        const m = M[x][y];
+        const row = coef[y];
+        for (let j = 0; j < width; j++) if (row[j] !== 0n) out[j] += m * row[j];
+        k += m * constant[y];
+      }
+      mixed.push(out.map(mod));
+      mixedConst.push(mod(k));
+    }
+    coef = mixed;
+    constant = mixedConst;
+  }
+  const plan: PoseidonPlan = { rounds, output: { coef: coef[0], constant: constant[0] } };
+  plans.set(nInputs, plan);
+  return plan;
+}
+
 /** Poseidon of 1..16 inputs (any linear combinations). Cost: see above. */
 export function poseidon(cs: ConstraintSystem, inputs: readonly LinearCombination[]): LinearCombination {
-  const { t, nRoundsP, C, M } = poseidonConstants(inputs.length);
+  const plan = poseidonPlan(inputs.length);
   return cs.scope(`poseidon${inputs.length}`, () => {
-    // state[i] = Σ_j coef[i][j]·basis[j] + constant[i]
     let basis: LinearCombination[] = [...inputs];
-    let coef: bigint[][] = Array.from({ length: t }, (_, i) => basis.map((_, j) => (j === i - 1 ? 1n : 0n)));
-    let constant: bigint[] = new Array<bigint>(t).fill(0n);
-    const element = (i: number): LinearCombination =>
-      LinearCombination.dot(basis, coef[i]).add(LinearCombination.constant(constant[i]));
-    const nRounds = N_ROUNDS_F + nRoundsP;
-    for (let r = 0; r < nRounds; r++) {
-      for (let i = 0; i < t; i++) constant[i] = mod(constant[i] + C[r * t + i]);
-      const full = r < N_ROUNDS_F / 2 || r >= N_ROUNDS_F / 2 + nRoundsP;
-      if (full) {
-        basis = cs.scope(`full${r}`, () => Array.from({ length: t }, (_, i) => sbox(cs, element(i))));
-        coef = M.map((row) => [...row]);
-        constant = new Array<bigint>(t).fill(0n);
-        continue;
+    const element = (e: { coef: readonly bigint[]; constant: bigint }): LinearCombination =>
+      LinearCombination.dot(basis, e.coef).add(LinearCombination.constant(e.constant));
+    plan.rounds.forEach((round, r) => {
+      if (round.full) {
+        basis = cs.scope(`full${r}`, () => round.inputs.map((e) => sbox(cs, element(e))));
+        return;
       }
-      const w = cs.scope(`partial${r}`, () => sbox(cs, element(0)));
+      const w = cs.scope(`partial${r}`, () => sbox(cs, element(round.inputs[0])));
       basis = [...basis, w];
-      coef = coef.map((row) => [...row, 0n]);
-      coef[0] = new Array<bigint>(basis.length).fill(0n);
-      coef[0][basis.length - 1] = 1n;
-      constant[0] = 0n;
-      // mix: row x ← Σ_y M[x][y]·row y (reduced once per entry)
-      const width = basis.length;
-      const mixed: bigint[][] = [];
-      const mixedConst: bigint[] = [];
-      for (let x = 0; x < t; x++) {
-        const out = new Array<bigint>(width).fill(0n);
-        let k = 0n;
-        for (let y = 0; y < t; y++) {
-          const m = M[x][y];
-          const row = coef[y];
-          for (let j = 0; j < width; j++) if (row[j] !== 0n) out[j] += m * row[j];
-          k += m * constant[y];
-        }
-        mixed.push(out.map(mod));
-        mixedConst.push(mod(k));
-      }
-      coef = mixed;
-      constant = mixedConst;
-    }
-    return element(0);
+    });
+    return element(plan.output);
   });
 }
 
