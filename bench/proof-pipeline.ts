@@ -17,7 +17,7 @@ import { parseBundle, verifyBundle } from '../api/src/verify/index.ts';
 import { forwardStages } from '../prover/src/circuit/transformer/stages.ts';
 import { positionStages } from '../prover/src/circuit/transformer/position-stages.ts';
 import { planChunks } from '../prover/src/chunks/plan.ts';
-import { planPositionChunks } from '../prover/src/chunks/position.ts';
+import { defaultChunkPower, planPositionChunks } from '../prover/src/chunks/position.ts';
 import { proveBundle } from '../prover/src/bundle/prove-bundle.ts';
 import { generateInt } from '../prover/src/infer/int.ts';
 import { defaultModelPath } from '../prover/src/model/default-model.ts';
@@ -52,6 +52,7 @@ const log = (m: string) => console.error(`[proof-pipeline] ${m}`);
 const planRows: (string | number)[][] = [];
 const runRows: (string | number)[][] = [];
 const notes: string[] = [];
+const workerdNotes: string[] = [];
 let peakRss = 0;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
 
@@ -77,18 +78,11 @@ for (const [name, path] of models) {
     layersPower = POWER + 1;
     layerPlans = planChunks(stages, { ctx, power: layersPower });
   }
-  let power = POWER;
   const pStages = positionStages(m.q, ctx);
-  let plans;
-  try {
-    plans = planPositionChunks(pStages, { ctx, power });
-  } catch (err) {
-    if (!(err instanceof RangeError)) throw err;
-    // An attention stage with its KV-cache opening too big for 2^16: plan at 2^17.
-    notes.push(`${name}: ${err.message}; its position chunks use 2^${POWER + 1} rows.`);
-    power = POWER + 1;
-    plans = planPositionChunks(pStages, { ctx, power });
-  }
+  // What `zkinfer compile` picks by default (chunks/position.ts defaultChunkPower).
+  const power = defaultChunkPower(pStages, ctx);
+  const plans = planPositionChunks(pStages, { ctx, power });
+  workerdNotes.push(`${name}: ${plans.length} chunks ≈ ${((plans.length * 7.5) / 1000).toFixed(1)} s`);
   const measureS = (performance.now() - t0) / 1000;
   const kinds = plans[0].position!.kinds;
   const kindSizes = plans.slice(0, kinds).map((p) => p.constraints.toLocaleString('en')).join(' + ');
@@ -137,7 +131,7 @@ const md = [
   '## Proof pipeline (chunked Groth16)',
   '',
   `Reproduce: \`npx node bench/proof-pipeline.ts\` (add \`--full\` to run compile/prove for every model). ${machineLine()}.`,
-  `Chunks of < 2^k rows (constraints + 7 + T public rows); 4-token prompt, the rest of the T positions generated. Position chunks: K circuits, each proven once per position (T·K chunk proofs) and set up once; layer-major: every chunk its own circuit and setup (docs/decisions.md 6).`,
+  `Chunks of < 2^k rows (constraints + 7 + T public rows; position chunks at the power \`zkinfer compile\` picks by default, the least total proving domain); 4-token prompt, the rest of the T positions generated. Position chunks: K circuits, each proven once per position (T·K chunk proofs) and set up once; layer-major: every chunk its own circuit and setup (docs/decisions.md 6).`,
   '',
   '### Constraints and chunk plan (measured by building every stage in shape mode)',
   '',
@@ -148,7 +142,7 @@ const md = [
   runRows.length ? markdownTable(['model', 'T', 'chunks', 'compile + setup (+ local ptau if not cached)', 'prove (wall, 2 workers)', 'peak RSS (main process)', 'bundle', 'verify (Node, strict)'], runRows) : 'No model small enough was run (see notes).',
   '',
   ...notes.map((n) => `- ${n}`),
-  '- Verify in workerd: every chunk proof at ctx 32 costs the same verification (39 public signals); the section "Verifier in workerd" measures ≈ 7–8 ms of workerd CPU per chunk proof, so a bundle costs about chunks × 7 ms (default: 64 chunks ≈ 0.5 s; stories260K: 192 chunks ≈ 1.4 s — over the Workers free plan\'s 10 ms CPU limit, within the paid plan\'s).',
+  `- Verify in workerd: every chunk proof at ctx 32 costs the same verification (39 public signals); the section "Verifier in workerd" measures ≈ 7–8 ms of workerd CPU per chunk proof, so a bundle costs about chunks × 7.5 ms (${workerdNotes.join('; ')}) — over the Workers free plan's 10 ms CPU limit, within the paid plan's.`,
 ].join('\n');
 writeBenchSection('proof-pipeline', md);
 console.log(md);

@@ -18,7 +18,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { buildChunk } from '../prover/src/chunks/build.ts';
-import { planStages, smallestFittingPower, stagesForLayout, type ChunkLayout } from '../prover/src/chunks/position.ts';
+import { planStages, defaultChunkPower, stagesForLayout, type ChunkLayout } from '../prover/src/chunks/position.ts';
 import { freshProofWitness } from '../prover/src/chunks/witness.ts';
 import { findUnsatisfied } from '../prover/src/circuit/check.ts';
 import { proveBundle } from '../prover/src/bundle/prove-bundle.ts';
@@ -73,7 +73,7 @@ if (pkg) {
   tokenizer = model.tokenizer;
   ctx = Number(values.ctx);
   layout = values.layout as ChunkLayout;
-  power = values.power ? Number(values.power) : smallestFittingPower(stagesForLayout(layout, q, ctx), ctx);
+  power = values.power ? Number(values.power) : defaultChunkPower(stagesForLayout(layout, q, ctx), ctx);
   modelId = quantModelId(q);
 }
 const promptTokens = tokenizer.encode(values.prompt!, { bos: true });

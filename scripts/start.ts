@@ -25,7 +25,7 @@ const USAGE = `usage: npm start [-- --port N] [--model FILE] [--ctx T] [--chunk-
   --model FILE     the model to compile and register instead of the bundled default: a GGUF
                    file, or model.safetensors with config.json beside it (e.g. my.gguf)
   --ctx T          positions per proof (default ${DEFAULT_CHOICE.ctx}; at most the model's context length)
-  --chunk-power K  chunk circuits below 2^K rows (default ${DEFAULT_CHOICE.chunkPower}: the smallest K ≥ 16 at which every stage fits)
+  --chunk-power K  chunk circuits below 2^K rows (default ${DEFAULT_CHOICE.chunkPower}: the K with the least total proving domain at which the pass fits 256 chunks)
   --persist-to DIR local D1 state (default .wrangler/state)
   --quiet-api      do not echo wrangler's request log`;
 

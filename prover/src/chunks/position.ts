@@ -9,7 +9,7 @@
  * absent (their public commitments are 0, boundary.ts `absentWhen`), with the caches of the
  * first chunk free (position-stages.ts: rows are written before they become visible).
  */
-import { nPublicForCtx } from '../../../api/src/verify/index.ts';
+import { MAX_CHUNKS, nPublicForCtx } from '../../../api/src/verify/index.ts';
 import { inv } from '../circuit/field.ts';
 import type { LinearCombination } from '../circuit/lc.ts';
 import type { ConstraintSystem } from '../circuit/system.ts';
@@ -116,18 +116,24 @@ export function stagesForLayout(layout: ChunkLayout, q: QuantModel, ctx: number)
 }
 
 /**
- * The smallest chunk power in [from, to] at which `stages` plan (every stage fits a chunk
- * with its boundary): `zkinfer compile`'s default. Bigger chunks cost a bigger ptau and
- * fewer, larger keys; the smallest that fits keeps the local ptau and each setup cheapest.
- * RangeError, with the largest power's reason, when none fits.
+ * `zkinfer compile`'s default chunk power: among the powers in [from, to] at which `stages`
+ * plan (every stage fits a chunk with its boundary) into at most `maxChunks` chunks (a
+ * manifest's limit, MAX_CHUNKS), the one with the least total proving domain, chunks × 2^power
+ * (snarkjs's FFTs and its H multi-exponentiation run over the whole domain, so a chunk that
+ * fills a small fraction of its power pays for the rest); on a tie the smaller power (a
+ * smaller ptau, less memory per proof). RangeError, with the largest power's reason, when none fits.
  */
-export function smallestFittingPower(stages: readonly Stage[], ctx: number, from = 16, to = 20): number {
-  for (let power = from; ; power++) {
+export function defaultChunkPower(stages: readonly Stage[], ctx: number, from = 12, to = 20, maxChunks = MAX_CHUNKS): number {
+  let best: { power: number; domain: number } | null = null;
+  for (let power = from; power <= to; power++) {
     try {
-      planStages(stages, { ctx, power });
-      return power;
+      const n = planStages(stages, { ctx, power }).length;
+      if (n > maxChunks) throw new RangeError(`${n} chunks at ctx ${ctx} and 2^${power} rows: a manifest holds at most ${maxChunks}; lower the context`);
+      const domain = n * 2 ** power;
+      if (!best || domain < best.domain) best = { power, domain };
     } catch (err) {
-      if (!(err instanceof RangeError) || power >= to) throw err;
+      if (!(err instanceof RangeError) || (power >= to && !best)) throw err;
     }
   }
+  return best!.power;
 }

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { softmaxFixed } from '../../../prover/src/arith/softmax.ts';
 import { promptCommitment, randomSalt } from '../../../prover/src/bundle/commit.ts';
 import { buildChunk } from '../../../prover/src/chunks/build.ts';
-import { planPositionChunks, smallestFittingPower } from '../../../prover/src/chunks/position.ts';
+import { planPositionChunks, defaultChunkPower } from '../../../prover/src/chunks/position.ts';
 import { chunkWitnesses, freshProofWitness } from '../../../prover/src/chunks/witness.ts';
 import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
 import { toSigned } from '../../../prover/src/circuit/field.ts';
@@ -134,12 +134,29 @@ describe('position chunks of the default model', () => {
     }
   });
 
-  it('pick, by default, the smallest chunk power at which every stage fits', () => {
-    const power = smallestFittingPower(stages, T, 10);
-    expect(() => planPositionChunks(stages, { ctx: T, power })).not.toThrow();
-    expect(() => planPositionChunks(stages, { ctx: T, power: power - 1 })).toThrow(RangeError);
-    expect(smallestFittingPower(stages, T, power + 2)).toBe(power + 2); // never below `from`
-    expect(() => smallestFittingPower(stages, T, 8, power - 1)).toThrow(/does not fit/);
+  it('pick, by default, the chunk power with the least total proving domain within the chunk limit', () => {
+    const fits = (power: number) => {
+      try {
+        return planPositionChunks(stages, { ctx: T, power }).length;
+      } catch {
+        return null;
+      }
+    };
+    const power = defaultChunkPower(stages, T, 10, 20);
+    const n = fits(power)!;
+    expect(n).not.toBeNull();
+    for (let p = 10; p <= 20; p++) {
+      const m = fits(p);
+      if (m !== null) expect(m * 2 ** p, `2^${p}`).toBeGreaterThanOrEqual(n * 2 ** power);
+    }
+    expect(fits(power - 1) === null || fits(power - 1)! * 2 ** (power - 1) > n * 2 ** power).toBe(true);
+    expect(defaultChunkPower(stages, T, power + 2)).toBeGreaterThanOrEqual(power + 2); // never below `from`
+    // the manifest's chunk limit: with room for fewer chunks than this plan, a larger power
+    expect(defaultChunkPower(stages, T, 10, 20, n - 1)).toBeGreaterThan(power);
+    expect(() => defaultChunkPower(stages, T, power, power, n - 1)).toThrow(/a manifest holds at most/);
+    let smallest = 10;
+    while (fits(smallest) === null) smallest++;
+    expect(() => defaultChunkPower(stages, T, 8, smallest - 1)).toThrow(/does not fit/);
   });
 
   const prompt = [82, 79];

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { UsageError, type Command } from '../command.ts';
-import { CHUNK_LAYOUTS, smallestFittingPower, stagesForLayout, type ChunkLayout } from '../../chunks/position.ts';
+import { CHUNK_LAYOUTS, defaultChunkPower, stagesForLayout, type ChunkLayout } from '../../chunks/position.ts';
 import { DEFAULT_MODEL_PATH, defaultModelPath } from '../../model/default-model.ts';
 import { compilePackage } from '../../package/compile.ts';
 import { prepareModel } from '../../package/model.ts';
@@ -21,8 +21,10 @@ beacon + zkey verify; keys cached by circuit hash) and writes the package DIR: m
   --out DIR          package directory (created)
   --ptau FILE        a prepared powers-of-tau file (e.g. the public Perpetual Powers of Tau);
                      default: a local INSECURE one of the needed power, cached
-  --chunk-power K    chunk size bound 2^K rows (default: the smallest K ≥ 16 at which every
-                     stage fits a chunk, e.g. 16 for the bundled model, 17 for stories260K at T = 32)
+  --chunk-power K    chunk size bound 2^K rows (default: among the K in 12..20 at which every
+                     stage fits a chunk and the pass fits the manifest's 256 chunks, the one
+                     with the least total proving domain, chunks × 2^K; e.g. 15 for the
+                     bundled model)
   --layout L         positions (default): each position cut into the same few circuits, one
                      key per circuit whatever T is; layers: layer-major, one key per chunk
   --name NAME        manifest name (default: from the model file name)
@@ -69,7 +71,7 @@ export const command: Command = {
     const m = await prepareModel(resolve(path), log);
     log(`model ${m.modelId} (${m.architecture.family}, ${m.architecture.nLayers} layers, d=${m.architecture.dModel}, vocab ${m.architecture.vocabSize})`);
     const stages = stagesForLayout(layout, m.q, ctx);
-    const power = auto ? smallestFittingPower(stages, ctx) : asked;
+    const power = auto ? defaultChunkPower(stages, ctx) : asked;
     if (auto) log(`chunk power 2^${power} (the smallest at which every stage fits; --chunk-power to choose)`);
     const out = resolve(values.out);
     let r;
