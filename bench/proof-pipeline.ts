@@ -48,6 +48,7 @@ for (const [name, rel] of [['stories260K', 'stories260K/stories260K.gguf'], ['ti
 const extra = process.argv.find((a) => a.startsWith('--model='));
 if (extra) models.push([extra.slice(8).split('/').pop()!, extra.slice(8)]);
 
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 const log = (m: string) => console.error(`[proof-pipeline] ${m}`);
 const planRows: (string | number)[][] = [];
 const runRows: (string | number)[][] = [];
@@ -93,7 +94,7 @@ for (const [name, path] of models) {
     ctx,
     Math.round(total / ctx).toLocaleString('en'),
     Object.entries(by).map(([k, v]) => `${k} ${Math.round(v / ctx).toLocaleString('en')}`).join(', '),
-    `2^${power}: ${kinds} circuits (${kindSizes}), ${plans.length} chunks, ${(positionTotal / ctx).toLocaleString('en', { maximumFractionDigits: 0 })} / position`,
+    `2^${power}: ${plural(kinds, 'circuit')} (${kindSizes}), ${plans.length} chunks, ${(positionTotal / ctx).toLocaleString('en', { maximumFractionDigits: 0 })} / position`,
     `2^${layersPower}: ${layerPlans.length} circuits = chunks, ${(layerTotal / ctx).toLocaleString('en', { maximumFractionDigits: 0 })} / position`,
     measureS.toFixed(0),
   ]);
@@ -119,7 +120,7 @@ for (const [name, path] of models) {
     const verdict = verifyBundle(pkg.manifest, parseBundle(JSON.parse(readFileSync(join(out, 'proof.json'), 'utf8'))));
     const verifyMs = performance.now() - t0;
     if (!verdict.valid) throw new Error(`${name}: bundle invalid: ${verdict.reason}`);
-    runRows.push([name, ctx, `${plans.length} (${kinds} circuits)`, `${compileS.toFixed(0)} s${r.newKeys === 0 ? ' (keys cached)' : ` (${r.newKeys} new keys)`}`, `${proveS.toFixed(1)} s (witness ${(proved.witnessMs / 1000).toFixed(1)} s)`, `${(peakRss / 2 ** 20).toFixed(0)} MiB`, `${(bundleJson.length / 1024).toFixed(1)} KiB`, `${verifyMs.toFixed(0)} ms`]);
+    runRows.push([name, ctx, `${plans.length} (${plural(kinds, 'circuit')})`, `${compileS.toFixed(0)} s${r.newKeys === 0 ? ' (keys cached)' : ` (${plural(r.newKeys, 'new key')})`}`, `${proveS.toFixed(1)} s (witness ${(proved.witnessMs / 1000).toFixed(1)} s)`, `${(peakRss / 2 ** 20).toFixed(0)} MiB`, `${(bundleJson.length / 1024).toFixed(1)} KiB`, `${verifyMs.toFixed(0)} ms`]);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -10,7 +10,7 @@
  *   4. the demo page URL and the next command to try.
  * Ctrl-C (or SIGTERM) stops wrangler, workerd and any running compile.
  *
- *   npm start [-- --port 8787] [--model FILE] [--ctx 16] [--chunk-power auto] [--persist-to DIR]
+ *   npm start [-- --port 8787] [--model FILE] [--ctx 32] [--chunk-power auto] [--persist-to DIR]
  * The cache directory is $ZKINFER_CACHE_DIR, else $XDG_CACHE_HOME/zkinfer, else ~/.cache/zkinfer.
  */
 import { existsSync, statSync } from 'node:fs';

@@ -29,12 +29,11 @@ export interface PackageChoice {
 }
 
 /**
- * What `npm start` compiles. T = 16 fits the README's first proof ("ROMEO:" is 6 byte
- * tokens + 8 generated) and keeps it at about 1.5 minutes on 2 cores (32 chunk proofs);
- * setup is 2 circuits at T = 16 or 32 alike (position chunks, docs/decisions.md 6), a T = 32
- * proof takes about 3 minutes (BENCHMARKS.md "Proof pipeline").
+ * What `npm start` compiles: the bundled model's whole context (T = 32: a prompt plus up to
+ * 31 generated tokens). One circuit of < 2^15 rows serves all 32 positions; setup takes about
+ * 20 s and a 32-position proof about 35 s on 2 cores (BENCHMARKS.md "Proof pipeline").
  */
-export const DEFAULT_CHOICE: PackageChoice = { ctx: 16, chunkPower: 'auto' };
+export const DEFAULT_CHOICE: PackageChoice = { ctx: 32, chunkPower: 'auto' };
 
 /** The package at `dir` when it was compiled from the same model file with the same T and chunk power, by this circuit code. */
 export async function currentPackage(dir: string, choice: PackageChoice): Promise<LoadedPackage | null> {
