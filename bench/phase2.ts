@@ -8,7 +8,7 @@
  * initial key (verifyFromInit, what prover/src/snark/setup.ts does). Phase 2 is what `zkinfer compile` (and so the first
  * `npm start`) spends its time on, once per distinct circuit.
  *
- *   npx node bench/phase2.ts [--ctx 16] [--chunk 0] [--power 16]
+ *   npx node bench/phase2.ts [--ctx 32] [--chunk 0] [--power 15]   (defaults: what npm start compiles)
  *
  * The chunk is chunk `--chunk` of the bundled default model's package (position chunks, the
  * default layout) for T = ctx with chunks below 2^power rows; the ptau is the cached local one
@@ -33,7 +33,7 @@ import contributeAndBeacon from '../prover/src/snark/vendor/zkey-contribute-beac
 import newZKeyShortScalars from '../prover/src/snark/vendor/zkey-new.js';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
-const { values } = parseArgs({ options: { ctx: { type: 'string', default: '16' }, chunk: { type: 'string', default: '0' }, power: { type: 'string', default: '16' } } });
+const { values } = parseArgs({ options: { ctx: { type: 'string', default: '32' }, chunk: { type: 'string', default: '0' }, power: { type: 'string', default: '15' } } });
 const ctx = Number(values.ctx);
 const power = Number(values.power);
 const index = Number(values.chunk);
@@ -93,6 +93,6 @@ Chunk ${index} of the default model's package at T = ${ctx} (position chunks: ${
 
 ${markdownTable(['step', 'wall s', 'CPU s (all threads)'], rows)}
 
-Both \`zkey new\` runs wrote the same file, byte for byte; the one-pass contribution + beacon writes the same file as snarkjs's contribute then beacon for the same randomness (tested, not re-checked here) and its key passed \`zkey verify\`. One chunk's phase 2 as \`zkinfer compile\` runs it (short-scalar \`zkey new\`, one-pass contribution + beacon, verify from the initial key): **${after.toFixed(0)} s** (with snarkjs's own \`zkey new\`, contribute, beacon and \`zkey verify\`, which recomputes \`zkey new\`: ${before.toFixed(0)} s). A package costs this once per distinct circuit, so the first \`npm start\` (T = ${ctx}: ${kinds} circuits for ${plans.length} chunks) spends about ${kinds} × ${after.toFixed(0)} s on phase 2, plus the local ptau; see docs/decisions.md (5, 6).`,
+Both \`zkey new\` runs wrote the same file, byte for byte; the one-pass contribution + beacon writes the same file as snarkjs's contribute then beacon for the same randomness (tested, not re-checked here) and its key passed \`zkey verify\`. One chunk's phase 2 as \`zkinfer compile\` runs it (short-scalar \`zkey new\`, one-pass contribution + beacon, verify from the initial key): **${after.toFixed(0)} s** (with snarkjs's own \`zkey new\`, contribute, beacon and \`zkey verify\`, which recomputes \`zkey new\`: ${before.toFixed(0)} s). A package costs this once per distinct circuit, so the first \`npm start\` (T = ${ctx}: ${kinds} circuit${kinds === 1 ? "" : "s"} for ${plans.length} chunks) spends about ${kinds} × ${after.toFixed(0)} s on phase 2, plus the local ptau; see docs/decisions.md (5, 6).`,
 );
 console.error('wrote the phase2 section of BENCHMARKS.md');

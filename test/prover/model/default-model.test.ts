@@ -47,8 +47,8 @@ describe('bundled default model (prover/models/default)', () => {
   // The integer path (what the proofs check) is a quantized model: where the float's top two
   // logits are nearly tied it may pick the other one (docs/quantization.md, bench/accuracy.ts).
   // Teacher-forced on PyTorch's greedy sequence, it must pick the float's token at every step
-  // whose float top-2 margin is at least 0.5 logit (measured when the model was bundled: 71 of
-  // the 72 steps agree, the one that does not has a margin of 0.23).
+  // whose float top-2 margin is at least 0.5 logit (measured: all 72 steps agree today; with
+  // the quantization of the day the model was bundled, 71 did, the other a 0.23-margin tie).
   it('the integer path picks the float greedy token at every step with a clear margin (≥ 0.5 logit)', () => {
     const q = quantizeForFile(model, { cache: false });
     let checked = 0;

@@ -72,7 +72,7 @@ export const command: Command = {
     log(`model ${m.modelId} (${m.architecture.family}, ${m.architecture.nLayers} layers, d=${m.architecture.dModel}, vocab ${m.architecture.vocabSize})`);
     const stages = stagesForLayout(layout, m.q, ctx);
     const power = auto ? defaultChunkPower(stages, ctx) : asked;
-    if (auto) log(`chunk power 2^${power} (the smallest at which every stage fits; --chunk-power to choose)`);
+    if (auto) log(`chunk power 2^${power} (the least total proving domain within 256 chunks; --chunk-power to choose)`);
     const out = resolve(values.out);
     let r;
     try {

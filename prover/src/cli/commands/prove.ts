@@ -26,9 +26,9 @@ it, plus the private opening file (prompt, tokens, salt; mode 0600).
   --opening FILE   opening file (default: <out without .json>.opening.json)
   --threads N      N > 0: N workers proving chunks concurrently, single-threaded snarkjs each
                    (default: one per CPU core); 0: one chunk at a time on snarkjs's
-                   multi-threaded curve. Measured on 2 cores: default model at T = 16
-                   (32 chunks) 2 workers 74 s, 0 84 s; stories260K at T = 32 (192 chunks)
-                   2 workers 833 s, 0 982 s
+                   multi-threaded curve (10–15 % slower when last compared). Measured
+                   on 2 cores with 2 workers: default model at T = 32 (32 chunks) 34 s;
+                   stories260K at T = 32 (64 chunks of 2^18) 482 s (BENCHMARKS.md)
   --submit         send the bundle to the API (POST /v1/verify) and print the receipt URL
                    and the two lines of HTML that embed its badge; exit 1 if refused
   --api URL        the API for --submit (default ${DEFAULT_API}, the one \`npm start\` runs)
