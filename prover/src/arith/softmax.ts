@@ -1,4 +1,4 @@
-import { roundShift } from './fixed.ts';
+import { roundShift, saturate } from './fixed.ts';
 import { EXP_DIGITS, expNegFixed, expOutFrac, type ExpSpec } from './exp.ts';
 import { reciprocalFixed } from './roots.ts';
 
@@ -129,7 +129,6 @@ export function softmaxFixed(scores: ArrayLike<number>, m: number, s: number): n
 export function attendNormalised(u: number | bigint, r: number, m: number, s: number, bits: number): number {
   const t = BigInt(s + RECIP_FRAC - PROB_FRAC);
   const q = (BigInt(u) * BigInt(r) * BigInt(m) + (1n << (t - 1n))) >> t; // >> floors, like the circuit
-  const hi = (1n << BigInt(bits - 1)) - 1n;
-  const lo = -hi - 1n;
-  return Number(q < lo ? lo : q > hi ? hi : q);
+  // Number(q) is exact inside the output range; beyond it saturation gives the same bound.
+  return saturate(Number(q), bits);
 }

@@ -92,8 +92,8 @@ export function quantizeModel(model: FloatModel, calibrationIds: number[][], opt
    * exact float transformation, and the norm's int8 site never grows, so nothing new saturates.
    */
   const shortNorm = (w: Float32Array, n: number, sIn: number, sOut: number, bits: number, what: string): { norm: QNorm; cols: Float64Array } => {
-    const exact = fixedMultipliers(normGains(w, n, sOut), bits, P, what);
     const gains = normGains(w, n, sOut);
+    const exact = fixedMultipliers(gains, bits, P, what);
     const m = new Int32Array(n);
     const cols = new Float64Array(n).fill(1);
     for (let i = 0; i < n; i++) {

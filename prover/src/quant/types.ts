@@ -144,8 +144,9 @@ export interface QuantOptions {
   shortMultiplierBits: number;
   /**
    * The same for rescales whose rounding an activation absorbs: RMSNorm outputs feeding mat-vecs
-   * (per channel, the rest folded into the matrices' columns) and the softmax input, attention
-   * output and FFN hidden rescales (by widening their site scale by at most 1 + 2^(1−p)).
+   * (per channel, the rest folded into the matrices' columns) and the attention output and FFN
+   * hidden rescales (by widening their site scale by at most 1 + 2^(1−p)). The softmax's step
+   * keeps multiplierBits: arith/softmax.ts softmaxSpec turns it into tables, not a remainder.
    */
   shortSiteMultiplierBits: number;
 }
