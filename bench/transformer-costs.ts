@@ -61,7 +61,7 @@ function opOf(label: string): { op: string; perLayer: boolean } {
 
 /** What kind of check a constraint is (the same classification for every op). */
 function kindOf(label: string): string {
-  if (/\/(overshoot|lo:bool|hi:bool|loQ|hiQ)(\/|$)/.test(label)) return 'saturation (flags, products, overshoot bits)';
+  if (/\/(overshoot|window|lo:bool|hi:bool|loQ|hiQ|inRangeHigh|loHi)(\/|$)/.test(label)) return 'saturating outputs (flags, products, one window check of y or the overshoot)';
   if (/\/requant\/signed\//.test(label)) return 'requantization output range checks';
   if (/\/requant\/toBits\d+\//.test(label)) return 'rounding remainders (s bits per requantization)';
   if (/\/rshift\//.test(label)) return 'softmax exact shifts (remainder + quotient bits)';

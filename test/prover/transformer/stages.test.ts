@@ -36,7 +36,7 @@ describe.skipIf(!existsSync(DEFAULT_MODEL))('forwardStages through the chunk pip
 
   it('plans into several chunks whose witnesses chain and satisfy every chunk (greedy soundness: default-model.test.ts)', () => {
     const stages = forwardStages(q, T);
-    const plans = planChunks(stages, { ctx: T, power: 15 });
+    const plans = planChunks(stages, { ctx: T, power: 14 });
     expect(plans.length).toBeGreaterThan(2);
     const prompt = [84, 111];
     const generated = generateInt(q, prompt, 2);

@@ -10,7 +10,7 @@ import { requantize, type Requantized } from '../gadgets/requant.ts';
 import type { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
 import { mulBounds, signedBounds, tableBounds, type Bounds } from './bounds.ts';
-import { mAt, matAcc, rescale } from './linear.ts';
+import { mAt, matAcc, rescale, rescaleBits } from './linear.ts';
 import { normOutputL2, normResidualAdd, residualAddVec, rmsNorm } from './norm.ts';
 
 export interface FfnResult {
@@ -26,7 +26,7 @@ export function ffnResidual(cs: ConstraintSystem, L: QLayer, x: readonly LinearC
     const h = rmsNorm(cs, x, xb, L.ffnNorm).map((r) => r.y);
     const hb = signedBounds(L.ffnNorm.out.bits);
     const hn = L.ffnNorm.n === x.length ? normOutputL2(L.ffnNorm) : undefined;
-    const gate = rescale(cs, matAcc(L.wGate, h, hb, hn), L.gateProj);
+    const gate = rescaleBits(cs, matAcc(L.wGate, h, hb, hn), L.gateProj);
     const up = rescale(cs, matAcc(L.wUp, h, hb, hn), L.upProj);
     const prodBounds = mulBounds(tableBounds(L.actTable), signedBounds(L.upProj.bits));
     const act: LinearCombination[] = [];

@@ -4,7 +4,7 @@
  * constraints (DESIGN.md "Arithmetic"); the requantization costs its range checks.
  */
 import type { QMatrix, Rescale } from '../../quant/types.ts';
-import { requantize, type Requantized } from '../gadgets/requant.ts';
+import { requantize, requantizeBits, type Requantized, type RequantizedBits } from '../gadgets/requant.ts';
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
 import { dotBounds, type Bounds } from './bounds.ts';
@@ -54,4 +54,9 @@ export function rowBounds(w: ArrayLike<number>, off: number, n: number, xb: Boun
 /** y_i = requantize(acc_i, m_i, s, bits) (int-ops `rescale`). Cost per entry: s + bits (+ saturation). */
 export function rescale(cs: ConstraintSystem, acc: BoundedVec, r: Rescale): Requantized[] {
   return acc.lcs.map((a, i) => requantize(cs, a, acc.bounds[i], mAt(r, i), r.s, r.bits));
+}
+
+/** rescale with each y's range-check bits (a table input); costs more when saturation is possible. */
+export function rescaleBits(cs: ConstraintSystem, acc: BoundedVec, r: Rescale): RequantizedBits[] {
+  return acc.lcs.map((a, i) => requantizeBits(cs, a, acc.bounds[i], mAt(r, i), r.s, r.bits));
 }

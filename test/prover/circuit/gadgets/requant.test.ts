@@ -3,8 +3,9 @@ import { R, toSigned } from '../../../../prover/src/circuit/field.ts';
 import { LinearCombination } from '../../../../prover/src/circuit/lc.ts';
 import type { ConstraintSystem } from '../../../../prover/src/circuit/system.ts';
 import { requantize as requantizeRef, residualAdd as residualAddRef } from '../../../../prover/src/arith/fixed.ts';
-import { requantize, residualAdd, roundShiftSaturate, signedBounds } from '../../../../prover/src/circuit/gadgets/requant.ts';
-import { build, cheatingFails, expectEveryHintTamperFails, expectSameShape } from './tamper.ts';
+import { requantize, residualAdd, roundShiftSaturate, roundShiftSaturateBits, signedBounds } from '../../../../prover/src/circuit/gadgets/requant.ts';
+import { roundShift, saturate } from '../../../../prover/src/arith/fixed.ts';
+import { build, cheatingFails, cheatingOutcome, expectEveryHintTamperFails, expectSameShape } from './tamper.ts';
 
 const input = (v: number) => (cs: ConstraintSystem) => cs.privateInput('x', v);
 const acc24 = signedBounds(24);
@@ -98,6 +99,57 @@ describe('requantize', () => {
     const halves = (cs: ConstraintSystem, v: LinearCombination) => requantize(cs, v, acc24, 1, 1, 8);
     expect(cheatingFails(input(5), halves, {})).toBe(false);
     expect(cheatingFails(input(5), halves, { q: () => 2n })).toBe(true); // ⌊(5+1)/2⌋ = 3, not 2
+  });
+});
+
+describe('saturation by one window check', () => {
+  // bits = 4 → y ∈ [−8, 7]. Bounds whose overshoot fits 4 bits (W = bits) and exceeds it (W = 7).
+  const narrow = { min: -90n, max: 90n }; // s = 2: q ∈ [−22, 23], overshoot ≤ 16 → tBits 4 = bits
+  const wide = { min: -400n, max: 400n }; // s = 2: q ∈ [−100, 100], overshoot 93 → tBits 7 > bits
+  const expected = (v: number) => saturate(roundShift(v, 2), 4);
+
+  it('costs s + bits + 4 when the overshoot fits the output width, s + W + 6 when wider; the Bits variant s + bits + tBits + 4', () => {
+    const cost = (b: typeof narrow, withBits = false) =>
+      expectSameShape((cs, w) => (withBits ? roundShiftSaturateBits : roundShiftSaturate)(cs, cs.privateInput('v', w ? 7 : undefined), b, 2, 4));
+    expect(cost(narrow)).toBe(2 + 4 + 4);
+    expect(cost(wide)).toBe(2 + 7 + 6);
+    expect(cost(narrow, true)).toBe(2 + 4 + 4 + 4);
+    expect(cost(wide, true)).toBe(2 + 4 + 7 + 4);
+  });
+
+  it('equals arith roundShift + saturate on every v in bounds; every hint tampered alone fails', () => {
+    for (const b of [narrow, wide]) {
+      for (let v = Number(b.min); v <= Number(b.max); v++) {
+        const built = build((cs) => cs.privateInput('v', v), (cs, x: LinearCombination) => roundShiftSaturate(cs, x, b, 2, 4));
+        expect(toSigned(built.out.y.value!), `v=${v}`).toBe(BigInt(expected(v)));
+        if (v % 7 === 0) expectEveryHintTamperFails(built);
+      }
+    }
+  });
+
+  it('no choice of q, lo, hi other than the honest one satisfies (exhaustive, both widths, both variants)', () => {
+    for (const b of [narrow, wide]) {
+      for (const gadget of [roundShiftSaturate, roundShiftSaturateBits]) {
+        for (let v = Number(b.min); v <= Number(b.max); v += 5) {
+          let accepted = 0;
+          for (let q = -160; q <= 140; q++) {
+            for (const lo of [0n, 1n]) {
+              for (const hi of [0n, 1n]) {
+                const { satisfied, out } = cheatingOutcome((cs) => cs.privateInput('v', v), (cs, x: LinearCombination) => gadget(cs, x, b, 2, 4), {
+                  q: () => BigInt(q),
+                  lo: () => lo,
+                  hi: () => hi,
+                });
+                if (!satisfied) continue;
+                accepted++;
+                expect(toSigned(out.y.value!), `v=${v}: q=${q} lo=${lo} hi=${hi} accepted`).toBe(BigInt(expected(v)));
+              }
+            }
+          }
+          expect(accepted, `v=${v}: exactly the honest witness`).toBe(1);
+        }
+      }
+    }
   });
 });
 

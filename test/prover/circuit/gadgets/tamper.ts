@@ -97,6 +97,20 @@ class CheatingSystem extends ConstraintSystem {
   }
 }
 
+/**
+ * The gadget built by a prover that lies on the named hints: whether its constraints are
+ * satisfied, and the gadget's output (whose values follow the lies).
+ */
+export function cheatingOutcome<I, T>(
+  setup: (cs: ConstraintSystem) => I,
+  gadget: (cs: ConstraintSystem, inputs: I) => T,
+  lies: Record<string, (honest: () => unknown) => unknown>,
+): { satisfied: boolean; out: T } {
+  const cs = new CheatingSystem(lies);
+  const out = gadget(cs, setup(cs));
+  return { satisfied: findUnsatisfied(cs) === null, out };
+}
+
 /** True when the gadget's constraints reject the witness of a prover that lies on the named hints. */
 export function cheatingFails<I>(
   setup: (cs: ConstraintSystem) => I,
