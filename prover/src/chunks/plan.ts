@@ -6,8 +6,9 @@
  * its overhead: the public-layout checks, the statement gadgets, the range checks of the input
  * tensors it reads and the Poseidon commitments of both boundaries.
  */
-import { nPublicForCtx } from '../../../api/src/verify/index.ts';
+import { MAX_CHUNKS, nPublicForCtx } from '../../../api/src/verify/index.ts';
 import { inBoundaryCost, outBoundaryCost } from './boundary.ts';
+import { requiredPtauPower } from '../snark/ptau.ts';
 import { checkTensorSpec, type Stage, type TensorSpec } from './stage.ts';
 import { masksCost, promptCost } from './statement.ts';
 
@@ -32,6 +33,11 @@ export interface PlanOptions {
   ctx: number;
   /** Chunks have constraints + 7 + ctx < 2^power rows. */
   power: number;
+  /**
+   * A plan of more chunks than this (default MAX_CHUNKS, a manifest's limit) is replaced by
+   * the plan of fewest chunks (cheapestCut); callers still check the count.
+   */
+  maxChunks?: number;
 }
 
 /** The tensors live across the cut after stage `s` (−1: before the first), in first-definition order. */
@@ -82,7 +88,7 @@ export function chunkOverhead(ctx: number, first: boolean, last: boolean, inputs
 }
 
 /**
- * Greedy plan: each chunk takes as many consecutive stages as fit. Throws a RangeError naming
+ * The plan of least total proving domain (cheapestCut) with every chunk < 2^power rows. Throws a RangeError naming
  * a stage that does not fit a chunk on its own (its author must split it).
  */
 export function planChunks(stages: readonly Stage[], opts: PlanOptions): ChunkPlan[] {
@@ -98,7 +104,7 @@ export function planChunks(stages: readonly Stage[], opts: PlanOptions): ChunkPl
   }
   const budget = 2 ** power - 1 - nPublicForCtx(ctx);
   const live = stages.map((_, s) => liveAfter(stages, s));
-  const cuts = greedyCut(stages.length, budget, (a, b) => {
+  const cuts = cheapestCut(stages.length, budget, (a, b) => {
     const last = b === stages.length - 1;
     const inputs = a === 0 ? [] : live[a - 1];
     const outputs = last ? [] : live[b];
@@ -106,33 +112,69 @@ export function planChunks(stages: readonly Stage[], opts: PlanOptions): ChunkPl
     return { inputs, outputs, constraints: sum + chunkOverhead(ctx, a === 0, last, inputs, outputs, openedInputs(stages, range(a, b + 1)), producedOutputs(stages, range(a, b + 1))) };
   }, (a, need) => new RangeError(
     `stage ${stages[a].name} does not fit in a chunk of 2^${power}: it needs ${need} constraints with its boundary overhead (+${nPublicForCtx(ctx)} public rows), the budget is ${budget}; split the stage or raise --chunk-power`,
-  ));
+  ), (seg) => chunkDomain(seg.constraints, ctx), opts.maxChunks ?? MAX_CHUNKS);
   return cuts.map((c, index) => ({ index, stages: range(c.a, c.b + 1), ...c.seg }));
 }
 
 /**
- * Greedy cut of n consecutive stages into segments within `budget`: each segment takes as
- * many stages as fit, `segment(a, b)` costing stages a..b with their overhead (greedy is
- * optimal for consecutive segments of additive cost). Throws `tooBig(a, need)` for a stage
- * that does not fit alone. Shared by both layouts' planners (position.ts).
+ * The cheapest cut of n consecutive stages into segments within `budget`, `segment(a, b)`
+ * costing stages a..b with their overhead: least Σ cost(segment) (the proving domain,
+ * chunkDomain: snarkjs's FFTs and H multi-exponentiation run over the whole power of two, so a
+ * segment of 2^17 + 1 rows pays as much as one of 2^18), then fewest segments (fewer keys, fewer
+ * boundaries). When that takes more than `maxSegments` segments, the fewest segments, then the
+ * least cost (a larger power may then fit where a domain-first plan does not). Dynamic
+ * programming over the cut points, O(n·L) segment evaluations for segments of at most L stages;
+ * a segment stops growing at the first b over budget, as stage costs only add. Throws
+ * `tooBig(a, need)` for a stage that does not fit alone. Shared by both layouts' planners
+ * (position.ts).
  */
-export function greedyCut<S extends { constraints: number }>(
-  n: number, budget: number, segment: (a: number, b: number) => S, tooBig: (a: number, need: number) => Error,
+export function cheapestCut<S extends { constraints: number }>(
+  n: number, budget: number, segment: (a: number, b: number) => S, tooBig: (a: number, need: number) => Error, cost: (seg: S) => number,
+  maxSegments = Infinity,
 ): { a: number; b: number; seg: S }[] {
-  const cuts: { a: number; b: number; seg: S }[] = [];
-  let a = 0;
-  while (a < n) {
-    let best: { a: number; b: number; seg: S } | undefined;
+  const memo = new Map<number, S>();
+  const seg = (a: number, b: number): S => {
+    let v = memo.get(a * n + b);
+    if (v === undefined) memo.set(a * n + b, (v = segment(a, b)));
+    return v;
+  };
+  const cuts = cutBy(n, budget, seg, tooBig, (x) => [cost(x), 1]);
+  // Over the limit (a manifest's chunk count): the fewest segments, then the least cost.
+  return cuts.length <= maxSegments ? cuts : cutBy(n, budget, seg, tooBig, (x) => [1, cost(x)]);
+}
+
+/** The cut of least Σ key (compared lexicographically), by dynamic programming over the cut points. */
+function cutBy<S extends { constraints: number }>(
+  n: number, budget: number, segment: (a: number, b: number) => S, tooBig: (a: number, need: number) => Error, key: (seg: S) => [number, number],
+): { a: number; b: number; seg: S }[] {
+  // best[a]: the cheapest cut of stages a..n−1 (Σ key), its first segment.
+  const best: ({ cost: number; count: number; b: number; seg: S } | undefined)[] = new Array(n + 1);
+  const done = { cost: 0, count: 0, b: n, seg: undefined as unknown as S };
+  for (let a = n - 1; a >= 0; a--) {
     for (let b = a; b < n; b++) {
       const seg = segment(a, b);
       if (seg.constraints > budget) break;
-      best = { a, b, seg };
+      const rest = b + 1 === n ? done : best[b + 1];
+      if (!rest) continue;
+      const [k1, k2] = key(seg);
+      const c = { cost: k1 + rest.cost, count: k2 + rest.count, b, seg };
+      const cur = best[a];
+      if (!cur || c.cost < cur.cost || (c.cost === cur.cost && c.count < cur.count)) best[a] = c;
     }
-    if (!best) throw tooBig(a, segment(a, a).constraints);
-    cuts.push(best);
-    a = best.b + 1;
+    if (!best[a] && segment(a, a).constraints > budget) throw tooBig(a, segment(a, a).constraints);
+  }
+  const cuts: { a: number; b: number; seg: S }[] = [];
+  for (let a = 0; a < n; ) {
+    const c = best[a]!;
+    cuts.push({ a, b: c.b, seg: c.seg });
+    a = c.b + 1;
   }
   return cuts;
+}
+
+/** snarkjs's Groth16 domain of a chunk: the least 2^p > constraints + public inputs (ptau.ts requiredPtauPower). */
+export function chunkDomain(constraints: number, ctx: number): number {
+  return 2 ** requiredPtauPower(constraints, nPublicForCtx(ctx));
 }
 
 function range(a: number, b: number): number[] {

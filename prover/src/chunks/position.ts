@@ -18,7 +18,7 @@ import { positionStages, type PositionStage } from '../circuit/transformer/posit
 import { forwardStages } from '../circuit/transformer/stages.ts';
 import type { QuantModel } from '../quant/types.ts';
 import { inBoundaryCost, outBoundaryCost } from './boundary.ts';
-import { greedyCut, openedInputs, planChunks, producedOutputs, type ChunkPlan } from './plan.ts';
+import { cheapestCut, chunkDomain, openedInputs, planChunks, producedOutputs, type ChunkPlan, type PlanOptions } from './plan.ts';
 import type { Stage, TensorSpec } from './stage.ts';
 import { masksCost, promptCost } from './statement.ts';
 
@@ -60,10 +60,11 @@ function kindOverhead(T: number, stages: readonly PositionStage[], inputs: reado
 }
 
 /**
- * Cuts one position's stages greedily into kinds of < 2^power rows (with snarkjs's public
- * rows) and lays out T·K chunk plans. RangeError naming a stage that does not fit alone.
+ * Cuts one position's stages into kinds of < 2^power rows (with snarkjs's public rows) of
+ * least total domain (cheapestCut: e.g. 2^18 + 2^17 + 2^15 rather than 2^18 + 2^18) and lays
+ * out T·K chunk plans. RangeError naming a stage that does not fit alone.
  */
-export function planPositionChunks(stages: readonly PositionStage[], opts: { ctx: number; power: number }): ChunkPlan[] {
+export function planPositionChunks(stages: readonly PositionStage[], opts: PlanOptions): ChunkPlan[] {
   const T = opts.ctx;
   if (!Number.isInteger(opts.power) || opts.power < 4 || opts.power > 27) throw new RangeError(`chunk power ${opts.power} not an integer in 4..27`);
   if (stages.length === 0 || stages.length % T !== 0) throw new RangeError(`planPositionChunks: ${stages.length} stages for ${T} positions`);
@@ -74,7 +75,7 @@ export function planPositionChunks(stages: readonly PositionStage[], opts: { ctx
   // position's own (one row) and crosses a cut only inside the position.
   const caches = [...new Map(perPosition.flatMap((s) => s.outputs).filter((t) => t.rows === T && T > 1).map((t) => [t.name, t])).values()];
   const budget = 2 ** opts.power - 1 - nPublicForCtx(T);
-  const kinds = greedyCut(S, budget, (a, b) => {
+  const kinds = cheapestCut(S, budget, (a, b) => {
     const slots = Array.from({ length: b - a + 1 }, (_, i) => a + i);
     const inputs = boundaryAt(perPosition, a, caches);
     const outputs = b + 1 === S ? [...caches] : boundaryAt(perPosition, b + 1, caches);
@@ -82,7 +83,7 @@ export function planPositionChunks(stages: readonly PositionStage[], opts: { ctx
     return { slots, inputs, outputs, constraints: sum + kindOverhead(T, slots.map((s) => perPosition[s]), inputs, outputs, a === 0, b + 1 === S) };
   }, (a, need) => new RangeError(
     `stage ${perPosition[a].name} does not fit in a position chunk of 2^${opts.power}: it needs ${need} constraints with its boundary (+${nPublicForCtx(T)} public rows), the budget is ${budget}; raise --chunk-power`,
-  )).map((c) => c.seg);
+  ), (seg) => chunkDomain(seg.constraints, T), Math.floor((opts.maxChunks ?? MAX_CHUNKS) / T)).map((c) => c.seg);
   const K = kinds.length;
   const plans: ChunkPlan[] = [];
   for (let p = 0; p < T; p++) {
@@ -99,7 +100,7 @@ export function isPositionLayout(stages: readonly Stage[]): stages is readonly P
 }
 
 /** The chunk plans of either layout: position chunks for positionStages, else planChunks. */
-export function planStages(stages: readonly Stage[], opts: { ctx: number; power: number }): ChunkPlan[] {
+export function planStages(stages: readonly Stage[], opts: PlanOptions): ChunkPlan[] {
   return isPositionLayout(stages) ? planPositionChunks(stages, opts) : planChunks(stages, opts);
 }
 
@@ -118,19 +119,21 @@ export function stagesForLayout(layout: ChunkLayout, q: QuantModel, ctx: number)
 /**
  * `zkinfer compile`'s default chunk power: among the powers in [from, to] at which `stages`
  * plan (every stage fits a chunk with its boundary) into at most `maxChunks` chunks (a
- * manifest's limit, MAX_CHUNKS), the one with the least total proving domain, chunks × 2^power
- * (snarkjs's FFTs and its H multi-exponentiation run over the whole domain, so a chunk that
- * fills a small fraction of its power pays for the rest); on a tie the smaller power (a
+ * manifest's limit, MAX_CHUNKS), the one with the least total proving domain, Σ chunkDomain
+ * over the chunks (snarkjs's FFTs and its H multi-exponentiation run over the whole domain, so
+ * a chunk that fills a small fraction of its power pays for the rest); on a tie the fewer chunks
+ * (a smaller bundle, less verification), then the smaller power (a
  * smaller ptau, less memory per proof). RangeError, with the largest power's reason, when none fits.
  */
 export function defaultChunkPower(stages: readonly Stage[], ctx: number, from = 12, to = 20, maxChunks = MAX_CHUNKS): number {
-  let best: { power: number; domain: number } | null = null;
+  let best: { power: number; domain: number; chunks: number } | null = null;
   for (let power = from; power <= to; power++) {
     try {
-      const n = planStages(stages, { ctx, power }).length;
+      const plans = planStages(stages, { ctx, power, maxChunks });
+      const n = plans.length;
       if (n > maxChunks) throw new RangeError(`${n} chunks at ctx ${ctx} and 2^${power} rows: a manifest holds at most ${maxChunks}; lower the context`);
-      const domain = n * 2 ** power;
-      if (!best || domain < best.domain) best = { power, domain };
+      const domain = plans.reduce((d, p) => d + chunkDomain(p.constraints, ctx), 0);
+      if (!best || domain < best.domain || (domain === best.domain && n < best.chunks)) best = { power, domain, chunks: n };
     } catch (err) {
       if (!(err instanceof RangeError) || (power >= to && !best)) throw err;
     }

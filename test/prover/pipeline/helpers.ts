@@ -9,7 +9,7 @@ import { zkinferCacheDir } from '../../../prover/src/quant/cache.ts';
 import { syntheticGenerate, syntheticModel, syntheticStages, type SyntheticModel } from './synthetic.ts';
 import type { Stage } from '../../../prover/src/chunks/stage.ts';
 
-/** Chunk power of the synthetic tests: 2^11 rows, three chunks with 6 layers at ctx 5. */
+/** Chunk power of the synthetic tests: 2^11 rows, three chunks with 9 layers at ctx 5. */
 export const TEST_POWER = 11;
 
 export interface CompiledSynthetic {
@@ -23,7 +23,7 @@ export interface CompiledSynthetic {
  * repeated runs skip the phase-2 setup; the package directory is fresh.
  */
 export async function compileSynthetic(opts: { variant?: number; layers?: number } = {}): Promise<CompiledSynthetic> {
-  const model = syntheticModel({ ctx: 5, layers: opts.layers ?? 6, variant: opts.variant });
+  const model = syntheticModel({ ctx: 5, layers: opts.layers ?? 9, variant: opts.variant });
   const stages = syntheticStages(model);
   const outDir = mkdtempSync(join(tmpdir(), 'zkinfer-pkg-'));
   await compilePackage({

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { softmaxFixed } from '../../../prover/src/arith/softmax.ts';
 import { promptCommitment, randomSalt } from '../../../prover/src/bundle/commit.ts';
 import { buildChunk } from '../../../prover/src/chunks/build.ts';
+import { chunkDomain } from '../../../prover/src/chunks/plan.ts';
 import { planPositionChunks, defaultChunkPower } from '../../../prover/src/chunks/position.ts';
 import { chunkWitnesses, freshProofWitness } from '../../../prover/src/chunks/witness.ts';
 import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
@@ -135,25 +136,30 @@ describe('position chunks of the default model', () => {
   });
 
   it('pick, by default, the chunk power with the least total proving domain within the chunk limit', () => {
+    // Σ snarkjs domains of the plan at 2^p, or null when a stage does not fit.
+    const domain = (p: number, plans = fits(p)) => (plans ? plans.reduce((d, c) => d + chunkDomain(c.constraints, T), 0) : null);
     const fits = (power: number) => {
       try {
-        return planPositionChunks(stages, { ctx: T, power }).length;
+        return planPositionChunks(stages, { ctx: T, power });
       } catch {
         return null;
       }
     };
     const power = defaultChunkPower(stages, T, 10, 20);
-    const n = fits(power)!;
-    expect(n).not.toBeNull();
+    const n = fits(power)!.length;
+    const best = domain(power)!;
     for (let p = 10; p <= 20; p++) {
-      const m = fits(p);
-      if (m !== null) expect(m * 2 ** p, `2^${p}`).toBeGreaterThanOrEqual(n * 2 ** power);
+      const d = domain(p);
+      if (d !== null) expect(d, `2^${p}`).toBeGreaterThanOrEqual(best);
     }
-    expect(fits(power - 1) === null || fits(power - 1)! * 2 ** (power - 1) > n * 2 ** power).toBe(true);
+    expect(domain(power - 1) === null || domain(power - 1)! > best).toBe(true);
     expect(defaultChunkPower(stages, T, power + 2)).toBeGreaterThanOrEqual(power + 2); // never below `from`
-    // the manifest's chunk limit: with room for fewer chunks than this plan, a larger power
-    expect(defaultChunkPower(stages, T, 10, 20, n - 1)).toBeGreaterThan(power);
-    expect(() => defaultChunkPower(stages, T, power, power, n - 1)).toThrow(/a manifest holds at most/);
+    // the manifest's chunk limit: with room for fewer chunks than this plan, a plan within it
+    const limited = defaultChunkPower(stages, T, 10, 20, n - 1);
+    expect(planPositionChunks(stages, { ctx: T, power: limited, maxChunks: n - 1 }).length).toBeLessThanOrEqual(n - 1);
+    const fewest = planPositionChunks(stages, { ctx: T, power, maxChunks: T }).length; // one kind at most: the fewest-chunks plan
+    expect(fewest).toBeLessThanOrEqual(n);
+    expect(() => defaultChunkPower(stages, T, power, power, fewest - 1)).toThrow(/a manifest holds at most/);
     let smallest = 10;
     while (fits(smallest) === null) smallest++;
     expect(() => defaultChunkPower(stages, T, 8, smallest - 1)).toThrow(/does not fit/);
