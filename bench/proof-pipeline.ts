@@ -1,23 +1,27 @@
 /**
  * bench/proof-pipeline.ts — the chunked proving pipeline, measured (BENCHMARKS.md section
- * `proof-pipeline`). Reproduce: `npx node bench/proof-pipeline.ts [--full] [--only=NAME]`.
+ * `proof-pipeline`). Reproduce: `npx node bench/proof-pipeline.ts [--full] [--layers=NAME,…] [--only=NAME]`.
  *
  * For each model: constraints per position (by stage kind) and the chunk plans at T = 32 in
- * both layouts (chunks/position.ts): position chunks (the default: K circuits shared by all
- * positions) and layer-major chunks (one circuit per chunk), measured by building every
- * stage in shape mode. With --full, or for models whose position plan needs at most
- * MAX_FULL_KINDS circuits, also the real pipeline in the position layout: compile (phase-2
- * setup of every distinct circuit on a local ptau; keys cached by circuit hash), prove a
- * 4-token prompt (wall time, 2 workers), peak RSS, bundle size, strict verification in Node.
+ * both layouts (chunks/position.ts), each at the power `zkinfer compile` picks by default:
+ * position chunks (the default: K circuits shared by all positions) and layer-major chunks
+ * (one circuit per chunk), with their total proving domain (Σ snarkjs domains), measured by
+ * building every stage in shape mode. With --full, or for models whose position plan needs at
+ * most MAX_FULL_KINDS circuits, also the real pipeline in the position layout: compile
+ * (phase-2 setup of every distinct circuit on a local ptau; keys cached by circuit hash), prove
+ * a 4-token prompt (wall time, 2 workers), peak RSS, bundle size, strict verification in Node.
+ * --layers=NAME runs the same pipeline in the layer-major layout for that model too (its setup
+ * is one key per chunk: run `zkinfer compile --layout layers` first to time it cold; the bench
+ * then finds the keys in the cache).
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBundle, verifyBundle } from '../api/src/verify/index.ts';
 import { forwardStages } from '../prover/src/circuit/transformer/stages.ts';
 import { positionStages } from '../prover/src/circuit/transformer/position-stages.ts';
-import { planChunks } from '../prover/src/chunks/plan.ts';
-import { defaultChunkPower, planPositionChunks } from '../prover/src/chunks/position.ts';
+import { chunkDomain, type ChunkPlan } from '../prover/src/chunks/plan.ts';
+import { defaultChunkPower, planStages, type ChunkLayout } from '../prover/src/chunks/position.ts';
 import { proveBundle } from '../prover/src/bundle/prove-bundle.ts';
 import { generateInt } from '../prover/src/infer/int.ts';
 import { defaultModelPath } from '../prover/src/model/default-model.ts';
@@ -29,10 +33,10 @@ import { shutdownProver } from '../prover/src/snark/prove.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
 const T = 32;
-const POWER = 16;
 const MAX_FULL_KINDS = Number(process.env.ZKINFER_BENCH_MAX_KINDS ?? 3);
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 const full = process.argv.includes('--full');
+const layersFor = new Set(process.argv.find((a) => a.startsWith('--layers='))?.slice(9).split(',') ?? []);
 const shared = new URL('../../shared/models/', import.meta.url).pathname;
 const models: [string, string][] = [];
 const def = defaultModelPath();
@@ -55,7 +59,25 @@ const runRows: (string | number)[][] = [];
 const notes: string[] = [];
 const workerdNotes: string[] = [];
 let peakRss = 0;
-const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+/** RSS of this process plus its child processes (the proving workers are forked), from /proc (Linux). */
+function treeRss(): number {
+  let rss = process.memoryUsage().rss;
+  try {
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (Number(fields[1]) === process.pid) rss += Number(fields[21]) * 4096; // ppid, rss in pages (proc(5))
+      } catch {
+        // the process ended while we looked
+      }
+    }
+  } catch {
+    // no /proc: this process alone
+  }
+  return rss;
+}
+const sampler = setInterval(() => (peakRss = Math.max(peakRss, treeRss())), 500);
 
 for (const [name, path] of models) {
   if (only && name !== only) continue;
@@ -70,59 +92,56 @@ for (const [name, path] of models) {
     by[kind] = (by[kind] ?? 0) + s.constraints;
     total += s.constraints;
   }
-  let layersPower = POWER;
-  let layerPlans;
-  try {
-    layerPlans = planChunks(stages, { ctx, power: layersPower });
-  } catch (err) {
-    if (!(err instanceof RangeError)) throw err;
-    layersPower = POWER + 1;
-    layerPlans = planChunks(stages, { ctx, power: layersPower });
-  }
   const pStages = positionStages(m.q, ctx);
-  // What `zkinfer compile` picks by default (chunks/position.ts defaultChunkPower).
+  // What `zkinfer compile` picks by default in each layout (chunks/position.ts defaultChunkPower).
   const power = defaultChunkPower(pStages, ctx);
-  const plans = planPositionChunks(pStages, { ctx, power });
+  const plans = planStages(pStages, { ctx, power });
+  const layersPower = defaultChunkPower(stages, ctx);
+  const layerPlans = planStages(stages, { ctx, power: layersPower });
   workerdNotes.push(`${name}: ${plans.length} chunks ≈ ${((plans.length * 7.5) / 1000).toFixed(1)} s`);
   const measureS = (performance.now() - t0) / 1000;
   const kinds = plans[0].position!.kinds;
-  const kindSizes = plans.slice(0, kinds).map((p) => p.constraints.toLocaleString('en')).join(' + ');
-  const positionTotal = plans.reduce((a, p) => a + p.constraints, 0);
-  const layerTotal = layerPlans.reduce((a, p) => a + p.constraints, 0);
+  const kindSizes = plans.slice(0, kinds).map((p) => `${p.constraints.toLocaleString('en')} (2^${Math.log2(chunkDomain(p.constraints, ctx))})`).join(' + ');
+  const perPosition = (ps: ChunkPlan[]) => (ps.reduce((a, p) => a + p.constraints, 0) / ctx).toLocaleString('en', { maximumFractionDigits: 0 });
+  const domainM = (ps: ChunkPlan[]) => (ps.reduce((a, p) => a + chunkDomain(p.constraints, ctx), 0) / 2 ** 20).toFixed(2);
   planRows.push([
     name,
     ctx,
     Math.round(total / ctx).toLocaleString('en'),
     Object.entries(by).map(([k, v]) => `${k} ${Math.round(v / ctx).toLocaleString('en')}`).join(', '),
-    `2^${power}: ${plural(kinds, 'circuit')} (${kindSizes}), ${plans.length} chunks, ${(positionTotal / ctx).toLocaleString('en', { maximumFractionDigits: 0 })} / position`,
-    `2^${layersPower}: ${layerPlans.length} circuits = chunks, ${(layerTotal / ctx).toLocaleString('en', { maximumFractionDigits: 0 })} / position`,
+    `≤ 2^${power}: ${plural(kinds, 'circuit')} (${kindSizes}), ${plans.length} chunks, ${perPosition(plans)} / position, domain ${domainM(plans)} Mi rows`,
+    `≤ 2^${layersPower}: ${layerPlans.length} circuits = chunks, ${perPosition(layerPlans)} / position, domain ${domainM(layerPlans)} Mi rows`,
     measureS.toFixed(0),
   ]);
   log(`${name}: ${total} constraints, ${kinds} circuits × ${ctx} positions`);
-  if (!full && kinds > MAX_FULL_KINDS) {
-    notes.push(`${name}: ${kinds} circuits at T = ${ctx} — the full compile/prove run was skipped (over ${MAX_FULL_KINDS}; pass --full).`);
-    continue;
-  }
-  const out = mkdtempSync(join(tmpdir(), `zkinfer-bench-${name}-`));
-  try {
-    t0 = performance.now();
-    const r = await compilePackage({ outDir: out, modelId: m.modelId, name: m.name, architecture: m.architecture, detokenizer: m.detokenizer, ctx, q: m.q, stages: pStages, chunkPower: power, layout: 'positions', cacheDir: zkinferCacheDir(), quantBytes: m.quantBytes, model: { path, sha256: m.fileSha256 }, onProgress: log });
-    const compileS = (performance.now() - t0) / 1000;
-    const pkg = readPackage(out);
-    const prompt = m.model.tokenizer.encode('Once upon a time', { bos: true }).slice(0, 4);
-    const generated = generateInt(m.q, prompt, ctx - prompt.length);
-    t0 = performance.now();
-    const proved = await proveBundle({ pkg, q: m.q, stages: pStages, promptTokens: prompt, generated, threads: 2, onProgress: log });
-    const proveS = (performance.now() - t0) / 1000;
-    const bundleJson = JSON.stringify(proved.bundle);
-    writeFileSync(join(out, 'proof.json'), bundleJson);
-    t0 = performance.now();
-    const verdict = verifyBundle(pkg.manifest, parseBundle(JSON.parse(readFileSync(join(out, 'proof.json'), 'utf8'))));
-    const verifyMs = performance.now() - t0;
-    if (!verdict.valid) throw new Error(`${name}: bundle invalid: ${verdict.reason}`);
-    runRows.push([name, ctx, `${plans.length} (${plural(kinds, 'circuit')})`, `${compileS.toFixed(0)} s${r.newKeys === 0 ? ' (keys cached)' : ` (${plural(r.newKeys, 'new key')})`}`, `${proveS.toFixed(1)} s (witness ${(proved.witnessMs / 1000).toFixed(1)} s)`, `${(peakRss / 2 ** 20).toFixed(0)} MiB`, `${(bundleJson.length / 1024).toFixed(1)} KiB`, `${verifyMs.toFixed(0)} ms`]);
-  } finally {
-    rmSync(out, { recursive: true, force: true });
+  const runs: [ChunkLayout, typeof stages, number, ChunkPlan[]][] = [];
+  if (full || kinds <= MAX_FULL_KINDS) runs.push(['positions', pStages, power, plans]);
+  else notes.push(`${name}: ${kinds} circuits at T = ${ctx} — the full compile/prove run was skipped (over ${MAX_FULL_KINDS}; pass --full).`);
+  if (layersFor.has(name)) runs.push(['layers', stages, layersPower, layerPlans]);
+  for (const [layout, runStages, runPower, runPlans] of runs) {
+    const out = mkdtempSync(join(tmpdir(), `zkinfer-bench-${name}-`));
+    try {
+      t0 = performance.now();
+      const r = await compilePackage({ outDir: out, modelId: m.modelId, name: m.name, architecture: m.architecture, detokenizer: m.detokenizer, ctx, q: m.q, stages: runStages, chunkPower: runPower, layout, cacheDir: zkinferCacheDir(), quantBytes: m.quantBytes, model: { path, sha256: m.fileSha256 }, onProgress: log });
+      const compileS = (performance.now() - t0) / 1000;
+      const pkg = readPackage(out);
+      const prompt = m.model.tokenizer.encode('Once upon a time', { bos: true }).slice(0, 4);
+      const generated = generateInt(m.q, prompt, ctx - prompt.length);
+      peakRss = 0;
+      t0 = performance.now();
+      const proved = await proveBundle({ pkg, q: m.q, stages: runStages, promptTokens: prompt, generated, threads: 2, onProgress: log });
+      const proveS = (performance.now() - t0) / 1000;
+      const bundleJson = JSON.stringify(proved.bundle);
+      writeFileSync(join(out, 'proof.json'), bundleJson);
+      t0 = performance.now();
+      const verdict = verifyBundle(pkg.manifest, parseBundle(JSON.parse(readFileSync(join(out, 'proof.json'), 'utf8'))));
+      const verifyMs = performance.now() - t0;
+      if (!verdict.valid) throw new Error(`${name}: bundle invalid: ${verdict.reason}`);
+      const circuits = layout === 'positions' ? plural(kinds, 'circuit') : plural(runPlans.length, 'circuit');
+      runRows.push([name, layout, ctx, `${runPlans.length} (${circuits}, ≤ 2^${runPower})`, `${compileS.toFixed(0)} s${r.newKeys === 0 ? ' (keys cached)' : ` (${plural(r.newKeys, 'new key')})`}`, `${proveS.toFixed(1)} s (witness ${(proved.witnessMs / 1000).toFixed(1)} s)`, `${(peakRss / 2 ** 20).toFixed(0)} MiB`, `${(bundleJson.length / 1024).toFixed(1)} KiB`, `${verifyMs.toFixed(0)} ms`]);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   }
 }
 clearInterval(sampler);
@@ -131,8 +150,8 @@ await shutdownProver();
 const md = [
   '## Proof pipeline (chunked Groth16)',
   '',
-  `Reproduce: \`npx node bench/proof-pipeline.ts\` (add \`--full\` to run compile/prove for every model). ${machineLine()}.`,
-  `Chunks of < 2^k rows (constraints + 7 + T public rows; position chunks at the power \`zkinfer compile\` picks by default, the least total proving domain); 4-token prompt, the rest of the T positions generated. Position chunks: K circuits, each proven once per position (T·K chunk proofs) and set up once; layer-major: every chunk its own circuit and setup (docs/decisions.md 6).`,
+  `Reproduce: \`npx node bench/proof-pipeline.ts\` (add \`--full\` to run compile/prove for every model, \`--layers=stories260K\` to run it in the layer-major layout too). ${machineLine()}.`,
+  `Chunks of < 2^k rows (constraints + 7 + T public rows), cut for the least total proving domain (Σ over chunks of snarkjs's domain, the least power of two above a chunk's rows) at the power \`zkinfer compile\` picks by default; 4-token prompt, the rest of the T positions generated. Position chunks: K circuits, each proven once per position (T·K chunk proofs) and set up once; layer-major: every chunk its own circuit and setup (docs/decisions.md 6, 9).`,
   '',
   '### Constraints and chunk plan (measured by building every stage in shape mode)',
   '',
@@ -140,7 +159,7 @@ const md = [
   '',
   '### Full pipeline',
   '',
-  runRows.length ? markdownTable(['model', 'T', 'chunks', 'compile + setup (+ local ptau if not cached)', 'prove (wall, 2 workers)', 'peak RSS (main process)', 'bundle', 'verify (Node, strict)'], runRows) : 'No model small enough was run (see notes).',
+  runRows.length ? markdownTable(['model', 'layout', 'T', 'chunks', 'compile + setup (+ local ptau if not cached)', 'prove (wall, 2 workers)', 'peak RSS while proving (main + worker processes)', 'bundle', 'verify (Node, strict)'], runRows) : 'No model small enough was run (see notes).',
   '',
   ...notes.map((n) => `- ${n}`),
   `- Verify in workerd: every chunk proof at ctx 32 costs the same verification (39 public signals); the section "Verifier in workerd" measures ≈ 7–8 ms of workerd CPU per chunk proof, so a bundle costs about chunks × 7.5 ms (${workerdNotes.join('; ')}) — over the Workers free plan's 10 ms CPU limit, within the paid plan's.`,
