@@ -21,7 +21,7 @@ import { parseBundle, verifyBundle } from '../api/src/verify/index.ts';
 import { forwardStages } from '../prover/src/circuit/transformer/stages.ts';
 import { positionStages } from '../prover/src/circuit/transformer/position-stages.ts';
 import { chunkDomain, type ChunkPlan } from '../prover/src/chunks/plan.ts';
-import { defaultChunkPower, planStages, type ChunkLayout } from '../prover/src/chunks/position.ts';
+import { defaultChunkPower, planStages, totalDomain, type ChunkLayout } from '../prover/src/chunks/position.ts';
 import { proveBundle } from '../prover/src/bundle/prove-bundle.ts';
 import { generateInt } from '../prover/src/infer/int.ts';
 import { defaultModelPath } from '../prover/src/model/default-model.ts';
@@ -103,7 +103,7 @@ for (const [name, path] of models) {
   const kinds = plans[0].position!.kinds;
   const kindSizes = plans.slice(0, kinds).map((p) => `${p.constraints.toLocaleString('en')} (2^${Math.log2(chunkDomain(p.constraints, ctx))})`).join(' + ');
   const perPosition = (ps: ChunkPlan[]) => (ps.reduce((a, p) => a + p.constraints, 0) / ctx).toLocaleString('en', { maximumFractionDigits: 0 });
-  const domainM = (ps: ChunkPlan[]) => (ps.reduce((a, p) => a + chunkDomain(p.constraints, ctx), 0) / 2 ** 20).toFixed(2);
+  const domainM = (ps: ChunkPlan[]) => (totalDomain(ps, ctx) / 2 ** 20).toFixed(2);
   planRows.push([
     name,
     ctx,

@@ -132,11 +132,37 @@ export function defaultChunkPower(stages: readonly Stage[], ctx: number, from = 
       const plans = planStages(stages, { ctx, power, maxChunks });
       const n = plans.length;
       if (n > maxChunks) throw new RangeError(`${n} chunks at ctx ${ctx} and 2^${power} rows: a manifest holds at most ${maxChunks}; lower the context`);
-      const domain = plans.reduce((d, p) => d + chunkDomain(p.constraints, ctx), 0);
+      const domain = totalDomain(plans, ctx);
       if (!best || domain < best.domain || (domain === best.domain && n < best.chunks)) best = { power, domain, chunks: n };
     } catch (err) {
       if (!(err instanceof RangeError) || (power >= to && !best)) throw err;
     }
   }
   return best!.power;
+}
+
+/** Σ snarkjs domains of the plans (the rows a prover's FFTs and H multi-exponentiation pay). */
+export function totalDomain(plans: readonly ChunkPlan[], ctx: number): number {
+  return plans.reduce((d, p) => d + chunkDomain(p.constraints, ctx), 0);
+}
+
+/**
+ * The position plan against the layer-major plan at its default power: proving domain per
+ * bundle, keys and the domain of their setup (docs/decisions.md 9: proving follows the domain
+ * of every chunk, setup that of the distinct circuits). Undefined when no layer-major plan fits.
+ */
+export function layerMajorComparison(q: QuantModel, ctx: number, positionPlans: readonly ChunkPlan[]) {
+  let layerPlans: ChunkPlan[];
+  try {
+    const stages = forwardStages(q, ctx);
+    layerPlans = planStages(stages, { ctx, power: defaultChunkPower(stages, ctx) });
+  } catch (err) {
+    if (err instanceof RangeError) return undefined;
+    throw err;
+  }
+  const keys = positionPlans[0].position?.kinds ?? positionPlans.length;
+  return {
+    positions: { domain: totalDomain(positionPlans, ctx), keys, setupDomain: totalDomain(positionPlans.slice(0, keys), ctx) },
+    layers: { domain: totalDomain(layerPlans, ctx), keys: layerPlans.length, setupDomain: totalDomain(layerPlans, ctx) },
+  };
 }

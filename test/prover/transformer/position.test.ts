@@ -10,7 +10,7 @@ import { softmaxFixed } from '../../../prover/src/arith/softmax.ts';
 import { promptCommitment, randomSalt } from '../../../prover/src/bundle/commit.ts';
 import { buildChunk } from '../../../prover/src/chunks/build.ts';
 import { chunkDomain } from '../../../prover/src/chunks/plan.ts';
-import { planPositionChunks, defaultChunkPower } from '../../../prover/src/chunks/position.ts';
+import { defaultChunkPower, layerMajorComparison, planPositionChunks } from '../../../prover/src/chunks/position.ts';
 import { chunkWitnesses, freshProofWitness } from '../../../prover/src/chunks/witness.ts';
 import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
 import { toSigned } from '../../../prover/src/circuit/field.ts';
@@ -19,6 +19,7 @@ import { writeR1cs } from '../../../prover/src/circuit/r1cs-writer.ts';
 import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
 import { oneHot } from '../../../prover/src/circuit/transformer/embed.ts';
 import { positionStages, visibleSlots } from '../../../prover/src/circuit/transformer/position-stages.ts';
+import { forwardStages } from '../../../prover/src/circuit/transformer/stages.ts';
 import { normPairBounds, ropeFusedAt } from '../../../prover/src/circuit/transformer/rope.ts';
 import { normProducts } from '../../../prover/src/circuit/transformer/norm.ts';
 import { probabilities, softmax } from '../../../prover/src/circuit/transformer/softmax.ts';
@@ -163,6 +164,18 @@ describe('position chunks of the default model', () => {
     let smallest = 10;
     while (fits(smallest) === null) smallest++;
     expect(() => defaultChunkPower(stages, T, 8, smallest - 1)).toThrow(/does not fit/);
+  });
+
+  it('compare with the layer-major plan: proving domain per bundle, keys and their setup domain', () => {
+    const plans = planPositionChunks(stages, { ctx: T, power: defaultChunkPower(stages, T) });
+    const c = layerMajorComparison(q, T, plans)!;
+    const kinds = plans[0].position!.kinds;
+    expect(c.positions.keys).toBe(kinds);
+    expect(c.positions.domain).toBe(T * c.positions.setupDomain); // every position proves the same kinds
+    expect(c.positions.setupDomain).toBe(plans.slice(0, kinds).reduce((d, p) => d + chunkDomain(p.constraints, T), 0));
+    expect(c.layers.setupDomain).toBe(c.layers.domain); // one key per chunk
+    // each layer-major chunk's domain holds its rows: the layer-major pass costs at least its stages
+    expect(c.layers.domain).toBeGreaterThan(forwardStages(q, T).reduce((n, s) => n + s.constraints, 0));
   });
 
   const prompt = [82, 79];
