@@ -73,9 +73,12 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
       expected.push(built.publicSignals!.map((s) => s.toString()));
       progress(`chunk ${built.index + 1}/${plans.length}: witness ready (${built.cs.nConstraints} constraints), proving`);
       const i = built.index;
-      const p = pool.prove(`${args.pkg.dir}/${info.chunks[i].zkey}`, wtnsPath);
+      const p = pool.prove(`${args.pkg.dir}/${info.chunks[i].zkey}`, wtnsPath, built.cs.nConstraints);
       p.then(() => progress(`chunk ${i + 1}/${plans.length}: proved`), () => {});
       proofs.push(p);
+      // Let finished workers take a waiting proof before the next witness (the witnesses are
+      // built synchronously): otherwise a worker done early idles until the last witness.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const results = await Promise.all(proofs);
     const proveMs = performance.now() - t0;

@@ -12,7 +12,12 @@ import { SnarkError } from '../snark/errors.ts';
 import type { ProveJob, ProveReply } from './prove-worker.ts';
 
 export interface ProvePool {
-  prove(zkeyPath: string, wtnsPath: string): Promise<ProofResult>;
+  /**
+   * Proves one chunk. `weight` (e.g. its constraints) orders the jobs waiting for a worker:
+   * the heaviest goes first (longest-processing-time-first), so the last proofs to finish are
+   * short ones and no worker idles through a big one at the end.
+   */
+  prove(zkeyPath: string, wtnsPath: string, weight?: number): Promise<ProofResult>;
   close(): Promise<void>;
 }
 
@@ -36,7 +41,7 @@ export function createProvePool(threads: number): ProvePool {
   // execArgv [] : the parent's flags (e.g. a test runner's loaders) are not for the worker.
   const workers = Array.from({ length: threads }, () => fork(script, [], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
   const idle = [...workers];
-  const waiting: (() => void)[] = [];
+  const waiting: { weight: number; seq: number; wake: () => void }[] = [];
   const pending = new Map<number, { resolve: (r: ProofResult) => void; reject: (e: Error) => void; worker: ChildProcess }>();
   let nextId = 0;
   let failure: Error | undefined;
@@ -47,7 +52,7 @@ export function createProvePool(threads: number): ProvePool {
       if (!p) return;
       pending.delete(r.id);
       idle.push(w);
-      waiting.shift()?.();
+      nextWaiting()?.wake();
       if (r.ok) p.resolve({ proof: r.proof as SnarkjsProof, publicSignals: r.publicSignals });
       else p.reject(new SnarkError(r.error));
     });
@@ -63,14 +68,27 @@ export function createProvePool(threads: number): ProvePool {
       if (!closing) fail(new SnarkError(`proving worker exited (${signal ?? `code ${code}`})`));
     });
   }
-  const acquire = async (): Promise<ChildProcess> => {
-    while (idle.length === 0) await new Promise<void>((resolve) => waiting.push(resolve));
+  let seq = 0;
+  /** The heaviest waiting job, first come first served among equals. */
+  const nextWaiting = () => {
+    if (waiting.length === 0) return undefined;
+    let best = 0;
+    for (let i = 1; i < waiting.length; i++) {
+      const a = waiting[i];
+      const b = waiting[best];
+      if (a.weight > b.weight || (a.weight === b.weight && a.seq < b.seq)) best = i;
+    }
+    return waiting.splice(best, 1)[0];
+  };
+  const acquire = async (weight: number): Promise<ChildProcess> => {
+    const mine = seq++;
+    while (idle.length === 0) await new Promise<void>((wake) => waiting.push({ weight, seq: mine, wake }));
     return idle.shift()!;
   };
   return {
-    async prove(zkeyPath, wtnsPath) {
+    async prove(zkeyPath, wtnsPath, weight = 0) {
       if (failure) throw failure;
-      const w = await acquire();
+      const w = await acquire(weight);
       const id = nextId++;
       return new Promise<ProofResult>((resolve, reject) => {
         pending.set(id, { resolve, reject, worker: w });

@@ -1,0 +1,40 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createProvePool } from '../../../prover/src/bundle/prove-pool.ts';
+import { writeR1cs } from '../../../prover/src/circuit/r1cs-writer.ts';
+import { writeWtns } from '../../../prover/src/circuit/wtns-writer.ts';
+import { preparedPtau, requiredPtauPower } from '../../../prover/src/snark/ptau.ts';
+import { groth16Setup } from '../../../prover/src/snark/setup.ts';
+import { toyCircuit } from '../snark/toy-circuit.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'zkinfer-pool-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('prove pool', () => {
+  it('gives a free worker the heaviest waiting job, in arrival order among equals', async () => {
+    const shape = toyCircuit(undefined, 200);
+    const r1csPath = join(dir, 'c.r1cs');
+    writeR1cs(shape, r1csPath);
+    const ptau = await preparedPtau({ power: requiredPtauPower(shape.nConstraints, shape.nPublic), cacheDir: join(dir, 'cache') });
+    const zkeyPath = join(dir, 'c.zkey');
+    await groth16Setup({ r1csPath, ptauPath: ptau.path, zkeyPath });
+    // Six witnesses told apart by their public y = 3·x0 (the other inputs 0).
+    const wtns = [1n, 2n, 3n, 4n, 5n, 6n].map((x0) => {
+      const path = join(dir, `w${x0}.wtns`);
+      writeWtns(toyCircuit([x0, 0n, 0n, 0n], 200), path);
+      return path;
+    });
+    const pool = createProvePool(1);
+    const finished: string[] = [];
+    try {
+      const weights = [1, 2, 9, 2, 5, 9]; // the first starts at once; the rest wait for the one worker
+      await Promise.all(wtns.map((w, i) => pool.prove(zkeyPath, w, weights[i]).then((r) => void finished.push(r.publicSignals[0]))));
+    } finally {
+      await pool.close();
+    }
+    // y = 3·x0: job i has y = 3(i + 1). Order: job 0 (running), then 9, 9 (arrival order), 5, 2, 2.
+    expect(finished).toEqual([3, 9, 18, 15, 6, 12].map(String));
+  }, 120_000);
+});
