@@ -10,22 +10,26 @@
  *   4. the demo page URL and the next command to try.
  * Ctrl-C (or SIGTERM) stops wrangler, workerd and any running compile.
  *
- *   npm start [-- --port 8787] [--model FILE] [--ctx 32] [--chunk-power auto] [--persist-to DIR]
+ *   npm start [-- --port 8787] [--model FILE] [--ctx 32] [--chunk-power auto] [--layout positions] [--persist-to DIR]
  * The cache directory is $ZKINFER_CACHE_DIR, else $XDG_CACHE_HOME/zkinfer, else ~/.cache/zkinfer.
  */
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { CHUNK_LAYOUTS, type ChunkLayout } from '../prover/src/chunks/position.ts';
 import { defaultPackageDir, registerManifest } from '../prover/src/cli/submit.ts';
 import { DEFAULT_CHOICE, ensurePackage, type PackageChoice } from './lib/default-package.ts';
 import { startLocalApi, type LocalApi } from './lib/local-api.ts';
 
-const USAGE = `usage: npm start [-- --port N] [--model FILE] [--ctx T] [--chunk-power K] [--persist-to DIR] [--quiet-api]
+const USAGE = `usage: npm start [-- --port N] [--model FILE] [--ctx T] [--chunk-power K] [--layout L] [--persist-to DIR] [--quiet-api]
   --port N         API port on 127.0.0.1 (default 8787)
   --model FILE     the model to compile and register instead of the bundled default: a GGUF
                    file, or model.safetensors with config.json beside it (e.g. my.gguf)
   --ctx T          positions per proof (default ${DEFAULT_CHOICE.ctx}; at most the model's context length)
   --chunk-power K  chunk circuits below 2^K rows (default ${DEFAULT_CHOICE.chunkPower}: the K with the least total proving domain at which the pass fits 256 chunks)
+  --layout L       positions (default; one key per chunk kind, a short setup) or layers
+                   (one key per chunk: a long setup, less proving per bundle for larger
+                   models; zkinfer compile prints when it pays, docs/decisions.md 9)
   --persist-to DIR local D1 state (default .wrangler/state)
   --quiet-api      do not echo wrangler's request log`;
 
@@ -48,6 +52,7 @@ try {
       model: { type: 'string' },
       ctx: { type: 'string', default: String(DEFAULT_CHOICE.ctx) },
       'chunk-power': { type: 'string', default: String(DEFAULT_CHOICE.chunkPower) },
+      layout: { type: 'string', default: 'positions' },
       'persist-to': { type: 'string' },
       'quiet-api': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -66,6 +71,8 @@ const choice: PackageChoice = {
   ctx: intOption('ctx', values.ctx, 2, 4096),
   chunkPower: values['chunk-power'] === 'auto' ? 'auto' : intOption('chunk-power', values['chunk-power'], 8, 27),
 };
+if (!CHUNK_LAYOUTS.includes(values.layout as ChunkLayout)) fail(`--layout ${JSON.stringify(values.layout)} is not one of ${CHUNK_LAYOUTS.join(', ')}`);
+choice.layout = values.layout as ChunkLayout;
 if (values.model !== undefined) {
   // Absolute: the package records the path it was compiled from, and reuse compares it.
   const model = resolve(values.model);
@@ -107,7 +114,7 @@ try {
   say(`API ready at ${stack.api}`);
 
   const dir = defaultPackageDir();
-  say(`package of ${choice.model ?? 'the bundled default model'} for T=${choice.ctx}, ${choice.chunkPower === 'auto' ? 'chunk power chosen by compile' : `chunks < 2^${choice.chunkPower} rows`}: ${dir}`);
+  say(`package of ${choice.model ?? 'the bundled default model'} for T=${choice.ctx}, ${choice.chunkPower === 'auto' ? 'chunk power chosen by compile' : `chunks < 2^${choice.chunkPower} rows`}, ${choice.layout} layout: ${dir}`);
   const ensured = await ensurePackage(dir, choice, { onLine: (line) => console.error(`  compile | ${line.replace(/^zkinfer compile: /, '')}`) });
   const { manifest } = ensured.pkg;
   say(ensured.compiled ? `compiled in ${ensured.seconds.toFixed(1)} s: ${manifest.chunks.length} chunks` : `reusing the compiled package (${manifest.chunks.length} chunks)`);

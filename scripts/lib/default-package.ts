@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ChunkLayout } from '../../prover/src/chunks/position.ts';
 import { DEFAULT_MODEL_PATH } from '../../prover/src/model/default-model.ts';
 import { circuitCodeFingerprint } from '../../prover/src/package/code-fingerprint.ts';
 import { readPackage, staleCircuitsReason, type LoadedPackage } from '../../prover/src/package/layout.ts';
@@ -26,6 +27,11 @@ export interface PackageChoice {
   chunkPower: number | 'auto';
   /** The model file (default: the bundled default model). */
   model?: string;
+  /**
+   * How the pass is cut (zkinfer compile --layout; default positions: a short setup;
+   * layers: one key per chunk, less proving per bundle for larger models, docs/decisions.md 9).
+   */
+  layout?: ChunkLayout;
 }
 
 /**
@@ -47,6 +53,7 @@ export async function currentPackage(dir: string, choice: PackageChoice): Promis
   const model = choice.model ?? DEFAULT_MODEL_PATH;
   const info = pkg.info;
   if (info.ctx !== choice.ctx || (choice.chunkPower !== 'auto' && info.chunkPower !== choice.chunkPower) || !info.model || info.model.path !== model) return null;
+  if ((info.layout ?? 'positions') !== (choice.layout ?? 'positions')) return null;
   if (!existsSync(model) || (await sha256File(model)) !== info.model.sha256) return null;
   if (staleCircuitsReason(info, circuitCodeFingerprint())) return null; // compiled by other circuit code
   return pkg;
@@ -71,6 +78,7 @@ export async function ensurePackage(dir: string, choice: PackageChoice, opts: { 
   rmSync(dir, { recursive: true, force: true }); // a stale or half-written package
   const args = [ZKINFER_BIN, 'compile', '--ctx', String(choice.ctx), '--chunk-power', String(choice.chunkPower), '--out', dir];
   if (choice.model) args.push('--model', choice.model);
+  if (choice.layout) args.push('--layout', choice.layout);
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal });
     const tail: string[] = [];
@@ -88,6 +96,6 @@ export async function ensurePackage(dir: string, choice: PackageChoice, opts: { 
     child.on('close', (code, signal) => (code === 0 ? resolve() : reject(new Error(`zkinfer compile failed (${signal ?? `exit ${code}`}):\n${tail.join('\n')}`))));
   });
   const pkg = await currentPackage(dir, choice);
-  if (!pkg) throw new Error(`zkinfer compile finished but ${dir} is not a package for ctx ${choice.ctx}, chunk power ${choice.chunkPower}`);
+  if (!pkg) throw new Error(`zkinfer compile finished but ${dir} is not a package for ctx ${choice.ctx}, chunk power ${choice.chunkPower}, layout ${choice.layout ?? 'positions'}`);
   return { pkg, compiled: true, seconds: (performance.now() - t0) / 1000 };
 }

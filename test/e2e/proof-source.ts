@@ -25,7 +25,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeToyModel } from '../helpers/toy-model.ts';
 import { writeTinyModel } from '../helpers/tiny-model.ts';
-import { ensurePackage, type PackageChoice } from '../../scripts/lib/default-package.ts';
+import { currentPackage, ensurePackage, type PackageChoice } from '../../scripts/lib/default-package.ts';
 import { REPO_ROOT } from '../../scripts/lib/local-api.ts';
 import { shutdownProver } from '../../prover/src/snark/prove.ts';
 import { submitAndDescribe } from '../../prover/src/cli/submit.ts';
@@ -105,6 +105,9 @@ async function cliSource(work: string, signal?: AbortSignal): Promise<ProofSourc
   const dir = join(work, 'package');
   const t0 = performance.now();
   const { pkg, compiled } = await ensurePackage(dir, { ...E2E_CHOICE, model }, { env, signal, onLine: (line) => process.stderr.write(`  compile | ${line}\n`) });
+  // npm start reuses a package only for the same choice: not for another layout.
+  if (await currentPackage(dir, { ...E2E_CHOICE, model, layout: 'layers' })) throw new Error(`${dir}: a position-layout package was offered for --layout layers`);
+  if (!(await currentPackage(dir, { ...E2E_CHOICE, model }))) throw new Error(`${dir}: the package just compiled is not current`);
   const constraints = pkg.manifest.chunks.map((c) => c.constraints);
   process.stderr.write(`  e2e | ${compiled ? 'compiled' : 'reused'} the tiny model: ${constraints.length} chunks (${constraints.join(' + ')} constraints) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   return {
