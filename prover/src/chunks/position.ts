@@ -117,6 +117,14 @@ export function stagesForLayout(layout: ChunkLayout, q: QuantModel, ctx: number)
 }
 
 /**
+ * The largest power compile picks by itself: snarkjs's `zkey new` holds a circuit's
+ * constraints as JS objects, and one of 1.03M constraints (2^20) exhausted Node's default
+ * 4 GB heap in phase 2 (stories260K, layer-major); 2^19 circuits set up within it. Larger
+ * powers stay available with --chunk-power and a larger heap (snark/setup.ts says how).
+ */
+export const MAX_DEFAULT_POWER = 19;
+
+/**
  * `zkinfer compile`'s default chunk power: among the powers in [from, to] at which `stages`
  * plan (every stage fits a chunk with its boundary) into at most `maxChunks` chunks (a
  * manifest's limit, MAX_CHUNKS), the one with the least total proving domain, Σ chunkDomain
@@ -125,7 +133,7 @@ export function stagesForLayout(layout: ChunkLayout, q: QuantModel, ctx: number)
  * (a smaller bundle, less verification), then the smaller power (a
  * smaller ptau, less memory per proof). RangeError, with the largest power's reason, when none fits.
  */
-export function defaultChunkPower(stages: readonly Stage[], ctx: number, from = 12, to = 20, maxChunks = MAX_CHUNKS): number {
+export function defaultChunkPower(stages: readonly Stage[], ctx: number, from = 12, to = MAX_DEFAULT_POWER, maxChunks = MAX_CHUNKS): number {
   let best: { power: number; domain: number; chunks: number } | null = null;
   for (let power = from; power <= to; power++) {
     try {

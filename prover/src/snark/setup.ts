@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { getHeapStatistics } from 'node:v8';
 import { rmSync } from 'node:fs';
 import * as snarkjs from 'snarkjs';
 import { runSnark } from './errors.ts';
@@ -72,7 +73,9 @@ export async function groth16Setup(opts: SetupOptions): Promise<SetupResult> {
     progress(`groth16 setup ${opts.r1csPath}`);
     // A local ptau may hold only some Lagrange levels (writeLocalPtau): refuse one that lacks
     // this circuit's, before zkey new reads points at infinity into the key.
-    assertPtauLevel(opts.ptauPath, r1csDomainPower(opts.r1csPath));
+    const power = r1csDomainPower(opts.r1csPath);
+    assertPtauLevel(opts.ptauPath, power);
+    assertHeapFor(power);
     temps.push(stage(0));
     // snarkjs's `zkey new` with short scalars (vendor/zkey-new.js): the same file, ~2.5× faster.
     await runSnark(`snarkjs groth16 setup ${opts.r1csPath} ${opts.ptauPath}`, (l) => newZKeyShortScalars(opts.r1csPath, opts.ptauPath, stage(0), l), (r) => r === -1 || r === false);
@@ -95,6 +98,18 @@ export async function groth16Setup(opts: SetupOptions): Promise<SetupResult> {
     return { zkeyPath: opts.zkeyPath, vkey };
   } finally {
     for (const t of temps) rmSync(t, { force: true });
+  }
+}
+
+/**
+ * Refuses, before minutes of work, a setup the JS heap cannot hold: snarkjs's `zkey new` keeps
+ * every constraint as JS objects, and a 2^20 circuit (1.03M constraints) exhausted Node's
+ * default 4 GB heap; 2^19 circuits fit it. The limit is Node's (--max-old-space-size).
+ */
+export function assertHeapFor(power: number, heapLimit = getHeapStatistics().heap_size_limit): void {
+  const needGiB = power <= 19 ? 0 : 2 ** (power - 20) * 10;
+  if (heapLimit < needGiB * 2 ** 30) {
+    throw new RangeError(`a circuit of domain 2^${power} needs about ${needGiB} GiB of JS heap to set up, this process has ${(heapLimit / 2 ** 30).toFixed(1)} GiB: run with NODE_OPTIONS=--max-old-space-size=${needGiB * 1024}, or a smaller --chunk-power`);
   }
 }
 

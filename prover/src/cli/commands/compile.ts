@@ -23,7 +23,7 @@ beacon + zkey verify; keys cached by circuit hash) and writes the package DIR: m
   --out DIR          package directory (created)
   --ptau FILE        a prepared powers-of-tau file (e.g. the public Perpetual Powers of Tau);
                      default: a local INSECURE one of the needed power, cached
-  --chunk-power K    chunk size bound 2^K rows (default: among the K in 12..20 at which every
+  --chunk-power K    chunk size bound 2^K rows (default: among the K in 12..19 at which every
                      stage fits a chunk and the pass fits the manifest's 256 chunks, the one
                      with the least total proving domain, chunks × 2^K; e.g. 15 for the
                      bundled model)
