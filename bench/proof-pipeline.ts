@@ -1,6 +1,6 @@
 /**
  * bench/proof-pipeline.ts — the chunked proving pipeline, measured (BENCHMARKS.md section
- * `proof-pipeline`). Reproduce: `npx node bench/proof-pipeline.ts [--full] [--layers=NAME,…] [--only=NAME]`.
+ * `proof-pipeline`). Reproduce: `npx node bench/proof-pipeline.ts [--full[=NAME,…]] [--layers=NAME,…] [--only=NAME]`.
  *
  * For each model: constraints per position (by stage kind) and the chunk plans at T = 32 in
  * both layouts (chunks/position.ts), each at the power `zkinfer compile` picks by default:
@@ -35,7 +35,9 @@ import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 const T = 32;
 const MAX_FULL_KINDS = Number(process.env.ZKINFER_BENCH_MAX_KINDS ?? 3);
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
-const full = process.argv.includes('--full');
+const fullArg = process.argv.find((a) => a === '--full' || a.startsWith('--full='));
+/** --full: every model; --full=NAME,…: those models (the others keep to MAX_FULL_KINDS). */
+const fullFor = (name: string): boolean => fullArg === '--full' || (fullArg?.slice(7).split(',').includes(name) ?? false);
 const layersFor = new Set(process.argv.find((a) => a.startsWith('--layers='))?.slice(9).split(',') ?? []);
 const shared = new URL('../../shared/models/', import.meta.url).pathname;
 const models: [string, string][] = [];
@@ -115,7 +117,7 @@ for (const [name, path] of models) {
   ]);
   log(`${name}: ${total} constraints, ${kinds} circuits × ${ctx} positions`);
   const runs: [ChunkLayout, typeof stages, number, ChunkPlan[]][] = [];
-  if (full || kinds <= MAX_FULL_KINDS) runs.push(['positions', pStages, power, plans]);
+  if (fullFor(name) || kinds <= MAX_FULL_KINDS) runs.push(['positions', pStages, power, plans]);
   else notes.push(`${name}: ${kinds} circuits at T = ${ctx} — the full compile/prove run was skipped (over ${MAX_FULL_KINDS}; pass --full).`);
   if (layersFor.has(name)) runs.push(['layers', stages, layersPower, layerPlans]);
   for (const [layout, runStages, runPower, runPlans] of runs) {
@@ -150,7 +152,7 @@ await shutdownProver();
 const md = [
   '## Proof pipeline (chunked Groth16)',
   '',
-  `Reproduce: \`npx node bench/proof-pipeline.ts\` (add \`--full\` to run compile/prove for every model, \`--layers=stories260K\` to run it in the layer-major layout too). ${machineLine()}.`,
+  `Reproduce: \`npx node bench/proof-pipeline.ts\` (add \`--full\` to run compile/prove for every model or \`--full=NAME,…\` for some, \`--layers=stories260K\` to run it in the layer-major layout too). ${machineLine()}.`,
   `Chunks of < 2^k rows (constraints + 7 + T public rows), cut for the least total proving domain (Σ over chunks of snarkjs's domain, the least power of two above a chunk's rows) at the power \`zkinfer compile\` picks by default; 4-token prompt, the rest of the T positions generated. Position chunks: K circuits, each proven once per position (T·K chunk proofs) and set up once; layer-major: every chunk its own circuit and setup (docs/decisions.md 6, 9).`,
   '',
   '### Constraints and chunk plan (measured by building every stage in shape mode)',
