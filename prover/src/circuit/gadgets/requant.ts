@@ -148,7 +148,6 @@ function saturateChecked(cs: ConstraintSystem, q: LinearCombination, out: Bounds
   return { y, yBits: assertSigned(cs, y, widthOf(out)) };
 }
 
-
 /**
  * Saturation by one window check: z = (1 − lo − hi)·(q − min) + lo·(min − 1 − q) + hi·(q − max − 1)
  * = q − min − 2·lo·q + lo·(2·min − 1) + hi·(min − max − 1) (hi·q cancels), range-checked to
