@@ -10,14 +10,11 @@
 // CPU time grows far less than wall time when other jobs share the machine (though contended
 // cores do run slower). The cost of one request without work (/noop) is subtracted and the rest
 // divided by N.
-import { build } from 'esbuild';
-import { Miniflare } from 'miniflare';
-import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { toyBundle, toyModel } from '../test/verify/helpers/toy-bundle.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
+import { miniflareVersion, startVerifyWorker } from './workerd/harness.ts';
 
 const CTX = 32;
 const CHUNKS = 8;
@@ -32,81 +29,14 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-/** The workerd child of this process (Miniflare spawns it directly). */
-function workerdPid(): number {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // pid (comm) state ppid …: comm may contain spaces, so split after the last ')'.
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid && comm.includes('workerd')) return Number(entry);
-    } catch {
-      // the process exited while we looked
-    }
-  }
-  throw new Error('no workerd child process found (is this Linux, and did Miniflare start?)');
-}
-
-/** Nanoseconds on CPU of every thread of `pid` (schedstat's first field). */
-function cpuNs(pid: number): number {
-  let total = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
-    } catch {
-      // thread exited
-    }
-  }
-  return total;
-}
-
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
-log(`building a ${CHUNKS}-chunk ctx-${CTX} fixture and bundling the worker…`);
+log(`building a ${CHUNKS}-chunk ctx-${CTX} fixture and starting the worker…`);
 const model = toyModel(CTX, CHUNKS, 'bench');
-const fixture = JSON.stringify({ manifest: model.manifest, bundle: toyBundle(model) });
-const bundled = await build({
-  entryPoints: [fileURLToPath(new URL('./workerd/worker.ts', import.meta.url))],
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  target: 'es2022',
-  mainFields: ['module', 'main'],
-  write: false,
-  logLevel: 'error',
-});
-// miniflare 5 (wrangler 4's runtime driver) takes a worker as a config with a module manifest.
-const mf = new Miniflare({
-  workers: [
-    {
-      config: {
-        name: 'verify-bench',
-        type: 'worker',
-        compatibilityDate: '2026-08-01',
-        manifest: { mainModule: 'worker.js', modules: { 'worker.js': { type: 'esm', contents: bundled.outputFiles[0].text } } },
-      },
-    },
-  ],
-});
+const worker = await startVerifyWorker();
 try {
-  const base = await mf.ready;
-  const pid = workerdPid();
-  const setup = await fetch(new URL('/setup', base), { method: 'POST', body: fixture });
-  if (!setup.ok) throw new Error(`setup failed: ${setup.status} ${await setup.text()}`);
-
-  /** Mean wall and CPU ms per request over REQUESTS sequential requests. */
-  async function series(path: string): Promise<{ wall: number; cpu: number }> {
-    const cpu0 = cpuNs(pid);
-    const t0 = performance.now();
-    for (let i = 0; i < REQUESTS; i++) {
-      const res = await fetch(new URL(path, base));
-      if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-      await res.arrayBuffer();
-    }
-    return { wall: (performance.now() - t0) / REQUESTS, cpu: (cpuNs(pid) - cpu0) / 1e6 / REQUESTS };
-  }
+  await worker.setup(JSON.stringify({ manifest: model.manifest, bundle: toyBundle(model) }));
+  const series = (path: string) => worker.series(path, REQUESTS);
 
   const cases: { name: string; path: string; n: number; per: string }[] = [
     { name: 'verifyGroth16, one proof, prepared key (39 signals)', path: '/verify-proof', n: 20, per: 'proof' },
@@ -147,7 +77,7 @@ try {
     `## Verifier in workerd (Cloudflare Workers runtime, via Miniflare)
 
 Reproduce: \`npx node bench/verify-workerd.ts\` (\`--runs\`, \`--requests\`). ${machineLine()}; workerd from
-miniflare ${JSON.parse(readFileSync(new URL('../node_modules/miniflare/package.json', import.meta.url), 'utf8')).version}, loopback HTTP.
+miniflare ${miniflareVersion()}, loopback HTTP.
 Method: bench/workerd/worker.ts repeats the operation N times per request; for ${REQUESTS} sequential requests
 this script reads the workerd process's CPU time (sum of \`/proc/<pid>/task/*/schedstat\` over all threads)
 and the wall time, subtracts the same for an empty request (/noop: ${median(noop.cpu).toFixed(2)} ms CPU,
@@ -160,5 +90,5 @@ ${markdownTable(['operation', 'N per request', 'CPU ms (median)', 'CPU ms range'
   );
   log('wrote the verify-workerd section of BENCHMARKS.md');
 } finally {
-  await mf.dispose();
+  await worker.dispose();
 }

@@ -1,0 +1,104 @@
+// The bench worker (worker.ts) run in Miniflare's workerd, with the CPU time of the workerd
+// process read from outside: inside workerd, performance.now() only advances on I/O (a
+// Spectre mitigation), so a worker cannot time its own computation. Used by
+// bench/verify-workerd.ts (synthetic fixture) and bench/proof-pipeline.ts (real bundles).
+import { build } from 'esbuild';
+import { Miniflare } from 'miniflare';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export interface VerifyWorker {
+  /** POST /setup with `{"manifest": …, "bundle": …}` (JSON text, as the API receives them): the worker parses both and prepares the keys. */
+  setup(fixtureJson: string): Promise<void>;
+  /** Mean wall and workerd CPU ms per request over `requests` sequential GETs of `path`. */
+  series(path: string, requests: number): Promise<{ wall: number; cpu: number }>;
+  dispose(): Promise<void>;
+}
+
+/** miniflare's version, for the bench text. */
+export function miniflareVersion(): string {
+  return JSON.parse(readFileSync(new URL('../../node_modules/miniflare/package.json', import.meta.url), 'utf8')).version;
+}
+
+/** The workerd child of this process (Miniflare spawns it directly). */
+function workerdPid(): number {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid …: comm may contain spaces, so split after the last ')'.
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && comm.includes('workerd')) return Number(entry);
+    } catch {
+      // the process exited while we looked
+    }
+  }
+  throw new Error('no workerd child process found (is this Linux, and did Miniflare start?)');
+}
+
+/** Nanoseconds on CPU of every thread of `pid` (schedstat's first field). */
+function cpuNs(pid: number): number {
+  let total = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      total += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // thread exited
+    }
+  }
+  return total;
+}
+
+/** Bundles worker.ts with esbuild and starts it in workerd. */
+export async function startVerifyWorker(): Promise<VerifyWorker> {
+  const bundled = await build({
+    entryPoints: [fileURLToPath(new URL('./worker.ts', import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    mainFields: ['module', 'main'],
+    write: false,
+    logLevel: 'error',
+  });
+  // miniflare 5 (wrangler 4's runtime driver) takes a worker as a config with a module manifest.
+  const mf = new Miniflare({
+    workers: [
+      {
+        config: {
+          name: 'verify-bench',
+          type: 'worker',
+          compatibilityDate: '2026-08-01',
+          manifest: { mainModule: 'worker.js', modules: { 'worker.js': { type: 'esm', contents: bundled.outputFiles[0].text } } },
+        },
+      },
+    ],
+  });
+  let base: URL;
+  let pid: number;
+  try {
+    base = await mf.ready;
+    pid = workerdPid();
+  } catch (e) {
+    await mf.dispose();
+    throw e;
+  }
+  return {
+    async setup(fixtureJson) {
+      const res = await fetch(new URL('/setup', base), { method: 'POST', body: fixtureJson });
+      if (!res.ok) throw new Error(`setup failed: ${res.status} ${await res.text()}`);
+    },
+    async series(path, requests) {
+      const cpu0 = cpuNs(pid);
+      const t0 = performance.now();
+      for (let i = 0; i < requests; i++) {
+        const res = await fetch(new URL(path, base));
+        if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+        await res.arrayBuffer();
+      }
+      return { wall: (performance.now() - t0) / requests, cpu: (cpuNs(pid) - cpu0) / 1e6 / requests };
+    },
+    dispose: () => mf.dispose(),
+  };
+}
