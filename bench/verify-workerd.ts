@@ -82,8 +82,9 @@ Method: bench/workerd/worker.ts repeats the operation N times per request; for $
 this script reads the workerd process's CPU time (sum of \`/proc/<pid>/task/*/schedstat\` over all threads)
 and the wall time, subtracts the same for an empty request (/noop: ${median(noop.cpu).toFixed(2)} ms CPU,
 ${median(noop.wall).toFixed(2)} ms wall), and divides by N. Median over ${RUNS} runs (range of the CPU figure beside it).
-1-minute load average while measuring: ${loads} on 2 cores (other engineers' jobs), which inflates wall time
-a lot and CPU time too (contended cores run slower): treat both as upper bounds. Fixture: ${CHUNKS} chunk keys, ctx ${CTX} (39 public signals per chunk), proofs from
+1-minute load average while measuring: ${loads} on 2 cores, this script and workerd included; other jobs
+on the cores inflate wall time a lot and CPU time too (contended cores run slower), so a run under a load
+above 2 gives upper bounds. Fixture: ${CHUNKS} chunk keys, ctx ${CTX} (39 public signals per chunk), proofs from
 keys with known toxic waste (same verification work as snarkjs proofs).
 
 ${markdownTable(['operation', 'N per request', 'CPU ms (median)', 'CPU ms range', 'CPU ms per chunk proof', 'wall ms (median)'], rows)}`,
