@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProvePool } from '../../../prover/src/bundle/prove-pool.ts';
@@ -11,6 +11,22 @@ import { toyCircuit } from '../snark/toy-circuit.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zkinfer-pool-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** This test process's proving workers (vitest runs each test file in its own process), from /proc. */
+function proveWorkerPids(): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return ppid === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('prove-worker.ts');
+      } catch {
+        return false; // ended while we looked
+      }
+    })
+    .map(Number);
+}
 
 describe('prove pool', () => {
   it('gives a free worker the heaviest waiting job, in arrival order among equals', async () => {
@@ -37,4 +53,19 @@ describe('prove pool', () => {
     // y = 3·x0: job i has y = 3(i + 1). Order: job 0 (running), then 9, 9 (arrival order), 5, 2, 2.
     expect(finished).toEqual([3, 9, 18, 15, 6, 12].map(String));
   }, 120_000);
+
+  it.skipIf(process.platform !== 'linux')('fails the running job and every later one when a worker dies, naming how it ended', async () => {
+    const pool = createProvePool(1);
+    try {
+      const pids = proveWorkerPids();
+      expect(pids).toHaveLength(1);
+      // The worker is still starting, so the job is in flight when the worker is killed.
+      const job = pool.prove(join(dir, 'c.zkey'), join(dir, 'w1.wtns'));
+      process.kill(pids[0], 'SIGKILL');
+      await expect(job).rejects.toThrow(/proving worker exited \(SIGKILL\)/);
+      await expect(pool.prove(join(dir, 'c.zkey'), join(dir, 'w2.wtns'))).rejects.toThrow(/proving worker exited \(SIGKILL\)/);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 });
