@@ -117,6 +117,10 @@ for (const [name, path] of models) {
   const kinds = plans[0].position!.kinds;
   const kindSizes = plans.slice(0, kinds).map((p) => `${p.constraints.toLocaleString('en')} (2^${Math.log2(chunkDomain(p.constraints, ctx))})`).join(' + ');
   const perPosition = (ps: ChunkPlan[]) => (ps.reduce((a, p) => a + p.constraints, 0) / ctx).toLocaleString('en', { maximumFractionDigits: 0 });
+  const sizeRange = (ps: ChunkPlan[]) => {
+    const sizes = ps.map((p) => p.constraints);
+    return `${Math.min(...sizes).toLocaleString('en')}–${Math.max(...sizes).toLocaleString('en')}`;
+  };
   const domainM = (ps: ChunkPlan[]) => (totalDomain(ps, ctx) / 2 ** 20).toFixed(2);
   planRows.push([
     name,
@@ -124,7 +128,7 @@ for (const [name, path] of models) {
     Math.round(total / ctx).toLocaleString('en'),
     Object.entries(by).map(([k, v]) => `${k} ${Math.round(v / ctx).toLocaleString('en')}`).join(', '),
     `≤ 2^${power}: ${plural(kinds, 'circuit')} (${kindSizes}), ${plans.length} chunks, ${perPosition(plans)} / position, domain ${domainM(plans)} Mi rows`,
-    `≤ 2^${layersPower}: ${layerPlans.length} circuits = chunks, ${perPosition(layerPlans)} / position, domain ${domainM(layerPlans)} Mi rows`,
+    `≤ 2^${layersPower}: ${layerPlans.length} circuits = chunks of ${sizeRange(layerPlans)} constraints, ${perPosition(layerPlans)} / position, domain ${domainM(layerPlans)} Mi rows`,
     measureS.toFixed(0),
   ]);
   log(`${name}: ${total} constraints, ${kinds} circuits × ${ctx} positions`);
