@@ -14,7 +14,7 @@
  * is one key per chunk: run `zkinfer compile --layout layers` first to time it cold; the bench
  * then finds the keys in the cache).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBundle, verifyBundle } from '../api/src/verify/index.ts';
@@ -31,7 +31,8 @@ import { prepareModel } from '../prover/src/package/model.ts';
 import { zkinferCacheDir } from '../prover/src/quant/cache.ts';
 import { shutdownProver } from '../prover/src/snark/prove.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
-import { miniflareVersion, startVerifyWorker, type VerifyWorker } from './workerd/harness.ts';
+import { childProcesses } from './proc.ts';
+import { miniflareVersion, startVerifyWorker } from './workerd/harness.ts';
 
 const T = 32;
 const MAX_FULL_KINDS = Number(process.env.ZKINFER_BENCH_MAX_KINDS ?? 3);
@@ -60,38 +61,26 @@ const log = (m: string) => console.error(`[proof-pipeline] ${m}`);
 const planRows: (string | number)[][] = [];
 const runRows: (string | number)[][] = [];
 const notes: string[] = [];
-let workerd: VerifyWorker | undefined;
 /**
  * workerd CPU ms of POST /v1/verify's work on a real bundle (JSON.parse + parseBundle +
  * verifyBundle with the model's prepared keys, bench/workerd/worker.ts), less an empty request;
- * mean of 3 requests after one warm-up.
+ * mean of 3 requests after one warm-up. workerd is stopped again, so that it is not counted in
+ * the next run's peak RSS.
  */
 async function verifyInWorkerd(manifestJson: string, bundleJson: string): Promise<number> {
-  workerd ??= await startVerifyWorker();
-  await workerd.setup(`{"manifest":${manifestJson},"bundle":${bundleJson}}`);
-  await workerd.series('/parse-verify-bundle?n=1', 1);
-  const empty = await workerd.series('/noop', 3);
-  return (await workerd.series('/parse-verify-bundle?n=1', 3)).cpu - empty.cpu;
+  const workerd = await startVerifyWorker();
+  try {
+    await workerd.setup(`{"manifest":${manifestJson},"bundle":${bundleJson}}`);
+    await workerd.series('/parse-verify-bundle?n=1', 1);
+    const empty = await workerd.series('/noop', 3);
+    return (await workerd.series('/parse-verify-bundle?n=1', 3)).cpu - empty.cpu;
+  } finally {
+    await workerd.dispose();
+  }
 }
 let peakRss = 0;
-/** RSS of this process plus its child processes (the proving workers are forked), from /proc (Linux). */
-function treeRss(): number {
-  let rss = process.memoryUsage().rss;
-  try {
-    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        if (Number(fields[1]) === process.pid) rss += Number(fields[21]) * 4096; // ppid, rss in pages (proc(5))
-      } catch {
-        // the process ended while we looked
-      }
-    }
-  } catch {
-    // no /proc: this process alone
-  }
-  return rss;
-}
+/** RSS of this process plus its children (the forked proving workers; workerd runs only between proofs). */
+const treeRss = () => process.memoryUsage().rss + childProcesses().reduce((n, c) => n + c.rss, 0);
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, treeRss())), 500);
 
 for (const [name, path] of models) {
@@ -166,7 +155,6 @@ for (const [name, path] of models) {
 }
 clearInterval(sampler);
 await shutdownProver();
-await workerd?.dispose();
 
 const md = [
   '## Proof pipeline (chunked Groth16)',

@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { childProcesses } from '../proc.ts';
 
 export interface VerifyWorker {
   /** POST /setup with `{"manifest": …, "bundle": …}` (JSON text, as the API receives them): the worker parses both and prepares the keys. */
@@ -22,19 +23,9 @@ export function miniflareVersion(): string {
 
 /** The workerd child of this process (Miniflare spawns it directly). */
 function workerdPid(): number {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // pid (comm) state ppid …: comm may contain spaces, so split after the last ')'.
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid && comm.includes('workerd')) return Number(entry);
-    } catch {
-      // the process exited while we looked
-    }
-  }
-  throw new Error('no workerd child process found (is this Linux, and did Miniflare start?)');
+  const workerd = childProcesses().find((c) => c.comm.includes('workerd'));
+  if (!workerd) throw new Error('no workerd child process found (is this Linux, and did Miniflare start?)');
+  return workerd.pid;
 }
 
 /** Nanoseconds on CPU of every thread of `pid` (schedstat's first field). */

@@ -1,0 +1,35 @@
+// This process's child processes, read from /proc (Linux, proc(5)): the benches use them to
+// find Miniflare's workerd and to add the forked proving workers' memory to peak RSS.
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface ChildProcessInfo {
+  pid: number;
+  /** The executable's name (stat's comm field). */
+  comm: string;
+  /** Resident set size in bytes. */
+  rss: number;
+}
+
+/** The direct children of this process; empty where there is no /proc. */
+export function childProcesses(): ChildProcessInfo[] {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const children: ChildProcessInfo[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid …: comm may contain spaces, so split after the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) !== process.pid) continue;
+      children.push({ pid: Number(entry), comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), rss: Number(fields[21]) * 4096 });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return children;
+}
