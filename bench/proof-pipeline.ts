@@ -31,7 +31,7 @@ import { prepareModel } from '../prover/src/package/model.ts';
 import { zkinferCacheDir } from '../prover/src/quant/cache.ts';
 import { shutdownProver } from '../prover/src/snark/prove.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
-import { childProcesses } from './proc.ts';
+import { childProcesses } from '../test/helpers/proc.ts';
 import { miniflareVersion, startVerifyWorker } from './workerd/harness.ts';
 
 const T = 32;

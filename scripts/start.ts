@@ -38,6 +38,11 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+function layoutOption(text: string): ChunkLayout {
+  if (!CHUNK_LAYOUTS.includes(text as ChunkLayout)) fail(`--layout ${JSON.stringify(text)} is not one of ${CHUNK_LAYOUTS.join(', ')}`);
+  return text as ChunkLayout;
+}
+
 function intOption(name: string, text: string, lo: number, hi: number): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < lo || n > hi) fail(`--${name} ${JSON.stringify(text)} is not an integer in ${lo}..${hi}`);
@@ -70,9 +75,8 @@ const port = intOption('port', values.port, 1, 65535);
 const choice: PackageChoice = {
   ctx: intOption('ctx', values.ctx, 2, 4096),
   chunkPower: values['chunk-power'] === 'auto' ? 'auto' : intOption('chunk-power', values['chunk-power'], 8, 27),
+  layout: layoutOption(values.layout),
 };
-if (!CHUNK_LAYOUTS.includes(values.layout as ChunkLayout)) fail(`--layout ${JSON.stringify(values.layout)} is not one of ${CHUNK_LAYOUTS.join(', ')}`);
-choice.layout = values.layout as ChunkLayout;
 if (values.model !== undefined) {
   // Absolute: the package records the path it was compiled from, and reuse compares it.
   const model = resolve(values.model);

@@ -6,7 +6,7 @@ import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { childProcesses } from '../proc.ts';
+import { childProcesses } from '../../test/helpers/proc.ts';
 
 export interface VerifyWorker {
   /** POST /setup with `{"manifest": …, "bundle": …}` (JSON text, as the API receives them): the worker parses both and prepares the keys. */

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createProvePool } from '../../../prover/src/bundle/prove-pool.ts';
@@ -8,25 +8,13 @@ import { writeWtns } from '../../../prover/src/circuit/wtns-writer.ts';
 import { preparedPtau, requiredPtauPower } from '../../../prover/src/snark/ptau.ts';
 import { groth16Setup } from '../../../prover/src/snark/setup.ts';
 import { toyCircuit } from '../snark/toy-circuit.ts';
+import { childProcesses } from '../../helpers/proc.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zkinfer-pool-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** This test process's proving workers (vitest runs each test file in its own process), from /proc. */
-function proveWorkerPids(): number[] {
-  return readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        return ppid === process.pid && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('prove-worker.ts');
-      } catch {
-        return false; // ended while we looked
-      }
-    })
-    .map(Number);
-}
+/** This test process's proving workers (vitest runs each test file in its own process). */
+const proveWorkerPids = () => childProcesses().filter((c) => c.cmdline.includes('prove-worker.ts')).map((c) => c.pid);
 
 describe('prove pool', () => {
   it('gives a free worker the heaviest waiting job, in arrival order among equals', async () => {

@@ -129,5 +129,5 @@ function layersNote(q: QuantModel, ctx: number, positionPlans: readonly ChunkPla
   if (!c || c.layers.domain > 0.75 * c.positions.domain) return undefined;
   const mi = (n: number) => `${(n / 2 ** 20).toFixed(n < 2 ** 20 ? 2 : 1)} Mi`;
   const saved = Math.round((100 * (c.positions.domain - c.layers.domain)) / c.positions.domain);
-  return `note: --layout layers would prove each bundle over ${mi(c.layers.domain)} rows instead of ${mi(c.positions.domain)} (${saved} % less domain, the bulk of proving time), at a setup of ${c.layers.keys} keys over ${mi(c.layers.domain)} rows instead of ${c.positions.keys} over ${mi(c.positions.setupDomain)}: worth it for a model you prove many times`;
+  return `note: --layout layers would prove each bundle over ${mi(c.layers.domain)} rows instead of ${mi(c.positions.domain)} (${saved} % less domain, the bulk of proving time), at a setup of ${c.layers.keys} keys over ${mi(c.layers.setupDomain)} rows instead of ${c.positions.keys} over ${mi(c.positions.setupDomain)}: worth it for a model you prove many times`;
 }

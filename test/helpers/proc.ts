@@ -1,5 +1,6 @@
 // This process's child processes, read from /proc (Linux, proc(5)): the benches use them to
-// find Miniflare's workerd and to add the forked proving workers' memory to peak RSS.
+// find Miniflare's workerd and to add the forked proving workers' memory to peak RSS, the
+// prove-pool test to find its workers.
 import { readdirSync, readFileSync } from 'node:fs';
 
 export interface ChildProcessInfo {
@@ -8,6 +9,8 @@ export interface ChildProcessInfo {
   comm: string;
   /** Resident set size in bytes. */
   rss: number;
+  /** The command line, arguments joined by spaces. */
+  cmdline: string;
 }
 
 /** The direct children of this process; empty where there is no /proc. */
@@ -26,7 +29,8 @@ export function childProcesses(): ChildProcessInfo[] {
       // pid (comm) state ppid …: comm may contain spaces, so split after the last ')'.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       if (Number(fields[1]) !== process.pid) continue;
-      children.push({ pid: Number(entry), comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), rss: Number(fields[21]) * 4096 });
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      children.push({ pid: Number(entry), comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), rss: Number(fields[21]) * 4096, cmdline });
     } catch {
       // the process ended while we looked
     }
