@@ -37,3 +37,16 @@ export function childProcesses(): ChildProcessInfo[] {
   }
   return children;
 }
+
+/**
+ * A process's state letter from /proc/<pid>/stat (proc(5): R running, S sleeping, Z zombie, …),
+ * or undefined once it is gone. A killed child stays a zombie (Z) until its parent's event loop reaps it.
+ */
+export function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+  } catch {
+    return undefined;
+  }
+}

@@ -62,9 +62,20 @@ export function createProvePool(threads: number): ProvePool {
         pending.delete(id);
         p.reject(err);
       }
+      // Jobs waiting for a worker fail too (acquire checks `failure`): the last worker may be the dead one.
+      for (const waiter of waiting.splice(0)) waiter.wake();
     };
-    w.on('error', fail);
+    // A job sent to a worker that has just died fails with EPIPE before its 'exit' arrives; the
+    // exit names the cause (signal or code), so an error waits briefly for it. 'exit' may never
+    // follow an error (Node child_process docs, e.g. a worker that could not start): then the error itself.
+    let exited = false;
+    w.on('error', (err) => {
+      setTimeout(() => {
+        if (!exited && !closing) fail(err);
+      }, 1000);
+    });
     w.on('exit', (code, signal) => {
+      exited = true;
       if (!closing) fail(new SnarkError(`proving worker exited (${signal ?? `code ${code}`})`));
     });
   }
@@ -82,12 +93,12 @@ export function createProvePool(threads: number): ProvePool {
   };
   const acquire = async (weight: number): Promise<ChildProcess> => {
     const mine = seq++;
-    while (idle.length === 0) await new Promise<void>((wake) => waiting.push({ weight, seq: mine, wake }));
+    while (idle.length === 0 && !failure) await new Promise<void>((wake) => waiting.push({ weight, seq: mine, wake }));
+    if (failure) throw failure;
     return idle.shift()!;
   };
   return {
     async prove(zkeyPath, wtnsPath, weight = 0) {
-      if (failure) throw failure;
       const w = await acquire(weight);
       const id = nextId++;
       return new Promise<ProofResult>((resolve, reject) => {

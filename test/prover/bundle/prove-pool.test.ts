@@ -8,7 +8,7 @@ import { writeWtns } from '../../../prover/src/circuit/wtns-writer.ts';
 import { preparedPtau, requiredPtauPower } from '../../../prover/src/snark/ptau.ts';
 import { groth16Setup } from '../../../prover/src/snark/setup.ts';
 import { toyCircuit } from '../snark/toy-circuit.ts';
-import { childProcesses } from '../../helpers/proc.ts';
+import { childProcesses, processState } from '../../helpers/proc.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zkinfer-pool-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,16 +42,36 @@ describe('prove pool', () => {
     expect(finished).toEqual([3, 9, 18, 15, 6, 12].map(String));
   }, 120_000);
 
-  it.skipIf(process.platform !== 'linux')('fails the running job and every later one when a worker dies, naming how it ended', async () => {
+  const linuxOnly = it.skipIf(process.platform !== 'linux');
+
+  linuxOnly('fails the running job, the waiting ones and every later one when a worker dies, naming how it ended', async () => {
     const pool = createProvePool(1);
     try {
       const pids = proveWorkerPids();
       expect(pids).toHaveLength(1);
-      // The worker is still starting, so the job is in flight when the worker is killed.
-      const job = pool.prove(join(dir, 'c.zkey'), join(dir, 'w1.wtns'));
+      // The worker is still starting, so the first job is in flight and the second waits for it.
+      const running = pool.prove(join(dir, 'c.zkey'), join(dir, 'w1.wtns'));
+      const waiting = pool.prove(join(dir, 'c.zkey'), join(dir, 'w2.wtns'));
       process.kill(pids[0], 'SIGKILL');
-      await expect(job).rejects.toThrow(/proving worker exited \(SIGKILL\)/);
-      await expect(pool.prove(join(dir, 'c.zkey'), join(dir, 'w2.wtns'))).rejects.toThrow(/proving worker exited \(SIGKILL\)/);
+      await expect(running).rejects.toThrow(/proving worker exited \(SIGKILL\)/);
+      await expect(waiting).rejects.toThrow(/proving worker exited \(SIGKILL\)/);
+      await expect(pool.prove(join(dir, 'c.zkey'), join(dir, 'w3.wtns'))).rejects.toThrow(/proving worker exited \(SIGKILL\)/);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  linuxOnly('names the exit, not the broken pipe, when a job goes to a worker that died unnoticed', async () => {
+    const pool = createProvePool(1);
+    try {
+      const [pid] = proveWorkerPids();
+      process.kill(pid, 'SIGKILL');
+      // Block the event loop until the worker is a zombie: it is dead, but its 'exit' has not been
+      // seen, so the job's IPC write fails with EPIPE first (the order CI hit under load).
+      const deadline = Date.now() + 10_000;
+      while (processState(pid) !== 'Z' && Date.now() < deadline);
+      expect(processState(pid)).toBe('Z');
+      await expect(pool.prove(join(dir, 'c.zkey'), join(dir, 'w1.wtns'))).rejects.toThrow(/proving worker exited \(SIGKILL\)/);
     } finally {
       await pool.close();
     }
