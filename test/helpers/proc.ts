@@ -25,12 +25,10 @@ export function childProcesses(): ChildProcessInfo[] {
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // pid (comm) state ppid …: comm may contain spaces, so split after the last ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const { comm, fields } = readStat(entry);
       if (Number(fields[1]) !== process.pid) continue;
       const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim();
-      children.push({ pid: Number(entry), comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), rss: Number(fields[21]) * 4096, cmdline });
+      children.push({ pid: Number(entry), comm, rss: Number(fields[21]) * 4096, cmdline });
     } catch {
       // the process ended while we looked
     }
@@ -44,9 +42,14 @@ export function childProcesses(): ChildProcessInfo[] {
  */
 export function processState(pid: number): string | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    return readStat(String(pid)).fields[0];
   } catch {
     return undefined;
   }
+}
+
+/** /proc/<pid>/stat is `pid (comm) state ppid …`; comm may contain spaces, so the fields start after the last ')'. */
+function readStat(pid: string): { comm: string; fields: string[] } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return { comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), fields: stat.slice(stat.lastIndexOf(')') + 2).split(' ') };
 }
