@@ -27,8 +27,9 @@ it, plus the private opening file (prompt, tokens, salt; mode 0600).
   --threads N      N > 0: N workers proving chunks concurrently, single-threaded snarkjs each
                    (default: one per CPU core); 0: one chunk at a time on snarkjs's
                    multi-threaded curve (10–15 % slower when last compared). Measured
-                   on 2 cores with 2 workers: default model at T = 32 (32 chunks) 34 s;
-                   stories260K at T = 32 (64 chunks of 2^18) 482 s (BENCHMARKS.md)
+                   on 2 cores with 2 workers: default model at T = 32 (32 chunks) 33 s;
+                   stories260K at T = 32: 449 s (128 position chunks), 261 s (19
+                   layer-major chunks, compile --layout layers) (BENCHMARKS.md)
   --submit         send the bundle to the API (POST /v1/verify) and print the receipt URL
                    and the two lines of HTML that embed its badge; exit 1 if refused
   --api URL        the API for --submit (default ${DEFAULT_API}, the one \`npm start\` runs)
