@@ -68,14 +68,12 @@ export function createProvePool(threads: number): ProvePool {
     // A job sent to a worker that has just died fails with EPIPE before its 'exit' arrives; the
     // exit names the cause (signal or code), so an error waits briefly for it. 'exit' may never
     // follow an error (Node child_process docs, e.g. a worker that could not start): then the error itself.
-    let exited = false;
     w.on('error', (err) => {
       setTimeout(() => {
-        if (!exited && !closing) fail(err);
+        if (!hasExited(w) && !closing) fail(err);
       }, 1000);
     });
     w.on('exit', (code, signal) => {
-      exited = true;
       if (!closing) fail(new SnarkError(`proving worker exited (${signal ?? `code ${code}`})`));
     });
   }
@@ -112,7 +110,7 @@ export function createProvePool(threads: number): ProvePool {
         workers.map(
           (w) =>
             new Promise<void>((resolve) => {
-              if (w.exitCode !== null || w.signalCode !== null) return resolve();
+              if (hasExited(w)) return resolve();
               w.once('exit', () => resolve());
               if (w.connected) w.send('exit');
               setTimeout(() => w.kill(), 5000).unref();
@@ -122,3 +120,6 @@ export function createProvePool(threads: number): ProvePool {
     },
   };
 }
+
+/** Node sets exitCode or signalCode before it emits 'exit'. */
+const hasExited = (w: ChildProcess): boolean => w.exitCode !== null || w.signalCode !== null;
