@@ -1,0 +1,24 @@
+// A snarkjs Groth16 proving key (.zkey), as snarkjs 0.7 writes it (src/zkey_utils.js):
+// section 1 protocol (1 = Groth16); 2 the header: n8q, q, n8r, r, nVars, nPublic, domainSize,
+// alpha1, beta1, beta2, gamma2, delta1, delta2; 3 IC; 4 the A and B matrix coefficients
+// (u32 count, then per entry u32 matrix, u32 constraint, u32 signal, 32-byte value stored as
+// c * R^2 mod r, so one Montgomery product with a standard-form witness value yields the
+// Montgomery form of c * w); 5 A, 6 B1 (G1), 7 B2 (G2) per wire; 8 C per private wire;
+// 9 H per domain row. Points affine, Montgomery, little-endian.
+#pragma once
+#include <memory>
+#include <string>
+#include "binfile.hpp"
+#include "curve.hpp"
+
+struct Zkey {
+  std::unique_ptr<MappedBinFile> file;
+  uint32_t n_vars = 0, n_public = 0, domain_size = 0;
+  int log_domain = 0;
+  G1A alpha1, beta1, delta1;
+  G2A beta2, gamma2, delta2;
+  Section coefs, a, b1, b2, c, h;
+  uint32_t n_coefs = 0;
+
+  static std::unique_ptr<Zkey> load(const std::string& path);
+};
