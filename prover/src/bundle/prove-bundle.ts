@@ -26,7 +26,7 @@ export interface ProveBundleArgs {
   stages: readonly Stage[];
   promptTokens: readonly number[];
   generated: readonly number[];
-  /** Worker threads proving concurrently (single-threaded snarkjs each); 0 = sequential, multi-threaded snarkjs. */
+  /** Worker processes proving concurrently (a single-threaded prover each); 0 = sequential, one multi-threaded prover. */
   threads: number;
   /** Scratch directory for .wtns files (default: a temporary one inside the package). */
   workDir?: string;
@@ -83,7 +83,7 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
     const results = await Promise.all(proofs);
     const proveMs = performance.now() - t0;
     const chunks = results.map((r, i) => {
-      if (r.publicSignals.join(',') !== expected[i].join(',')) throw new RangeError(`chunk ${i}: snarkjs public signals differ from the statement's`);
+      if (r.publicSignals.join(',') !== expected[i].join(',')) throw new RangeError(`chunk ${i}: the prover's public signals differ from the statement's`);
       const { pi_a, pi_b, pi_c } = r.proof;
       return { proof: { pi_a, pi_b, pi_c, protocol: 'groth16', curve: 'bn128' }, publicSignals: r.publicSignals };
     });

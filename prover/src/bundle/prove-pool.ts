@@ -2,12 +2,14 @@
  * A pool of worker processes (prove-worker.ts) proving chunks concurrently: all chunks of one forward pass are
  * independent once their witnesses exist (DESIGN.md "What one proof bundle says"), so with
  * N workers N proofs run at once while the main thread builds the next witnesses.
- * `threads: 0` proves in this thread, one chunk at a time, with snarkjs's own multi-threaded
- * curve instead (bench/proof-pipeline.ts compares the two).
+ * `threads: 0` proves one chunk at a time from this process instead, on all cores (the native
+ * prover's threads, or snarkjs's own multi-threaded curve; bench/proof-pipeline.ts compares).
+ * The engine (native or snarkjs, snark/engine.ts) is chosen once, here, for every worker.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { groth16Prove, type ProofResult, type SnarkjsProof } from '../snark/prove.ts';
+import { chosenEngine, proveWithEngine, type ProverEngine } from '../snark/engine.ts';
+import type { ProofResult, SnarkjsProof } from '../snark/prove.ts';
 import { SnarkError } from '../snark/errors.ts';
 import type { ProveJob, ProveReply } from './prove-worker.ts';
 
@@ -21,14 +23,14 @@ export interface ProvePool {
   close(): Promise<void>;
 }
 
-export function createProvePool(threads: number): ProvePool {
+export function createProvePool(threads: number, engine: ProverEngine = chosenEngine()): ProvePool {
   if (!Number.isInteger(threads) || threads < 0 || threads > 64) throw new RangeError(`prove pool: threads ${threads} not an integer in 0..64`);
   if (threads === 0) {
-    // Sequential: one proof at a time on snarkjs's multi-threaded curve.
+    // Sequential: one proof at a time on all cores.
     let queue: Promise<unknown> = Promise.resolve();
     return {
       prove(zkeyPath, wtnsPath) {
-        const next = queue.then(() => groth16Prove(zkeyPath, wtnsPath));
+        const next = queue.then(() => proveWithEngine(zkeyPath, wtnsPath, { engine }));
         queue = next.catch(() => undefined);
         return next;
       },
@@ -39,7 +41,7 @@ export function createProvePool(threads: number): ProvePool {
   }
   const script = fileURLToPath(new URL('./prove-worker.ts', import.meta.url));
   // execArgv [] : the parent's flags (e.g. a test runner's loaders) are not for the worker.
-  const workers = Array.from({ length: threads }, () => fork(script, [], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+  const workers = Array.from({ length: threads }, () => fork(script, [engine], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
   const idle = [...workers];
   const waiting: { weight: number; seq: number; wake: () => void }[] = [];
   const pending = new Map<number, { resolve: (r: ProofResult) => void; reject: (e: Error) => void; worker: ChildProcess }>();

@@ -20,7 +20,7 @@ export function chosenEngine(env: NodeJS.ProcessEnv = process.env): ProverEngine
     throw new SnarkError(`ZKINFER_PROVER=${forced}: expected native or snarkjs`);
   }
   if (forced === 'snarkjs') return 'snarkjs';
-  const reason = nativeUnavailableReason();
+  const reason = nativeUnavailableReason(env);
   if (forced === 'native') {
     if (reason) throw new SnarkError(`ZKINFER_PROVER=native, but ${reason}`);
     return 'native';

@@ -20,13 +20,13 @@ import type { ProofResult, SnarkjsProof } from './prove.ts';
 export const NATIVE_DIR = fileURLToPath(new URL('../../native/', import.meta.url));
 
 /** The executable: prover/native/build/zkinfer-prover, or ZKINFER_NATIVE_BINARY (tests of the fallback point it elsewhere). */
-export function nativeBinary(): string {
-  return process.env.ZKINFER_NATIVE_BINARY || join(NATIVE_DIR, 'build', 'zkinfer-prover');
+export function nativeBinary(env: NodeJS.ProcessEnv = process.env): string {
+  return env.ZKINFER_NATIVE_BINARY || join(NATIVE_DIR, 'build', 'zkinfer-prover');
 }
 
 /** Why the native prover cannot run here, or undefined if it can. */
-export function nativeUnavailableReason(): string | undefined {
-  const binary = nativeBinary();
+export function nativeUnavailableReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const binary = nativeBinary(env);
   if (!existsSync(binary)) return 'the native prover is not built (no C++ compiler when npm installed zkinfer, or its build failed; `npm run build:native -w prover` retries)';
   const built = statSync(binary).mtimeMs;
   const src = join(NATIVE_DIR, 'src');

@@ -5,7 +5,8 @@ import { writeR1cs } from '../circuit/r1cs-writer.ts';
 import { writeWtns } from '../circuit/wtns-writer.ts';
 import { preparedPtau, requiredPtauPower, type PtauFile } from './ptau.ts';
 import { groth16Setup, type SnarkjsVkey } from './setup.ts';
-import { groth16Prove, verifyStrict, type ProofResult } from './prove.ts';
+import { verifyStrict, type ProofResult } from './prove.ts';
+import { proveWithEngine } from './engine.ts';
 
 /** Everything needed to prove one circuit and to register it (manifest chunk fields). */
 export interface CircuitKeys {
@@ -48,13 +49,13 @@ export async function setupCircuit(shape: ConstraintSystem, opts: SetupCircuitOp
 
 /**
  * Writes the witness of `cs` (built in witness mode, same shape as the keys) as a .wtns
- * beside the keys, proves with snarkjs and checks the proof with the strict verifier
+ * beside the keys, proves (native prover or snarkjs, engine.ts) and checks the proof with the strict verifier
  * (a proof that does not verify is a RangeError, e.g. an unsatisfied witness).
  */
 export async function proveCircuit(cs: ConstraintSystem, keys: CircuitKeys, options: { wtnsPath?: string; singleThread?: boolean } = {}): Promise<ProofResult> {
   const wtnsPath = options.wtnsPath ?? keys.zkeyPath.replace(/\.zkey$/, '') + '.wtns';
   writeWtns(cs, wtnsPath);
-  const result = await groth16Prove(keys.zkeyPath, wtnsPath, { singleThread: options.singleThread });
+  const result = await proveWithEngine(keys.zkeyPath, wtnsPath, { singleThread: options.singleThread });
   if (!verifyStrict(keys.vkey, result.publicSignals, result.proof)) {
     throw new RangeError(`proveCircuit ${keys.r1csPath}: the proof does not verify (is the witness satisfied? see findUnsatisfied)`);
   }

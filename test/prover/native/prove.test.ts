@@ -22,7 +22,7 @@ let native: NativeProver;
 
 describe.skipIf(nativeSkipReason !== undefined)('native Groth16 prover', () => {
   beforeAll(async () => {
-    keys = await setupCircuit(mixedCircuit(undefined), { dir, name: 'mixed', cacheDir: process.env.ZKINFER_CACHE_DIR ? undefined : join(dir, 'cache') });
+    keys = await setupCircuit(mixedCircuit(undefined), { dir, name: 'mixed', cacheDir: process.env.ZKINFER_CACHE_DIR ?? join(dir, 'cache') });
     native = new NativeProver(2);
   }, 300_000);
 

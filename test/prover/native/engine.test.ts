@@ -1,0 +1,68 @@
+// The choice between the native prover and snarkjs (ZKINFER_PROVER, the one-line fallback
+// when the native prover is not built), and the proving pool on both engines.
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createProvePool } from '../../../prover/src/bundle/prove-pool.ts';
+import { writeWtns } from '../../../prover/src/circuit/wtns-writer.ts';
+import { chosenEngine, closeNativeProver } from '../../../prover/src/snark/engine.ts';
+import { setupCircuit } from '../../../prover/src/snark/pipeline.ts';
+import { shutdownProver, verifyStrict, verifyWithSnarkjs } from '../../../prover/src/snark/prove.ts';
+import { mixedCircuit } from './mixed-circuit.ts';
+import { nativeSkipReason } from './helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'zkinfer-engine-'));
+afterAll(async () => {
+  await closeNativeProver();
+  await shutdownProver();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('prover engine choice', () => {
+  const missing = { ZKINFER_NATIVE_BINARY: join(dir, 'no-such-prover') };
+
+  it('falls back to snarkjs when the native prover is not built, saying so once in one line', () => {
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(chosenEngine(missing)).toBe('snarkjs');
+      expect(chosenEngine(missing)).toBe('snarkjs');
+      const lines = write.mock.calls.map((c) => String(c[0]));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^zkinfer: the native prover is not built .*; proving with snarkjs \(slower\)\n$/);
+      expect(lines[0].trimEnd()).not.toContain('\n');
+    } finally {
+      write.mockRestore();
+    }
+  });
+
+  it('ZKINFER_PROVER forces either; a forced native prover that cannot run is an error; other values are refused', () => {
+    expect(chosenEngine({ ...missing, ZKINFER_PROVER: 'snarkjs' })).toBe('snarkjs');
+    expect(() => chosenEngine({ ...missing, ZKINFER_PROVER: 'native' })).toThrow(/ZKINFER_PROVER=native, but the native prover is not built/);
+    expect(() => chosenEngine({ ZKINFER_PROVER: 'rapidsnark' })).toThrow(/expected native or snarkjs/);
+    if (!nativeSkipReason) {
+      expect(chosenEngine({})).toBe('native');
+      expect(chosenEngine({ ZKINFER_PROVER: 'native' })).toBe('native');
+    }
+  });
+
+  it.skipIf(nativeSkipReason !== undefined)('the proving pool proves with both engines, in workers and sequentially, and the proofs verify', async () => {
+    const keys = await setupCircuit(mixedCircuit(undefined, 20), { dir, name: 'pool', cacheDir: process.env.ZKINFER_CACHE_DIR ?? join(dir, 'cache') });
+    const cs = mixedCircuit([3n, 77n], 20);
+    const wtnsPath = join(dir, 'w.wtns');
+    writeWtns(cs, wtnsPath);
+    for (const engine of ['native', 'snarkjs'] as const) {
+      for (const threads of [0, 1]) {
+        const pool = createProvePool(threads, engine);
+        try {
+          const { proof, publicSignals } = await pool.prove(keys.zkeyPath, wtnsPath);
+          expect(publicSignals).toEqual([cs.values[1].toString(), cs.values[2].toString()]);
+          expect(verifyStrict(keys.vkey, publicSignals, proof), `${engine} threads ${threads}`).toBe(true);
+          expect(await verifyWithSnarkjs(keys.vkey, publicSignals, proof)).toBe(true);
+        } finally {
+          await pool.close();
+        }
+      }
+    }
+  }, 300_000);
+});
