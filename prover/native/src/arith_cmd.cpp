@@ -1,4 +1,5 @@
 #include "arith_cmd.hpp"
+#include <chrono>
 #include <stdexcept>
 #include "msm.hpp"
 #include "ntt.hpp"
@@ -65,6 +66,36 @@ Jacobian<F> msm(Args& in, Read read) {
   return msm_pippenger<F>((const uint8_t*)bases.data(), s, threads);
 }
 
+double now_ns() { return std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+
+// Nanoseconds per mixed addition (the MSM's bucket step) in a dependent chain, G1 then G2,
+// and per Fr multiplication, each over `n` operations: the unit cost the benchmark
+// multiplies by the number of MSM terms to get the prover's physical floor.
+std::vector<std::string> bench_additions(Args& in) {
+  size_t n = (size_t)in.next().v[0];
+  if (n == 0) n = 1;
+  G1A g1{Fq::from_u64(1), Fq::from_u64(2)};
+  G1J a1 = G1J::dbl(G1J::from_affine(g1));
+  double t0 = now_ns();
+  for (size_t i = 0; i < n; i++) a1 = G1J::madd(a1, g1);
+  double t1 = now_ns();
+  // The G2 generator of EIP-197.
+  G2A g2{Fq2{Fq::from_std(parse_hex("1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed")), Fq::from_std(parse_hex("198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2"))},
+           Fq2{Fq::from_std(parse_hex("12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa")), Fq::from_std(parse_hex("090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b"))}};
+  G2J a2 = G2J::dbl(G2J::from_affine(g2));
+  double t2 = now_ns();
+  for (size_t i = 0; i < n; i++) a2 = G2J::madd(a2, g2);
+  double t3 = now_ns();
+  Fr x = Fr::from_u64(7);
+  for (size_t i = 0; i < n; i++) x = x * x;
+  double t4 = now_ns();
+  // Use the results so the loops are not optimized away.
+  volatile bool sink = a1.is_inf() || a2.is_inf() || x.is_zero();
+  (void)sink;
+  auto ns = [](double v) { return to_hex(Limbs{{(u64)(v * 1000), 0, 0, 0}}); };  // picoseconds
+  return {ns((t1 - t0) / n), ns((t3 - t2) / n), ns((t4 - t3) / n)};
+}
+
 }  // namespace
 
 std::vector<std::string> arith_command(const std::vector<std::string>& args) {
@@ -93,6 +124,7 @@ std::vector<std::string> arith_command(const std::vector<std::string>& args) {
   else if (op == "g2_madd") { G2J p = g2(in), q = g2(in); res = out2(G2J::madd(p, q.to_affine())); }
   else if (op == "g2_dbl") { res = out2(G2J::dbl(g2(in))); }
   else if (op == "g2_mul") { G2J p = g2(in); Limbs k = in.next(); res = out2(G2J::mul(p, k)); }
+  else if (op == "bench_add") { res = bench_additions(in); }
   else if (op == "g1_msm") { res = out1(msm<Fq>(in, g1)); }
   else if (op == "g2_msm") { res = out2(msm<Fq2>(in, g2)); }
   else throw std::runtime_error("arith: unknown operation " + op);

@@ -116,6 +116,11 @@ export class NativeProver {
     this.#idleCheck();
   }
 
+  /** The prover process's id (benchmarks read its CPU time and peak RSS from /proc). */
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
   /** Unreferences the process and its pipes while nothing is pending. */
   #idleCheck(): void {
     const idle = this.#pending.length === 0;
@@ -149,6 +154,12 @@ export class NativeProver {
     const reply = await this.#request(['arith', field('op', op), ...args.map((a) => a.toString(16))].join('\t'));
     if (!reply.ok) throw new SnarkError(`native prover arith ${op}: ${reply.error}`);
     return (reply.result as string[]).map((h) => BigInt('0x' + h));
+  }
+
+  /** Nanoseconds per mixed addition in G1 and G2 and per Fr multiplication (dependent chains of `n`). */
+  async unitCosts(n = 200_000): Promise<{ g1AddNs: number; g2AddNs: number; frMulNs: number }> {
+    const [g1, g2, fr] = await this.arith('bench_add', [BigInt(n)]);
+    return { g1AddNs: Number(g1) / 1000, g2AddNs: Number(g2) / 1000, frMulNs: Number(fr) / 1000 };
   }
 
   /** Ends the process (pending requests are answered first). */
