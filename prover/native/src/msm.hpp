@@ -10,6 +10,7 @@
 #include <cstring>
 #include <thread>
 #include <vector>
+#include "bucket_affine.hpp"
 #include "curve.hpp"
 #include "scalars.hpp"
 
@@ -27,18 +28,18 @@ inline int window_digit(const Limbs& s, int j, int c) {
   return d;
 }
 
-// Cost model for the window size: every nonzero digit is one bucket addition, every window's
-// reduction about 2 * 2^(c-1) full additions (weighted 1.4: a Jacobian addition costs more
-// than a mixed one).
+// Cost model for the window size, in field multiplications: every nonzero digit is one
+// bucket addition (about 6 in affine coordinates with batched inversion), every window's
+// reduction one mixed and one full Jacobian addition per bucket (about 27 for 2^(c-1) buckets).
 inline int choose_window(const ScalarSet& s) {
   if (s.idx.empty()) return 1;
   int best = 1;
   double best_cost = 1e300;
   for (int c = 2; c <= 16; c++) {
     int windows = s.max_bits / c + 1;
-    double cost = windows * 1.4 * (double)(1 << c);
+    double cost = windows * 27.0 * (double)(1 << (c - 1));
     for (int b = 1; b <= 256; b++) {
-      if (s.bits_histogram[b]) cost += (double)s.bits_histogram[b] * (b / c + 1);
+      if (s.bits_histogram[b]) cost += 6.0 * (double)s.bits_histogram[b] * (b / c + 1);
     }
     if (cost < best_cost) {
       best_cost = cost;
@@ -75,10 +76,15 @@ Jacobian<F> msm_pippenger(const uint8_t* bases, const ScalarSet& s, int threads)
   const int windows = s.max_bits / c + 1;
   std::vector<J> window_sums(windows, J::inf());
   std::atomic<int> next{0};
+  const size_t n_buckets = (size_t)1 << (c - 1);
+  // Batch: large enough to spread the inversion, small enough that few points find their
+  // bucket already taken.
+  size_t batch = n_buckets / 4;
+  batch = batch < 32 ? 32 : batch > 1024 ? 1024 : batch;
   auto work = [&]() {
-    std::vector<J> buckets((size_t)1 << (c - 1));
+    AffineBuckets<F> buckets(n_buckets, batch);
     for (int j; (j = next.fetch_add(1)) < windows;) {
-      for (auto& b : buckets) b = J::inf();
+      buckets.reset();
       const size_t m = s.idx.size();
       for (size_t k = 0; k < m; k++) {
         int d = window_digit(s.mag[k], j, c);
@@ -87,13 +93,14 @@ Jacobian<F> msm_pippenger(const uint8_t* bases, const ScalarSet& s, int threads)
         if (p.is_inf()) continue;
         bool negate = (d < 0) != (s.neg[k] != 0);
         if (negate) p.y = F::neg(p.y);
-        size_t slot = (size_t)(d < 0 ? -d : d) - 1;
-        buckets[slot] = J::madd(buckets[slot], p);
+        buckets.add((size_t)(d < 0 ? -d : d) - 1, p);
       }
+      buckets.finish();
       // sum_k k * bucket_k by running sums from the top bucket down.
+      const auto& b = buckets.buckets();
       J running = J::inf(), total = J::inf();
-      for (size_t k = buckets.size(); k-- > 0;) {
-        running = J::add(running, buckets[k]);
+      for (size_t k = b.size(); k-- > 0;) {
+        if (!b[k].inf) running = J::madd(running, b[k].p);
         total = J::add(total, running);
       }
       window_sums[j] = total;

@@ -147,6 +147,15 @@ describe.skipIf(nativeSkipReason !== undefined)('native prover arithmetic vs @no
     // Only trivial scalars, and an empty MSM.
     expect(g1Of(await prover().arith('g1_msm', [1n, ...g1Args(base1[0]), 1n, ...g1Args(base1[1]), R - 1n, ...g1Args(base1[2]), 0n])).equals(base1[0].subtract(base1[1]))).toBe(true);
     expect(await prover().arith('g1_msm', [1n])).toEqual([0n, 0n]);
+    // k P + (r - k) P cancels in one bucket (an affine addition whose result is infinity); k Q + k Q doubles in one.
+    const [p, q] = [base1[3], base1[4]];
+    const cancel = [...g1Args(p), 5n, ...g1Args(p), R - 5n, ...g1Args(q), 7n, ...g1Args(q), 7n, ...g1Args(q), 7n];
+    expect(g1Of(await prover().arith('g1_msm', [1n, ...cancel])).equals(q.multiply(21n))).toBe(true);
+    // Many points in few buckets: most wait for a later batch.
+    const crowd = Array.from({ length: 400 }, (_, i) => [...g1Args(base1[i % 3]), BigInt((i % 5) + 2)]).flat();
+    let wantCrowd = bn254.G1.Point.ZERO;
+    for (let i = 0; i < 400; i++) wantCrowd = wantCrowd.add(base1[i % 3].multiply(BigInt((i % 5) + 2)));
+    expect(g1Of(await prover().arith('g1_msm', [2n, ...crowd])).equals(wantCrowd)).toBe(true);
 
     const base2 = Array.from({ length: 4 }, randomG2);
     const pts2 = Array.from({ length: 30 }, (_, i) => base2[i % base2.length]);
