@@ -1,7 +1,7 @@
 /**
  * bench/prover-vs-snarkjs.ts — the native Groth16 prover against snarkjs on the same proving
  * key and witness (BENCHMARKS.md section `prover-vs-snarkjs`). Reproduce:
- *   npx node bench/prover-vs-snarkjs.ts [--only=NAME] [--no-write]
+ *   npx node bench/prover-vs-snarkjs.ts [--only=NAME] [--no-write] [--keep=DIR]
  *
  * Chunks: the default model's largest position chunk and stories260K's largest position chunk
  * (T = 32, the chunk power `zkinfer compile` picks; keys from the zkinfer cache, made on the
@@ -15,7 +15,7 @@
  * Last line: `native/snarkjs speedup: N.Nx`, the smaller of the two chunks' 2-thread ratios.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Statement } from '../api/src/verify/index.ts';
@@ -38,6 +38,8 @@ import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 const T = 32;
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 const noWrite = process.argv.includes('--no-write');
+/** --keep=DIR: copy each chunk's .zkey and .wtns there (for profiling the provers on them). */
+const keep = process.argv.find((a) => a.startsWith('--keep='))?.slice(7);
 const log = (m: string) => console.error(`[prover-vs-snarkjs] ${m}`);
 const shared = new URL('../../shared/models/', import.meta.url).pathname;
 const models: [string, string][] = [];
@@ -146,6 +148,11 @@ for (const [name, path] of models) {
         writeWtns(built.cs, wtns);
         break;
       }
+    }
+    if (keep) {
+      mkdirSync(keep, { recursive: true });
+      copyFileSync(zkey, join(keep, `${name}.zkey`));
+      copyFileSync(wtns, join(keep, `${name}.wtns`));
     }
     const label = `${name} chunk ${chosen} (${plans[chosen].constraints.toLocaleString('en')} constraints, domain 2^${power})`;
     log(`${label}: proving`);

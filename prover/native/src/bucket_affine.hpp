@@ -3,8 +3,10 @@
 // l = (y_Q - y_P) / (x_Q - x_P), and the inverses of a whole batch of denominators cost one
 // field inversion plus three multiplications each (Montgomery's trick, "Speeding the Pollard
 // and elliptic curve methods of factorization", Math. Comp. 1987). About 6 multiplications
-// an addition instead of 11 for a mixed Jacobian one. A bucket may be in a batch only once;
-// a point whose bucket is taken waits for the next batch.
+// an addition instead of 11 for a mixed Jacobian one. A bucket may be in a batch only once: a
+// point whose bucket is taken goes into the bucket's Jacobian spill instead (a mixed
+// addition), so a bucket that many points share (the top window's few digits, a witness's
+// many equal small values) costs no more than a Jacobian bucket would, never a queue of retries.
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -18,7 +20,7 @@ class AffineBuckets {
     bool inf;
   };
 
-  AffineBuckets(size_t n_buckets, size_t batch) : buckets_(n_buckets), busy_(n_buckets, 0), batch_(batch) {
+  AffineBuckets(size_t n_buckets, size_t batch) : buckets_(n_buckets), spill_(n_buckets), busy_(n_buckets, 0), batch_(batch) {
     slots_.reserve(batch);
     points_.reserve(batch);
     denoms_.resize(batch);
@@ -27,14 +29,14 @@ class AffineBuckets {
 
   void reset() {
     for (auto& b : buckets_) b.inf = true;
+    for (auto& j : spill_) j = Jacobian<F>::inf();
   }
 
   // bucket[slot] += p (p not at infinity).
   void add(size_t slot, const Affine<F>& p) {
     Bucket& b = buckets_[slot];
     if (busy_[slot]) {
-      waiting_slots_.push_back((uint32_t)slot);
-      waiting_points_.push_back(p);
+      spill_[slot] = Jacobian<F>::madd(spill_[slot], p);
       return;
     }
     if (b.inf) {  // the first point of a bucket is just stored
@@ -49,18 +51,11 @@ class AffineBuckets {
   }
 
   // Completes every pending addition.
-  void finish() {
-    while (!slots_.empty() || !waiting_slots_.empty()) {
-      flush();
-      std::vector<uint32_t> ws;
-      std::vector<Affine<F>> wp;
-      ws.swap(waiting_slots_);
-      wp.swap(waiting_points_);
-      for (size_t i = 0; i < ws.size(); i++) add(ws[i], wp[i]);
-    }
-  }
+  void finish() { flush(); }
 
+  // A bucket's sum is its affine part plus its spill.
   const std::vector<Bucket>& buckets() const { return buckets_; }
+  const std::vector<Jacobian<F>>& spills() const { return spill_; }
 
  private:
   void flush() {
@@ -105,11 +100,10 @@ class AffineBuckets {
   }
 
   std::vector<Bucket> buckets_;
+  std::vector<Jacobian<F>> spill_;
   std::vector<uint8_t> busy_;
   size_t batch_;
   std::vector<uint32_t> slots_;
   std::vector<Affine<F>> points_;
   std::vector<F> denoms_, prefix_;
-  std::vector<uint32_t> waiting_slots_;
-  std::vector<Affine<F>> waiting_points_;
 };

@@ -98,9 +98,11 @@ Jacobian<F> msm_pippenger(const uint8_t* bases, const ScalarSet& s, int threads)
       buckets.finish();
       // sum_k k * bucket_k by running sums from the top bucket down.
       const auto& b = buckets.buckets();
+      const auto& spill = buckets.spills();
       J running = J::inf(), total = J::inf();
       for (size_t k = b.size(); k-- > 0;) {
         if (!b[k].inf) running = J::madd(running, b[k].p);
+        if (!spill[k].is_inf()) running = J::add(running, spill[k]);
         total = J::add(total, running);
       }
       window_sums[j] = total;

@@ -14,9 +14,11 @@ Fr smallest_nonresidue() {
   }
 }
 
+// fn(lo, hi) over [0, n) in `threads` ranges; `work` (default n) is the size that decides
+// whether threads pay at all.
 template <class Fn>
-void parallel_for(size_t n, int threads, Fn fn) {
-  if (threads <= 1 || n < 4096) {
+void parallel_for(size_t n, int threads, Fn fn, size_t work = 0) {
+  if (threads <= 1 || (work ? work : n) < 4096 || n < (size_t)threads) {
     fn((size_t)0, n);
     return;
   }
@@ -66,15 +68,24 @@ void ntt_inplace(Fr* a, int log_n, bool inverse, int threads) {
   for (size_t i = 1; i < n / 2; i++) tw[i] = tw[i - 1] * w;
   for (size_t h = 1; h < n; h <<= 1) {
     const size_t stride = n / (2 * h);
-    parallel_for(n / 2, threads, [&](size_t lo, size_t hi) {
-      for (size_t k = lo; k < hi; k++) {
-        size_t block = k / h, j = k % h;
-        size_t i0 = block * 2 * h + j, i1 = i0 + h;
-        Fr t = a[i1] * tw[j * stride];
-        a[i1] = a[i0] - t;
-        a[i0] = a[i0] + t;
+    const size_t blocks = n / (2 * h);
+    auto butterflies = [&](size_t block, size_t j0, size_t j1) {
+      Fr* lo = a + block * 2 * h;
+      Fr* hi = lo + h;
+      for (size_t j = j0; j < j1; j++) {
+        Fr t = hi[j] * tw[j * stride];
+        hi[j] = lo[j] - t;
+        lo[j] = lo[j] + t;
       }
-    });
+    };
+    // Early stages have many small blocks (split the blocks), late ones few large ones (split each).
+    if (blocks >= (size_t)threads) {
+      parallel_for(blocks, threads, [&](size_t b0, size_t b1) {
+        for (size_t b = b0; b < b1; b++) butterflies(b, 0, h);
+      }, n / 2);
+    } else {
+      for (size_t b = 0; b < blocks; b++) parallel_for(h, threads, [&](size_t j0, size_t j1) { butterflies(b, j0, j1); }, h);
+    }
   }
   if (inverse) {
     Fr n_inv = Fr::inv(Fr::from_u64(n));

@@ -10,13 +10,16 @@ import { generateInt } from '../../infer/int.ts';
 import { readPackage } from '../../package/layout.ts';
 import { loadPackageModel } from '../../package/model.ts';
 import { shutdownProver } from '../../snark/prove.ts';
+import { chosenEngine } from '../../snark/engine.ts';
 import { DEFAULT_API, defaultPackageDir, defaultProofPath, formatSubmitReport, preflightSubmit, submitAndDescribe } from '../submit.ts';
 
 const usage = `usage: zkinfer prove [--package DIR] --prompt TEXT -n N [--out proof.json] [--opening FILE] [--threads N] [--submit [--api URL]] [--json]
 
 Generates N tokens greedily with the integer inference, proves every chunk of the forward
-pass (one at a time on multi-threaded snarkjs, or on parallel workers), checks the bundle with the strict verifier and writes
-it, plus the private opening file (prompt, tokens, salt; mode 0600).
+pass (on parallel workers, or one at a time on all cores), checks the bundle with the strict verifier and writes
+it, plus the private opening file (prompt, tokens, salt; mode 0600). The prover is zkinfer's
+native one (prover/native, built by npm install) unless it could not be built (then snarkjs,
+said in one line) or ZKINFER_PROVER=snarkjs|native forces either.
 
   --package DIR    a package made by zkinfer compile (default: the default model's package
                    that \`npm start\` compiles, ${defaultPackageDir()})
@@ -24,10 +27,10 @@ it, plus the private opening file (prompt, tokens, salt; mode 0600).
   -n, --tokens N   tokens to generate (≥ 1; prompt + N ≤ the package's ctx)
   --out FILE       proof bundle (JSON; default: a new file under ${dirname(defaultProofPath())})
   --opening FILE   opening file (default: <out without .json>.opening.json)
-  --threads N      N > 0: N workers proving chunks concurrently, single-threaded snarkjs each
-                   (default: one per CPU core); 0: one chunk at a time on snarkjs's
-                   multi-threaded curve (10–15 % slower when last compared). Measured
-                   on 2 cores with 2 workers: default model at T = 32 (32 chunks) 33 s;
+  --threads N      N > 0: N workers proving chunks concurrently, a single-threaded prover each
+                   (default: one per CPU core); 0: one chunk at a time on all cores.
+                   Measured with snarkjs on 2 cores with 2 workers (the native prover:
+                   BENCHMARKS.md): default model at T = 32 (32 chunks) 33 s;
                    stories260K at T = 32: 449 s (128 position chunks), 261 s (19
                    layer-major chunks, compile --layout layers) (BENCHMARKS.md)
   --submit         send the bundle to the API (POST /v1/verify) and print the receipt URL
@@ -89,7 +92,7 @@ export const command: Command = {
     log(`${promptTokens.length} prompt tokens, generating ${n} (integer inference)`);
     const generated = generateInt(q, promptTokens, n);
     const text = tokenizer.decode(generated);
-    log(`generated: ${JSON.stringify(text)}; proving ${pkg.manifest.chunks.length} chunks with ${threads === 0 ? 'sequential multi-threaded snarkjs' : `${threads} workers`}`);
+    log(`generated: ${JSON.stringify(text)}; proving ${pkg.manifest.chunks.length} chunks with the ${chosenEngine()} prover on ${threads === 0 ? 'all cores, one chunk at a time' : `${threads} workers`}`);
     let r;
     try {
       r = await proveBundle({ pkg, q, stages: stagesForLayout(pkg.info.layout ?? 'layers', q, ctx), promptTokens, generated, threads, onProgress: log });
