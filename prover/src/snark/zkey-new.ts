@@ -7,7 +7,7 @@ import { TWO_ADICITY } from './ptau-scalars.ts';
 import { readR1csTerms, type R1csTerms } from './r1cs-terms.ts';
 import { ALPHA_G1, BETA_G1, SOURCE_SHIFT, TAU_G1, TAU_G2 } from './zkey-compose-core.ts';
 import { ComposePool } from './zkey-compose.ts';
-import type { Groth16Key } from './zkey-file.ts';
+import { writeZkey, type Groth16Key } from './zkey-file.ts';
 
 /**
  * Groth16 key generation for one circuit from a prepared powers-of-tau file, before any
@@ -237,4 +237,12 @@ export async function composeInitialKey(r1csPath: string, ptauPath: string, thre
   } finally {
     ptau.close();
   }
+}
+
+/** The initial key alone, written in `zkey new`'s section order (the reference for tests and benches). */
+export async function writeInitialZkey(r1csPath: string, ptauPath: string, zkeyPath: string, threads?: number): Promise<Groth16Key> {
+  const { key, pool } = await composeInitialKey(r1csPath, ptauPath, threads);
+  await pool.close();
+  writeZkey(zkeyPath, key, 'new');
+  return key;
 }
