@@ -28,7 +28,8 @@ import { writeZkey, type Groth16Key } from './zkey-file.ts';
 
 interface PtauReader {
   power: number;
-  read(section: number, offset: number, length: number): Uint8Array;
+  /** `length` bytes from `offset` in the section; with `pastEnd`, reading beyond its end (into the next bytes of the file). */
+  read(section: number, offset: number, length: number, pastEnd?: boolean): Uint8Array;
   close(): void;
 }
 
@@ -57,9 +58,9 @@ function openPtau(path: string): PtauReader {
   if (hb.readUInt32LE(0) !== 32) throw new TypeError(`${path}: not a BN254 ptau`);
   return {
     power: hb.readUInt32LE(36),
-    read(section, offset, length) {
+    read(section, offset, length, pastEnd = false) {
       const s = sections.get(section);
-      if (!s || offset + length > s[1]) throw new RangeError(`${path}: section ${section} has no bytes ${offset}…${offset + length}`);
+      if (!s || (offset + length > s[1] && !pastEnd)) throw new RangeError(`${path}: section ${section} has no bytes ${offset}…${offset + length}`);
       const out = new Uint8Array(length);
       let done = 0;
       while (done < length) {
@@ -193,7 +194,12 @@ export async function composeInitialKey(r1csPath: string, ptauPath: string, thre
     const level2 = ptau.read(12, (2 * N - 1) * 64, 2 * N * 64);
     const h = new Uint8Array(N * 64);
     for (let i = 0; i < N; i++) h.set(level2.subarray((2 * i + 1) * 64, (2 * i + 2) * 64), i * 64);
-    const hHash = await pool.differences(ptau.read(2, N * 64, (N - 1) * 64), ptau.read(2, 0, (N - 1) * 64));
+    // snarkjs 0.7.6 (zkey_new.js hashHPoints) hashes these in chunks of 2^14 points and does
+    // not shorten the last chunk: for N − 1 > 2^14 it hashes N differences (under the count
+    // N − 1), the last one taking as τ^(2N−1)·G1 the 64 bytes that follow section 2 in the
+    // file. The circuit hash is compared by `zkey verify`, so we hash exactly the same bytes.
+    const hashed = N - 1 > 1 << 14 ? Math.ceil((N - 1) / (1 << 14)) * (1 << 14) : N - 1;
+    const hHash = await pool.differences(ptau.read(2, N * 64, hashed * 64, true), ptau.read(2, 0, hashed * 64));
 
     const g1 = new Uint8Array(64);
     curve.G1.toRprLEM(g1, 0, curve.G1.g);

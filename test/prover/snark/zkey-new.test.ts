@@ -70,4 +70,16 @@ describe('our zkey new equals snarkjs zkey new', () => {
     const [theirs, ours] = await bothKeys(cs, 'ones', 1);
     expect(ours.equals(theirs)).toBe(true);
   });
+
+  it('writes the same bytes for a domain of 2^15 (snarkjs hashes one H difference more above 2^14 + 1 rows)', async () => {
+    const cs = new ConstraintSystem({ witness: false });
+    const p = cs.publicInput('p');
+    const x = cs.privateInput('x');
+    let acc = cs.mul(x, x, 'sq');
+    for (let i = 0; i < (1 << 14) + 10; i++) acc = cs.mul(acc, x.scale(i % 2 === 0 ? 1 : -3), `m${i}`);
+    cs.assertEqual(acc, p, 'out');
+    expect(requiredPtauPower(cs.nConstraints, cs.nPublic)).toBe(15);
+    const [theirs, ours] = await bothKeys(cs, 'chain15');
+    expect(ours.equals(theirs)).toBe(true);
+  }, 300_000);
 });
