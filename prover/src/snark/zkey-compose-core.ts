@@ -25,6 +25,8 @@ export const SOURCE_SHIFT = 30;
 export const ROW_MASK = (1 << SOURCE_SHIFT) - 1;
 
 const CHUNK = 1 << 12;
+/** From this many terms an output's non-unit terms go through one multi-exponentiation. */
+const MULTIEXP_MIN = 4;
 
 /** What a thread keeps for a whole setup: the sources and the coefficient magnitudes. */
 export interface ComposeInit {
@@ -97,13 +99,20 @@ export function composePoints(group: Group, counts: Uint32Array, terms: Uint32Ar
   const times = x[`${prefix}_timesScalarAffine`];
   const toAffine = x[`${prefix}_batchToAffine`];
   const toU = x[`${prefix}_batchLEMtoU`];
+  const multiexp = x[`${prefix}_multiexpAffine`];
+  const negAffine = x[`${prefix}_negAffine`];
   const count = counts.length;
   const lem = new Uint8Array(count * affine);
   const u = new Uint8Array(count * affine);
+  let most = 0;
+  for (let j = 0; j < count; j++) most = Math.max(most, counts[j]);
   const mark = e.u32[0];
   const jac = alloc(e, CHUNK * jacobian);
   const aff = alloc(e, CHUNK * affine);
   const tmp = alloc(e, jacobian);
+  // Gathered bases (negated for negative coefficients) and scalars of one output's wide terms.
+  const bases = alloc(e, Math.max(1, most) * affine);
+  const scalars = alloc(e, Math.max(1, most) * 32);
   const { length, negative, magnitude, magPtr, sourcePtr } = s;
   try {
     let t = 0;
@@ -112,7 +121,12 @@ export function composePoints(group: Group, counts: Uint32Array, terms: Uint32Ar
       for (let i = 0; i < n; i++) {
         const acc = jac + i * jacobian;
         zero(acc);
-        for (let k = counts[start + i]; k > 0; k--, t += 2) {
+        const k = counts[start + i];
+        // Outputs with many terms: ±1 terms by additions, the others by one Pippenger
+        // multi-exponentiation (wasm multiexpAffine) instead of a scalar multiplication each.
+        let wide = 0;
+        let width = 0;
+        for (let q = 0; q < k; q++, t += 2) {
           const w = terms[t];
           const id = terms[t + 1];
           const len = length[id];
@@ -121,11 +135,29 @@ export function composePoints(group: Group, counts: Uint32Array, terms: Uint32Ar
           if (len === 1 && magnitude[32 * id] === 1) {
             if (negative[id]) subMixed(acc, p, acc);
             else addMixed(acc, p, acc);
-          } else {
+          } else if (k < MULTIEXP_MIN) {
             times(p, magPtr + 32 * id, len, tmp);
             if (negative[id]) sub(acc, tmp, acc);
             else add(acc, tmp, acc);
+          } else {
+            const b = bases + wide * affine;
+            if (negative[id]) negAffine(p, b);
+            else e.u8.copyWithin(b, p, p + affine);
+            wide++;
+            if (len > width) width = len;
           }
+        }
+        if (wide > 0) {
+          // Scalars at the widest length among them (magnitudes are zero-padded to 32 bytes).
+          for (let q = 0, tt = t - 2 * k, slot = 0; q < k; q++, tt += 2) {
+            const id = terms[tt + 1];
+            const len = length[id];
+            if (len === 0 || (len === 1 && magnitude[32 * id] === 1)) continue;
+            e.u8.copyWithin(scalars + slot * width, magPtr + 32 * id, magPtr + 32 * id + width);
+            slot++;
+          }
+          multiexp(bases, scalars, width, wide, tmp);
+          add(acc, tmp, acc);
         }
       }
       toAffine(jac, n, aff);
