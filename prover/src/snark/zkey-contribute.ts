@@ -5,6 +5,9 @@ import type { Curve } from './curve.ts';
 import type { ContributionRecord, Groth16Key } from './zkey-file.ts';
 import type { ComposePool } from './zkey-compose.ts';
 
+/** ffjavascript's ChaCha20 generator (untyped module). */
+type Rng = unknown;
+
 /**
  * Phase-2 contributions to a Groth16 key, as snarkjs records them (`zkey contribute`,
  * `zkey beacon`; the record layout and transcript learnt from snarkjs 0.7.6's files and
@@ -56,7 +59,7 @@ function lemG2(curve: Curve, p: unknown): Uint8Array {
 }
 
 /** ChaCha20 seeded with the first 32 bytes of `seed` as 8 big-endian u32 words. */
-export function chachaFrom(seed: Uint8Array): ChaCha {
+export function chachaFrom(seed: Uint8Array): Rng {
   const v = new DataView(seed.buffer, seed.byteOffset, seed.byteLength);
   return new ChaCha(Array.from({ length: 8 }, (_, i) => v.getUint32(4 * i, false)));
 }
@@ -81,7 +84,7 @@ export function transcriptBefore(curve: Curve, csHash: Uint8Array, records: read
 }
 
 /** The beacon's randomness: SHA-256 applied 2^e times to the hash, as a ChaCha20 seed. */
-export function beaconRng(hash: Uint8Array, numIterationsExp: number): ChaCha {
+export function beaconRng(hash: Uint8Array, numIterationsExp: number): Rng {
   let cur: Uint8Array = hash;
   const n = 2 ** numIterationsExp;
   for (let i = 0; i < n; i++) cur = createHash('sha256').update(cur).digest();
@@ -100,7 +103,7 @@ function hexBytes(hex: string): Uint8Array {
  * drawn from `rng`, and returns x (an Fr element, Montgomery form). L and H are not touched:
  * see applyFactors.
  */
-function contributeWith(curve: Curve, key: Groth16Key, rng: ChaCha, type: 0 | 1, extra: Partial<ContributionRecord>): unknown {
+function contributeWith(curve: Curve, key: Groth16Key, rng: Rng, type: 0 | 1, extra: Partial<ContributionRecord>): unknown {
   const { G1, G2, Fr } = curve;
   const x = Fr.fromRng(rng);
   if (Fr.isZero(x)) throw new RangeError('contribution factor is zero');
