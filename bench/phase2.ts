@@ -1,12 +1,12 @@
 /**
- * Phase-2 setup cost of one real chunk circuit, step by step: `zkey new` (groth16 setup) by
- * snarkjs and by our short-scalar copy (prover/src/snark/vendor/zkey-new.js; the two files
- * must be equal byte for byte), one contribution then the beacon by snarkjs, both in one pass
- * (prover/src/snark/vendor/zkey-contribute-beacon.js, what setup.ts runs; the same file for
- * the same randomness, test/prover/snark/zkey-contribute-beacon.test.ts), and `zkey verify` both ways —
- * from the .r1cs (snarkjs's verifyFromR1cs, which runs `zkey new` again) and from the
- * initial key (verifyFromInit, what prover/src/snark/setup.ts does). Phase 2 is what `zkinfer compile` (and so the first
- * `npm start`) spends its time on, once per distinct circuit.
+ * Phase-2 setup cost of one real chunk circuit, step by step, snarkjs against our own code
+ * (prover/src/snark/zkey-*.ts) in one run: `zkey new` (the two files must be equal byte for
+ * byte), one contribution then the beacon (snarkjs: two commands; ours: both in one pass),
+ * and the key's check (snarkjs `zkey verify` from the .r1cs, which recomputes `zkey new`;
+ * ours: the randomised check of zkey-check.ts, independent of the code that made the key),
+ * then groth16Setup as `zkinfer compile` runs it. snarkjs's verify also runs on our key.
+ * Phase 2 is what `zkinfer compile` (and so the first `npm start`) spends its time on, once
+ * per distinct circuit.
  *
  *   npx node bench/phase2.ts [--ctx 32] [--chunk 0] [--power 15]   (defaults: what npm start compiles)
  *
@@ -29,8 +29,11 @@ import { prepareModel } from '../prover/src/package/model.ts';
 import { zkinferCacheDir } from '../prover/src/quant/cache.ts';
 import { preparedPtau } from '../prover/src/snark/ptau.ts';
 import { shutdownProver } from '../prover/src/snark/prove.ts';
-import contributeAndBeacon from '../prover/src/snark/vendor/zkey-contribute-beacon.js';
-import newZKeyShortScalars from '../prover/src/snark/vendor/zkey-new.js';
+import { groth16Setup } from '../prover/src/snark/setup.ts';
+import { checkZkey } from '../prover/src/snark/zkey-check.ts';
+import { applyFactors, contributeBeacon, contributeRandom } from '../prover/src/snark/zkey-contribute.ts';
+import { writeZkey } from '../prover/src/snark/zkey-file.ts';
+import { composeInitialKey, pointCurve } from '../prover/src/snark/zkey-new.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
 const { values } = parseArgs({ options: { ctx: { type: 'string', default: '32' }, chunk: { type: 'string', default: '0' }, power: { type: 'string', default: '15' } } });
@@ -62,37 +65,52 @@ async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
   return r;
 }
 const z = (i: number) => join(dir, `k${i}.zkey`);
-const FUSED = 'zkey contribute + beacon, one pass (setup.ts)';
+const OURS_NEW = 'zkey new, ours (zkey-new.ts)';
+const OURS_CONTRIB = 'zkey contribute + beacon, ours (one pass)';
+const OURS_CHECK = 'key check, ours (zkey-check.ts)';
+const SETUP = 'groth16Setup (all of the above, ours, as compile runs it)';
+let snarkjsAcceptsOurs = false;
 try {
   await step('zkey new (groth16 setup), snarkjs', () => snarkjs.zKey.newZKey(r1cs, ptau, z(9)));
-  await step('zkey new, short scalars (setup.ts)', () => newZKeyShortScalars(r1cs, ptau, z(0)));
-  if (!readFileSync(z(0)).equals(readFileSync(z(9)))) throw new Error('the short-scalar zkey new wrote another file than snarkjs');
-  await step('zkey contribute', () => snarkjs.zKey.contribute(z(0), z(1), 'bench', randomBytes(32).toString('hex')));
-  await step('zkey beacon (2^10)', () => snarkjs.zKey.beacon(z(1), z(2), 'bench', randomBytes(32).toString('hex'), 10));
-  await step(FUSED, () => contributeAndBeacon(z(0), z(3), [{ name: 'bench', entropy: randomBytes(32).toString('hex') }], { name: 'bench', hash: randomBytes(32).toString('hex'), numIterationsExp: 10 }));
-  const a = await step('zkey verify from the .r1cs (snarkjs CLI)', () => snarkjs.zKey.verifyFromR1cs(r1cs, ptau, z(2)));
-  const b = await step('zkey verify from the initial key (setup.ts)', () => snarkjs.zKey.verifyFromInit(z(0), ptau, z(3)));
-  const c = await snarkjs.zKey.verifyFromInit(z(0), ptau, z(2));
-  if (a !== true || b !== true || c !== true) throw new Error(`zkey verify failed: fromR1cs ${a}, fromInit (one-pass key) ${b}, fromInit (sequential key) ${c}`);
+  const { key, pool } = await step(OURS_NEW, async () => {
+    const made = await composeInitialKey(r1cs, ptau);
+    writeZkey(z(0), made.key, 'new');
+    return made;
+  });
+  if (!readFileSync(z(0)).equals(readFileSync(z(9)))) throw new Error('our zkey new wrote another file than snarkjs');
+  await step('zkey contribute, snarkjs', () => snarkjs.zKey.contribute(z(9), z(1), 'bench', randomBytes(32).toString('hex')));
+  await step('zkey beacon (2^10), snarkjs', () => snarkjs.zKey.beacon(z(1), z(2), 'bench', randomBytes(32).toString('hex'), 10));
+  await step(OURS_CONTRIB, async () => {
+    const curve = await pointCurve();
+    const x = contributeRandom(curve, key, 'bench');
+    const xb = contributeBeacon(curve, key, { name: 'bench', hash: randomBytes(32).toString('hex'), numIterationsExp: 10 });
+    await applyFactors(curve, pool, key, [x, xb]);
+    writeZkey(z(3), key);
+  });
+  await pool.close();
+  const verified = await step('zkey verify from the .r1cs, snarkjs', () => snarkjs.zKey.verifyFromR1cs(r1cs, ptau, z(2)));
+  await step(OURS_CHECK, () => checkZkey(r1cs, ptau, z(3)));
+  await step(SETUP, () => groth16Setup({ r1csPath: r1cs, ptauPath: ptau, zkeyPath: z(4) }));
+  snarkjsAcceptsOurs = (await snarkjs.zKey.verifyFromR1cs(r1cs, ptau, z(4))) === true;
+  if (verified !== true || !snarkjsAcceptsOurs) throw new Error(`zkey verify failed: snarkjs's key ${verified}, groth16Setup's key ${snarkjsAcceptsOurs}`);
 } finally {
   await shutdownProver();
   rmSync(dir, { recursive: true, force: true });
 }
 const total = (names: string[]) => rows.filter((r) => names.includes(String(r[0]))).reduce((s, r) => s + Number(r[1]), 0);
-const sequential = ['zkey contribute', 'zkey beacon (2^10)'];
-const before = total([...sequential, 'zkey new (groth16 setup), snarkjs', 'zkey verify from the .r1cs (snarkjs CLI)']);
-const after = total([FUSED, 'zkey new, short scalars (setup.ts)', 'zkey verify from the initial key (setup.ts)']);
+const before = total(['zkey new (groth16 setup), snarkjs', 'zkey contribute, snarkjs', 'zkey beacon (2^10), snarkjs', 'zkey verify from the .r1cs, snarkjs']);
+const after = total([SETUP]);
 
 writeBenchSection(
   'phase2',
-  `## Phase-2 setup of one chunk (snarkjs 0.7.6)
+  `## Phase-2 setup of one chunk (snarkjs 0.7.6 against our own code)
 
 Reproduce: \`npx node bench/phase2.ts --ctx ${ctx} --chunk ${index} --power ${power}\`. ${machineLine()}; 1-minute load average ${load0.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end.
 
-Chunk ${index} of the default model's package at T = ${ctx} (position chunks: ${kinds} circuits of < 2^${power} rows, ${plans.length} chunks): ${cs.nConstraints.toLocaleString('en-US')} constraints, ${cs.nWires.toLocaleString('en-US')} wires. CPU is the process's user time over all its threads (snarkjs runs worker threads).
+Chunk ${index} of the default model's package at T = ${ctx} (position chunks: ${kinds} circuits of < 2^${power} rows, ${plans.length} chunks): ${cs.nConstraints.toLocaleString('en-US')} constraints, ${cs.nWires.toLocaleString('en-US')} wires. CPU is the process's user time over all its threads (snarkjs and our setup run worker threads).
 
 ${markdownTable(['step', 'wall s', 'CPU s (all threads)'], rows)}
 
-Both \`zkey new\` runs wrote the same file, byte for byte; the one-pass contribution + beacon writes the same file as snarkjs's contribute then beacon for the same randomness (tested, not re-checked here) and its key passed \`zkey verify\`. One chunk's phase 2 as \`zkinfer compile\` runs it (short-scalar \`zkey new\`, one-pass contribution + beacon, verify from the initial key): **${after.toFixed(0)} s** (with snarkjs's own \`zkey new\`, contribute, beacon and \`zkey verify\`, which recomputes \`zkey new\`: ${before.toFixed(0)} s). A package costs this once per distinct circuit, so the first \`npm start\` (T = ${ctx}: ${kinds} circuit${kinds === 1 ? "" : "s"} for ${plans.length} chunks) spends about ${kinds} × ${after.toFixed(0)} s on phase 2, plus the local ptau; see docs/decisions.md (5, 6).`,
+Both \`zkey new\` runs wrote the same file, byte for byte; \`snarkjs zkey verify\` (its own recomputation from the .r1cs) accepted groth16Setup's key: ${snarkjsAcceptsOurs}. One chunk's phase 2 as \`zkinfer compile\` runs it: **${after.toFixed(0)} s** (snarkjs's own \`zkey new\`, contribute, beacon and \`zkey verify\`: ${before.toFixed(0)} s). A package costs this once per distinct circuit, so the first \`npm start\` (T = ${ctx}: ${kinds} circuit${kinds === 1 ? '' : 's'} for ${plans.length} chunks) spends about ${kinds} × ${after.toFixed(0)} s on phase 2, plus the local ptau; see docs/decisions.md (5, 6, 11).`,
 );
 console.error('wrote the phase2 section of BENCHMARKS.md');

@@ -6,7 +6,7 @@
  *
  * Prove: circuits of 2^k − 2 requantization-like rows (A = Σ w·x over 8 wires − 2^8·y,
  * B = ONE, C = remainder; one public input), so snarkjs's domain is exactly 2^k; proving
- * key from `groth16 setup` on a fresh fast local ptau of power k (proving cost does not
+ * key from our `zkey new` (zkey-new.ts, snarkjs's initial key) on a fresh fast local ptau of power k (proving cost does not
  * depend on phase-2 contributions, so the bench skips them). Timed: snarkjs groth16 prove
  * (multi-threaded, default) from .zkey + .wtns files. Ptau: the fast path
  * (writeLocalPtau) for each power, and the snarkjs ceremony (new → contribute → prepare
@@ -22,7 +22,8 @@ import { writeR1cs } from '../prover/src/circuit/r1cs-writer.ts';
 import { writeWtns } from '../prover/src/circuit/wtns-writer.ts';
 import { writeLocalPtau } from '../prover/src/snark/ptau-local.ts';
 import { snarkjsCeremonyPtau } from '../prover/src/snark/ptau-ceremony.ts';
-import { exportVerificationKey, newZkeyWithoutContribution } from '../prover/src/snark/setup.ts';
+import { exportVerificationKey } from '../prover/src/snark/setup.ts';
+import { writeInitialZkey } from '../prover/src/snark/zkey-new.ts';
 import { groth16Prove, shutdownProver, verifyStrict } from '../prover/src/snark/prove.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
@@ -82,7 +83,7 @@ try {
     log(`prove 2^${k}: groth16 setup (${shape.nConstraints} constraints)…`);
     t0 = performance.now();
     const zkey = join(dir, `c${k}.zkey`);
-    await newZkeyWithoutContribution(r1cs, ptau.path, zkey);
+    await writeInitialZkey(r1cs, ptau.path, zkey);
     const setupS = seconds(t0);
     const cs = requantCircuit(rows, true);
     const wtns = join(dir, `c${k}.wtns`);

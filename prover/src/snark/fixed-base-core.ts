@@ -20,7 +20,7 @@ export interface EngineSource {
 }
 
 /** A private wasm instance; u32[0] of its memory is the module's free pointer (wasmcurves). */
-interface Engine {
+export interface Engine {
   exports: Record<string, (...args: number[]) => void>;
   memory: WebAssembly.Memory;
   u8: Uint8Array;
@@ -31,7 +31,8 @@ interface Engine {
 
 const engines = new WeakMap<EngineSource, Promise<Engine>>();
 
-function getEngine(src: EngineSource): Promise<Engine> {
+/** This thread's engine for `src` (one instance per source object; zkey-compose-core.ts shares it). */
+export function getEngine(src: EngineSource): Promise<Engine> {
   let e = engines.get(src);
   if (!e) {
     e = (async () => {
@@ -55,7 +56,7 @@ function getEngine(src: EngineSource): Promise<Engine> {
  * Allocates n bytes (4-aligned) in the instance's linear memory, growing it. Keeps as much
  * again free above: wasm batchToAffine takes its scratch from the free pointer.
  */
-function alloc(e: Engine, n: number): number {
+export function alloc(e: Engine, n: number): number {
   const p = (e.u32[0] + 3) & ~3;
   e.u32[0] = p + n;
   const need = p + 2 * n + (1 << 20) - e.memory.buffer.byteLength;

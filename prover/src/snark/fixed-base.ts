@@ -17,7 +17,7 @@ export type { Group } from './fixed-base-core.ts';
 let source: Promise<EngineSource> | undefined;
 
 /** The wasm bytes and generators, taken once from a private single-threaded ffjavascript curve. */
-function engineSource(): Promise<EngineSource> {
+export function engineSource(): Promise<EngineSource> {
   source ??= (async () => {
     const curve = await buildBn128(true);
     return { code: curve.tm.code as Uint8Array, oneAffine: { G1: curve.G1.oneAffine as Uint8Array, G2: curve.G2.oneAffine as Uint8Array } };

@@ -26,7 +26,7 @@ export interface LocalPtauResult {
 
 /**
  * The Lagrange levels (sections 12–15 of a prepared ptau) that `groth16 setup` reads for a
- * circuit of domain 2^k (snarkjs 0.7.6 zkey_new.js, our vendor/zkey-new.js): level k of
+ * circuit of domain 2^k (snarkjs 0.7.6 zkey_new.js, our zkey-new.ts): level k of
  * sections 12, 13, 14, 15 (the A, B, C, IC points) and level k + 1 of section 12, whose odd
  * entries are the quotient (H) points — for k = power that is the extra level 2^(power+1).
  * Nothing else that setup, `zkey verify` or proving does reads sections 12–15.

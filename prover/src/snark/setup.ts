@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import * as snarkjs from 'snarkjs';
 import { runSnark } from './errors.ts';
 import { assertPtauLevel, r1csDomainPower } from './ptau.ts';
-import contributeAndBeacon from './vendor/zkey-contribute-beacon.js';
-import newZKeyShortScalars from './vendor/zkey-new.js';
+import { checkZkey } from './zkey-check.ts';
+import { applyFactors, contributeBeacon, contributeRandom } from './zkey-contribute.ts';
+import { writeZkey } from './zkey-file.ts';
+import { composeInitialKey, pointCurve } from './zkey-new.ts';
 
 /** snarkjs verification_key.json (groth16, bn128). */
 export interface SnarkjsVkey {
@@ -58,46 +60,47 @@ export interface SetupResult {
 }
 
 /**
- * Phase 2 for one circuit with snarkjs: groth16 setup → contribute (random entropy) ×n →
- * beacon (2^10 iterations), these two in one pass → zkey verify (the contribution chain and
- * every key section against the initial key that `groth16 setup` made from the .r1cs and
- * .ptau) → export the verification key, refused if it shows no contribution.
+ * Phase 2 for one circuit, in our own code (no snarkjs on this path but the verification-key
+ * export): the initial key from the .r1cs and the prepared .ptau (zkey-new.ts, the key
+ * `snarkjs groth16 setup` writes), n contributions from fresh randomness and the beacon
+ * (zkey-contribute.ts, snarkjs's contribution records), L and H divided by all factors in one
+ * pass; written beside the target, checked against the .r1cs and .ptau by the independent
+ * randomised check (zkey-check.ts: it recomputes no point, so it shares no arithmetic with
+ * the code that made them), then renamed into place; the verification key exported and
+ * refused if it shows no contribution. Keys made here pass `snarkjs zkey verify` (tests).
  */
 export async function groth16Setup(opts: SetupOptions): Promise<SetupResult> {
   const n = opts.contributions ?? 1;
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`groth16Setup: contributions ${n} must be an integer ≥ 1`);
   const progress = opts.onProgress ?? (() => {});
-  const stage = (i: number) => `${opts.zkeyPath}.${i}.tmp`;
-  const temps: string[] = [];
+  const tmp = `${opts.zkeyPath}.${process.pid}.tmp`;
   try {
     progress(`groth16 setup ${opts.r1csPath}`);
     // A local ptau may hold only some Lagrange levels (writeLocalPtau): refuse one that lacks
-    // this circuit's, before zkey new reads points at infinity into the key.
+    // this circuit's, before reading points at infinity into the key.
     const power = r1csDomainPower(opts.r1csPath);
     assertPtauLevel(opts.ptauPath, power);
     assertHeapFor(power);
-    temps.push(stage(0));
-    // snarkjs's `zkey new` with short scalars (vendor/zkey-new.js): the same file, ~2.5× faster.
-    await runSnark(`snarkjs groth16 setup ${opts.r1csPath} ${opts.ptauPath}`, (l) => newZKeyShortScalars(opts.r1csPath, opts.ptauPath, stage(0), l), (r) => r === -1 || r === false);
-    // `zkey contribute` ×n then `zkey beacon` in one pass (vendor/zkey-contribute-beacon.js):
-    // the same contribution records and the same file as the sequential commands, with the
-    // key's L and H points multiplied once by 1/(δ_1·…·δ_beacon) instead of once per step.
-    progress(`zkey contribute ×${n} + beacon`);
-    const beacon = opts.beaconHash ?? randomBytes(32).toString('hex');
-    const contributions = Array.from({ length: n }, (_, i) => ({ name: `zkinfer contribution ${i + 1}`, entropy: randomBytes(32).toString('hex') }));
-    await runSnark('snarkjs zkey contribute + beacon', (l) => contributeAndBeacon(stage(0), opts.zkeyPath, contributions, { name: 'zkinfer beacon', hash: beacon, numIterationsExp: 10 }, l));
-    // `snarkjs zkey verify` (verifyFromR1cs) is `zkey new` from the .r1cs and .ptau followed
-    // by verifyFromInit against that initial key. `zkey new` is deterministic and stage 0 is
-    // exactly its output for these two files, made above, so we verify from it and skip the
-    // recomputation: the same check for half the setup time (measured: 95 s instead of 185 s
-    // for a 54k-constraint chunk, BENCHMARKS.md "Phase-2 setup").
-    progress('zkey verify');
-    await runSnark(`snarkjs zkey verify ${opts.zkeyPath}`, (l) => snarkjs.zKey.verifyFromInit(stage(0), opts.ptauPath, opts.zkeyPath, l), (ok) => ok !== true);
+    const { key, pool } = await composeInitialKey(opts.r1csPath, opts.ptauPath, undefined, progress);
+    try {
+      progress(`zkey contribute ×${n} + beacon`);
+      const curve = await pointCurve();
+      const factors: unknown[] = [];
+      for (let i = 0; i < n; i++) factors.push(contributeRandom(curve, key, `zkinfer contribution ${i + 1}`));
+      factors.push(contributeBeacon(curve, key, { name: 'zkinfer beacon', hash: opts.beaconHash ?? randomBytes(32).toString('hex'), numIterationsExp: 10 }));
+      await applyFactors(curve, pool, key, factors);
+    } finally {
+      await pool.close();
+    }
+    writeZkey(tmp, key);
+    progress('zkey check');
+    await checkZkey(opts.r1csPath, opts.ptauPath, tmp, progress);
+    renameSync(tmp, opts.zkeyPath);
     const vkey = await exportVerificationKey(opts.zkeyPath);
     assertContributed(vkey);
     return { zkeyPath: opts.zkeyPath, vkey };
   } finally {
-    for (const t of temps) rmSync(t, { force: true });
+    rmSync(tmp, { force: true });
   }
 }
 
@@ -118,7 +121,7 @@ export async function exportVerificationKey(zkeyPath: string): Promise<SnarkjsVk
   return runSnark<SnarkjsVkey>(`snarkjs zkey export verificationkey ${zkeyPath}`, (l) => snarkjs.zKey.exportVerificationKey(zkeyPath, l));
 }
 
-/** snarkjs's own groth16 setup alone (no contribution): for tests of the refusal above and of vendor/zkey-new.js. */
+/** snarkjs's own groth16 setup alone (no contribution): the reference for tests of the refusal above and of zkey-new.ts. */
 export async function newZkeyWithoutContribution(r1csPath: string, ptauPath: string, zkeyPath: string): Promise<void> {
   await runSnark('snarkjs groth16 setup', (l) => snarkjs.zKey.newZKey(r1csPath, ptauPath, zkeyPath, l), (r) => r === -1 || r === false);
 }

@@ -18,7 +18,7 @@ import { assertPtauLevel, preparedPtau, r1csDomainPower, readPtauHeader, require
 import { lagrangeLevelsFor, writePtauWithSecrets } from '../../../prover/src/snark/ptau-local.ts';
 import { groth16Prove, shutdownProver, verifyStrict } from '../../../prover/src/snark/prove.ts';
 import { groth16Setup } from '../../../prover/src/snark/setup.ts';
-import newZKey from '../../../prover/src/snark/vendor/zkey-new.js';
+import { writeInitialZkey } from '../../../prover/src/snark/zkey-new.ts';
 
 const POWER = 5;
 const SECRETS = { tau: 0x1234567890abcdefn * 7919n, alpha: 31337n ** 5n, beta: R - 12345n };
@@ -98,8 +98,8 @@ describe('local ptau with only the Lagrange levels setup reads', () => {
       const fromFull = file(`${name}.full.zkey`);
       const fromLevels = file(`${name}.levels.zkey`);
       const bySnarkjs = file(`${name}.snarkjs.zkey`);
-      await newZKey(c.r1cs, file('full.ptau'), fromFull);
-      await newZKey(c.r1cs, file(`${name}.ptau`), fromLevels);
+      await writeInitialZkey(c.r1cs, file('full.ptau'), fromFull);
+      await writeInitialZkey(c.r1cs, file(`${name}.ptau`), fromLevels);
       await snarkjs.zKey.newZKey(c.r1cs, file(`${name}.ptau`), bySnarkjs);
       const expected = readFileSync(fromFull);
       expect(readFileSync(fromLevels).equals(expected)).toBe(true);

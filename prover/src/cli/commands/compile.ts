@@ -14,7 +14,7 @@ const usage = `usage: zkinfer compile [--model FILE] --ctx T --out DIR [--ptau F
 
 Quantizes the model (cached), cuts its forward pass over T positions into chunk circuits of
 fewer than 2^K rows, runs the Groth16 phase-2 setup of every distinct circuit (contribution +
-beacon + zkey verify; keys cached by circuit hash) and writes the package DIR: manifest.json
+beacon + key check; keys cached by circuit hash) and writes the package DIR: manifest.json
 (the registry manifest of docs/proof-format.md), package.json, model.zkqm, the .r1cs/.zkey files.
 
   --model FILE       GGUF file, or model.safetensors with config.json beside it

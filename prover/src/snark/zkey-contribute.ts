@@ -1,0 +1,145 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { blake2b } from '@noble/hashes/blake2.js';
+import { ChaCha } from 'ffjavascript';
+import type { Curve } from './curve.ts';
+import type { ContributionRecord, Groth16Key } from './zkey-file.ts';
+import type { ComposePool } from './zkey-compose.ts';
+
+/** ffjavascript's ChaCha20 generator (untyped module). */
+type Rng = unknown;
+
+/**
+ * Phase-2 contributions to a Groth16 key, as snarkjs records them (`zkey contribute`,
+ * `zkey beacon`; the record layout and transcript learnt from snarkjs 0.7.6's files and
+ * verifier, written here from that description):
+ *  - a contribution multiplies δ by a secret x: δ₁, δ₂ become x·δ₁, x·δ₂, and every L and H
+ *    point is divided by x;
+ *  - its record proves knowledge of x: a random G1 point s, s·x, and x·g₂ₛ where g₂ₛ is a
+ *    G2 point derived from the transcript (blake2b-512 of the circuit hash, every earlier
+ *    record — δ₁ after, s, s·x, x·g₂ₛ uncompressed, transcript — then this s and s·x):
+ *    ChaCha20 seeded with the transcript's first 32 bytes as 8 big-endian u32 words, then
+ *    ffjavascript's G2.fromRng;
+ *  - a beacon's x and s come from ChaCha20 seeded with SHA-256 iterated 2^e times over the
+ *    public beacon hash (x = Fr.fromRng, s = G1.fromRng, in that order), so anyone can
+ *    recompute them: the last factor is public, and a key is as good as its best secret one.
+ * All of a setup's factors are applied to L and H in one pass (one scalar multiplication per
+ * point by 1/(x₁·…·x_n·x_beacon)): the same points as one pass per contribution.
+ */
+
+export interface BeaconParams {
+  name?: string;
+  /** Hex; 1–255 bytes. */
+  hash: string;
+  /** 10 ≤ e ≤ 63 (snarkjs's bounds); 2^e SHA-256 iterations. */
+  numIterationsExp: number;
+}
+
+function uG1(curve: Curve, p: unknown): Uint8Array {
+  const b = new Uint8Array(64);
+  curve.G1.toRprUncompressed(b, 0, p);
+  return b;
+}
+
+function uG2(curve: Curve, p: unknown): Uint8Array {
+  const b = new Uint8Array(128);
+  curve.G2.toRprUncompressed(b, 0, p);
+  return b;
+}
+
+function lemG1(curve: Curve, p: unknown): Uint8Array {
+  const b = new Uint8Array(64);
+  curve.G1.toRprLEM(b, 0, curve.G1.toAffine(p));
+  return b;
+}
+
+function lemG2(curve: Curve, p: unknown): Uint8Array {
+  const b = new Uint8Array(128);
+  curve.G2.toRprLEM(b, 0, curve.G2.toAffine(p));
+  return b;
+}
+
+/** ChaCha20 seeded with the first 32 bytes of `seed` as 8 big-endian u32 words. */
+export function chachaFrom(seed: Uint8Array): Rng {
+  const v = new DataView(seed.buffer, seed.byteOffset, seed.byteLength);
+  return new ChaCha(Array.from({ length: 8 }, (_, i) => v.getUint32(4 * i, false)));
+}
+
+/** The G2 base of a contribution's proof of knowledge, from its transcript. */
+export function transcriptG2(curve: Curve, transcript: Uint8Array): unknown {
+  return curve.G2.fromRng(chachaFrom(transcript));
+}
+
+/** What a record contributes to later transcripts: δ₁ after, s, s·x, x·g₂ₛ (uncompressed), transcript. */
+export function hashRecord(h: ReturnType<typeof blake2b.create>, curve: Curve, c: ContributionRecord): void {
+  const g1 = (b: Uint8Array) => uG1(curve, curve.G1.fromRprLEM(b, 0));
+  h.update(g1(c.deltaAfter)).update(g1(c.g1S)).update(g1(c.g1Sx)).update(uG2(curve, curve.G2.fromRprLEM(c.g2Spx, 0))).update(c.transcript);
+}
+
+/** The transcript hasher up to (not including) a new record's s and s·x. */
+export function transcriptBefore(curve: Curve, csHash: Uint8Array, records: readonly ContributionRecord[]): ReturnType<typeof blake2b.create> {
+  const h = blake2b.create({ dkLen: 64 });
+  h.update(csHash);
+  for (const c of records) hashRecord(h, curve, c);
+  return h;
+}
+
+/** The beacon's randomness: SHA-256 applied 2^e times to the hash, as a ChaCha20 seed. */
+export function beaconRng(hash: Uint8Array, numIterationsExp: number): Rng {
+  let cur: Uint8Array = hash;
+  const n = 2 ** numIterationsExp;
+  for (let i = 0; i < n; i++) cur = createHash('sha256').update(cur).digest();
+  return chachaFrom(cur);
+}
+
+function hexBytes(hex: string): Uint8Array {
+  if (!/^([0-9a-fA-F]{2})+$/.test(hex)) throw new RangeError(`beacon hash ${JSON.stringify(hex)} is not hexadecimal bytes`);
+  const b = Uint8Array.from(Buffer.from(hex, 'hex'));
+  if (b.length > 255) throw new RangeError('beacon hash longer than 255 bytes');
+  return b;
+}
+
+/**
+ * Appends one contribution record to `key` (updating δ₁, δ₂) with factor x and proof base s
+ * drawn from `rng`, and returns x (an Fr element, Montgomery form). L and H are not touched:
+ * see applyFactors.
+ */
+function contributeWith(curve: Curve, key: Groth16Key, rng: Rng, type: 0 | 1, extra: Partial<ContributionRecord>): unknown {
+  const { G1, G2, Fr } = curve;
+  const x = Fr.fromRng(rng);
+  if (Fr.isZero(x)) throw new RangeError('contribution factor is zero');
+  const s = G1.toAffine(G1.fromRng(rng));
+  const sx = G1.toAffine(G1.timesFr(s, x));
+  const h = transcriptBefore(curve, key.csHash, key.contributions);
+  h.update(uG1(curve, s)).update(uG1(curve, sx));
+  const transcript = h.digest();
+  const spx = G2.timesFr(transcriptG2(curve, transcript), x);
+  const delta1 = G1.timesFr(G1.fromRprLEM(key.delta1, 0), x);
+  const delta2 = G2.timesFr(G2.fromRprLEM(key.delta2, 0), x);
+  key.delta1 = lemG1(curve, delta1);
+  key.delta2 = lemG2(curve, delta2);
+  key.contributions.push({ deltaAfter: key.delta1, g1S: lemG1(curve, s), g1Sx: lemG1(curve, sx), g2Spx: lemG2(curve, spx), transcript, type, ...extra });
+  return x;
+}
+
+/** A contribution from fresh OS randomness (32 bytes seed ChaCha20); returns its factor. */
+export function contributeRandom(curve: Curve, key: Groth16Key, name?: string): unknown {
+  return contributeWith(curve, key, chachaFrom(randomBytes(32)), 0, name ? { name } : {});
+}
+
+/** The beacon contribution; returns its (public) factor. */
+export function contributeBeacon(curve: Curve, key: Groth16Key, beacon: BeaconParams): unknown {
+  const e = beacon.numIterationsExp;
+  if (!Number.isInteger(e) || e < 10 || e > 63) throw new RangeError(`beacon iterations exponent ${e} not in [10, 63]`);
+  const hash = hexBytes(beacon.hash);
+  return contributeWith(curve, key, beaconRng(hash, e), 1, { numIterationsExp: e, beaconHash: hash, ...(beacon.name ? { name: beacon.name } : {}) });
+}
+
+/** Divides every L and H point by the product of the factors (one scalar multiplication each). */
+export async function applyFactors(curve: Curve, pool: ComposePool, key: Groth16Key, factors: readonly unknown[]): Promise<void> {
+  const { Fr } = curve;
+  let prod = Fr.one;
+  for (const x of factors) prod = Fr.mul(prod, x);
+  const inv = new Uint8Array(32);
+  Fr.toRprLE(inv, 0, Fr.inv(prod));
+  [key.l, key.h] = await Promise.all([pool.scale(key.l, inv), pool.scale(key.h, inv)]);
+}
