@@ -60,6 +60,39 @@ function readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | n
   });
 }
 
+/** A refused connection delivered nothing: the request may be sent again (to the restarted upstream). */
+const RETRY_REFUSED_MS = 250;
+const MAX_REFUSED_RETRIES = 240; // a minute: longer than a restart of wrangler on a busy machine
+
+function forward(req: IncomingMessage, res: ServerResponse, body: Buffer, upstream: () => Promise<number>, attempt: number): void {
+  upstream().then(
+    (target) => {
+      const headers = { ...req.headers, 'content-length': String(body.length) };
+      delete headers['transfer-encoding'];
+      delete headers.expect;
+      const up = httpRequest({ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers }, (upRes) => {
+        if (res.destroyed) {
+          upRes.resume(); // the client left: read the answer to its end anyway
+          return;
+        }
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        upRes.pipe(res);
+        res.on('close', () => upRes.resume());
+      });
+      up.on('error', (err: NodeJS.ErrnoException) => {
+        // Refused: the upstream died and its restart is not known yet (or not up): try again.
+        if (err.code === 'ECONNREFUSED' && attempt < MAX_REFUSED_RETRIES && !res.destroyed) {
+          setTimeout(() => forward(req, res, body, upstream, attempt + 1), RETRY_REFUSED_MS);
+          return;
+        }
+        errorJson(res, 502, 'bad_gateway', `the local API did not answer: ${err.message}`);
+      });
+      up.end(body);
+    },
+    (err: Error) => errorJson(res, 503, 'unavailable', `the local API is not running: ${err.message}`),
+  );
+}
+
 /**
  * Listens on 127.0.0.1:port and forwards complete requests to 127.0.0.1:(await upstream()).
  * Resolves once listening.
@@ -72,28 +105,8 @@ export function startBufferingProxy(port: number, upstream: () => Promise<number
       stats.incomplete++;
       return;
     }
-    let target: number;
-    try {
-      target = await upstream();
-    } catch (err) {
-      errorJson(res, 503, 'unavailable', `the local API is not running: ${(err as Error).message}`);
-      return;
-    }
-    const headers = { ...req.headers, 'content-length': String(body.length) };
-    delete headers['transfer-encoding'];
-    delete headers.expect;
-    const up = httpRequest({ host: '127.0.0.1', port: target, method: req.method, path: req.url, headers }, (upRes) => {
-      if (res.destroyed) {
-        upRes.resume(); // the client left: read the answer to its end anyway
-        return;
-      }
-      res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-      upRes.pipe(res);
-      res.on('close', () => upRes.resume());
-    });
-    up.on('error', (err) => errorJson(res, 502, 'bad_gateway', `the local API did not answer: ${err.message}`));
+    forward(req, res, body, upstream, 0);
     stats.forwarded++;
-    up.end(body);
   });
   server.on('clientError', (_err, socket) => socket.destroy());
   return new Promise((resolve, reject) => {
