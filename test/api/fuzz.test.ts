@@ -70,6 +70,7 @@ type Mutation = { kind: 'replace'; value: unknown } | { kind: 'delete' } | { kin
 
 function mutate(root: unknown, path: (string | number)[], m: Mutation): unknown {
   if (path.length === 0) return m.kind === 'replace' ? m.value : m.kind === 'delete' ? undefined : root;
+  if (!root || typeof root !== 'object') return root; // an earlier mutation replaced the whole body
   const copy = structuredClone(root) as Record<string | number, unknown>;
   let node = copy as Record<string | number, unknown>;
   for (const k of path.slice(0, -1)) {
