@@ -81,6 +81,33 @@ async function sequentialMs(url: string, body: string, n: number): Promise<numbe
   return (performance.now() - t0) / n;
 }
 
+/** Mean wall time of `n` sequential identical POSTs that must answer `status` (after one warm-up). */
+async function sequentialStatusMs(url: string, body: string, n: number, status: number): Promise<number> {
+  await fetch(url, { method: 'POST', body }).then((r) => r.arrayBuffer());
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const res = await fetch(url, { method: 'POST', body });
+    await res.arrayBuffer();
+    if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}`);
+  }
+  return (performance.now() - t0) / n;
+}
+
+/** GET /v1/health latency (mean of `n`) while `inFlight` loops keep POSTing `body` to /v1/verify. */
+async function healthUnderLoad(base: string, body: string, inFlight: number, n: number): Promise<number> {
+  let running = true;
+  const loops = Array.from({ length: inFlight }, async () => {
+    while (running) await fetch(`${base}/v1/verify`, { method: 'POST', body }).then((r) => r.arrayBuffer());
+  });
+  await new Promise((r) => setTimeout(r, 200));
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) await fetch(`${base}/v1/health`).then((r) => r.arrayBuffer());
+  const ms = (performance.now() - t0) / n;
+  running = false;
+  await Promise.all(loops);
+  return ms;
+}
+
 const loadBefore = process.getBuiltinModule('node:os').loadavg()[0];
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
@@ -138,6 +165,15 @@ try {
   });
   const non2xx = result.non2xx + result.errors + result.timeouts;
 
+  // Issue 14.7: a 256-chunk bundle for a model that is not registered. The route looks the
+  // model up before it parses the bundle, so the 404 costs no curve arithmetic.
+  process.stderr.write('api-load: 256-chunk bundle for an unknown model\n');
+  const unknown = trapdoorModel({ name: 'bench-unknown-256', ctx: 8, chunks: 256 }); // never registered
+  const unknownBody = JSON.stringify({ model: unknown.manifest.modelId, bundle: unknown.prove({ nPrompt: 1, generated: [104] }) });
+  const unknownMs = await sequentialStatusMs(`${base}/v1/verify`, unknownBody, 20, 404);
+  const healthIdleMs = await healthUnderLoad(base, unknownBody, 0, 20);
+  const healthBusyMs = await healthUnderLoad(base, unknownBody, 4, 20);
+
   const md = [
     '## api-load: POST /v1/verify on local wrangler dev',
     '',
@@ -162,6 +198,17 @@ try {
     `Marginal wall time per chunk proof (least-squares slope): **${slope.toFixed(1)} ms**. This is wall time of the`,
     'whole request path inside workerd (parse + pairing share), an upper bound on the CPU time per chunk; workerd does',
     'not expose per-request CPU time under wrangler dev, so the ≤ 10 ms CPU target is not directly measured here.',
+    '',
+    `### Unknown model (256-chunk bundle, ${(unknownBody.length / 1024).toFixed(0)} KiB, model not registered)`,
+    '',
+    markdownTable(
+      ['what', 'mean wall ms'],
+      [
+        ['POST /v1/verify → 404 model_not_found (sequential, mean of 20)', unknownMs.toFixed(1)],
+        ['GET /v1/health, nothing else in flight (mean of 20)', healthIdleMs.toFixed(1)],
+        ['GET /v1/health while 4 such POSTs are in flight (mean of 20)', healthBusyMs.toFixed(1)],
+      ],
+    ),
   ].join('\n');
   writeBenchSection('api-load', md);
   process.stdout.write(`${md}\n`);

@@ -8,7 +8,9 @@
  *      --package uses the model this stack registered;
  *   3. the model registered with the API (idempotent);
  *   4. the demo page URL and the next command to try.
- * Ctrl-C (or SIGTERM) stops wrangler, workerd and any running compile.
+ * Ctrl-C (or SIGTERM) stops wrangler, workerd and any running compile. The API survives
+ * aborted uploads and restarts wrangler if it exits; killing this process (even with SIGKILL)
+ * or wrangler leaves nothing listening (scripts/lib/local-api.ts).
  *
  *   npm start [-- --port 8787] [--model FILE] [--ctx 32] [--chunk-power auto] [--layout positions] [--persist-to DIR]
  * The cache directory is $ZKINFER_CACHE_DIR, else $XDG_CACHE_HOME/zkinfer, else ~/.cache/zkinfer.
@@ -111,7 +113,7 @@ try {
     persistDir: values['persist-to'],
     onLine: (line) => {
       // Before it is up, everything wrangler says helps diagnose; after, only the request log.
-      if (!apiReady || !values['quiet-api']) console.error(`  api | ${line}`);
+      if (!apiReady || !values['quiet-api'] || line.startsWith('[local-api]')) console.error(`  api | ${line}`);
     },
   });
   apiReady = true;
@@ -151,11 +153,12 @@ try {
       'Ctrl-C stops everything.',
     ].join('\n'),
   );
-  // Stay up while wrangler runs; if it dies, say so and exit.
-  await new Promise<void>((resolve) => stack!.child.once('exit', () => resolve()));
+  // Stay up while the API runs (local-api.ts restarts wrangler when it exits unexpectedly);
+  // when it stops for good, say why and end the whole group (shutdown → stop()).
+  const why = await stack.exited;
   if (!stopping) {
-    say('wrangler dev exited');
-    process.exit(1);
+    say(`the local API stopped: ${why}`);
+    await shutdown(1);
   }
 } catch (err) {
   // After Ctrl-C the compile child dies of the same SIGINT: that is no error to report.

@@ -4,9 +4,10 @@
  * Text widths are estimated from Verdana 11px advance widths (what shields.io renders with).
  */
 
-export type BadgeState = 'verified' | 'unknown';
+/** `insecure`: verified under keys from a one-party setup (the message says so in words too). */
+export type BadgeState = 'verified' | 'insecure' | 'unknown';
 
-const COLORS: Record<BadgeState, string> = { verified: '#4c1', unknown: '#9f9f9f' };
+const COLORS: Record<BadgeState, string> = { verified: '#4c1', insecure: '#fe7d37', unknown: '#9f9f9f' };
 
 export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);

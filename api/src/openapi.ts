@@ -101,14 +101,26 @@ export const openApiDocument = {
           },
         },
         responses: {
-          '200': json('Verification result; `valid: false` for a well-formed bundle whose proofs or statement do not check (not stored)', {
-            type: 'object',
-            required: ['receipt', 'valid'],
-            properties: {
-              receipt: { $ref: '#/components/schemas/Receipt' },
-              valid: { type: 'boolean' },
-              reason: { type: 'string', description: 'Why the bundle is invalid (only when valid is false)' },
-            },
+          '200': json('Verification result. `valid: true` with the stored receipt; `valid: false` (a well-formed bundle whose proofs or statement do not check) with `receipt: null`: nothing is stored and no receipt id is issued', {
+            oneOf: [
+              {
+                type: 'object',
+                additionalProperties: false,
+                required: ['receipt', 'valid'],
+                properties: { receipt: { $ref: '#/components/schemas/Receipt' }, valid: { const: true } },
+              },
+              {
+                type: 'object',
+                additionalProperties: false,
+                required: ['receipt', 'valid', 'reason', 'claimedStatementId'],
+                properties: {
+                  receipt: { type: 'null' },
+                  valid: { const: false },
+                  reason: { type: 'string', description: 'Why the bundle is invalid' },
+                  claimedStatementId: { ...hex64, description: 'The receipt id the claimed (unverified) statement would have; no receipt exists under it unless the same statement was verified before' },
+                },
+              },
+            ],
           }),
           '400': errorResponse('Malformed JSON, unknown fields, or bundle shape'),
           '404': errorResponse('Model not registered'),
@@ -254,15 +266,17 @@ export const openApiDocument = {
       },
       Receipt: {
         type: 'object',
-        required: ['id', 'url', 'valid', 'modelId', 'statement', 'createdAt'],
+        required: ['id', 'url', 'valid', 'modelId', 'statement', 'createdAt', 'insecureSetup'],
         properties: {
           id: { ...hex64, description: 'SHA-256 of model id and the public signals (docs/proof-format.md "Receipt id")' },
-          url: { type: ['string', 'null'], format: 'uri', description: 'Receipt location; null when not stored (invalid proof)' },
+          url: { type: 'string', format: 'uri', description: 'Receipt location' },
           valid: { type: 'boolean' },
           modelId: hex64,
           statement: { $ref: '#/components/schemas/Statement' },
           text: { type: 'string', description: 'Generated text, when the model has a detokenizer' },
           createdAt: { type: 'string', format: 'date-time' },
+          insecureSetup: { type: 'boolean', description: "The model's manifest declares an insecure (one-party, local) setup: whoever made its keys can forge proofs, so `valid` is only as trustworthy as they are" },
+          warning: { type: 'string', description: 'What insecureSetup means, in words (present when insecureSetup is true)' },
         },
       },
     },

@@ -4,8 +4,16 @@
  * ADMIN_TOKEN from .dev.vars (written with a random token when absent). Offline:
  * WRANGLER_SEND_METRICS=false, CLOUDFLARE_CF_FETCH_ENABLED=false.
  *
- * Children are started in their own process group (wrangler starts workerd below itself),
- * so stop() ends the whole group and nothing is left listening on the port.
+ * Faults it survives (issue 14, items 5–6):
+ * - the public port is served by a buffering front (buffering-proxy.ts) that forwards only
+ *   complete requests to wrangler on an internal loopback port: an aborted upload or a
+ *   Content-Length larger than the body, which end `wrangler dev` itself, never reach it;
+ * - if wrangler exits anyway, it is restarted (a few times per minute at most); requests
+ *   meanwhile wait for it;
+ * - wrangler runs under group-guard.ts, the leader of its own process group, so whatever way
+ *   the stack ends (stop(), wrangler killed, this process killed even by SIGKILL) the whole
+ *   group — workerd included — ends with it and nothing is left listening;
+ * - a port that is taken is reported with the process holding it (port-holder.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,10 +21,13 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startBufferingProxy } from './buffering-proxy.ts';
+import { describePortHolder } from './port-holder.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WRANGLER_JS = join(REPO_ROOT, 'node_modules/wrangler/bin/wrangler.js');
 const WIDGET_BUNDLE = join(REPO_ROOT, 'widget/dist/widget-bundle.ts');
+const GROUP_GUARD = join(REPO_ROOT, 'scripts/lib/group-guard.ts');
 
 /** Environment for wrangler: no telemetry, no request to Cloudflare for request.cf. */
 export function wranglerEnv(): NodeJS.ProcessEnv {
@@ -52,7 +63,11 @@ export function assertPortFree(port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', (err: NodeJS.ErrnoException) =>
-      reject(err.code === 'EADDRINUSE' ? new RangeError(`port ${port} on 127.0.0.1 is already in use (another \`npm start\`?); stop it or choose another with --port`) : err),
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new RangeError(`port ${port} on 127.0.0.1 is already in use, held by ${describePortHolder(port)}; stop it or choose another with --port`)
+          : err,
+      ),
     );
     srv.listen(port, '127.0.0.1', () => srv.close(() => resolve()));
   });
@@ -114,62 +129,162 @@ export interface LocalApiOptions {
   port: number;
   /** Where wrangler keeps the local D1 (default .wrangler/state, as scripts/dev-api.sh). */
   persistDir?: string;
-  /** Each line wrangler prints (default: dropped). */
+  /** Each line wrangler prints, and the supervisor's notes (default: dropped). */
   onLine?: (line: string) => void;
   /** How long to wait for GET /v1/health (default 120 s: workerd's first start is slow on 2 busy cores). */
   readyTimeoutMs?: number;
+  /** Restarts allowed within a minute after unexpected exits of wrangler (default 5). */
+  maxRestartsPerMinute?: number;
 }
 
 export interface LocalApi {
   /** http://127.0.0.1:PORT */
   api: string;
   adminToken: string;
-  child: ChildProcess;
-  /** Stops wrangler and workerd. */
+  /** The current wrangler dev (under its group guard); replaced on a restart. */
+  readonly child: ChildProcess;
+  /** How often wrangler was restarted after exiting unexpectedly. */
+  readonly restarts: number;
+  /** Resolves (with the reason) when the API stopped for good: too many restarts, or stop(). */
+  exited: Promise<string>;
+  /** Stops the front, wrangler and workerd. */
   stop(): Promise<void>;
 }
 
-/** Starts the local API and resolves once it answers GET /v1/health. */
+/** Spawns `wrangler dev` on 127.0.0.1:internalPort under group-guard.ts, in its own process group. */
+function spawnWrangler(internalPort: number, persistDir: string, onData: (buf: Buffer) => void): ChildProcess {
+  const args = [GROUP_GUARD, process.execPath, WRANGLER_JS, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(internalPort), '--persist-to', persistDir, '--show-interactive-dev-session=false'];
+  // stdin is a pipe the guard watches: it reads EOF when this process is gone, however it went.
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: wranglerEnv(), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  child.stdin!.on('error', () => {}); // EPIPE once the guard is gone
+  return child;
+}
+
+/** Waits for GET /v1/health on 127.0.0.1:port; throws if the child exits first or time runs out. */
+async function waitHealthy(child: ChildProcess, port: number, timeoutMs: number, tail: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`wrangler dev exited before the API answered (${child.signalCode ?? `exit ${child.exitCode}`}):\n${tail()}`);
+    }
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/v1/health`, { signal: AbortSignal.timeout(2000) });
+      if (res.ok && ((await res.json()) as { ok?: unknown }).ok === true) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`the local API did not answer /v1/health in time:\n${tail()}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** Starts the local API and resolves once it answers GET /v1/health on the public port. */
 export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
   const persistDir = opts.persistDir ?? join(REPO_ROOT, '.wrangler/state');
+  const readyMs = opts.readyTimeoutMs ?? 120_000;
+  const maxRestarts = opts.maxRestartsPerMinute ?? 5;
   await assertPortFree(opts.port);
   const { token } = ensureAdminToken();
   await ensureWidgetBuilt(opts.onLine);
   await applyLocalMigrations(persistDir, opts.onLine);
-  const args = [WRANGLER_JS, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(opts.port), '--persist-to', persistDir, '--show-interactive-dev-session=false'];
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: wranglerEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const tail: string[] = [];
+
+  const lines: string[] = [];
   const onData = (buf: Buffer) => {
     for (const line of buf.toString('utf8').split('\n')) {
       if (line.trim() === '') continue;
-      tail.push(line);
-      if (tail.length > 40) tail.shift();
+      lines.push(line);
+      if (lines.length > 40) lines.shift();
       opts.onLine?.(line);
     }
   };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  const api = `http://127.0.0.1:${opts.port}`;
-  const stop = () => stopGroup(child);
-  const deadline = Date.now() + (opts.readyTimeoutMs ?? 120_000);
-  while (true) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`wrangler dev exited before the API answered (${child.signalCode ?? `exit ${child.exitCode}`}):\n${tail.join('\n')}`);
-    }
-    try {
-      const res = await fetch(`${api}/v1/health`, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) {
-        const body = (await res.json()) as { ok?: unknown };
-        if (body.ok === true) break;
+  const tail = () => lines.join('\n');
+  const note = (line: string) => opts.onLine?.(`[local-api] ${line}`);
+
+  // The upstream as a promise: pending while wrangler (re)starts, so requests wait for it.
+  let ready!: Promise<number>;
+  let stopped = false;
+  let child!: ChildProcess;
+  let restarts = 0;
+  const recentRestarts: number[] = [];
+  let resolveExited!: (why: string) => void;
+  const exited = new Promise<string>((r) => (resolveExited = r));
+
+  const giveUp = (why: string) => {
+    stopped = true;
+    ready = Promise.reject(new Error(why));
+    ready.catch(() => {});
+    resolveExited(why);
+  };
+  // After a healthy wrangler exits unexpectedly: start another until one is healthy, at most
+  // maxRestarts per minute. `ready` is replaced synchronously, so new requests wait for it.
+  const supervise = async (why: string) => {
+    while (!stopped) {
+      const now = Date.now();
+      while (recentRestarts.length > 0 && now - recentRestarts[0] > 60_000) recentRestarts.shift();
+      if (recentRestarts.length >= maxRestarts) {
+        note(`${why}; ${maxRestarts} restarts within a minute already, giving up`);
+        giveUp(`${why}, after ${maxRestarts} restarts within a minute:\n${tail()}`);
+        return;
       }
-    } catch {
-      // not listening yet
+      recentRestarts.push(now);
+      restarts++;
+      note(`${why}; restarting it`);
+      ready = launch();
+      try {
+        await ready;
+        note(`wrangler dev is back (restart ${restarts})`);
+        return;
+      } catch (err) {
+        why = `the restarted wrangler dev failed (${(err as Error).message.split('\n')[0]})`;
+      }
     }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`the local API did not answer ${api}/v1/health in time:\n${tail.join('\n')}`);
+  };
+  const launch = async (): Promise<number> => {
+    const internalPort = await freePort();
+    const current = spawnWrangler(internalPort, persistDir, onData);
+    child = current;
+    let healthy = false;
+    current.once('exit', (code, signal) => {
+      if (!healthy || stopped || current !== child) return;
+      void supervise(`wrangler dev exited unexpectedly (${signal ?? `exit ${code}`})`);
+    });
+    try {
+      await waitHealthy(current, internalPort, readyMs, tail);
+    } catch (err) {
+      await stopGroup(current);
+      throw err;
     }
-    await new Promise((r) => setTimeout(r, 300));
+    healthy = true;
+    return internalPort;
+  };
+
+  // The public port is the front's: taken first, so nothing else can bind it meanwhile.
+  const proxy = await startBufferingProxy(opts.port, () => ready);
+  const api = `http://127.0.0.1:${opts.port}`;
+  const stop = async () => {
+    stopped = true;
+    await Promise.all([proxy.close(), stopGroup(child)]);
+    resolveExited('stopped');
+  };
+  ready = launch();
+  try {
+    await ready;
+  } catch (err) {
+    await stop();
+    throw err;
   }
-  return { api, adminToken: token, child, stop };
+  return {
+    api,
+    adminToken: token,
+    get child() {
+      return child;
+    },
+    get restarts() {
+      return restarts;
+    },
+    exited,
+    stop,
+  };
 }

@@ -8,9 +8,9 @@ const hex = (c: string) => c.repeat(64);
 
 // Rows are inserted directly here so that receipt reads are tested independently of the
 // verifier; verify.test.ts covers rows written by POST /v1/verify.
-async function seed(modelId: string, receiptId: string, name = 'seed-model') {
+async function seed(modelId: string, receiptId: string, name = 'seed-model', ptau?: { insecure: boolean }) {
   const d = db(env.DB);
-  await d.insert(models).values({ modelId, name, manifest: { modelId }, manifestHash: hex('0'), createdAt: 1_700_000_000_000 }).onConflictDoNothing();
+  await d.insert(models).values({ modelId, name, manifest: ptau ? { modelId, ptau } : { modelId }, manifestHash: hex('0'), createdAt: 1_700_000_000_000 }).onConflictDoNothing();
   await d.insert(receipts).values({
     id: receiptId,
     modelId,
@@ -37,6 +37,9 @@ describe('GET /v1/receipts/:id', () => {
         statement: { promptCommitment: '7', nPrompt: 1, nGenerated: 2, generated: [104, 105] },
         text: 'hi',
         createdAt: new Date(1_700_000_000_123).toISOString(),
+        // The seeded manifest has no ptau flag: only an explicit `insecure: false` is trusted.
+        insecureSetup: true,
+        warning: expect.stringMatching(/^insecure setup: .* can forge proofs/),
       },
     });
   });
@@ -75,7 +78,7 @@ describe('GET /v1/receipts/:id', () => {
 
 describe('GET /v1/receipts/:id/badge.svg', () => {
   it('shows "verified" with the escaped model name for a stored receipt, cached long', async () => {
-    await seed(hex('d'), hex('3'), '<script>alert("x")</script> & co');
+    await seed(hex('d'), hex('3'), '<script>alert("x")</script> & co', { insecure: false });
     const res = await call(`/v1/receipts/${hex('3')}/badge.svg`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^image\/svg\+xml/);

@@ -2,19 +2,43 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { randomG1, rerandomize, trapdoorModel, type TrapdoorModel } from './fixtures/trapdoor.ts';
 import { ADMIN, call, errorOf, postJson } from './helpers.ts';
+import { parseBundle, receiptId } from '../../api/src/verify/index.ts';
+
+const receiptIdOf = (bundle: unknown) => {
+  const b = parseBundle(bundle);
+  return receiptId(b.modelId, b);
+};
 
 // Genuine Groth16 proofs over trapdoor keys (see fixtures/trapdoor.ts); the snarkjs-made
 // toy model is exercised in toy-model.test.ts when its fixture is available.
 let model: TrapdoorModel;
 beforeAll(async () => {
-  model = trapdoorModel({ name: 'verify-test' });
+  model = trapdoorModel({ name: 'verify-test', insecure: false });
   expect((await postJson('/v1/models', model.manifest, ADMIN)).status).toBe(201);
 });
 
+interface ReceiptJson {
+  id: string;
+  url: string | null;
+  valid: boolean;
+  modelId: string;
+  statement: unknown;
+  text?: string;
+  createdAt: string;
+  insecureSetup: boolean;
+  warning?: string;
+}
 interface VerifyJson {
   valid: boolean;
   reason?: string;
-  receipt: { id: string; url: string | null; valid: boolean; modelId: string; statement: unknown; text?: string; createdAt: string };
+  receipt: ReceiptJson;
+}
+/** The answer to a bundle that did not verify: no receipt, the claimed statement's id named as such. */
+interface InvalidJson {
+  valid: false;
+  reason: string;
+  receipt: null;
+  claimedStatementId: string;
 }
 
 const verify = (bundle: unknown, model_ = model.manifest.modelId) => postJson('http://api.test/v1/verify', { model: model_, bundle });
@@ -34,11 +58,31 @@ describe('POST /v1/verify with a valid bundle', () => {
     expect(body.receipt.url).toBe(`http://api.test/v1/receipts/${body.receipt.id}`);
     expect(await countReceipts(body.receipt.id)).toBe(1);
 
-    const got = (await (await call(`http://api.test/v1/receipts/${body.receipt.id}`)).json()) as { receipt: VerifyJson['receipt'] };
+    const got = (await (await call(`http://api.test/v1/receipts/${body.receipt.id}`)).json()) as { receipt: ReceiptJson };
     expect(got.receipt).toEqual(body.receipt);
     expect(await (await call(`/v1/receipts/${body.receipt.id}/bundle`)).json()).toEqual(bundle);
     const badge = await (await call(`/v1/receipts/${body.receipt.id}/badge.svg`)).text();
     expect(badge).toContain('verified · verify-test');
+    expect(body.receipt.insecureSetup).toBe(false);
+    expect(body.receipt).not.toHaveProperty('warning');
+    expect(badge).not.toMatch(/insecure/i);
+  });
+
+  it('says in words wherever the verdict is shown that a model with an insecure setup can be forged', async () => {
+    const unsafe = trapdoorModel({ name: 'unsafe-model', insecure: true });
+    expect((await postJson('/v1/models', unsafe.manifest, ADMIN)).status).toBe(201);
+    const body = (await (await verify(unsafe.prove({ nPrompt: 1, generated: [104] }), unsafe.manifest.modelId)).json()) as VerifyJson;
+    expect(body.valid).toBe(true);
+    expect(body.receipt.insecureSetup).toBe(true);
+    expect(body.receipt.warning).toMatch(/insecure setup.*one-party.*can forge proofs/);
+    const got = (await (await call(`http://api.test/v1/receipts/${body.receipt.id}`)).json()) as { receipt: ReceiptJson };
+    expect(got.receipt).toEqual(body.receipt);
+    const svg = await (await call(`/v1/receipts/${body.receipt.id}/badge.svg`)).text();
+    // The visible text, the <title> and the accessible name (aria-label) all carry the words.
+    expect(svg).toMatch(/aria-label="zkinfer: verified, INSECURE SETUP · unsafe-model"/);
+    expect(svg).toMatch(/<title>zkinfer: verified, INSECURE SETUP · unsafe-model<\/title>/);
+    expect(svg).toMatch(/<text[^>]*y="14">verified, INSECURE SETUP · unsafe-model<\/text>/);
+    expect(svg).not.toContain('#4c1'); // not the green of a trustworthy verdict either
   });
 
   it('is idempotent: a re-randomized proof of the same statement gets the same receipt', async () => {
@@ -77,14 +121,17 @@ describe('POST /v1/verify with a well-formed but invalid bundle', () => {
       tamper(bundle);
       const res = await verify(bundle);
       expect(res.status).toBe(200);
-      const body = (await res.json()) as VerifyJson;
+      const body = (await res.json()) as InvalidJson;
       expect(body.valid).toBe(false);
       expect(body.reason).toMatch(reason);
-      expect(body.receipt.valid).toBe(false);
-      expect(body.receipt.url).toBeNull();
-      expect(await countReceipts(body.receipt.id)).toBe(0);
-      expect((await call(`/v1/receipts/${body.receipt.id}`)).status).toBe(404);
-      expect(await (await call(`/v1/receipts/${body.receipt.id}/badge.svg`)).text()).toContain('unknown receipt');
+      // No receipt (so no receipt id and no text decoded from unverified tokens), only the
+      // claimed statement's id under its own name.
+      expect(Object.keys(body).sort()).toEqual(['claimedStatementId', 'reason', 'receipt', 'valid']);
+      expect(body.receipt).toBeNull();
+      expect(body.claimedStatementId).toBe(receiptIdOf(bundle));
+      expect(await countReceipts(body.claimedStatementId)).toBe(0);
+      expect((await call(`/v1/receipts/${body.claimedStatementId}`)).status).toBe(404);
+      expect(await (await call(`/v1/receipts/${body.claimedStatementId}/badge.svg`)).text()).toContain('unknown receipt');
     });
   }
 
@@ -93,10 +140,11 @@ describe('POST /v1/verify with a well-formed but invalid bundle', () => {
     const good = (await (await verify(bundle)).json()) as VerifyJson;
     const forged = structuredClone(bundle);
     forged.chunks[0].proof.pi_c = randomG1();
-    const bad = (await (await verify(forged)).json()) as VerifyJson;
+    const bad = (await (await verify(forged)).json()) as InvalidJson;
     expect(bad.valid).toBe(false);
-    expect(bad.receipt.id).toBe(good.receipt.id);
-    const stored = (await (await call(`/v1/receipts/${good.receipt.id}`)).json()) as { receipt: VerifyJson['receipt'] };
+    expect(bad.receipt).toBeNull();
+    expect(bad.claimedStatementId).toBe(good.receipt.id);
+    const stored = (await (await call(`/v1/receipts/${good.receipt.id}`)).json()) as { receipt: ReceiptJson };
     expect(stored.receipt.valid).toBe(true);
   });
 });
@@ -109,6 +157,8 @@ describe('POST /v1/verify with malformed input', () => {
     overR.chunks[0].publicSignals[4] = '21888242871839275222246405745257275088548364400416034343698204186575808495617';
     const shortSignals = structuredClone(bundle);
     shortSignals.chunks[0].publicSignals.pop();
+    const offCurve = structuredClone(bundle);
+    offCurve.chunks[1].proof.pi_a = ['1', '3', '1'];
     const cases: [string, unknown, number, string][] = [
       ['unknown top-level field', { model: id, bundle, extra: true }, 400, 'unknown_field'],
       ['unknown bundle field', { model: id, bundle: { ...bundle, note: 'x' } }, 400, 'unknown_field'],
@@ -116,6 +166,14 @@ describe('POST /v1/verify with malformed input', () => {
       ['model not a string', { model: 42, bundle }, 400, 'invalid_id'],
       ['model not hex', { model: 'abc', bundle }, 400, 'invalid_id'],
       ['unregistered model', { model: 'f'.repeat(64), bundle }, 404, 'model_not_found'],
+      // The registry is asked before the bundle is parsed: an unknown model is a 404 even when
+      // its bundle would be refused by the parser (a proof point off the curve, garbage).
+      ['unregistered model, point off the curve', { model: 'f'.repeat(64), bundle: offCurve }, 404, 'model_not_found'],
+      ['unregistered model, garbage bundle', { model: 'f'.repeat(64), bundle: 'x' }, 404, 'model_not_found'],
+      ['point off the curve', { model: id, bundle: offCurve }, 422, 'not_on_curve'],
+      // …and against the model's manifest before any point is checked.
+      ['bundle of another model', { model: id, bundle: { ...offCurve, modelId: 'e'.repeat(64) } }, 400, 'bad_bundle'],
+      ['bundle ctx not the model\'s', { model: id, bundle: { ...bundle, ctx: 9 } }, 400, 'bad_bundle'],
       ['signal equal to r', { model: id, bundle: overR }, 422, 'bad_field_element'],
       ['wrong signal count', { model: id, bundle: shortSignals }, 400, 'wrong_signal_count'],
       ['array body', [1, 2], 400, 'invalid_body'],

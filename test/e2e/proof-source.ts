@@ -69,6 +69,7 @@ async function toySource(): Promise<ProofSource> {
     manifest: toy.manifest,
     async proveAndSubmit(api) {
       const r = await submitAndDescribe(api, toy.bundle);
+      if (r.receiptId === null) throw new Error(`the API refused the toy bundle: ${r.reason}`);
       return { receiptId: r.receiptId, valid: r.valid, bundle: toy.bundle, text: Buffer.from(generated).toString('utf8') };
     },
     close: () => shutdownProver(),

@@ -98,11 +98,14 @@ describe.skipIf(!HAVE_CHROMIUM)('e2e: local stack, prove, submit, badge in Chrom
     const result = await submitBundle(stack!.api, tampered);
     expect(result.valid).toBe(false);
     expect(result.receiptUrl).toBeNull();
-    expect(result.receiptId).not.toBe(proved.receiptId);
-    const missing = await fetch(`${stack!.api}/v1/receipts/${result.receiptId}`);
+    expect(result.receiptId).toBeNull(); // nothing verified, no receipt id
+    const claimed = result.claimedStatementId!;
+    expect(claimed).toMatch(/^[0-9a-f]{64}$/);
+    expect(claimed).not.toBe(proved.receiptId);
+    const missing = await fetch(`${stack!.api}/v1/receipts/${claimed}`);
     expect(missing.status).toBe(404);
 
-    const { page } = await openPage(browser!, `${stack!.api}/?receipt=${result.receiptId}`);
+    const { page } = await openPage(browser!, `${stack!.api}/?receipt=${claimed}`);
     const state = await settledState(page);
     expect(['invalid', 'not-found']).toContain(state);
     expect(await badgeText(page)).not.toMatch(/^zkinfer Verified/);

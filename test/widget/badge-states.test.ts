@@ -59,6 +59,26 @@ describe.skipIf(!HAVE_CHROMIUM)('<zkinfer-badge> states (needs /usr/bin/chromium
     await screenshot(page, 'verified');
   });
 
+  it('says "insecure setup" in words (label, detail, accessible text) for a model whose keys come from a one-party setup', async () => {
+    const r = publishValidReceipt(h.api, undefined, true);
+    const page = await h.open(badge(r.id));
+    await waitForState(page, 'verified');
+    expect(await page.locator('zkinfer-badge [part=label]').innerText()).toBe('Verified — insecure setup');
+    expect(await statusText(page)).toMatch(/one-party test setup: whoever made them can forge proofs/);
+    expect(await page.locator('zkinfer-badge').getAttribute('insecure')).toBe('');
+    const tree = await page.locator('zkinfer-badge').ariaSnapshot();
+    expect(tree).toMatch(/status[^\n]*\n?[\s\S]*Verified — insecure setup/);
+    expect(tree).toContain('can forge proofs');
+    await screenshot(page, 'verified-insecure');
+    // A receipt of a trusted setup carries none of it.
+    const safe = publishValidReceipt(h.api);
+    const page2 = await h.open(badge(safe.id));
+    await waitForState(page2, 'verified');
+    expect(await page2.locator('zkinfer-badge [part=label]').innerText()).toBe('Verified');
+    expect(await statusText(page2)).not.toMatch(/insecure|forge/);
+    expect(await page2.locator('zkinfer-badge').getAttribute('insecure')).toBeNull();
+  });
+
   it('shows invalid when the API recorded the proof invalid', async () => {
     const r = publishValidReceipt(h.api);
     h.api.receipts.get(r.id)!.receipt.valid = false;

@@ -84,14 +84,15 @@ export interface PublishedReceipt {
  * come from test/api/fixtures/trapdoor.ts: keys with known trapdoors, so the Groth16 equation
  * holds and every verifier accepts them (real pairings in the browser, no snarkjs).
  */
-export function publishValidReceipt(api: FakeApi, generated = [...'Hi there'].map((c) => c.charCodeAt(0))): PublishedReceipt {
-  const model = trapdoorModel({ ctx: 12, chunks: 2 });
+/** A valid receipt on the fake API; `insecure` is the manifest's ptau.insecure, echoed in the receipt as the API does. */
+export function publishValidReceipt(api: FakeApi, generated = [...'Hi there'].map((c) => c.charCodeAt(0)), insecure = false): PublishedReceipt {
+  const model = trapdoorModel({ ctx: 12, chunks: 2, insecure });
   const bundle = model.prove({ nPrompt: 3, generated });
   const modelId = model.manifest.modelId as string;
   const id = receiptId(modelId, parseBundle(bundle));
   const text = decodeTokens({ kind: 'bytes' }, generated);
   api.models.set(modelId, model.manifest);
-  api.receipts.set(id, { receipt: { id, url: `${api.origin}/v1/receipts/${id}`, valid: true, modelId, statement: bundle.statement, text }, bundle });
+  api.receipts.set(id, { receipt: { id, url: `${api.origin}/v1/receipts/${id}`, valid: true, modelId, statement: bundle.statement, text, insecureSetup: insecure }, bundle });
   return { id, modelId, manifest: model.manifest, bundle, text };
 }
 

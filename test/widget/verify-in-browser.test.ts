@@ -57,6 +57,18 @@ describe.skipIf(!HAVE_CHROMIUM)('<zkinfer-badge> verify in this browser (needs /
     await screenshot(page, 'verified-in-browser');
   });
 
+  it("shows the manifest's insecure setup after the in-browser check even when the API's receipt does not say so", async () => {
+    const r = publishValidReceipt(h.api, undefined, true);
+    h.api.receipts.get(r.id)!.receipt.insecureSetup = false; // an API that hides it
+    const page = await h.open(badge(r.id));
+    await waitForState(page, 'verified');
+    expect(await page.locator('zkinfer-badge [part=label]').innerText()).toBe('Verified');
+    const event = await verifyHere(page);
+    expect(event.detail.valid).toBe(true);
+    expect(await page.locator('zkinfer-badge [part=label]').innerText()).toBe('Verified — insecure setup');
+    expect(await statusText(page)).toMatch(/whoever made them can forge proofs/);
+  });
+
   it('accepts a re-randomized proof (same statement, other proof bytes, same receipt)', async () => {
     const r = publishValidReceipt(h.api);
     r.bundle.chunks[0].proof = rerandomize(r.bundle.chunks[0].proof);

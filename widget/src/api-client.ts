@@ -15,6 +15,11 @@ export interface ReceiptSummary {
   modelId: string;
   /** Detokenized generated text, when the model has a detokenizer. Shown as text only. */
   text?: string;
+  /**
+   * The API says the model's keys come from an insecure (one-party) setup. Only `true` from the
+   * API counts here; the in-browser check reads the manifest's own flag instead.
+   */
+  insecureSetup: boolean;
 }
 
 export function isReceiptId(value: string): boolean {
@@ -82,7 +87,7 @@ export function readReceiptSummary(json: unknown, expectedId: string): ReceiptSu
   if (typeof r.modelId !== 'string' || !RECEIPT_ID.test(r.modelId)) {
     throw new BadgeError('bad_response', 'receipt.modelId is not 64 lowercase hex');
   }
-  const out: ReceiptSummary = { id: r.id, valid: r.valid, modelId: r.modelId };
+  const out: ReceiptSummary = { id: r.id, valid: r.valid, modelId: r.modelId, insecureSetup: r.insecureSetup === true };
   if (typeof r.text === 'string') out.text = r.text;
   return out;
 }

@@ -9,6 +9,8 @@ export interface BrowserCheck {
   reason?: string;
   /** Wall-clock milliseconds for download, parsing and every chunk's pairing check. */
   ms: number;
+  /** The manifest checked against declares an insecure (one-party) setup: its maker can forge proofs. */
+  insecureSetup: boolean;
 }
 
 /** Lets the browser paint the "verifying" state before the synchronous pairing work. */
@@ -48,17 +50,18 @@ export async function verifyReceiptInBrowser(api: string, receipt: ReceiptSummar
     throw new BadgeError('mismatch', `the API served the manifest of model ${manifest.modelId.slice(0, 12)}…, not ${receipt.modelId.slice(0, 12)}…`);
   }
 
+  const insecureSetup = manifest.ptau.insecure;
   let bundle: Bundle;
   try {
     bundle = parseBundle(bundleJson);
   } catch (err) {
-    return { valid: false, reason: `proof bundle refused: ${(err as Error).message}`, ms: elapsed() };
+    return { valid: false, reason: `proof bundle refused: ${(err as Error).message}`, ms: elapsed(), insecureSetup };
   }
   if (bundle.modelId !== receipt.modelId) {
-    return { valid: false, reason: 'the proof bundle is for another model', ms: elapsed() };
+    return { valid: false, reason: 'the proof bundle is for another model', ms: elapsed(), insecureSetup };
   }
   if (receiptId(bundle.modelId, bundle) !== receipt.id) {
-    return { valid: false, reason: 'the proof bundle states something other than this receipt', ms: elapsed() };
+    return { valid: false, reason: 'the proof bundle states something other than this receipt', ms: elapsed(), insecureSetup };
   }
 
   let result: BundleVerdict;
@@ -68,5 +71,5 @@ export async function verifyReceiptInBrowser(api: string, receipt: ReceiptSummar
     throw new BadgeError('verifier_error', `the verifier failed: ${(err as Error).message}`);
   }
   const ms = elapsed();
-  return result.valid ? { valid: true, ms } : { valid: false, reason: result.reason ?? 'a proof does not verify', ms };
+  return result.valid ? { valid: true, ms, insecureSetup } : { valid: false, reason: result.reason ?? 'a proof does not verify', ms, insecureSetup };
 }

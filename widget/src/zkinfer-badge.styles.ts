@@ -20,6 +20,9 @@ export const badgeStyles = css`
   :host([state='verified']) {
     --_state-color: var(--zkinfer-badge-verified-color, #1a7f37);
   }
+  :host([state='verified'][insecure]) {
+    --_state-color: var(--zkinfer-badge-insecure-color, #9a6700);
+  }
   :host([state='invalid']) {
     --_state-color: var(--zkinfer-badge-invalid-color, #cf222e);
   }

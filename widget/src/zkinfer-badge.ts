@@ -25,6 +25,10 @@ const LABELS: Record<BadgeState, string> = {
   error: 'Could not check',
 };
 
+/** Shown with a verified verdict when the model's keys come from a one-party setup (words, not only colour). */
+const INSECURE_LABEL = 'Verified — insecure setup';
+const INSECURE_DETAIL = "But the model's keys come from a one-party test setup: whoever made them can forge proofs, so this proves nothing unless you trust them.";
+
 function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
@@ -56,6 +60,8 @@ function problemOf(err: unknown): Problem {
  *
  * @state loading - the receipt is being fetched.
  * @state verified - the API holds a valid receipt (and, after "Verify in this browser", every proof verified here).
+ *   When the model's manifest declares an insecure (one-party) setup, the label says "Verified — insecure setup",
+ *   the detail explains that whoever made the keys can forge proofs, and the host gets the `insecure` attribute.
  * @state invalid - the receipt is recorded invalid, or the in-browser check refused its bundle.
  * @state not-found - the API has no such receipt.
  * @state error - the attributes are wrong or the API could not be read.
@@ -86,6 +92,7 @@ function problemOf(err: unknown): Problem {
  * @cssproperty --zkinfer-badge-padding
  * @cssproperty --zkinfer-badge-max-width
  * @cssproperty --zkinfer-badge-verified-color - Icon, label and stripe when verified.
+ * @cssproperty --zkinfer-badge-insecure-color - … when verified under an insecure setup.
  * @cssproperty --zkinfer-badge-invalid-color - … when invalid.
  * @cssproperty --zkinfer-badge-error-color - … on error.
  * @cssproperty --zkinfer-badge-muted-color - … while loading / not found, and detail text.
@@ -151,6 +158,7 @@ export class ZkinferBadge extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('receipt') || changed.has('api')) this._load();
     if (this.getAttribute('state') !== this._state) this.setAttribute('state', this._state);
+    this.toggleAttribute('insecure', this._state === 'verified' && this._insecure());
   }
 
   private _load(): void {
@@ -214,13 +222,18 @@ export class ZkinferBadge extends LitElement {
     }
   }
 
+  /** The verdict rests on keys from a one-party setup: the API says so, or the manifest checked here does. */
+  private _insecure(): boolean {
+    return this._summary?.insecureSetup === true || this._check?.insecureSetup === true;
+  }
+
   private _detail(): string {
     if (this._checking) return 'Downloading the proof bundle and checking every proof in this browser…';
     if (this._check && !this._check.valid) return sentence(this._check.reason ?? 'a proof does not verify');
     if (this._problem) return sentence(this._problem.message);
     switch (this._state) {
       case 'verified':
-        return `The API at ${new URL(this._apiBase).host} accepted this proof.`;
+        return `The API at ${new URL(this._apiBase).host} accepted this proof.${this._insecure() ? ` ${INSECURE_DETAIL}` : ''}`;
       case 'invalid':
         return 'The API recorded this proof as invalid.';
       default:
@@ -238,6 +251,7 @@ export class ZkinferBadge extends LitElement {
   protected override render(): TemplateResult {
     const state = this._state;
     const detail = this._detail();
+    const label = state === 'verified' && this._insecure() ? INSECURE_LABEL : LABELS[state];
     const canVerify = this._summary !== undefined;
     const id = this.receipt ?? '';
     return html`
@@ -245,7 +259,7 @@ export class ZkinferBadge extends LitElement {
         <div part="status" role="status" aria-live="polite" aria-atomic="true" aria-busy=${state === 'loading' || this._checking ? 'true' : 'false'}>
           ${stateIcon(this._checking ? 'loading' : state)}
           <span part="brand">zkinfer</span>
-          <span part="label">${LABELS[state]}</span>
+          <span part="label">${label}</span>
           ${detail ? html`<span part="detail">${detail}</span>` : nothing}
           ${this._timing()}
         </div>

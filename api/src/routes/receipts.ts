@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { db } from '../db/client.ts';
 import { models, receipts } from '../db/schema.ts';
 import type { AppEnv } from '../env.ts';
@@ -16,12 +16,22 @@ export const receiptRoutes = new Hono<AppEnv>();
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const SHORT = 'public, max-age=60';
 
+// The model's `ptau.insecure` flag, read in SQL from the stored manifest (which passed
+// parseManifest at registration, so the flag is a JSON boolean: json_extract gives 1 or 0).
+// Only an explicit false (0) counts as a trusted setup; anything else is shown as insecure.
+const insecureSetup = sql<number | null>`json_extract(${models.manifest}, '$.ptau.insecure')`;
+
 receiptRoutes.get('/:id', async (c) => {
   const id = expectHexId(c.req.param('id'), 'receipt id');
-  const row = await db(c.env.DB).query.receipts.findFirst({ where: eq(receipts.id, id) });
-  if (!row) throw new ApiError(404, 'receipt_not_found', `no receipt ${id}`);
+  const found = await db(c.env.DB)
+    .select({ row: receipts, insecure: insecureSetup })
+    .from(receipts)
+    .innerJoin(models, eq(models.modelId, receipts.modelId))
+    .where(eq(receipts.id, id))
+    .get();
+  if (!found) throw new ApiError(404, 'receipt_not_found', `no receipt ${id}`);
   c.header('Cache-Control', IMMUTABLE);
-  return c.json({ receipt: receiptJson(row, new URL(c.req.url).origin) });
+  return c.json({ receipt: receiptJson(found.row, new URL(c.req.url).origin, found.insecure !== 0) });
 });
 
 receiptRoutes.get('/:id/bundle', async (c) => {
@@ -39,13 +49,17 @@ receiptRoutes.get('/:id/badge.svg', async (c) => {
   const id = /^[0-9a-f]{64}$/.test(raw) ? raw : null;
   const found = id
     ? await db(c.env.DB)
-        .select({ valid: receipts.valid, name: models.name })
+        .select({ valid: receipts.valid, name: models.name, insecure: insecureSetup })
         .from(receipts)
         .innerJoin(models, eq(models.modelId, receipts.modelId))
         .where(eq(receipts.id, id))
         .get()
     : undefined;
-  if (found?.valid) {
+  if (found?.valid && found.insecure !== 0) {
+    // In words, first (the model name may be cut off): the colour alone is not the warning.
+    svg = renderBadge('insecure', 'zkinfer', `verified, INSECURE SETUP · ${found.name}`);
+    cache = IMMUTABLE;
+  } else if (found?.valid) {
     svg = renderBadge('verified', 'zkinfer', `verified · ${found.name}`);
     cache = IMMUTABLE;
   } else {

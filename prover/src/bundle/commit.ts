@@ -83,14 +83,20 @@ export function randomSalt(): bigint {
 export const TOKEN_BITS = 16;
 
 /**
- * promptCommitment = commit(pack16(x_0 … x_{T−1} with x_t := 0 for t ≥ nPrompt), salt).
- * Only the prompt enters; the positions after it are zero so the value depends on the
- * prompt and T alone.
+ * promptCommitment = commit([nPrompt, pack16(x_0 … x_{T−1} with x_t := 0 for t ≥ nPrompt)…], salt).
+ * The first committed element is the prompt's length: token 0 is a real token (NUL, <unk>),
+ * so without it [a, b] and [a, b, 0] would pack to the same elements and share one
+ * commitment. With it the commitment alone identifies the prompt (docs/proof-format.md).
  */
 export function promptCommitment(promptTokens: readonly number[], ctx: number, salt: bigint): bigint {
+  return commit(promptElements(promptTokens, ctx), salt);
+}
+
+/** The committed elements of a prompt: its length, then its tokens zero-padded to ctx, packed 15 per element. */
+export function promptElements(promptTokens: readonly number[], ctx: number): bigint[] {
   if (promptTokens.length < 1 || promptTokens.length > ctx) {
     throw new RangeError(`promptCommitment: ${promptTokens.length} prompt tokens do not fit context ${ctx}`);
   }
   const masked = Array.from({ length: ctx }, (_, t) => (t < promptTokens.length ? promptTokens[t] : 0));
-  return commit(pack(masked, TOKEN_BITS, false), salt);
+  return [BigInt(promptTokens.length), ...pack(masked, TOKEN_BITS, false)];
 }

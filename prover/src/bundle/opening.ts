@@ -5,7 +5,7 @@
  */
 import { chmodSync, writeFileSync } from 'node:fs';
 import { R } from '../circuit/field.ts';
-import { promptCommitment } from './commit.ts';
+import { commit, promptCommitment, promptElements } from './commit.ts';
 
 export interface Opening {
   version: 1;
@@ -43,9 +43,10 @@ export function parseOpening(json: unknown, file = 'opening'): Opening {
 }
 
 /**
- * Whether the opening opens a bundle's statement: same model, and
- * commit(pack16(promptTokens padded to ctx), salt) equals the bundle's promptCommitment with
- * nPrompt = promptTokens.length. Returns the reason when it does not.
+ * Whether the opening opens a bundle's statement: same model, nPrompt = promptTokens.length,
+ * and commit([nPrompt, pack16(promptTokens padded to ctx)…], salt) equals the bundle's
+ * promptCommitment (the length is committed too, so [a, b] and [a, b, 0] differ). Returns the
+ * reason when it does not.
  */
 export function checkOpening(
   opening: Opening,
@@ -56,6 +57,14 @@ export function checkOpening(
     return { ok: false, reason: `opening has ${opening.promptTokens.length} prompt tokens, the bundle says nPrompt = ${bundle.statement.nPrompt}` };
   }
   const c = promptCommitment(opening.promptTokens, bundle.ctx, BigInt(opening.salt));
-  if (c !== bundle.statement.promptCommitment) return { ok: false, reason: 'the prompt tokens and salt do not commit to the bundle\'s promptCommitment' };
+  if (c !== bundle.statement.promptCommitment) {
+    // Bundles made before the length was committed used commit(pack16(tokens), salt): name that
+    // case instead of calling the opening wrong (such a commitment does not fix the length).
+    const unbound = commit(promptElements(opening.promptTokens, bundle.ctx).slice(1), BigInt(opening.salt));
+    if (unbound === bundle.statement.promptCommitment) {
+      return { ok: false, reason: 'the bundle uses the old prompt commitment that does not bind the prompt length (made by an older zkinfer); prove it again' };
+    }
+    return { ok: false, reason: 'the prompt tokens and salt do not commit to the bundle\'s promptCommitment' };
+  }
   return { ok: true };
 }

@@ -52,14 +52,15 @@ export function positionMasks(cs: ConstraintSystem, pub: PublicWires, T: number)
 
 /** Constraints of promptTokens for context T (excluding the masks). */
 export function promptCost(T: number): number {
-  return T * (TOKEN_BITS + 2) + commitCost(Math.ceil(T / Math.floor(248 / TOKEN_BITS))) + 1;
+  return T * (TOKEN_BITS + 2) + commitCost(1 + Math.ceil(T / Math.floor(248 / TOKEN_BITS))) + 1;
 }
 
 /**
  * Chunk 0's opening of the prompt: private p_t (the prompt token for t < nPrompt, else 0),
- * each 16-bit, p_t·(1 − isPrompt_t) = 0, promptCommitment = commit(pack16(p), salt) (private
- * salt), posTokens_t·(1 − isGenerated_t) = 0; returns x_t = p_t + posTokens_t, the token at
- * every position. Cost: promptCost(T).
+ * each 16-bit, p_t·(1 − isPrompt_t) = 0, promptCommitment = commit([nPrompt, pack16(p)…], salt)
+ * (private salt; the public nPrompt is the first committed element, so one commitment cannot
+ * be opened with two lengths: token 0 is a real token), posTokens_t·(1 − isGenerated_t) = 0;
+ * returns x_t = p_t + posTokens_t, the token at every position. Cost: promptCost(T).
  */
 export function promptTokens(
   cs: ConstraintSystem,
@@ -77,7 +78,7 @@ export function promptTokens(
       return x;
     });
     const salt = cs.privateInput('promptSalt', witness?.salt);
-    cs.assertEqual(commit(cs, pack(p, TOKEN_BITS, false), salt), pub.promptCommitment, 'promptCommitment');
+    cs.assertEqual(commit(cs, [pub.nPrompt, ...pack(p, TOKEN_BITS, false)], salt), pub.promptCommitment, 'promptCommitment');
     return p.map((x, t) => {
       cs.assertR1(pub.posTokens[t], LinearCombination.constant(1).sub(masks.isGenerated[t]), LinearCombination.constant(0), `posTokens${t}:window`);
       return x.add(pub.posTokens[t]);

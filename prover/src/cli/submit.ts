@@ -67,8 +67,13 @@ async function jsonOf(res: Response, what: string): Promise<Record<string, unkno
 }
 
 export interface SubmitResult {
-  receiptId: string;
+  /** The stored receipt's id; null when the proof did not verify (no receipt exists). */
+  receiptId: string | null;
+  /** Only when valid is false: the receipt id the claimed statement would have had. */
+  claimedStatementId?: string | null;
   valid: boolean;
+  /** The API's insecure-setup warning, when the model's keys come from a one-party setup. */
+  warning?: string;
   /** The receipt's URL on the API (null when the proof did not verify: nothing is stored). */
   receiptUrl: string | null;
   /** Why the API refused the proof (only when valid is false). */
@@ -87,11 +92,17 @@ export async function submitBundle(api: string, bundle: Record<string, unknown>)
     body: JSON.stringify({ model, bundle }),
   });
   const body = await jsonOf(res, 'POST /v1/verify');
-  const receipt = body.receipt as { id?: unknown; url?: unknown; text?: unknown } | undefined;
-  if (typeof receipt?.id !== 'string' || typeof body.valid !== 'boolean') throw new ApiRequestError(res.status, 'bad_response', 'POST /v1/verify: response has no receipt id or valid flag');
-  const out: SubmitResult = { receiptId: receipt.id, valid: body.valid, receiptUrl: typeof receipt.url === 'string' ? receipt.url : null };
-  if (typeof body.reason === 'string') out.reason = body.reason;
+  if (typeof body.valid !== 'boolean') throw new ApiRequestError(res.status, 'bad_response', 'POST /v1/verify: response has no valid flag');
+  if (!body.valid) {
+    // Nothing was verified: no receipt, only the id the claimed statement would have.
+    const claimed = typeof body.claimedStatementId === 'string' ? body.claimedStatementId : null;
+    return { receiptId: null, claimedStatementId: claimed, valid: false, receiptUrl: null, reason: typeof body.reason === 'string' ? body.reason : 'invalid' };
+  }
+  const receipt = body.receipt as { id?: unknown; url?: unknown; text?: unknown; insecureSetup?: unknown; warning?: unknown } | null | undefined;
+  if (typeof receipt?.id !== 'string') throw new ApiRequestError(res.status, 'bad_response', 'POST /v1/verify: a valid answer has no receipt id');
+  const out: SubmitResult = { receiptId: receipt.id, valid: true, receiptUrl: typeof receipt.url === 'string' ? receipt.url : null };
   if (typeof receipt.text === 'string') out.text = receipt.text;
+  if (receipt.insecureSetup === true) out.warning = typeof receipt.warning === 'string' ? receipt.warning : 'insecure setup: whoever made the keys can forge proofs';
   return out;
 }
 
@@ -151,8 +162,8 @@ export function embedSnippet(api: string, scriptUrl: string, receiptId: string):
 
 export interface SubmitReport extends SubmitResult {
   api: string;
-  /** The demo page of the API showing this receipt's badge (api/src/routes/demo.ts). */
-  demoUrl: string;
+  /** The demo page of the API showing this receipt's badge (api/src/routes/demo.ts); null without a receipt. */
+  demoUrl: string | null;
   /** The two embed lines; null when the proof did not verify (there is no receipt to show). */
   embed: [string, string] | null;
 }
@@ -161,15 +172,17 @@ export interface SubmitReport extends SubmitResult {
 export async function submitAndDescribe(apiUrl: string, bundle: Record<string, unknown>): Promise<SubmitReport> {
   const api = apiOrigin(apiUrl);
   const result = await submitBundle(api, bundle);
-  const embed = result.valid ? embedSnippet(api, await widgetScriptUrl(api), result.receiptId) : null;
+  if (result.receiptId === null) return { ...result, api, demoUrl: null, embed: null };
+  const embed = embedSnippet(api, await widgetScriptUrl(api), result.receiptId);
   return { ...result, api, demoUrl: `${api}/?receipt=${result.receiptId}`, embed };
 }
 
 /** Human-readable lines for a SubmitReport (stdout of `prove --submit` without --json). */
 export function formatSubmitReport(r: SubmitReport): string {
-  if (!r.valid) return [`The API at ${r.api} REFUSED the proof: ${r.reason ?? 'invalid'} (receipt ${r.receiptId} not stored).`].join('\n');
+  if (!r.valid) return `The API at ${r.api} REFUSED the proof: ${r.reason ?? 'invalid'} (no receipt stored).`;
   return [
     `verified by ${r.api}`,
+    ...(r.warning ? [`WARNING: ${r.warning}`] : []),
     `receipt:   ${r.receiptUrl ?? r.receiptId}`,
     `demo page: ${r.demoUrl}`,
     '',

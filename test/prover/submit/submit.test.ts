@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiRequestError, apiOrigin, embedSnippet, preflightSubmit, registerManifest, submitAndDescribe, submitBundle, widgetScriptUrl } from '../../../prover/src/cli/submit.ts';
+import { ApiRequestError, apiOrigin, embedSnippet, formatSubmitReport, preflightSubmit, registerManifest, submitAndDescribe, submitBundle, widgetScriptUrl } from '../../../prover/src/cli/submit.ts';
 import { freePort } from '../../../scripts/lib/local-api.ts';
 
 // A stand-in API on loopback that answers like api/src (shapes from docs/proof-format.md and
@@ -90,9 +90,19 @@ describe('talking to the API', () => {
   });
 
   it('reports an invalid proof without embed lines', async () => {
-    verifyAnswer = { status: 200, body: { valid: false, reason: 'chunk 0: proof does not verify', receipt: { id: RECEIPT, url: null } } };
+    verifyAnswer = { status: 200, body: { valid: false, reason: 'chunk 0: proof does not verify', receipt: null, claimedStatementId: RECEIPT } };
     const d = await submitAndDescribe(api, { modelId: MODEL });
-    expect(d).toMatchObject({ valid: false, receiptUrl: null, reason: 'chunk 0: proof does not verify', embed: null });
+    expect(d).toMatchObject({ valid: false, receiptId: null, claimedStatementId: RECEIPT, receiptUrl: null, demoUrl: null, reason: 'chunk 0: proof does not verify', embed: null });
+    expect(formatSubmitReport(d)).toMatch(/REFUSED the proof: chunk 0: proof does not verify \(no receipt stored\)/);
+    expect(formatSubmitReport(d)).not.toContain(RECEIPT);
+  });
+
+  it("repeats the API's insecure-setup warning next to the verdict", async () => {
+    const warning = 'insecure setup: whoever made them can forge proofs';
+    verifyAnswer = { status: 200, body: { valid: true, receipt: { id: RECEIPT, url: `${api}/v1/receipts/${RECEIPT}`, insecureSetup: true, warning } } };
+    const d = await submitAndDescribe(api, { modelId: MODEL });
+    expect(d.warning).toBe(warning);
+    expect(formatSubmitReport(d)).toMatch(/^verified by .*\nWARNING: insecure setup: whoever made them can forge proofs\n/);
   });
 
   it("turns the API's error shape into ApiRequestError with its code and message", async () => {

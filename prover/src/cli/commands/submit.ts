@@ -39,13 +39,14 @@ export const command: Command = {
       else console.error(`zkinfer submit: ${describeError(r)}`);
       return 1;
     }
-    const receipt = r.body.receipt as { id: string; url: string | null; text?: string } | undefined;
+    const receipt = r.body.receipt as { id: string; url: string; text?: string; warning?: string } | null | undefined;
     const valid = r.body.valid === true;
     if (values.json) console.log(JSON.stringify(r.body));
     else if (valid) {
       console.log(`valid: receipt ${receipt?.id}`);
+      if (receipt?.warning) console.log(`WARNING: ${receipt.warning}`);
       console.log(`${receipt?.url}${receipt?.text === undefined ? '' : `\ntext: ${JSON.stringify(receipt.text)}`}`);
-    } else console.log(`INVALID: ${String(r.body.reason)} (receipt id ${receipt?.id}, not stored)`);
+    } else console.log(`INVALID: ${String(r.body.reason)} (no receipt stored)`);
     return valid ? 0 : 1;
   },
 };
