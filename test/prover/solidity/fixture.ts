@@ -32,6 +32,9 @@ function prove(dir: string, out: string): Promise<void> {
 export interface DefaultModelBundles {
   pkg: LoadedPackage;
   bundles: [Record<string, unknown>, Record<string, unknown>];
+  /** The package directory and the first bundle's file, for the CLI. */
+  dir: string;
+  bundlePath: string;
 }
 
 export async function defaultModelBundles(): Promise<DefaultModelBundles> {
@@ -43,5 +46,5 @@ export async function defaultModelBundles(): Promise<DefaultModelBundles> {
   for (const p of paths) await prove(dir, p);
   process.stderr.write(`  solidity | ${compiled ? 'compiled' : 'reused'} the default model at T = ${FIXTURE_CTX} (${pkg.manifest.chunks.length} chunks) and proved it twice in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   const read = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>;
-  return { pkg, bundles: [read(paths[0]), read(paths[1])] };
+  return { pkg, bundles: [read(paths[0]), read(paths[1])], dir, bundlePath: paths[0] };
 }

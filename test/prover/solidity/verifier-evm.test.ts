@@ -4,8 +4,12 @@
  * verify and record the API's receipt id; every kind of tampering reverts with its reason.
  * Gas of each call goes to stderr ("gas |").
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { bn254 } from '@noble/curves/bn254.js';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../../prover/src/cli/main.ts';
 import { P, R, parseBundle, receiptId, type Manifest } from '../../../api/src/verify/index.ts';
 import { encodeAddresses, concatBytes, type VerifierCall } from '../../../prover/src/solidity/abi.ts';
 import { bundleToCall } from '../../../prover/src/solidity/calldata.ts';
@@ -24,6 +28,8 @@ const Fr = bn254.fields.Fr;
 
 let manifest: Manifest;
 let bundles: [Record<string, unknown>, Record<string, unknown>];
+let packageDir: string;
+let bundlePath: string;
 let plan: ContractPlan;
 let compiled: CompiledVerifier;
 let chain: LocalChain;
@@ -35,6 +41,8 @@ beforeAll(async () => {
   const fx = await defaultModelBundles();
   manifest = fx.pkg.manifest;
   bundles = fx.bundles;
+  packageDir = fx.dir;
+  bundlePath = fx.bundlePath;
   plan = planContract(manifest);
   compiled = compileVerifier(contractSource(plan), plan.keys.length);
   chain = await LocalChain.open();
@@ -241,14 +249,58 @@ describe('deployment and the local chain', () => {
   });
 
   it('the chain kept in a file keeps the recorded receipt', async () => {
-    const { mkdtempSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const path = join(mkdtempSync(join(tmpdir(), 'zkinfer-chain-')), 'chain.json');
     chain.save(path);
     const reopened = await LocalChain.open(path);
     const id = receiptId(manifest.modelId, parseBundle(bundles[0]));
     expect(await isRecorded(reopened, deployment.verifier, id)).toBe(true);
     expect(await isRecorded(reopened, deployment.verifier, '00'.repeat(32))).toBe(false);
+  });
+});
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
+  try {
+    return { code: await main(args), out: out.join('\n'), err: err.join('\n') };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+describe('the README\'s three commands: export-solidity → chain deploy → chain submit', () => {
+  it('take a bundle to a receipt recorded on a local chain kept in a file', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'zkinfer-sol-cli-'));
+    const sol = join(work, 'verifier.sol');
+    const chainFile = join(work, 'chain.json');
+    const exported = await cli(['export-solidity', '--package', packageDir, '--out', sol, '--json']);
+    expect(exported.code, exported.err).toBe(0);
+    expect(JSON.parse(exported.out)).toMatchObject({ modelId: manifest.modelId, chunks: manifest.chunks.length, keys: plan.keys.length });
+    expect(readFileSync(sol, 'utf8')).toBe(contractSource(plan));
+    const deployed = await cli(['chain', 'deploy', '--chain', chainFile, '--contract', sol, '--json']);
+    expect(deployed.code, deployed.err).toBe(0);
+    const d = JSON.parse(deployed.out) as { verifier: string; modelId: string };
+    expect(d.modelId).toBe(manifest.modelId);
+    const submitted = await cli(['chain', 'submit', '--chain', chainFile, bundlePath, '--json']);
+    expect(submitted.code, submitted.err).toBe(0);
+    const s = JSON.parse(submitted.out) as { ok: boolean; receiptId: string; newlyRecorded: boolean; recorded: boolean; event: { generated: number[] } };
+    expect(s).toMatchObject({ ok: true, receiptId: receiptId(manifest.modelId, parseBundle(bundles[0])), newlyRecorded: true, recorded: true });
+    const again = await cli(['chain', 'submit', '--chain', chainFile, bundlePath, '--json']);
+    expect(JSON.parse(again.out)).toMatchObject({ ok: true, receiptId: s.receiptId, newlyRecorded: false, recorded: true });
+    const listed = await cli(['chain', 'receipts', '--chain', chainFile, '--json']);
+    const events = JSON.parse(listed.out) as { receiptId: string; address: string }[];
+    expect(events.map((e) => [e.receiptId, e.address])).toEqual([[s.receiptId, d.verifier]]);
+    // A tampered bundle (token changed consistently in statement and signals) is refused: exit 1.
+    const tampered = structuredClone(bundles[0]) as { statement: { nPrompt: number; generated: number[] }; chunks: { publicSignals: string[] }[] };
+    const t = tampered.statement.generated[0];
+    tampered.statement.generated[0] = t === 0 ? 1 : t - 1;
+    for (const c of tampered.chunks) c.publicSignals[7 + tampered.statement.nPrompt] = String(tampered.statement.generated[0]);
+    const tamperedPath = join(work, 'tampered.json');
+    writeFileSync(tamperedPath, JSON.stringify(tampered));
+    const refused = await cli(['chain', 'submit', '--chain', chainFile, tamperedPath, '--json']);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.out)).toMatchObject({ ok: false, reason: 'ProofsInvalid()' });
   });
 });
