@@ -185,9 +185,13 @@ contract ZkinferVerifier {
 
     /// Strict proof points (DESIGN.md "Strict input rules"): coordinates < p, A and C on the curve, none at infinity.
     function _checkProofPoints(uint256[8] calldata pr, uint256 chunk) internal pure {
-        for (uint256 i = 0; i < 8; i++) {
-            if (pr[i] >= P) revert CoordinateNotBelowP(chunk);
+        bool big;
+        assembly ("memory-safe") {
+            for { let i := 0 } lt(i, 8) { i := add(i, 1) } {
+                big := or(big, iszero(lt(calldataload(add(pr, mul(i, 0x20))), P)))
+            }
         }
+        if (big) revert CoordinateNotBelowP(chunk);
         if ((pr[0] | pr[1]) == 0 || (pr[6] | pr[7]) == 0 || (pr[2] | pr[3] | pr[4] | pr[5]) == 0) revert PointAtInfinity(chunk);
         // y² = x³ + 3 (G1 has cofactor 1: on the curve is in the group). B's twist and
         // subgroup checks are the pairing precompile's (EIP-197: inputs not in G2 make it fail).
@@ -350,7 +354,7 @@ contract ZkinferVerifier {
     {
         bytes memory prefix = RECEIPT_PREFIX;
         bytes memory tag = MODEL_TAG_DECIMAL;
-        bytes memory digits = new bytes(96);
+        bytes memory digits = new bytes(80);
         bytes memory tail = _receiptTail(promptCommitment, nPrompt, generated, digits);
         // Longest possible row: "\n", tag, ",255", "," + 77 digits twice, and the tail.
         bytes memory buf = new bytes(prefix.length + N_CHUNKS * (1 + tag.length + 4 + 2 * 78 + tail.length));
@@ -452,17 +456,24 @@ contract ZkinferVerifier {
         return p + 1;
     }
 
-    /// Writes v in decimal at memory address p and returns the end; the digits go backwards into `digits` first.
+    /// Writes v in decimal at memory address p and returns the end. Four digits per step go
+    /// backwards into `digits` (80 fit), leading zeros of the top group are skipped, one mcopy.
     function _putDecimal(uint256 p, uint256 v, bytes memory digits) internal pure returns (uint256 end) {
         assembly ("memory-safe") {
-            let e := add(digits, 0x80) // 96 bytes of scratch: 78 digits fit
+            let e := add(digits, 0x70) // 80 bytes of scratch below e
             let q := e
             for {} 1 {} {
-                q := sub(q, 1)
-                mstore8(q, add(48, mod(v, 10)))
-                v := div(v, 10)
+                let x := mod(v, 10000)
+                v := div(v, 10000)
+                q := sub(q, 4)
+                mstore8(q, add(48, div(x, 1000)))
+                mstore8(add(q, 1), add(48, mod(div(x, 100), 10)))
+                mstore8(add(q, 2), add(48, mod(div(x, 10), 10)))
+                mstore8(add(q, 3), add(48, mod(x, 10)))
                 if iszero(v) { break }
             }
+            // At most three leading zeros, never the last digit.
+            for {} and(eq(byte(0, mload(q)), 48), lt(q, sub(e, 1))) {} { q := add(q, 1) }
             mcopy(p, q, sub(e, q))
             end := add(p, sub(e, q))
         }
