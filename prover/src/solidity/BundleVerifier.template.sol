@@ -118,9 +118,19 @@ contract ZkinferVerifier {
         uint256[8][] calldata proofs
     ) public view returns (bytes32) {
         _checkStatement(promptCommitment, nPrompt, generated, boundaries, proofs.length);
-        bytes32 transcript = keccak256(
-            abi.encode(TRANSCRIPT_DOMAIN, KEYS_DIGEST, promptCommitment, nPrompt, generated, boundaries, proofs)
-        );
+        // τ = keccak256(domain ‖ KEYS_DIGEST ‖ the call's arguments as sent): the arguments
+        // decode from these bytes, so τ fixes every proof point and signal (docs/solidity.md).
+        bytes32 domain = TRANSCRIPT_DOMAIN;
+        bytes32 keys = KEYS_DIGEST;
+        bytes32 transcript;
+        assembly ("memory-safe") {
+            let m := mload(0x40)
+            let n := sub(calldatasize(), 4)
+            mstore(m, domain)
+            mstore(add(m, 0x20), keys)
+            calldatacopy(add(m, 0x40), 4, n)
+            transcript := keccak256(m, add(n, 0x40))
+        }
         _checkProofs(transcript, promptCommitment, nPrompt, generated, boundaries, proofs);
         return _receiptId(promptCommitment, nPrompt, generated, boundaries);
     }
