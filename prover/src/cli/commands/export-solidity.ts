@@ -1,0 +1,68 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseManifest, type Manifest } from '../../../../api/src/verify/index.ts';
+import { UsageError, type Command } from '../command.ts';
+import { readPackage } from '../../package/layout.ts';
+import { planContract } from '../../solidity/plan.ts';
+import { contractSource } from '../../solidity/source.ts';
+
+const usage = `usage: zkinfer export-solidity (--package DIR | --manifest FILE) --out FILE.sol [--json]
+
+Writes one Solidity file for the model: ZkinferVerifier, a contract that checks a whole proof
+bundle as the API does (statement, every chunk's public signals, chunk order, commitment chain,
+model tag, every Groth16 proof in one batched pairing check) and records its receipt id, and
+one ZkinferKey<j> contract per distinct verification key (the keys live in contract code, so
+the verifier stays under EIP-170's 24,576 bytes). Deploy the keys first, then the verifier
+with their addresses; \`zkinfer chain deploy\` does that on a local chain. docs/solidity.md.
+
+  --package DIR    a package made by zkinfer compile (its manifest.json)
+  --manifest FILE  a registered manifest (docs/proof-format.md), e.g. from GET /v1/models/ID
+  --out FILE.sol   the Solidity file to write
+  --json           print a JSON summary`;
+
+export const command: Command = {
+  name: 'export-solidity',
+  summary: 'export a Solidity verifier of a model\'s proof bundles (EVM)',
+  usage,
+  async run(args) {
+    let values;
+    try {
+      ({ values } = parseArgs({ args, options: { package: { type: 'string' }, manifest: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true }));
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    if ((values.package === undefined) === (values.manifest === undefined)) throw new UsageError('give exactly one of --package and --manifest');
+    if (values.out === undefined) throw new UsageError('--out is required');
+    let manifest: Manifest;
+    if (values.package !== undefined) {
+      manifest = readPackage(values.package).manifest;
+    } else {
+      let json: unknown;
+      try {
+        json = JSON.parse(readFileSync(values.manifest as string, 'utf8'));
+      } catch (err) {
+        throw new TypeError(`${values.manifest}: cannot read a JSON manifest (${(err as Error).message})`);
+      }
+      // A manifest served by the API may come wrapped as { model: { manifest } }: accept the bare manifest only.
+      manifest = parseManifest(json);
+    }
+    const plan = planContract(manifest);
+    const source = contractSource(plan);
+    writeFileSync(values.out, source);
+    const summary = {
+      out: values.out,
+      modelId: plan.modelId,
+      chunks: plan.chunkKeys.length,
+      keys: plan.keys.length,
+      pairingPairs: plan.chunkKeys.length + plan.slotSources.length,
+      keyCodeBytes: plan.keys.map((k) => k.code.length),
+    };
+    if (values.json) console.log(JSON.stringify(summary));
+    else {
+      console.log(`wrote ${values.out}: ZkinferVerifier for model ${plan.modelId} (${manifest.name}), ${summary.chunks} chunks`);
+      console.log(`  ${summary.keys} key contract(s) of ${summary.keyCodeBytes[0]} bytes each; one pairing check of ${summary.pairingPairs} pairs per bundle`);
+      console.log(`  next: zkinfer chain deploy --chain chain.json --contract ${values.out}`);
+    }
+    return 0;
+  },
+};

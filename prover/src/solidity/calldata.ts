@@ -1,0 +1,36 @@
+import { expectedPublicSignals, parseBundle, SIGNAL, type Bundle } from '../../../api/src/verify/index.ts';
+import type { VerifierCall } from './abi.ts';
+import { g1Words, g2Words } from './words.ts';
+
+/**
+ * A bundle (docs/proof-format.md) as ZkinferVerifier's call: the statement, the boundary
+ * commitments (chunk k's out = chunk k + 1's in) and every proof in EIP-197 words. The
+ * contract rebuilds every chunk's public signals from these, so only a bundle whose signals
+ * are exactly the ones its statement and chain imply can be encoded; any other is refused
+ * here with the reason (the API's verifier refuses it for the same reason: bundle.ts).
+ */
+export function bundleToCall(bundleJson: unknown): { modelId: string; ctx: number; call: VerifierCall } {
+  const bundle: Bundle = parseBundle(bundleJson); // strict: field elements < r, coordinates < p, points in their groups
+  const last = bundle.chunks.length - 1;
+  bundle.chunks.forEach((c, i) => {
+    const s = c.publicSignals;
+    const expected = expectedPublicSignals({
+      modelId: bundle.modelId,
+      ctx: bundle.ctx,
+      chunkIndex: i,
+      inCommitment: i === 0 ? 0n : bundle.chunks[i - 1].publicSignals[SIGNAL.outCommitment],
+      outCommitment: i === last ? 0n : s[SIGNAL.outCommitment],
+      statement: bundle.statement,
+    });
+    const j = expected.findIndex((e, k) => e !== s[k]);
+    if (j >= 0) throw new RangeError(`chunks[${i}].publicSignals[${j}] is ${s[j]}, the statement and chain imply ${expected[j]}: not a bundle the contract (or the API) accepts`);
+  });
+  const call: VerifierCall = {
+    promptCommitment: bundle.statement.promptCommitment,
+    nPrompt: BigInt(bundle.statement.nPrompt),
+    generated: bundle.statement.generated.map(BigInt),
+    boundaries: bundle.chunks.slice(0, last).map((c) => c.publicSignals[SIGNAL.outCommitment]),
+    proofs: bundle.chunks.map((c) => [...g1Words(c.proof.a), ...g2Words(c.proof.b), ...g1Words(c.proof.c)]),
+  };
+  return { modelId: bundle.modelId, ctx: bundle.ctx, call };
+}

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import type { ContractPlan } from './plan.ts';
+import { toHex } from './words.ts';
+
+/**
+ * The Solidity source of a plan: BundleVerifier.template.sol (the fixed verification logic)
+ * with the model's constants filled in, and one `ZkinferKey<j>` contract per distinct key whose
+ * constructor returns the key blob as the contract's code.
+ */
+
+const TEMPLATE = readFileSync(new URL('./BundleVerifier.template.sol', import.meta.url), 'utf8');
+
+export const VERIFIER_CONTRACT = 'ZkinferVerifier';
+export const keyContractName = (j: number): string => `ZkinferKey${j}`;
+
+function keyContract(plan: ContractPlan, j: number): string {
+  const key = plan.keys[j];
+  return [
+    `/// Verification key ${j} (vkeyHash ${key.vkeyHash}) as contract code: a STOP byte, then α, β, γ,`,
+    `/// δ and IC as EIP-196/197 words. Deploy it, then pass its address to ZkinferVerifier.`,
+    `contract ${keyContractName(j)} {`,
+    '    constructor() {',
+    `        bytes memory code = hex"${toHex(key.code)}";`,
+    '        assembly {',
+    '            return(add(code, 0x20), mload(code))',
+    '        }',
+    '    }',
+    '}',
+  ].join('\n');
+}
+
+export function contractSource(plan: ContractPlan): string {
+  const n = plan.keys.length;
+  const range = [...Array(n).keys()];
+  const fields: Record<string, string> = {
+    NAME: plan.name.replace(/[\r\n]/g, ' '),
+    MODEL_ID: plan.modelId,
+    MODEL_TAG: plan.modelTag.toString(10),
+    CTX: String(plan.ctx),
+    N_CHUNKS: String(plan.chunkKeys.length),
+    VOCAB_SIZE: String(plan.vocabSize),
+    N_KEYS: String(n),
+    N_SLOTS: String(plan.slotSources.length),
+    KEY_BYTES: String(plan.keys[0].code.length - 1),
+    KEYS_DIGEST: toHex(plan.keysDigest),
+    CHUNK_KEYS: toHex(Uint8Array.from(plan.chunkKeys)),
+    KEY_SLOTS: toHex(Uint8Array.from(plan.keys.flatMap((k) => k.slots))),
+    SLOT_SOURCES: toHex(Uint8Array.from(plan.slotSources.flatMap((s) => [s.key, s.offset >> 8, s.offset & 0xff]))),
+    KEY_CONTRACTS: range.map((j) => keyContract(plan, j)).join('\n\n'),
+    KEY_IMMUTABLES: range.map((j) => `    address private immutable KEY_CONTRACT_${j};`).join('\n'),
+    KEY_ASSIGNMENTS: range.map((j) => `        KEY_CONTRACT_${j} = keyContracts[${j}];`).join('\n'),
+    KEY_SWITCH: range.map((j) => `        if (j == ${j}) return KEY_CONTRACT_${j};`).join('\n'),
+    KEY_CODEHASHES: plan.keys.map((k) => `bytes32(0x${toHex(k.codeHash)})`).join(', '),
+  };
+  if (plan.keys.some((k) => k.code.length !== plan.keys[0].code.length)) throw new RangeError('key blobs differ in length');
+  const out = TEMPLATE.replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) => {
+    const v = fields[name];
+    if (v === undefined) throw new Error(`template field ${name} has no value`);
+    return v;
+  });
+  return out;
+}
