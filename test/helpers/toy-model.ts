@@ -31,7 +31,7 @@ import { defaultCacheDir, preparedPtau, requiredPtauPower, type PtauFile } from 
 import { groth16Setup, type SnarkjsVkey } from '../../prover/src/snark/setup.ts';
 import { groth16Prove, shutdownProver } from '../../prover/src/snark/prove.ts';
 import { promptCommitment, randomSalt } from '../../prover/src/bundle/commit.ts';
-import { canonicalVkeyJson, expectedPublicSignals, modelTag, nPublicForCtx, type Statement } from '../../api/src/verify/index.ts';
+import { canonicalVkeyJson, expectedPublicSignals, modelTag, nPublicForCtx, type Statement } from '@zkinfer/verifier';
 
 export interface ToyModelOptions {
   chunks: number;

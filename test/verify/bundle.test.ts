@@ -9,7 +9,7 @@ import {
   receiptId,
   verifyBundle,
   proofToJson,
-} from '../../api/src/verify/index.ts';
+} from '@zkinfer/verifier';
 import { scalar } from './helpers/toy-groth16.ts';
 import { MODEL_ID, STATEMENT, toyBundle, toyModel } from './helpers/toy-bundle.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { R, decodeTokens, expectedPublicSignals, modelTag, nPublicForCtx, posTokens, publicSignalLayout } from '../../api/src/verify/index.ts';
+import { R, decodeTokens, expectedPublicSignals, modelTag, nPublicForCtx, posTokens, publicSignalLayout } from '@zkinfer/verifier';
 
 describe('public-signal layout', () => {
   it('modelTag reads the id big-endian and reduces mod r', () => {

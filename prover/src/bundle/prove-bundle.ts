@@ -7,7 +7,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseBundle, receiptId, verifyBundle, type Statement } from '../../../api/src/verify/index.ts';
+import { parseBundle, receiptId, verifyBundle, type Statement } from '@zkinfer/verifier';
 import { planStages } from '../chunks/position.ts';
 import type { Stage } from '../chunks/stage.ts';
 import { chunkWitnesses, freshProofWitness } from '../chunks/witness.ts';

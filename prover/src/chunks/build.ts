@@ -10,7 +10,7 @@
  * one-hot's first and last entries. The same code builds the shape (setup) and the witness
  * (prove).
  */
-import { expectedPublicSignals, modelTag, POS_TOKENS_OFFSET, SIGNAL, type Statement } from '../../../api/src/verify/index.ts';
+import { expectedPublicSignals, modelTag, POS_TOKENS_OFFSET, SIGNAL, type Statement } from '@zkinfer/verifier';
 import type { LinearCombination } from '../circuit/lc.ts';
 import { ConstraintSystem } from '../circuit/system.ts';
 import type { QuantModel } from '../quant/types.ts';

@@ -6,7 +6,7 @@
  * its overhead: the public-layout checks, the statement gadgets, the range checks of the input
  * tensors it reads and the Poseidon commitments of both boundaries.
  */
-import { MAX_CHUNKS, nPublicForCtx } from '../../../api/src/verify/index.ts';
+import { MAX_CHUNKS, nPublicForCtx } from '@zkinfer/verifier';
 import { inBoundaryCost, outBoundaryCost } from './boundary.ts';
 import { requiredPtauPower } from '../snark/ptau.ts';
 import { checkTensorSpec, type Stage, type TensorSpec } from './stage.ts';

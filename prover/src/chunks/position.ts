@@ -9,7 +9,7 @@
  * absent (their public commitments are 0, boundary.ts `absentWhen`), with the caches of the
  * first chunk free (position-stages.ts: rows are written before they become visible).
  */
-import { MAX_CHUNKS, nPublicForCtx } from '../../../api/src/verify/index.ts';
+import { MAX_CHUNKS, nPublicForCtx } from '@zkinfer/verifier';
 import { inv } from '../circuit/field.ts';
 import type { LinearCombination } from '../circuit/lc.ts';
 import type { ConstraintSystem } from '../circuit/system.ts';

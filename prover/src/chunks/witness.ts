@@ -11,7 +11,7 @@ import type { TensorValues } from './boundary.ts';
 import { buildChunk, type BuiltChunk, type ProofWitness } from './build.ts';
 import type { ChunkPlan } from './plan.ts';
 import type { Stage } from './stage.ts';
-import type { Statement } from '../../../api/src/verify/index.ts';
+import type { Statement } from '@zkinfer/verifier';
 
 /** Fresh private randomness of one proof: the prompt salt and one salt per boundary. */
 export function freshProofWitness(statement: Statement, promptTokens: readonly number[], promptSalt: bigint, nChunks: number): ProofWitness {

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalVkeyJson, MAX_CHUNKS, parseManifest, parseVerificationKey, vkeyHash, type Architecture, type Detokenizer, type Manifest } from '../../../api/src/verify/index.ts';
+import { canonicalVkeyJson, MAX_CHUNKS, parseManifest, parseVerificationKey, vkeyHash, type Architecture, type Detokenizer, type Manifest } from '@zkinfer/verifier';
 import { buildChunk } from '../chunks/build.ts';
 import type { ChunkPlan } from '../chunks/plan.ts';
 import { planStages, type ChunkLayout } from '../chunks/position.ts';

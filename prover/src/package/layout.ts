@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseManifest, type Manifest } from '../../../api/src/verify/index.ts';
+import { parseManifest, type Manifest } from '@zkinfer/verifier';
 import type { ChunkLayout } from '../chunks/position.ts';
 
 export const PACKAGE_VERSION = 1;

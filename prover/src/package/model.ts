@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Architecture, Detokenizer } from '../../../api/src/verify/index.ts';
+import type { Architecture, Detokenizer } from '@zkinfer/verifier';
 import { loadModel } from '../model/load.ts';
 import type { FloatModel, Tokenizer } from '../model/types.ts';
 import { quantizeForFile } from '../quant/cache.ts';

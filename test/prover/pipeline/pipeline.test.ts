@@ -5,7 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseBundle, verifyBundle, SIGNAL } from '../../../api/src/verify/index.ts';
+import { parseBundle, verifyBundle, SIGNAL } from '@zkinfer/verifier';
 import { buildChunk } from '../../../prover/src/chunks/build.ts';
 import { planChunks } from '../../../prover/src/chunks/plan.ts';
 import { chunkWitnesses, freshProofWitness } from '../../../prover/src/chunks/witness.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { VerifyInputError, parseBundle } from '../../../../api/src/verify/index.ts';
+import { VerifyInputError, parseBundle } from '@zkinfer/verifier';
 import { UsageError, type Command } from '../command.ts';
 import { checkOpening, parseOpening } from '../../bundle/opening.ts';
 

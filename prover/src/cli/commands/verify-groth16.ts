@@ -8,7 +8,7 @@ import {
   parseVerificationKey,
   prepareVerificationKey,
   verifyGroth16,
-} from '../../../../api/src/verify/index.ts';
+} from '@zkinfer/verifier';
 import { UsageError, type Command } from '../command.ts';
 
 const usage = `usage: zkinfer verify-groth16 --vkey vk.json --proof proof.json --public public.json [--json]

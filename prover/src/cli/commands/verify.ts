@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { VerifyInputError, decodeTokens, parseBundle, receiptId, verifyBundle } from '../../../../api/src/verify/index.ts';
+import { VerifyInputError, decodeTokens, parseBundle, receiptId, verifyBundle } from '@zkinfer/verifier';
 import { UsageError, type Command } from '../command.ts';
 import { readPackage } from '../../package/layout.ts';
 
