@@ -5,7 +5,7 @@
  */
 import { chmodSync, writeFileSync } from 'node:fs';
 import { R } from '../circuit/field.ts';
-import { promptCommitment } from './commit.ts';
+import { promptCommitment } from '../commit/commit.ts';
 
 export interface Opening {
   version: 1;

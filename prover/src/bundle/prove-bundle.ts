@@ -9,14 +9,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseBundle, receiptId, verifyBundle, type Statement } from '@zkinfer/verifier';
 import { planStages } from '../chunks/position.ts';
-import type { Stage } from '../chunks/stage.ts';
+import type { Stage } from '../circuit/transformer/stage.ts';
 import { chunkWitnesses, freshProofWitness } from '../chunks/witness.ts';
 import { writeWtns } from '../circuit/wtns-writer.ts';
 import { circuitCodeFingerprint } from '../package/code-fingerprint.ts';
 import { staleCircuitsReason, type LoadedPackage } from '../package/layout.ts';
 import type { QuantModel } from '../quant/types.ts';
 import type { ProofResult } from '../snark/prove.ts';
-import { promptCommitment, randomSalt } from './commit.ts';
+import { promptCommitment, randomSalt } from '../commit/commit.ts';
 import type { Opening } from './opening.ts';
 import { createProvePool } from './prove-pool.ts';
 

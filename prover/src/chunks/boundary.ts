@@ -20,7 +20,7 @@
  * nothing for it; a chunk that opens or rewrites it hashes it once per side. The outer
  * commitment is salted, so the unsalted digests stay hidden.
  */
-import { pack as packOffCircuit, commit as commitOffCircuit, valuesPerElement } from '../bundle/commit.ts';
+import { pack as packOffCircuit, commit as commitOffCircuit, valuesPerElement } from '../commit/commit.ts';
 import { toSigned } from '../circuit/field.ts';
 import { N_ROUNDS_F, N_ROUNDS_P } from '../circuit/gadgets/poseidon-constants.ts';
 import { commit, COMMIT_BLOCK } from '../circuit/gadgets/poseidon.ts';
@@ -28,7 +28,7 @@ import { pack } from '../circuit/gadgets/pack.ts';
 import { assertSigned } from '../circuit/gadgets/range.ts';
 import { LinearCombination } from '../circuit/lc.ts';
 import { ConstraintSystem } from '../circuit/system.ts';
-import { tensorSize, type TensorSpec, type TensorWires } from './stage.ts';
+import { tensorSize, type TensorSpec, type TensorWires } from '../circuit/transformer/stage.ts';
 
 /** Integer values of one tensor, values[row][col]. */
 export type TensorValues = bigint[][];

@@ -16,9 +16,9 @@ import { ConstraintSystem } from '../circuit/system.ts';
 import type { QuantModel } from '../quant/types.ts';
 import { boundaryCommitment, commitOutBoundary, openInBoundary, tensorValues, type BoundaryTensor, type TensorValues } from './boundary.ts';
 import { openedInputs, type ChunkPlan } from './plan.ts';
-import type { PositionMasks, PublicWires, Stage, StageContext, TensorWires } from './stage.ts';
+import type { PositionMasks, PublicWires, Stage, StageContext, TensorWires } from '../circuit/transformer/stage.ts';
 import { positionOneHot } from './position.ts';
-import { positionMasks, promptTokens } from './statement.ts';
+import { positionMasks, promptTokens } from '../circuit/transformer/statement.ts';
 
 /** The private data of a proof (witness mode). */
 export interface ProofWitness {

@@ -9,8 +9,8 @@
 import { MAX_CHUNKS, nPublicForCtx } from '@zkinfer/verifier';
 import { inBoundaryCost, outBoundaryCost } from './boundary.ts';
 import { requiredPtauPower } from '../snark/ptau.ts';
-import { checkTensorSpec, type Stage, type TensorSpec } from './stage.ts';
-import { masksCost, promptCost } from './statement.ts';
+import { checkTensorSpec, type Stage, type TensorSpec } from '../circuit/transformer/stage.ts';
+import { masksCost, promptCost } from '../circuit/transformer/statement.ts';
 
 export interface ChunkPlan {
   index: number;

@@ -19,8 +19,8 @@ import { forwardStages } from '../circuit/transformer/stages.ts';
 import type { QuantModel } from '../quant/types.ts';
 import { inBoundaryCost, outBoundaryCost } from './boundary.ts';
 import { cheapestCut, chunkDomain, openedInputs, planChunks, producedOutputs, type ChunkPlan, type PlanOptions } from './plan.ts';
-import type { Stage, TensorSpec } from './stage.ts';
-import { masksCost, promptCost } from './statement.ts';
+import type { Stage, TensorSpec } from '../circuit/transformer/stage.ts';
+import { masksCost, promptCost } from '../circuit/transformer/statement.ts';
 
 /**
  * The one-hot of p over 0..T−1 from chunkIndex = p·K + kind: oneHot of the field element

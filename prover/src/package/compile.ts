@@ -10,7 +10,7 @@ import { canonicalVkeyJson, MAX_CHUNKS, parseManifest, parseVerificationKey, vke
 import { buildChunk } from '../chunks/build.ts';
 import type { ChunkPlan } from '../chunks/plan.ts';
 import { planStages, type ChunkLayout } from '../chunks/position.ts';
-import type { Stage } from '../chunks/stage.ts';
+import type { Stage } from '../circuit/transformer/stage.ts';
 import { writeR1cs } from '../circuit/r1cs-writer.ts';
 import type { QuantModel } from '../quant/types.ts';
 import { preparedPtau, requiredPtauPower, type PtauFile } from '../snark/ptau.ts';

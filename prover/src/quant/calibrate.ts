@@ -7,8 +7,8 @@
  *   (act·up), down (Wdown output), finalIn, logits.
  */
 import { CANONICAL, isGlobalLayer, type FloatModel, type Tensor } from '../model/types.ts';
-import { geluTanh, rmsNorm, silu } from '../infer/float.ts';
-import { applyRope, ropeAngles } from '../infer/rope.ts';
+import { geluTanh, rmsNorm, silu } from '../reference/float.ts';
+import { applyRope, ropeAngles } from '../reference/rope.ts';
 
 export type SiteMax = Map<string, number>;
 

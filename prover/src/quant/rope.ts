@@ -1,4 +1,4 @@
-import { ropeAngles } from '../infer/rope.ts';
+import { ropeAngles } from '../reference/rope.ts';
 import type { RopeTable } from './types.ts';
 
 /**

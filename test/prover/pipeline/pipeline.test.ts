@@ -11,7 +11,7 @@ import { planChunks } from '../../../prover/src/chunks/plan.ts';
 import { chunkWitnesses, freshProofWitness } from '../../../prover/src/chunks/witness.ts';
 import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
 import { checkOpening } from '../../../prover/src/bundle/opening.ts';
-import { promptCommitment, randomSalt } from '../../../prover/src/bundle/commit.ts';
+import { promptCommitment, randomSalt } from '../../../prover/src/commit/commit.ts';
 import { shutdownProver } from '../../../prover/src/snark/prove.ts';
 import { circuitCodeFingerprint } from '../../../prover/src/package/code-fingerprint.ts';
 import { compileSynthetic, proveSynthetic, TEST_POWER, type CompiledSynthetic } from './helpers.ts';

@@ -17,8 +17,8 @@ import { requantize as requantizeInt } from '../../../prover/src/arith/fixed.ts'
 import { LinearCombination } from '../../../prover/src/circuit/lc.ts';
 import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
 import type { QuantModel } from '../../../prover/src/quant/types.ts';
-import type { PublicWires, Stage, StageContext, TensorSpec, TensorWires } from '../../../prover/src/chunks/stage.ts';
-import { positionMasks } from '../../../prover/src/chunks/statement.ts';
+import type { PublicWires, Stage, StageContext, TensorSpec, TensorWires } from '../../../prover/src/circuit/transformer/stage.ts';
+import { positionMasks } from '../../../prover/src/circuit/transformer/statement.ts';
 
 export interface SyntheticModel {
   modelId: string;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { forwardFloat } from '../../../prover/src/infer/float.ts';
+import { forwardFloat } from '../../../prover/src/reference/float.ts';
 import { loadModel } from '../../../prover/src/model/load.ts';
 import { calibrate } from '../../../prover/src/quant/calibrate.ts';
 

@@ -25,7 +25,7 @@
  * chunk reading a boundary range-checks it).
  * `constraints` is measured by building the stage once in shape mode (lazily, on first read).
  */
-import type { PositionMasks, PublicWires, Stage, StageContext, TensorSpec, TensorWires } from '../../chunks/stage.ts';
+import type { PositionMasks, PublicWires, Stage, StageContext, TensorSpec, TensorWires } from './stage.ts';
 import type { QuantModel } from '../../quant/types.ts';
 import type { LinearCombination } from '../lc.ts';
 import { ConstraintSystem } from '../system.ts';

@@ -3,7 +3,7 @@ import * as poseidonLite from 'poseidon-lite';
 import { R } from '../../../../prover/src/circuit/field.ts';
 import type { LinearCombination } from '../../../../prover/src/circuit/lc.ts';
 import type { ConstraintSystem } from '../../../../prover/src/circuit/system.ts';
-import { commit as commitRef, pack as packRef } from '../../../../prover/src/bundle/commit.ts';
+import { commit as commitRef, pack as packRef } from '../../../../prover/src/commit/commit.ts';
 import { commit, poseidon } from '../../../../prover/src/circuit/gadgets/poseidon.ts';
 import { pack } from '../../../../prover/src/circuit/gadgets/pack.ts';
 import { build, expectEveryHintTamperFails, expectSameShape } from './tamper.ts';

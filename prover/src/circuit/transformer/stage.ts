@@ -5,9 +5,9 @@
  * into chunk circuits of at most 2^k constraints (DESIGN.md "Chunks"); tensors that cross a
  * cut become the chunk's boundary and travel as a salted Poseidon commitment.
  */
-import type { LinearCombination } from '../circuit/lc.ts';
-import type { ConstraintSystem } from '../circuit/system.ts';
-import type { QuantModel } from '../quant/types.ts';
+import type { LinearCombination } from '../lc.ts';
+import type { ConstraintSystem } from '../system.ts';
+import type { QuantModel } from '../../quant/types.ts';
 
 /**
  * A tensor crossing stages: rows × cols signed integers of `bits` bits, row-major. The
