@@ -4,7 +4,7 @@
  * bundle by recomputing the commitment.
  */
 import { chmodSync, writeFileSync } from 'node:fs';
-import { R } from '../circuit/field.ts';
+import { R } from '@zkinfer/verifier';
 import { promptCommitment } from '../commit/commit.ts';
 
 export interface Opening {

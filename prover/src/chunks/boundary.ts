@@ -22,8 +22,7 @@
  */
 import { pack as packOffCircuit, commit as commitOffCircuit, valuesPerElement } from '../commit/commit.ts';
 import { toSigned } from '../circuit/field.ts';
-import { N_ROUNDS_F, N_ROUNDS_P } from '../circuit/gadgets/poseidon-constants.ts';
-import { commit, COMMIT_BLOCK } from '../circuit/gadgets/poseidon.ts';
+import { COMMIT_BLOCK, commit, commitCost, poseidonCost } from '../circuit/gadgets/poseidon.ts';
 import { pack } from '../circuit/gadgets/pack.ts';
 import { assertSigned } from '../circuit/gadgets/range.ts';
 import { LinearCombination } from '../circuit/lc.ts';
@@ -70,20 +69,6 @@ function digestCostOf(n: number): number {
 /** Constraints of the digests a chunk computes: digested tensors in `computed`. */
 function digestCost(specs: readonly TensorSpec[], computed: ReadonlySet<string>): number {
   return specs.filter((s) => isDigested(s) && computed.has(s.name)).reduce((n, s) => n + digestCostOf(packedElements(s)), 0);
-}
-
-/** Constraints of Poseidon with n inputs (poseidon.ts: 3·(8·t + nRoundsP) − 3, t = n + 1). */
-export function poseidonCost(n: number): number {
-  const t = n + 1;
-  return 3 * (N_ROUNDS_F * t + N_ROUNDS_P[t - 2]) - 3;
-}
-
-/** Constraints of commit() over n elements: one Poseidon per block of ≤ 15, Poseidon(salt) for none. */
-export function commitCost(n: number): number {
-  if (n === 0) return poseidonCost(1);
-  let cost = 0;
-  for (let i = 0; i < n; i += COMMIT_BLOCK) cost += poseidonCost(1 + Math.min(COMMIT_BLOCK, n - i));
-  return cost;
 }
 
 /** Constraints to range-check a boundary on entry: `bits` per value. */

@@ -7,11 +7,10 @@
 import { TOKEN_BITS } from '../../commit/commit.ts';
 import { assertBoolean } from '../gadgets/bits.ts';
 import { pack } from '../gadgets/pack.ts';
-import { commit } from '../gadgets/poseidon.ts';
+import { commit, commitCost } from '../gadgets/poseidon.ts';
 import { assertUnsigned } from '../gadgets/range.ts';
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
-import { commitCost } from '../../chunks/boundary.ts';
 import type { PositionMasks, PublicWires } from './stage.ts';
 
 /**
