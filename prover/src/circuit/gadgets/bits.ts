@@ -1,4 +1,3 @@
-import { toSigned } from '../field.ts';
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
 
@@ -57,9 +56,4 @@ export function booleanHint(cs: ConstraintSystem, name: string, compute: () => b
   const b = cs.hint(name, () => (compute() ? 1n : 0n));
   assertBoolean(cs, b, `${name}:bool`);
   return b;
-}
-
-/** Field value of an LC as a signed integer (witness mode). */
-export function signedValue(cs: ConstraintSystem, x: LinearCombination): bigint {
-  return toSigned(cs.valueOf(x));
 }

@@ -52,42 +52,14 @@ export function maximum(cs: ConstraintSystem, xs: readonly LinearCombination[], 
 }
 
 /**
- * maskedMaximum(xs, visible, n): the maximum over the entries with visible_i = 1 only
- * (attention over all key slots of a position chunk, the slots after the query masked).
- * Precondition: every visible_i is 0 or 1 (e.g. a sum of disjoint one-hot entries) and at
- * least one is 1; |x_i − x_j| < 2^n among visible entries; hidden entries may hold anything.
- * d_i = visible_i·(m − x_i) (one product) is range-checked to n bits, so m ≥ x_i where
- * visible; Π_i (d_i + 1 − visible_i) = 0 (hidden factors are 1), so m equals a visible x_i.
- * Returns d_i (0 where hidden) and its bits. Cost: k·(n + 2) − 1 constraints for k ≥ 2 inputs.
- */
-export function maskedMaximum(cs: ConstraintSystem, xs: readonly LinearCombination[], visible: readonly LinearCombination[], n: number): Maximum & { diffs: LinearCombination[] } {
-  if (xs.length === 0) throw new RangeError('maskedMaximum: empty vector');
-  if (visible.length !== xs.length) throw new RangeError(`maskedMaximum: ${visible.length} mask entries for ${xs.length} values`);
-  return cs.scope('maximum', () => {
-    const max = cs.hint('max', () => {
-      const v = signedValues(cs, xs);
-      let best: bigint | undefined;
-      v.forEach((x, i) => {
-        if (cs.valueOf(visible[i]) === 1n && (best === undefined || x > best)) best = x;
-      });
-      return best ?? 0n;
-    });
-    const diffs = xs.map((x, i) => cs.mul(visible[i], max.sub(x), `d${i}`));
-    const diffBits = diffs.map((d, i) => cs.scope(`ge${i}`, () => toBits(cs, d, n)));
-    const factors = diffs.map((d, i) => d.add(1).sub(visible[i]));
-    assertSomeZero(cs, factors);
-    return { max, diffBits, diffs };
-  });
-}
-
-/**
  * maximumUnchecked(xs, visible?): the hinted maximum m of the (visible) x_i, proven only to EQUAL
  * one of them — Π_i (m − x_i) = 0, or with a mask Π_i (d_i + 1 − visible_i) = 0 with
  * d_i = visible_i·(m − x_i) (one product per entry). m ≥ x_i is NOT proven here: the caller
  * must prove d_i ≥ 0 itself. Softmax does, for free: the range checks of its exp input
  * x_i = ⌊d_i·mul/2^s⌋ (quotient and remainder non-negative) already imply d_i ≥ 0, so the
  * n-bit range check of maximum() would be a second decomposition of the same quantity.
- * Preconditions as maskedMaximum (without the n-bit one). Returns d_i (m − x_i unmasked).
+ * Precondition: every visible_i is 0 or 1 (e.g. a sum of disjoint one-hot entries) and at
+ * least one is 1; hidden entries may hold anything. Returns d_i (m − x_i unmasked).
  * Cost: max(k − 1, 1) constraints unmasked, 2k − 1 masked (k ≥ 2 inputs).
  */
 export function maximumUnchecked(cs: ConstraintSystem, xs: readonly LinearCombination[], visible?: readonly LinearCombination[]): { max: LinearCombination; diffs: LinearCombination[] } {
