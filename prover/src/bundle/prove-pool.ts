@@ -1,6 +1,6 @@
 /**
  * A pool of worker processes (prove-worker.ts) proving chunks concurrently: all chunks of one forward pass are
- * independent once their witnesses exist (DESIGN.md "What one proof bundle says"), so with
+ * independent once their witnesses exist (docs/architecture.md "What one proof bundle says"), so with
  * N workers N proofs run at once while the main thread builds the next witnesses.
  * `threads: 0` proves in this thread, one chunk at a time, with snarkjs's own multi-threaded
  * curve instead (bench/proof-pipeline.ts compares the two).

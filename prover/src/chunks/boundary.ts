@@ -1,5 +1,5 @@
 /**
- * Boundary commitments between chunks (DESIGN.md "Chunks", docs/proof-format.md
+ * Boundary commitments between chunks (docs/architecture.md "Chunks", docs/proof-format.md
  * "Commitments"): the tensors crossing a cut, each packed ⌊248/bits⌋ signed values per field
  * element (row-major, tensors in boundary order, their element lists concatenated), then
  * commit(elements, salt) with a fresh random salt per boundary. The verifier never sees these

@@ -1,5 +1,5 @@
 /**
- * Chunk planner (DESIGN.md "Chunks"): cuts the ordered stages of a forward pass into chunk
+ * Chunk planner (docs/architecture.md "Chunks"): cuts the ordered stages of a forward pass into chunk
  * circuits of at most 2^k rows. The budget counts what snarkjs puts in the domain — our
  * constraints plus one row per public input (7 + T) — so one ptau of power k sets up every
  * chunk (ptau.ts requiredPtauPower: n = constraints + nPublic must be < 2^k). Each chunk pays

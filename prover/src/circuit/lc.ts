@@ -12,7 +12,7 @@ export const ONE_WIRE: Variable = 0;
 /**
  * A linear combination Σ c_i·w_i over the wires, with constant coefficients. Model weights
  * live here: a constant-weight mat-vec is a set of linear combinations and costs no
- * constraints (DESIGN.md, "Arithmetic").
+ * constraints (docs/architecture.md "Arithmetic").
  *
  * Immutable. Terms may repeat a wire and coefficients are kept unreduced (signed) until
  * the system normalizes them when a constraint is added, so building is cheap.

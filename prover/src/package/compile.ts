@@ -1,5 +1,5 @@
 /**
- * compilePackage: the setup side of the pipeline (DESIGN.md "Trusted setup", "Model
+ * compilePackage: the setup side of the pipeline (docs/architecture.md "Trusted setup", "Model
  * commitment"). Plans the chunks, builds each chunk circuit in shape mode, writes its .r1cs
  * (SHA-256 = circuitHash), runs (or reuses from the cache) the phase-2 setup on one ptau,
  * and writes a package directory with a manifest that passes the strict parser.

@@ -2,7 +2,7 @@ import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
 
 /**
- * Bit decomposition, the base of every range check (DESIGN.md "Arithmetic": one range check
+ * Bit decomposition, the base of every range check (docs/architecture.md "Arithmetic": one range check
  * per value, its bits reused for signs, comparisons and table inputs).
  */
 

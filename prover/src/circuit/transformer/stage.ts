@@ -2,7 +2,7 @@
  * The interface between the transformer circuits (prover/src/circuit/transformer/) and the
  * chunked proving pipeline: a forward pass is an ordered list of stages, each a piece of
  * circuit that reads named tensors and produces named tensors. The pipeline cuts the list
- * into chunk circuits of at most 2^k constraints (DESIGN.md "Chunks"); tensors that cross a
+ * into chunk circuits of at most 2^k constraints (docs/architecture.md "Chunks"); tensors that cross a
  * cut become the chunk's boundary and travel as a salted Poseidon commitment.
  */
 import type { LinearCombination } from '../lc.ts';
