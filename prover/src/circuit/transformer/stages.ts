@@ -25,6 +25,7 @@
  * chunk reading a boundary range-checks it).
  * `constraints` is measured by building the stage once in shape mode (lazily, on first read).
  */
+import { publicSignalRecord } from '@zkinfer/verifier';
 import type { PositionMasks, PublicWires, Stage, StageContext, TensorSpec, TensorWires } from './stage.ts';
 import type { QuantModel } from '../../quant/types.ts';
 import type { LinearCombination } from '../lc.ts';
@@ -198,9 +199,7 @@ function withMeasuredCost(q: QuantModel, T: number, d: StageDef, costs: Map<stri
 
 /** Public inputs in the layout of docs/proof-format.md (values in witness mode). */
 export function declarePublicWires(cs: ConstraintSystem, T: number, values?: bigint[]): PublicWires {
-  const names = ['modelTag', 'chunkIndex', 'inCommitment', 'outCommitment', 'promptCommitment', 'nPrompt', 'nGenerated'];
-  const w = [...names, ...Array.from({ length: T }, (_, t) => `posTokens[${t}]`)].map((n, k) => cs.publicInput(n, values?.[k]));
-  return { modelTag: w[0], chunkIndex: w[1], inCommitment: w[2], outCommitment: w[3], promptCommitment: w[4], nPrompt: w[5], nGenerated: w[6], posTokens: w.slice(7) };
+  return publicSignalRecord(T, (name, k) => cs.publicInput(name, values?.[k]));
 }
 
 /**
