@@ -17,6 +17,7 @@ import { preparedPtau, requiredPtauPower, type PtauFile } from '../snark/ptau.ts
 import { cachedGroth16Setup, placeFile } from './keys.ts';
 import { circuitCodeFingerprint } from './code-fingerprint.ts';
 import { INFO_FILE, MANIFEST_FILE, PACKAGE_VERSION, QUANT_FILE, writeJson, type PackageInfo } from './layout.ts';
+import { ZkinferError } from '../errors.ts';
 
 export interface CompileOptions {
   outDir: string;
@@ -56,7 +57,7 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
   mkdirSync(outDir, { recursive: true });
   const plans = planStages(stages, { ctx, power: opts.chunkPower });
   if (plans.length > MAX_CHUNKS) {
-    throw new RangeError(`${plans.length} chunks at ctx ${ctx} and 2^${opts.chunkPower} rows: a manifest holds at most ${MAX_CHUNKS} (docs/proof-format.md); lower --ctx or raise --chunk-power`);
+    throw new ZkinferError('bad_option', `${plans.length} chunks at ctx ${ctx} and 2^${opts.chunkPower} rows: a manifest holds at most ${MAX_CHUNKS} (docs/proof-format.md); lower --ctx or raise --chunk-power`);
   }
   const kinds = plans[0].position?.kinds;
   progress(`${stages.length} stages in ${plans.length} chunks of < 2^${opts.chunkPower} rows${kinds ? ` (${kinds} circuit${kinds > 1 ? 's' : ''} shared by all ${ctx} positions)` : ''}`);
