@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'node',
-          include: ['test/prover/**/*.test.ts', 'test/verify/**/*.test.ts', 'test/widget/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          include: ['test/repo/**/*.test.ts', 'test/prover/**/*.test.ts', 'test/verify/**/*.test.ts', 'test/widget/**/*.test.ts', 'test/e2e/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
         },

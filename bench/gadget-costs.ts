@@ -78,7 +78,7 @@ const markdown = [
   '',
   'Command: `npx node bench/gadget-costs.ts`. Exact constraint counts per call of the gadgets in',
   '`prover/src/circuit/gadgets/`, built in shape mode; the circom column is circomlib\'s count or',
-  'the measurement quoted in DESIGN.md "Arithmetic". "input bits reused" rows do not count the',
+  'the measurement quoted in docs/architecture.md "Arithmetic". "input bits reused" rows do not count the',
   'input\'s own range check (done once per value and shared).',
   '',
   markdownTable(['gadget', 'width / case', 'constraints', 'circom way', 'note'], rows),

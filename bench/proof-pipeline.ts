@@ -17,7 +17,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseBundle, verifyBundle } from '../api/src/verify/index.ts';
+import { parseBundle, verifyBundle } from '@zkinfer/verifier';
 import { forwardStages } from '../prover/src/circuit/transformer/stages.ts';
 import { positionStages } from '../prover/src/circuit/transformer/position-stages.ts';
 import { chunkDomain, type ChunkPlan } from '../prover/src/chunks/plan.ts';

@@ -13,7 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { expectedPublicSignals, nPublicForCtx, parseManifest, vkeyHash, type Manifest } from '../api/src/verify/index.ts';
+import { expectedPublicSignals, nPublicForCtx, parseManifest, vkeyHash, type Manifest } from '@zkinfer/verifier';
 import { readPackage } from '../prover/src/package/layout.ts';
 import { bundleToCall } from '../prover/src/solidity/calldata.ts';
 import { submitCall, type GasParts } from '../prover/src/solidity/client.ts';

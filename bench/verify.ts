@@ -15,11 +15,11 @@ import {
   publicInputPoint,
   verifyBundle,
   verifyGroth16,
-} from '../api/src/verify/index.ts';
-import { finalExponentiate } from '../api/src/verify/final-exp.ts';
-import { g2Lines } from '../api/src/verify/g2-lines.ts';
-import { isInG2Subgroup } from '../api/src/verify/g2-subgroup.ts';
-import { millerLoop } from '../api/src/verify/miller-loop.ts';
+} from '@zkinfer/verifier';
+import { finalExponentiate } from '@zkinfer/verifier/internal/final-exp.ts';
+import { g2Lines } from '@zkinfer/verifier/internal/g2-lines.ts';
+import { isInG2Subgroup } from '@zkinfer/verifier/internal/g2-subgroup.ts';
+import { millerLoop } from '@zkinfer/verifier/internal/miller-loop.ts';
 import { toyBundle, toyModel } from '../test/verify/helpers/toy-bundle.ts';
 import { loadavg } from 'node:os';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
@@ -120,7 +120,7 @@ const parts = [
 
 writeBenchSection(
   'verify-node',
-  `## Verifier in Node (api/src/verify, @noble/curves 2.4.0)
+  `## Verifier in Node (verifier/, @noble/curves 2.4.0)
 
 Reproduce: \`npx node bench/verify.ts\` (BENCH_RUNS sets the repetitions). ${machineLine()}; single-threaded.
 CPU ms is this process's user + system time (process.cpuUsage); wall ms also counts time waiting for a core.

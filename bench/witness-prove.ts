@@ -22,7 +22,7 @@ import { planStages, defaultChunkPower, stagesForLayout, type ChunkLayout } from
 import { freshProofWitness } from '../prover/src/chunks/witness.ts';
 import { findUnsatisfied } from '../prover/src/circuit/check.ts';
 import { proveBundle } from '../prover/src/bundle/prove-bundle.ts';
-import { promptCommitment, randomSalt } from '../prover/src/bundle/commit.ts';
+import { promptCommitment, randomSalt } from '../prover/src/commit/commit.ts';
 import { generateInt } from '../prover/src/infer/int.ts';
 import { loadModel } from '../prover/src/model/load.ts';
 import { readPackage } from '../prover/src/package/layout.ts';

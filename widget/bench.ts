@@ -10,7 +10,7 @@
  */
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { machineLine, markdownTable, writeBenchSection } from '../bench/report.ts';
-import { parseBundle, receiptId } from '../api/src/verify/index.ts';
+import { parseBundle, receiptId } from '@zkinfer/verifier';
 import { trapdoorModel } from '../test/api/fixtures/trapdoor.ts';
 import { badge, startHarness } from '../test/widget/harness.ts';
 
@@ -68,7 +68,7 @@ writeBenchSection(
 Command: \`npx node widget/bench.ts\`. ${machineLine()}; ${chromium}; other engineers' jobs were
 running on the same 2 cores, so treat the times as upper bounds.
 
-\`widget/dist/zkinfer-badge.js\` (Lit + api/src/verify + noble bn254, minified ES module):
+\`widget/dist/zkinfer-badge.js\` (Lit + verifier/ + noble bn254, minified ES module):
 ${(raw / 1024).toFixed(1)} KiB raw, ${(gz / 1024).toFixed(1)} KiB gzip -9, ${(br / 1024).toFixed(1)} KiB brotli.
 
 "Verify in this browser" end to end (download bundle + manifest from a loopback API, strict

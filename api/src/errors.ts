@@ -3,7 +3,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /**
  * The one API error. Every failure leaves the API as `{ error: { code, message } }`
- * (DESIGN.md "API (v1, JSON)"); `code` is a stable snake_case identifier clients branch on,
+ * (docs/architecture.md "API (v1, JSON)"); `code` is a stable snake_case identifier clients branch on,
  * `message` is for humans and names the offending value or field.
  */
 export class ApiError extends Error {

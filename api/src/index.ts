@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from './env.ts';
 import { ApiError, errorBody, renderError, verifyErrorStatus } from './errors.ts';
-import { VerifyInputError } from './verify/index.ts';
+import { VerifyInputError } from '@zkinfer/verifier';
 import { publicCors } from './cors.ts';
 import { openApiDocument } from './openapi.ts';
 import { modelRoutes } from './routes/models.ts';

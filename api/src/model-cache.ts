@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { db } from './db/client.ts';
 import { models } from './db/schema.ts';
-import { parseManifest, prepareManifest, type Manifest, type PreparedVerificationKey } from './verify/index.ts';
+import { parseManifest, prepareManifest, type Manifest, type PreparedVerificationKey } from '@zkinfer/verifier';
 
 /** A registered model ready for verification: parsed manifest and prepared keys. */
 export interface LoadedModel {

@@ -1,5 +1,5 @@
 // Bench-only worker for bench/verify-workerd.ts (never deployed): runs the verifier of
-// api/src/verify inside workerd, N times per request, so that the per-request overhead
+// verifier/ inside workerd, N times per request, so that the per-request overhead
 // (measured with /noop) can be subtracted from the CPU and wall time seen from outside.
 //   POST /setup                  { manifest, bundle } JSON: parsed, keys prepared, kept in memory
 //   GET  /noop                   baseline: no work
@@ -17,7 +17,7 @@ import {
   type Bundle,
   type Manifest,
   type PreparedVerificationKey,
-} from '../../api/src/verify/index.ts';
+} from '@zkinfer/verifier';
 
 interface Loaded {
   manifest: Manifest;

@@ -1,6 +1,6 @@
 """Rough R1CS constraint count of one T-position forward pass, for sizing the default model.
 
-Unit costs are /work/shared/DESIGN.md's measured cost model ("Arithmetic"), plus stated
+Unit costs are docs/architecture.md's measured cost model ("Arithmetic"), plus stated
 guesses for the gadgets it does not measure. It is an estimate for choosing sizes, not the
 circuit's real count (the circuit engineers fuse steps and will report exact numbers):
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { env } from 'cloudflare:workers';
 import { randomG1, rerandomize, trapdoorModel, type TrapdoorModel } from './fixtures/trapdoor.ts';
 import { ADMIN, call, errorOf, postJson } from './helpers.ts';
-import { parseBundle, receiptId } from '../../api/src/verify/index.ts';
+import { parseBundle, receiptId } from '@zkinfer/verifier';
 
 const receiptIdOf = (bundle: unknown) => {
   const b = parseBundle(bundle);

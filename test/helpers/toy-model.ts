@@ -30,8 +30,8 @@ import { writeWtns } from '../../prover/src/circuit/wtns-writer.ts';
 import { defaultCacheDir, preparedPtau, requiredPtauPower, type PtauFile } from '../../prover/src/snark/ptau.ts';
 import { groth16Setup, type SnarkjsVkey } from '../../prover/src/snark/setup.ts';
 import { groth16Prove, shutdownProver } from '../../prover/src/snark/prove.ts';
-import { promptCommitment, randomSalt } from '../../prover/src/bundle/commit.ts';
-import { canonicalVkeyJson, expectedPublicSignals, modelTag, nPublicForCtx, type Statement } from '../../api/src/verify/index.ts';
+import { promptCommitment, randomSalt } from '../../prover/src/commit/commit.ts';
+import { canonicalVkeyJson, expectedPublicSignals, modelTag, nPublicForCtx, type Statement } from '@zkinfer/verifier';
 
 export interface ToyModelOptions {
   chunks: number;

@@ -9,7 +9,8 @@ import {
   receiptId,
   verifyBundle,
   proofToJson,
-} from '../../api/src/verify/index.ts';
+  bundleToJson,
+} from '@zkinfer/verifier';
 import { scalar } from './helpers/toy-groth16.ts';
 import { MODEL_ID, STATEMENT, toyBundle, toyModel } from './helpers/toy-bundle.ts';
 
@@ -173,5 +174,23 @@ describe('parseBundle with the manifest (fail fast)', () => {
     const b = structuredClone(good);
     b.chunks = Array.from({ length: 256 }, () => ({ ...structuredClone(good.chunks[0]), proof: { ...good.chunks[0].proof, pi_a: offCurve } }));
     expect(refusal(b)).toMatchObject({ code: 'bad_bundle', path: 'chunks' });
+  });
+});
+
+describe('bundleToJson', () => {
+  it('is the inverse of parseBundle: the same JSON back, and a bundle that parses to the same value', () => {
+    const parsed = parseBundle(good);
+    const json = bundleToJson(parsed);
+    expect(JSON.parse(JSON.stringify(json))).toEqual(JSON.parse(JSON.stringify(good)));
+    expect(parseBundle(json)).toEqual(parsed);
+    expect(verifyBundle(manifest, parseBundle(json), prepared)).toEqual({ valid: true });
+  });
+
+  it('writes what it is given: a changed signal comes back changed and no longer verifies', () => {
+    const parsed = parseBundle(good);
+    parsed.chunks[1].publicSignals[SIGNAL.nPrompt] += 1n;
+    const json = bundleToJson(parsed);
+    expect(json.chunks[1].publicSignals[SIGNAL.nPrompt]).toBe(String(STATEMENT.nPrompt + 1));
+    expect(verdict(json).valid).toBe(false);
   });
 });

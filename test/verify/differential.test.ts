@@ -27,7 +27,7 @@ import {
   verifyBundle,
   vkeyHash,
   type Statement,
-} from '../../api/src/verify/index.ts';
+} from '@zkinfer/verifier';
 import { terminateCurve } from '../../prover/src/snark/curve.ts';
 import { g2PointOutsideSubgroup } from './helpers/toy-groth16.ts';
 import { snarkjsCircuit, snarkjsVerify, type SnarkjsCircuit } from './helpers/snarkjs-fixtures.ts';

@@ -1,8 +1,8 @@
 import { bn254 } from '@noble/curves/bn254.js';
 import { describe, expect, it } from 'vitest';
-import { finalExponentiate } from '../../api/src/verify/final-exp.ts';
-import { cycSqr12, fromNoble, mul12, toNoble } from '../../api/src/verify/fp12.ts';
-import { millerLoop } from '../../api/src/verify/miller-loop.ts';
+import { finalExponentiate } from '@zkinfer/verifier/internal/final-exp.ts';
+import { cycSqr12, fromNoble, mul12, toNoble } from '@zkinfer/verifier/internal/fp12.ts';
+import { millerLoop } from '@zkinfer/verifier/internal/miller-loop.ts';
 import { scalar } from './helpers/toy-groth16.ts';
 
 /** The lazily reduced final exponentiation and Fp12 helpers against @noble/curves. */

@@ -1,6 +1,6 @@
 import { bn254 } from '@noble/curves/bn254.js';
 import { describe, expect, it } from 'vitest';
-import { g2Lines } from '../../api/src/verify/g2-lines.ts';
+import { g2Lines } from '@zkinfer/verifier/internal/g2-lines.ts';
 import { scalar } from './helpers/toy-groth16.ts';
 
 /** Line coefficients on bigint pairs against @noble/curves' calcPairingPrecomputes, value by value. */

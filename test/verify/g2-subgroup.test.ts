@@ -1,6 +1,6 @@
 import { bn254 } from '@noble/curves/bn254.js';
 import { describe, expect, it } from 'vitest';
-import { g2Multiply, isInG2Subgroup, isInG2SubgroupByOrder, psi } from '../../api/src/verify/g2-subgroup.ts';
+import { g2Multiply, isInG2Subgroup, isInG2SubgroupByOrder, psi } from '@zkinfer/verifier/internal/g2-subgroup.ts';
 import { scalar } from './helpers/toy-groth16.ts';
 
 /**

@@ -13,7 +13,7 @@ import {
   verifyGroth16Batch,
   type Groth16Proof,
   type VerificationKey,
-} from '../../api/src/verify/index.ts';
+} from '@zkinfer/verifier';
 import { proofJson, simulateProof, toyKey, vkJson } from './helpers/toy-groth16.ts';
 
 const Fp12 = bn254.fields.Fp12;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { R, decodeTokens, expectedPublicSignals, modelTag, nPublicForCtx, posTokens, publicSignalLayout } from '../../api/src/verify/index.ts';
+import { R, decodeTokens, expectedPublicSignals, modelTag, nPublicForCtx, posTokens, publicSignalLayout, publicSignalRecord, SIGNAL } from '@zkinfer/verifier';
 
 describe('public-signal layout', () => {
   it('modelTag reads the id big-endian and reduces mod r', () => {
@@ -50,5 +50,18 @@ describe('decodeTokens', () => {
     expect(decodeTokens(d, [5, 6, 7])).toBe('✓');
     expect(decodeTokens(d, [5, 3])).toBe('\uFFFD Once');
     expect(decodeTokens(d, [99])).toBe('\uFFFD');
+  });
+});
+
+describe('publicSignalRecord', () => {
+  it('makes one value per signal in layout order and names each by its index', () => {
+    const calls: string[] = [];
+    const r = publicSignalRecord(3, (name, k) => {
+      calls.push(name);
+      return k;
+    });
+    expect(calls).toEqual(publicSignalLayout(3).names);
+    for (const [name, k] of Object.entries(SIGNAL)) expect(r[name as keyof typeof SIGNAL]).toBe(k);
+    expect(r.posTokens).toEqual([7, 8, 9]);
   });
 });

@@ -1,6 +1,6 @@
 import { bn254 } from '@noble/curves/bn254.js';
 import { describe, expect, it } from 'vitest';
-import { VerifyInputError, canonicalManifestJson, g2ToJson, parseManifest, vkeyHash, parseVerificationKey } from '../../api/src/verify/index.ts';
+import { VerifyInputError, canonicalManifestJson, g2ToJson, parseManifest, vkeyHash, parseVerificationKey } from '@zkinfer/verifier';
 import { toyModel } from './helpers/toy-bundle.ts';
 import { g2PointOutsideSubgroup } from './helpers/toy-groth16.ts';
 

@@ -1,6 +1,6 @@
 import { bn254 } from '@noble/curves/bn254.js';
 import { describe, expect, it } from 'vitest';
-import { millerLoop, type MillerPair } from '../../api/src/verify/miller-loop.ts';
+import { millerLoop, type MillerPair } from '@zkinfer/verifier/internal/miller-loop.ts';
 import { scalar } from './helpers/toy-groth16.ts';
 
 /** The lazily reduced Miller loop against @noble/curves' (same algorithm, reference arithmetic). */

@@ -9,7 +9,7 @@ import {
   parseProof,
   parsePublicSignals,
   parseVerificationKey,
-} from '../../api/src/verify/index.ts';
+} from '@zkinfer/verifier';
 import { g2PointOutsideSubgroup, proofJson, simulateProof, timesR, toyKey, vkJson } from './helpers/toy-groth16.ts';
 
 const { vk, trapdoor } = toyKey(2, 'parse');

@@ -1,7 +1,7 @@
 import { bn254 } from '@noble/curves/bn254.js';
 import { describe, expect, it } from 'vitest';
-import { R, publicInputPoint } from '../../api/src/verify/index.ts';
-import { signalSum } from '../../api/src/verify/public-input.ts';
+import { R, publicInputPoint } from '@zkinfer/verifier';
+import { signalSum } from '@zkinfer/verifier/internal/public-input.ts';
 import { scalar, toyKey } from './helpers/toy-groth16.ts';
 
 /** The limb-split wNAF walk against plain scalar multiplication, signal by signal. */

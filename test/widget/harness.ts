@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { decodeTokens, parseBundle, receiptId } from '../../api/src/verify/index.ts';
+import { decodeTokens, parseBundle, receiptId } from '@zkinfer/verifier';
 import { trapdoorModel } from '../api/fixtures/trapdoor.ts';
 import { buildWidget } from '../../widget/build.ts';
 import { startFakeApi, startPageServer, type FakeApi, type PageServer } from './fake-api.ts';

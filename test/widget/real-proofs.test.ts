@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseBundle, receiptId } from '../../api/src/verify/index.ts';
+import { parseBundle, receiptId } from '@zkinfer/verifier';
 import { randomG1 } from '../api/fixtures/trapdoor.ts';
 import { HAVE_CHROMIUM, badge, eventsOf, screenshot, startHarness, statusText, waitForState, type Harness } from './harness.ts';
 

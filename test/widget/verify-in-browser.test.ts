@@ -15,7 +15,7 @@ import {
 } from './harness.ts';
 
 // "Verify in this browser": the bundle and manifest are fetched from the API and every chunk's
-// Groth16 proof is re-checked by api/src/verify running in Chromium (noble bn254 pairings).
+// Groth16 proof is re-checked by verifier/ running in Chromium (noble bn254 pairings).
 describe.skipIf(!HAVE_CHROMIUM)('<zkinfer-badge> verify in this browser (needs /usr/bin/chromium)', () => {
   let h: Harness;
   beforeAll(async () => {

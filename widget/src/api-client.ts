@@ -1,7 +1,7 @@
 import { BadgeError } from './events.ts';
 
 /**
- * The few API calls the badge makes (docs/proof-format.md, DESIGN.md "API (v1, JSON)").
+ * The few API calls the badge makes (docs/proof-format.md, docs/architecture.md "API (v1, JSON)").
  * Requests never carry credentials and never send the host page's URL as referrer: the
  * badge is a public read of public data.
  */

@@ -1,4 +1,4 @@
-import { parseBundle, parseManifest, receiptId, verifyBundle, type Bundle, type BundleVerdict, type Manifest } from '../../api/src/verify/index.ts';
+import { parseBundle, parseManifest, receiptId, verifyBundle, type Bundle, type BundleVerdict, type Manifest } from '@zkinfer/verifier';
 import { fetchBundleJson, fetchManifestJson, type ReceiptSummary } from './api-client.ts';
 import { BadgeError } from './events.ts';
 
@@ -23,7 +23,7 @@ function nextFrame(): Promise<void> {
 
 /**
  * Downloads the proof bundle of `receipt` and its model's manifest from `api`, then checks
- * them with the same strict parser and Groth16 verifier the API uses (api/src/verify).
+ * them with the same strict parser and Groth16 verifier the API uses (verifier/).
  * Nothing from the host page takes part: the receipt id and model id were validated, the
  * bundle must hash to the receipt id, and the manifest must be the receipt's model.
  *

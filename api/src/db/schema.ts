@@ -8,7 +8,7 @@ import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-cor
 // migrations/meta/ is drizzle-kit's own snapshot and is ignored by both.)
 
 /**
- * The model registry. Rows are immutable (DESIGN.md "Model commitment"): a new model
+ * The model registry. Rows are immutable (docs/architecture.md "Model commitment"): a new model
  * version is a new modelId, so nothing ever UPDATEs this table and a verification key
  * prepared from a row may be cached for the lifetime of an isolate.
  */

@@ -9,7 +9,7 @@ import { ApiError } from '../errors.ts';
 import { sha256Hex } from '../hash.ts';
 import { expectHexId } from '../ids.ts';
 import { cacheModel } from '../model-cache.ts';
-import { manifestToJson, parseManifest } from '../verify/index.ts';
+import { manifestToJson, parseManifest } from '@zkinfer/verifier';
 
 /** POST /v1/models (admin), GET /v1/models, GET /v1/models/:id. The registry is append-only. */
 export const modelRoutes = new Hono<AppEnv>();

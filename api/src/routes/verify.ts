@@ -7,8 +7,8 @@ import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { expectHexId } from '../ids.ts';
 import { loadModel } from '../model-cache.ts';
-import { receiptJson } from '../receipt-view.ts';
-import { decodeTokens, parseBundle, receiptId, verifyBundle } from '../verify/index.ts';
+import { receiptJson, type ReceiptJson } from '../receipt-view.ts';
+import { decodeTokens, parseBundle, receiptId, verifyBundle } from '@zkinfer/verifier';
 
 /**
  * POST /v1/verify `{ model, bundle }`. Malformed input is a 4xx; a well-formed bundle that

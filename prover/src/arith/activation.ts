@@ -3,7 +3,7 @@ import { saturate } from './fixed.ts';
 /**
  * Elementwise nonlinearities (SiLU for Llama's SwiGLU, tanh-GELU for Gemma's GeGLU) as
  * 256-entry tables over an int8 input: the circuit looks the output up with a mux tree on
- * the 8 bits of the input's range check (≈135 constraints, DESIGN.md "Arithmetic").
+ * the 8 bits of the input's range check (≈135 constraints, docs/architecture.md "Arithmetic").
  *
  * Scales: input q ∈ [−128, 127] means q·sIn; table entry = saturate(round(f(q·sIn) / sOut), outBits).
  * The table is a model constant derived ONCE at quantization time with float math (Math.exp /

@@ -4,8 +4,9 @@
  * bundle by recomputing the commitment.
  */
 import { chmodSync, writeFileSync } from 'node:fs';
-import { R } from '../circuit/field.ts';
-import { commit, promptCommitment, promptElements } from './commit.ts';
+import { R } from '@zkinfer/verifier';
+import { commit, promptCommitment, promptElements } from '../commit/commit.ts';
+import { ZkinferError } from '../errors.ts';
 
 export interface Opening {
   version: 1;
@@ -25,20 +26,20 @@ const DECIMAL = /^(0|[1-9][0-9]*)$/;
 
 /** Parses an opening file strictly; TypeError naming the field. */
 export function parseOpening(json: unknown, file = 'opening'): Opening {
-  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new TypeError(`${file}: expected a JSON object`);
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new ZkinferError('bad_input', `${file}: expected a JSON object`);
   const o = json as Record<string, unknown>;
   const keys = ['version', 'modelId', 'promptCommitment', 'salt', 'promptTokens', 'prompt'];
-  for (const k of Object.keys(o)) if (!keys.includes(k)) throw new TypeError(`${file}: unknown field ${JSON.stringify(k)}`);
-  if (o.version !== 1) throw new TypeError(`${file}: version must be 1`);
-  if (typeof o.modelId !== 'string' || !/^[0-9a-f]{64}$/.test(o.modelId)) throw new TypeError(`${file}: modelId must be 64 lowercase hex digits`);
+  for (const k of Object.keys(o)) if (!keys.includes(k)) throw new ZkinferError('bad_input', `${file}: unknown field ${JSON.stringify(k)}`);
+  if (o.version !== 1) throw new ZkinferError('bad_input', `${file}: version must be 1`);
+  if (typeof o.modelId !== 'string' || !/^[0-9a-f]{64}$/.test(o.modelId)) throw new ZkinferError('bad_input', `${file}: modelId must be 64 lowercase hex digits`);
   for (const k of ['promptCommitment', 'salt'] as const) {
     const v = o[k];
-    if (typeof v !== 'string' || !DECIMAL.test(v) || BigInt(v) >= R) throw new TypeError(`${file}: ${k} must be a decimal field element`);
+    if (typeof v !== 'string' || !DECIMAL.test(v) || BigInt(v) >= R) throw new ZkinferError('bad_input', `${file}: ${k} must be a decimal field element`);
   }
   if (!Array.isArray(o.promptTokens) || o.promptTokens.length === 0 || o.promptTokens.some((t) => !Number.isInteger(t) || (t as number) < 0 || (t as number) > 0xffff)) {
-    throw new TypeError(`${file}: promptTokens must be a non-empty array of token ids (0..65535)`);
+    throw new ZkinferError('bad_input', `${file}: promptTokens must be a non-empty array of token ids (0..65535)`);
   }
-  if (typeof o.prompt !== 'string') throw new TypeError(`${file}: prompt must be a string`);
+  if (typeof o.prompt !== 'string') throw new ZkinferError('bad_input', `${file}: prompt must be a string`);
   return o as unknown as Opening;
 }
 

@@ -1,29 +1,34 @@
 /**
- * proveBundle: the proving side of the pipeline. Given a compiled package, the stages of its
- * model and a greedy generation (prompt tokens → generated tokens, from the integer
+ * proveBundle: the proving side of the pipeline. Given a compiled package (its stages follow
+ * from the package's layout over its model) and a greedy generation (prompt tokens → generated tokens, from the integer
  * inference), builds every chunk's witness in chain order, proves the chunks on a worker
  * pool while later witnesses are built, assembles the proof bundle of docs/proof-format.md
  * and checks it with the strict verifier before returning it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseBundle, receiptId, verifyBundle, type Statement } from '../../../api/src/verify/index.ts';
-import { planStages } from '../chunks/position.ts';
-import type { Stage } from '../chunks/stage.ts';
+import { bundleToJson, nPublicForCtx, parseProof, parsePublicSignals, receiptId, verifyBundle, type Bundle, type BundleJson, type Statement } from '@zkinfer/verifier';
+import { planStages, stagesForLayout } from '../chunks/position.ts';
+import type { Stage } from '../circuit/transformer/stage.ts';
 import { chunkWitnesses, freshProofWitness } from '../chunks/witness.ts';
 import { writeWtns } from '../circuit/wtns-writer.ts';
 import { circuitCodeFingerprint } from '../package/code-fingerprint.ts';
 import { staleCircuitsReason, type LoadedPackage } from '../package/layout.ts';
 import type { QuantModel } from '../quant/types.ts';
 import type { ProofResult } from '../snark/prove.ts';
-import { promptCommitment, randomSalt } from './commit.ts';
+import { promptCommitment, randomSalt } from '../commit/commit.ts';
 import type { Opening } from './opening.ts';
 import { createProvePool } from './prove-pool.ts';
+import { ZkinferError } from '../errors.ts';
 
 export interface ProveBundleArgs {
   pkg: LoadedPackage;
   q: QuantModel;
-  stages: readonly Stage[];
+  /**
+   * The model's stages. Default: the package's layout over `q`, as compile built them; only a
+   * package compiled from stages no layout builds (the synthetic test models) passes its own.
+   */
+  stages?: readonly Stage[];
   promptTokens: readonly number[];
   generated: readonly number[];
   /** Worker processes proving concurrently (a single-threaded prover each); 0 = sequential, one multi-threaded prover. */
@@ -34,7 +39,7 @@ export interface ProveBundleArgs {
 }
 
 export interface ProveBundleResult {
-  bundle: Record<string, unknown>;
+  bundle: BundleJson;
   opening: Omit<Opening, 'prompt'>;
   receiptId: string;
   witnessMs: number;
@@ -45,12 +50,13 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
   const progress = args.onProgress ?? (() => {});
   const { manifest, info } = args.pkg;
   const ctx = manifest.ctx;
-  const plans = planStages(args.stages, { ctx, power: info.chunkPower });
-  if (plans.length !== info.chunks.length || plans.some((p, i) => p.stages.map((s) => args.stages[s].name).join('\n') !== info.chunks[i].stages.join('\n'))) {
-    throw new TypeError(`${args.pkg.dir}: the model's stages plan to different chunks than the package was compiled with; recompile`);
+  const stages = args.stages ?? stagesForLayout(info.layout ?? 'layers', args.q, ctx);
+  const plans = planStages(stages, { ctx, power: info.chunkPower });
+  if (plans.length !== info.chunks.length || plans.some((p, i) => p.stages.map((s) => stages[s].name).join('\n') !== info.chunks[i].stages.join('\n'))) {
+    throw new ZkinferError('stale_package', `${args.pkg.dir}: the model's stages plan to different chunks than the package was compiled with; recompile`);
   }
   const stale = staleCircuitsReason(info, circuitCodeFingerprint());
-  if (stale) throw new TypeError(`${args.pkg.dir}: ${stale}, so its proving keys may not fit the circuits this zkinfer builds; recompile it (zkinfer compile)`);
+  if (stale) throw new ZkinferError('stale_package', `${args.pkg.dir}: ${stale}, so its proving keys may not fit the circuits this zkinfer builds; recompile it (zkinfer compile)`);
   const salt = randomSalt();
   const statement: Statement = {
     promptCommitment: promptCommitment(args.promptTokens, ctx, salt),
@@ -66,7 +72,7 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
   const proofs: Promise<ProofResult>[] = [];
   const expected: string[][] = [];
   try {
-    for (const built of chunkWitnesses({ modelId: manifest.modelId, ctx, q: args.q, stages: args.stages, plans, proof: witness, lean: true })) {
+    for (const built of chunkWitnesses({ modelId: manifest.modelId, ctx, q: args.q, stages, plans, proof: witness, lean: true })) {
       const wtnsPath = join(work, `chunk-${built.index}.wtns`);
       writeWtns(built.cs, wtnsPath);
       witnessMs = performance.now() - t0;
@@ -85,20 +91,14 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
     const chunks = results.map((r, i) => {
       if (r.publicSignals.join(',') !== expected[i].join(',')) throw new RangeError(`chunk ${i}: the prover's public signals differ from the statement's`);
       const { pi_a, pi_b, pi_c } = r.proof;
-      return { proof: { pi_a, pi_b, pi_c, protocol: 'groth16', curve: 'bn128' }, publicSignals: r.publicSignals };
+      const proof = parseProof({ pi_a, pi_b, pi_c, protocol: 'groth16', curve: 'bn128' }, `chunks[${i}].proof`);
+      return { proof, publicSignals: parsePublicSignals(r.publicSignals, nPublicForCtx(ctx), `chunks[${i}].publicSignals`) };
     });
-    const bundle = {
-      version: 1,
-      modelId: manifest.modelId,
-      ctx,
-      statement: { promptCommitment: statement.promptCommitment.toString(), nPrompt: statement.nPrompt, nGenerated: statement.nGenerated, generated: [...args.generated] },
-      chunks,
-    };
-    const parsed = parseBundle(bundle);
+    const parsed: Bundle = { version: 1, modelId: manifest.modelId, ctx, statement: { ...statement, generated: [...args.generated] }, chunks };
     const verdict = verifyBundle(manifest, parsed);
     if (!verdict.valid) throw new RangeError(`the assembled bundle does not verify: ${verdict.reason}`);
     const opening = { version: 1 as const, modelId: manifest.modelId, promptCommitment: statement.promptCommitment.toString(), salt: salt.toString(), promptTokens: [...args.promptTokens] };
-    return { bundle, opening, receiptId: receiptId(manifest.modelId, parsed), witnessMs, proveMs };
+    return { bundle: bundleToJson(parsed), opening, receiptId: receiptId(manifest.modelId, parsed), witnessMs, proveMs };
   } finally {
     await pool.close();
     if (!args.workDir) rmSync(work, { recursive: true, force: true });

@@ -1,6 +1,6 @@
 /**
  * A pool of worker processes (prove-worker.ts) proving chunks concurrently: all chunks of one forward pass are
- * independent once their witnesses exist (DESIGN.md "What one proof bundle says"), so with
+ * independent once their witnesses exist (docs/architecture.md "What one proof bundle says"), so with
  * N workers N proofs run at once while the main thread builds the next witnesses.
  * `threads: 0` proves one chunk at a time from this process instead, on all cores (the native
  * prover's threads, or snarkjs's own multi-threaded curve; bench/proof-pipeline.ts compares).

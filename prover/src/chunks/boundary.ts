@@ -1,5 +1,5 @@
 /**
- * Boundary commitments between chunks (DESIGN.md "Chunks", docs/proof-format.md
+ * Boundary commitments between chunks (docs/architecture.md "Chunks", docs/proof-format.md
  * "Commitments"): the tensors crossing a cut, each packed ⌊248/bits⌋ signed values per field
  * element (row-major, tensors in boundary order, their element lists concatenated), then
  * commit(elements, salt) with a fresh random salt per boundary. The verifier never sees these
@@ -20,15 +20,14 @@
  * nothing for it; a chunk that opens or rewrites it hashes it once per side. The outer
  * commitment is salted, so the unsalted digests stay hidden.
  */
-import { pack as packOffCircuit, commit as commitOffCircuit, valuesPerElement } from '../bundle/commit.ts';
+import { pack as packOffCircuit, commit as commitOffCircuit, valuesPerElement } from '../commit/commit.ts';
 import { toSigned } from '../circuit/field.ts';
-import { N_ROUNDS_F, N_ROUNDS_P } from '../circuit/gadgets/poseidon-constants.ts';
-import { commit, COMMIT_BLOCK } from '../circuit/gadgets/poseidon.ts';
+import { COMMIT_BLOCK, commit, commitCost, poseidonCost } from '../circuit/gadgets/poseidon.ts';
 import { pack } from '../circuit/gadgets/pack.ts';
 import { assertSigned } from '../circuit/gadgets/range.ts';
 import { LinearCombination } from '../circuit/lc.ts';
 import { ConstraintSystem } from '../circuit/system.ts';
-import { tensorSize, type TensorSpec, type TensorWires } from './stage.ts';
+import { tensorSize, type TensorSpec, type TensorWires } from '../circuit/transformer/stage.ts';
 
 /** Integer values of one tensor, values[row][col]. */
 export type TensorValues = bigint[][];
@@ -70,20 +69,6 @@ function digestCostOf(n: number): number {
 /** Constraints of the digests a chunk computes: digested tensors in `computed`. */
 function digestCost(specs: readonly TensorSpec[], computed: ReadonlySet<string>): number {
   return specs.filter((s) => isDigested(s) && computed.has(s.name)).reduce((n, s) => n + digestCostOf(packedElements(s)), 0);
-}
-
-/** Constraints of Poseidon with n inputs (poseidon.ts: 3·(8·t + nRoundsP) − 3, t = n + 1). */
-export function poseidonCost(n: number): number {
-  const t = n + 1;
-  return 3 * (N_ROUNDS_F * t + N_ROUNDS_P[t - 2]) - 3;
-}
-
-/** Constraints of commit() over n elements: one Poseidon per block of ≤ 15, Poseidon(salt) for none. */
-export function commitCost(n: number): number {
-  if (n === 0) return poseidonCost(1);
-  let cost = 0;
-  for (let i = 0; i < n; i += COMMIT_BLOCK) cost += poseidonCost(1 + Math.min(COMMIT_BLOCK, n - i));
-  return cost;
 }
 
 /** Constraints to range-check a boundary on entry: `bits` per value. */
@@ -218,7 +203,7 @@ export function tensorValues(cs: ConstraintSystem, t: TensorWires): TensorValues
   return t.map((row) => row.map((x) => toSigned(cs.valueOf(x))));
 }
 
-/** Off-circuit twin of the boundary commitment (same packing and chain as bundle/commit.ts). */
+/** Off-circuit twin of the boundary commitment (same packing and chain as commit/commit.ts). */
 export function boundaryCommitment(specs: readonly TensorSpec[], values: readonly TensorValues[], salt: bigint): bigint {
   return commitOffCircuit(specs.flatMap((s, i) => (isDigested(s) ? [tensorDigest(s, values[i])] : packOffCircuit(values[i].flat(), s.bits, true))), salt);
 }

@@ -10,15 +10,15 @@
  * one-hot's first and last entries. The same code builds the shape (setup) and the witness
  * (prove).
  */
-import { expectedPublicSignals, modelTag, POS_TOKENS_OFFSET, SIGNAL, type Statement } from '../../../api/src/verify/index.ts';
+import { expectedPublicSignals, modelTag, publicSignalRecord, SIGNAL, type Statement } from '@zkinfer/verifier';
 import type { LinearCombination } from '../circuit/lc.ts';
 import { ConstraintSystem } from '../circuit/system.ts';
 import type { QuantModel } from '../quant/types.ts';
 import { boundaryCommitment, commitOutBoundary, openInBoundary, tensorValues, type BoundaryTensor, type TensorValues } from './boundary.ts';
 import { openedInputs, type ChunkPlan } from './plan.ts';
-import type { PositionMasks, PublicWires, Stage, StageContext, TensorWires } from './stage.ts';
+import type { PositionMasks, PublicWires, Stage, StageContext, TensorWires } from '../circuit/transformer/stage.ts';
 import { positionOneHot } from './position.ts';
-import { positionMasks, promptTokens } from './statement.ts';
+import { positionMasks, promptTokens } from '../circuit/transformer/statement.ts';
 
 /** The private data of a proof (witness mode). */
 export interface ProofWitness {
@@ -69,18 +69,7 @@ export function buildChunk(args: ChunkBuildArgs): BuiltChunk {
   if (witness) {
     signals = expectedPublicSignals({ modelId, ctx, chunkIndex: index, inCommitment: witness.inCommitment, outCommitment: 0n, statement: witness.proof.statement });
   }
-  const names = ['modelTag', 'chunkIndex', 'inCommitment', 'outCommitment', 'promptCommitment', 'nPrompt', 'nGenerated'];
-  const wires = [...names, ...Array.from({ length: ctx }, (_, t) => `posTokens[${t}]`)].map((n, k) => (k === SIGNAL.outCommitment ? cs.latePublicInput(n) : cs.publicInput(n, signals?.[k])));
-  const pub: PublicWires = {
-    modelTag: wires[SIGNAL.modelTag],
-    chunkIndex: wires[SIGNAL.chunkIndex],
-    inCommitment: wires[SIGNAL.inCommitment],
-    outCommitment: wires[SIGNAL.outCommitment],
-    promptCommitment: wires[SIGNAL.promptCommitment],
-    nPrompt: wires[SIGNAL.nPrompt],
-    nGenerated: wires[SIGNAL.nGenerated],
-    posTokens: wires.slice(POS_TOKENS_OFFSET),
-  };
+  const pub: PublicWires = publicSignalRecord(ctx, (name, k) => (k === SIGNAL.outCommitment ? cs.latePublicInput(name) : cs.publicInput(name, signals?.[k])));
   cs.assertEqual(pub.modelTag, modelTag(modelId), 'modelTag');
   // A layer-major chunk is fixed to its index; a position chunk (the same circuit at every
   // position) derives its position from the index instead.

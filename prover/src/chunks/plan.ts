@@ -1,16 +1,16 @@
 /**
- * Chunk planner (DESIGN.md "Chunks"): cuts the ordered stages of a forward pass into chunk
+ * Chunk planner (docs/architecture.md "Chunks"): cuts the ordered stages of a forward pass into chunk
  * circuits of at most 2^k rows. The budget counts what snarkjs puts in the domain — our
  * constraints plus one row per public input (7 + T) — so one ptau of power k sets up every
  * chunk (ptau.ts requiredPtauPower: n = constraints + nPublic must be < 2^k). Each chunk pays
  * its overhead: the public-layout checks, the statement gadgets, the range checks of the input
  * tensors it reads and the Poseidon commitments of both boundaries.
  */
-import { MAX_CHUNKS, nPublicForCtx } from '../../../api/src/verify/index.ts';
+import { MAX_CHUNKS, nPublicForCtx } from '@zkinfer/verifier';
 import { inBoundaryCost, outBoundaryCost } from './boundary.ts';
 import { requiredPtauPower } from '../snark/ptau.ts';
-import { checkTensorSpec, type Stage, type TensorSpec } from './stage.ts';
-import { masksCost, promptCost } from './statement.ts';
+import { checkTensorSpec, type Stage, type TensorSpec } from '../circuit/transformer/stage.ts';
+import { masksCost, promptCost } from '../circuit/transformer/statement.ts';
 
 export interface ChunkPlan {
   index: number;

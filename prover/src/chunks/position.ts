@@ -9,7 +9,7 @@
  * absent (their public commitments are 0, boundary.ts `absentWhen`), with the caches of the
  * first chunk free (position-stages.ts: rows are written before they become visible).
  */
-import { MAX_CHUNKS, nPublicForCtx } from '../../../api/src/verify/index.ts';
+import { MAX_CHUNKS, nPublicForCtx } from '@zkinfer/verifier';
 import { inv } from '../circuit/field.ts';
 import type { LinearCombination } from '../circuit/lc.ts';
 import type { ConstraintSystem } from '../circuit/system.ts';
@@ -19,8 +19,8 @@ import { forwardStages } from '../circuit/transformer/stages.ts';
 import type { QuantModel } from '../quant/types.ts';
 import { inBoundaryCost, outBoundaryCost } from './boundary.ts';
 import { cheapestCut, chunkDomain, openedInputs, planChunks, producedOutputs, type ChunkPlan, type PlanOptions } from './plan.ts';
-import type { Stage, TensorSpec } from './stage.ts';
-import { masksCost, promptCost } from './statement.ts';
+import type { Stage, TensorSpec } from '../circuit/transformer/stage.ts';
+import { masksCost, promptCost } from '../circuit/transformer/statement.ts';
 
 /**
  * The one-hot of p over 0..T−1 from chunkIndex = p·K + kind: oneHot of the field element

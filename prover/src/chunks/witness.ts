@@ -4,14 +4,14 @@
  * stages compute the integer inference's values as they state the constraints), so each
  * chunk's witness is its slice of one pass. Only one chunk's system is alive at a time.
  */
-import { randomSalt } from '../bundle/commit.ts';
+import { randomSalt } from '../commit/commit.ts';
 import { findUnsatisfied } from '../circuit/check.ts';
 import type { QuantModel } from '../quant/types.ts';
 import type { TensorValues } from './boundary.ts';
 import { buildChunk, type BuiltChunk, type ProofWitness } from './build.ts';
 import type { ChunkPlan } from './plan.ts';
-import type { Stage } from './stage.ts';
-import type { Statement } from '../../../api/src/verify/index.ts';
+import type { Stage } from '../circuit/transformer/stage.ts';
+import type { Statement } from '@zkinfer/verifier';
 
 /** Fresh private randomness of one proof: the prompt salt and one salt per boundary. */
 export function freshProofWitness(statement: Statement, promptTokens: readonly number[], promptSalt: bigint, nChunks: number): ProofWitness {

@@ -1,9 +1,12 @@
 /**
  * Arithmetic in the BN254 (alt_bn128, EIP-196/197) scalar field F_r, the field of
  * Groth16 witnesses and R1CS coefficients. Signed integers are embedded as x mod r:
- * a negative v is r + v.
+ * a negative v is r + v. The modulus r itself is the protocol's (@zkinfer/verifier), defined
+ * once there and re-exported here for the circuit code.
  */
-export const R = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
+import { R } from '@zkinfer/verifier';
+
+export { R };
 
 /** Largest value treated as non-negative by {@link toSigned}: (r − 1) / 2. */
 export const HALF_R = (R - 1n) / 2n;

@@ -12,7 +12,7 @@ export const ONE_WIRE: Variable = 0;
 /**
  * A linear combination Σ c_i·w_i over the wires, with constant coefficients. Model weights
  * live here: a constant-weight mat-vec is a set of linear combinations and costs no
- * constraints (DESIGN.md, "Arithmetic").
+ * constraints (docs/architecture.md "Arithmetic").
  *
  * Immutable. Terms may repeat a wire and coefficients are kept unreduced (signed) until
  * the system normalizes them when a constraint is added, so building is cheap.
@@ -105,29 +105,4 @@ export class LinearCombination {
   get variable(): Variable | undefined {
     return this.vars.length === 1 && mod(this.coeffs[0]) === 1n && this.vars[0] !== ONE_WIRE ? this.vars[0] : undefined;
   }
-}
-
-/** Merges repeated wires and reduces coefficients mod r, dropping zeros; sorted by wire. */
-export function normalizeTerms(lc: LinearCombination): { vars: Variable[]; coeffs: bigint[] } {
-  const n = lc.vars.length;
-  if (n === 1) {
-    const c = mod(lc.coeffs[0]);
-    return c === 0n ? { vars: [], coeffs: [] } : { vars: [lc.vars[0]], coeffs: [c] };
-  }
-  const acc = new Map<Variable, bigint>();
-  for (let i = 0; i < n; i++) {
-    const v = lc.vars[i];
-    acc.set(v, (acc.get(v) ?? 0n) + lc.coeffs[i]);
-  }
-  const vars = [...acc.keys()].sort((a, b) => a - b);
-  const outVars: Variable[] = [];
-  const coeffs: bigint[] = [];
-  for (const v of vars) {
-    const c = mod(acc.get(v)!);
-    if (c !== 0n) {
-      outVars.push(v);
-      coeffs.push(c);
-    }
-  }
-  return { vars: outVars, coeffs };
 }

@@ -6,7 +6,7 @@ import type { ConstraintSystem } from './system.ts';
 export interface R1csFileInfo {
   path: string;
   bytes: number;
-  /** SHA-256 (hex) of the .r1cs file: the manifest's `circuitHash` (DESIGN.md "Model commitment"). */
+  /** SHA-256 (hex) of the .r1cs file: the manifest's `circuitHash` (docs/architecture.md "Model commitment"). */
   sha256: string;
 }
 

@@ -181,7 +181,7 @@ export class ConstraintSystem {
 
   /**
    * A wire whose value is computed outside the constraints. The caller MUST constrain it
-   * in the same gadget (DESIGN.md: every hint is constrained where it is made).
+   * in the same gadget (docs/architecture.md "Arithmetic": every hint is constrained where it is made).
    */
   hint(name: string, compute: () => Scalar): LinearCombination {
     return this.newWire(name, compute);

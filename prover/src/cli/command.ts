@@ -1,3 +1,5 @@
+import { ZkinferError } from '../errors.ts';
+
 /** One CLI command: `prover/src/cli/commands/<name>.ts` exports `command` of this shape. */
 export interface Command {
   name: string;
@@ -9,7 +11,11 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-/** Thrown for bad command-line usage; main prints the message and the usage, exit 2. */
-export class UsageError extends Error {
+/** Bad command-line usage: a ZkinferError `bad_option`, printed with the command's usage (exit 2). */
+export class UsageError extends ZkinferError {
   override name = 'UsageError';
+
+  constructor(message: string) {
+    super('bad_option', message);
+  }
 }

@@ -7,6 +7,7 @@
  * Only fetch and JSON: no snarkjs here, so anything may import it.
  */
 import { join } from 'node:path';
+import { ZkinferError } from '../errors.ts';
 import { zkinferCacheDir } from '../quant/cache.ts';
 
 /** Where `npm start` serves the local API (scripts/start.ts). */
@@ -25,16 +26,16 @@ export class ApiRequestError extends Error {
   }
 }
 
-/** The API origin without a trailing slash; TypeError naming the value when it is not an http(s) URL. */
+/** The API origin without a trailing slash; a ZkinferError bad_option naming the value when it is not an http(s) URL. */
 export function apiOrigin(url: string): string {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw new TypeError(`--api ${JSON.stringify(url)} is not a URL (expected e.g. ${DEFAULT_API})`);
+    throw new ZkinferError('bad_option', `--api ${JSON.stringify(url)} is not a URL (expected e.g. ${DEFAULT_API})`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`--api ${JSON.stringify(url)}: only http and https are supported`);
-  if (u.search || u.hash || u.username || u.password) throw new TypeError(`--api ${JSON.stringify(url)}: give the origin (and optional path prefix) only`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ZkinferError('bad_option', `--api ${JSON.stringify(url)}: only http and https are supported`);
+  if (u.search || u.hash || u.username || u.password) throw new ZkinferError('bad_option', `--api ${JSON.stringify(url)}: give the origin (and optional path prefix) only`);
   return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
 }
 
@@ -85,7 +86,7 @@ export interface SubmitResult {
 /** POST /v1/verify `{ model, bundle }`: the API checks every proof and stores a receipt if they hold. */
 export async function submitBundle(api: string, bundle: Record<string, unknown>): Promise<SubmitResult> {
   const model = bundle.modelId;
-  if (typeof model !== 'string') throw new TypeError('bundle.modelId: expected a model id string');
+  if (typeof model !== 'string') throw new ZkinferError('bad_input', 'bundle.modelId: expected a model id string');
   const res = await request(api, '/v1/verify', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -3,6 +3,7 @@
  * Every read past the end throws a RangeError naming the file and the field being read,
  * so a truncated model file never surfaces as a stack trace from DataView.
  */
+import { ZkinferError } from '../errors.ts';
 export class ByteReader {
   readonly bytes: Uint8Array;
   readonly file: string;
@@ -19,7 +20,7 @@ export class ByteReader {
   /** Throws unless `n` more bytes are available for `field`. */
   need(n: number, field: string): void {
     if (n < 0 || this.pos + n > this.bytes.length) {
-      throw new RangeError(
+      throw new ZkinferError('bad_model_file', 
         `${this.file}: truncated file: reading ${field} needs ${n} bytes at offset ${this.pos}, file has ${this.bytes.length}`,
       );
     }
@@ -39,7 +40,7 @@ export class ByteReader {
   /** A u64 that must fit a JS number (counts, lengths, offsets). */
   u64(field: string): number {
     const v = this.u64big(field);
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError(`${this.file}: ${field} = ${v} is too large`);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ZkinferError('bad_model_file', `${this.file}: ${field} = ${v} is too large`);
     return Number(v);
   }
 

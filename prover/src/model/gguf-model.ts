@@ -17,6 +17,7 @@ import { BYTE_VOCAB_SIZES, byteTokenizer } from './tokenizer-bytes.ts';
 import { spmTokenizer } from './tokenizer-spm.ts';
 import type { Family, FloatModel, ModelConfig, Tensor, Tokenizer } from './types.ts';
 import { checkModel } from './validate.ts';
+import { ZkinferError } from '../errors.ts';
 
 function meta(g: GgufFile, key: string): GgufValue | undefined {
   return g.metadata.get(key);
@@ -26,9 +27,9 @@ function num(g: GgufFile, key: string, fallback?: number): number {
   const v = meta(g, key);
   if (v === undefined) {
     if (fallback !== undefined) return fallback;
-    throw new TypeError(`${g.file}: missing metadata ${key}`);
+    throw new ZkinferError('bad_model_file', `${g.file}: missing metadata ${key}`);
   }
-  if (typeof v !== 'number') throw new TypeError(`${g.file}: metadata ${key} = ${JSON.stringify(String(v))} is not a number`);
+  if (typeof v !== 'number') throw new ZkinferError('bad_model_file', `${g.file}: metadata ${key} = ${JSON.stringify(String(v))} is not a number`);
   return v;
 }
 
@@ -39,14 +40,14 @@ function optNum(g: GgufFile, key: string): number | undefined {
 function str(g: GgufFile, key: string): string | undefined {
   const v = meta(g, key);
   if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new TypeError(`${g.file}: metadata ${key} is not a string`);
+  if (typeof v !== 'string') throw new ZkinferError('bad_model_file', `${g.file}: metadata ${key} is not a string`);
   return v;
 }
 
 function arr<T extends GgufValue>(g: GgufFile, key: string, check: (x: GgufValue) => x is T): T[] | undefined {
   const v = meta(g, key);
   if (v === undefined) return undefined;
-  if (!Array.isArray(v) || !v.every(check)) throw new TypeError(`${g.file}: metadata ${key} is not an array of the expected type`);
+  if (!Array.isArray(v) || !v.every(check)) throw new ZkinferError('bad_model_file', `${g.file}: metadata ${key} is not an array of the expected type`);
   return v as T[];
 }
 
@@ -56,7 +57,7 @@ const isNumber = (x: GgufValue): x is number => typeof x === 'number';
 function ggufConfig(g: GgufFile, vocabFromEmbd: number): ModelConfig {
   const arch = str(g, 'general.architecture');
   if (arch !== 'llama' && arch !== 'gemma3') {
-    throw new TypeError(`${g.file}: unsupported architecture general.architecture = ${JSON.stringify(arch)} (supported: llama, gemma3)`);
+    throw new ZkinferError('bad_model_file', `${g.file}: unsupported architecture general.architecture = ${JSON.stringify(arch)} (supported: llama, gemma3)`);
   }
   const family: Family = arch;
   const a = (k: string) => `${arch}.${k}`;
@@ -64,11 +65,11 @@ function ggufConfig(g: GgufFile, vocabFromEmbd: number): ModelConfig {
   const nHeads = num(g, a('attention.head_count'));
   const headDim = num(g, a('attention.key_length'), dModel / nHeads);
   const valueDim = num(g, a('attention.value_length'), headDim);
-  if (valueDim !== headDim) throw new RangeError(`${g.file}: ${a('attention.value_length')} ${valueDim} differs from key_length ${headDim} (unsupported)`);
+  if (valueDim !== headDim) throw new ZkinferError('bad_model_file', `${g.file}: ${a('attention.value_length')} ${valueDim} differs from key_length ${headDim} (unsupported)`);
   const ropeDims = num(g, a('rope.dimension_count'), headDim);
-  if (ropeDims !== headDim) throw new RangeError(`${g.file}: ${a('rope.dimension_count')} = ${ropeDims} differs from head dim ${headDim} (partial rotary unsupported)`);
+  if (ropeDims !== headDim) throw new ZkinferError('bad_model_file', `${g.file}: ${a('rope.dimension_count')} = ${ropeDims} differs from head dim ${headDim} (partial rotary unsupported)`);
   const scaling = str(g, a('rope.scaling.type'));
-  if (scaling !== undefined && scaling !== 'none') throw new TypeError(`${g.file}: ${a('rope.scaling.type')} = ${scaling} is not supported`);
+  if (scaling !== undefined && scaling !== 'none') throw new ZkinferError('bad_model_file', `${g.file}: ${a('rope.scaling.type')} = ${scaling} is not supported`);
   const config: ModelConfig = {
     family,
     vocabSize: num(g, a('vocab_size'), vocabFromEmbd),
@@ -100,10 +101,10 @@ function ggufTokenizer(g: GgufFile, vocabSize: number): Tokenizer {
   const eos = optNum(g, 'tokenizer.ggml.eos_token_id');
   const types = arr(g, 'tokenizer.ggml.token_type', isNumber);
   if ((model === undefined || model === 'none') && BYTE_VOCAB_SIZES.includes(vocabSize)) return byteTokenizer(vocabSize);
-  if (!pieces) throw new TypeError(`${g.file}: missing metadata tokenizer.ggml.tokens (tokenizer.ggml.model = ${JSON.stringify(model)})`);
+  if (!pieces) throw new ZkinferError('bad_model_file', `${g.file}: missing metadata tokenizer.ggml.tokens (tokenizer.ggml.model = ${JSON.stringify(model)})`);
   if (model === 'llama') {
     const scores = arr(g, 'tokenizer.ggml.scores', isNumber) ?? pieces.map(() => 0);
-    if (scores.length !== pieces.length) throw new RangeError(`${g.file}: tokenizer.ggml.scores has ${scores.length} entries, tokens has ${pieces.length}`);
+    if (scores.length !== pieces.length) throw new ZkinferError('bad_model_file', `${g.file}: tokenizer.ggml.scores has ${scores.length} entries, tokens has ${pieces.length}`);
     const asp = meta(g, 'tokenizer.ggml.add_space_prefix');
     return spmTokenizer({
       pieces, scores, types, bos, eos,
@@ -113,10 +114,10 @@ function ggufTokenizer(g: GgufFile, vocabSize: number): Tokenizer {
   }
   if (model === 'gpt2') {
     const merges = arr(g, 'tokenizer.ggml.merges', isString);
-    if (!merges) throw new TypeError(`${g.file}: missing metadata tokenizer.ggml.merges for a gpt2 tokenizer`);
+    if (!merges) throw new ZkinferError('bad_model_file', `${g.file}: missing metadata tokenizer.ggml.merges for a gpt2 tokenizer`);
     return bpeTokenizer({ pieces, merges, types, bos, eos, pre: str(g, 'tokenizer.ggml.pre') }, g.file);
   }
-  throw new TypeError(`${g.file}: unsupported tokenizer.ggml.model = ${JSON.stringify(model)} (supported: llama, gpt2)`);
+  throw new ZkinferError('bad_model_file', `${g.file}: unsupported tokenizer.ggml.model = ${JSON.stringify(model)} (supported: llama, gpt2)`);
 }
 
 /** Reads a whole GGUF file's bytes into a validated FloatModel. */
@@ -126,12 +127,12 @@ export function ggufToModel(bytes: Uint8Array, path: string): FloatModel {
   const tensorTypes: Record<string, string> = {};
   for (const info of g.tensors) {
     tensorTypes[info.name] = ggmlTypeName(info.type);
-    if (tensors.has(info.name)) throw new TypeError(`${path}: duplicate tensor ${info.name}`);
+    if (tensors.has(info.name)) throw new ZkinferError('bad_model_file', `${path}: duplicate tensor ${info.name}`);
     // GGUF lists dims innermost first; our shapes are outermost first ([out, in]).
     tensors.set(info.name, { name: info.name, shape: info.dims.slice().reverse(), data: readGgufTensor(g, info) });
   }
   const embd = tensors.get('token_embd.weight');
-  if (!embd) throw new TypeError(`${path}: missing tensor token_embd.weight`);
+  if (!embd) throw new ZkinferError('bad_model_file', `${path}: missing tensor token_embd.weight`);
   const config = ggufConfig(g, embd.shape[0]);
   const model: FloatModel = { config, tensors, tokenizer: ggufTokenizer(g, config.vocabSize), source: { path, format: 'gguf', tensorTypes } };
   checkModel(model);

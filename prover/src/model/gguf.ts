@@ -6,6 +6,7 @@
  * This module knows nothing about architectures; gguf-model.ts maps metadata to ModelConfig.
  */
 import { ByteReader, bf16ToF32, f16ToF32 } from './bytes.ts';
+import { ZkinferError } from '../errors.ts';
 
 export const GGUF_MAGIC = 0x46554747; // "GGUF" read as little-endian u32
 
@@ -71,7 +72,7 @@ function readValue(r: ByteReader, type: number, field: string): GgufValue {
     case GGUF_VALUE.FLOAT32: return r.f32(field);
     case GGUF_VALUE.BOOL: {
       const b = r.u8(field);
-      if (b > 1) throw new TypeError(`${r.file}: metadata ${field}: bool byte is ${b}, expected 0 or 1`);
+      if (b > 1) throw new ZkinferError('bad_model_file', `${r.file}: metadata ${field}: bool byte is ${b}, expected 0 or 1`);
       return b === 1;
     }
     case GGUF_VALUE.STRING: return readString(r, field);
@@ -94,7 +95,7 @@ function readValue(r: ByteReader, type: number, field: string): GgufValue {
       return out;
     }
     default:
-      throw new TypeError(`${r.file}: metadata ${field}: unknown GGUF value type ${type}`);
+      throw new ZkinferError('bad_model_file', `${r.file}: metadata ${field}: unknown GGUF value type ${type}`);
   }
 }
 
@@ -103,10 +104,10 @@ export function parseGguf(bytes: Uint8Array, file: string): GgufFile {
   const r = new ByteReader(bytes, file);
   const magic = r.u32('magic');
   if (magic !== GGUF_MAGIC) {
-    throw new TypeError(`${file}: bad magic 0x${magic.toString(16).padStart(8, '0')}, expected "GGUF" (0x${GGUF_MAGIC.toString(16)})`);
+    throw new ZkinferError('bad_model_file', `${file}: bad magic 0x${magic.toString(16).padStart(8, '0')}, expected "GGUF" (0x${GGUF_MAGIC.toString(16)})`);
   }
   const version = r.u32('version');
-  if (version !== 2 && version !== 3) throw new TypeError(`${file}: unsupported GGUF version ${version} (supported: 2, 3)`);
+  if (version !== 2 && version !== 3) throw new ZkinferError('bad_model_file', `${file}: unsupported GGUF version ${version} (supported: 2, 3)`);
   const nTensors = r.u64('tensor_count');
   const nKv = r.u64('metadata_kv_count');
   const metadata = new Map<string, GgufValue>();
@@ -119,7 +120,7 @@ export function parseGguf(bytes: Uint8Array, file: string): GgufFile {
   for (let i = 0; i < nTensors; i++) {
     const name = readString(r, `tensor #${i} name`);
     const nDims = r.u32(`tensor ${name} n_dims`);
-    if (nDims < 1 || nDims > 4) throw new RangeError(`${file}: tensor ${name}: n_dims ${nDims} outside 1..4`);
+    if (nDims < 1 || nDims > 4) throw new ZkinferError('bad_model_file', `${file}: tensor ${name}: n_dims ${nDims} outside 1..4`);
     const dims: number[] = [];
     for (let d = 0; d < nDims; d++) dims.push(r.u64(`tensor ${name} dim ${d}`));
     const type = r.u32(`tensor ${name} type`);
@@ -128,7 +129,7 @@ export function parseGguf(bytes: Uint8Array, file: string): GgufFile {
   }
   const alignmentValue = metadata.get('general.alignment') ?? 32;
   if (typeof alignmentValue !== 'number' || alignmentValue <= 0 || alignmentValue % 8 !== 0) {
-    throw new TypeError(`${file}: general.alignment = ${String(alignmentValue)} must be a positive multiple of 8`);
+    throw new ZkinferError('bad_model_file', `${file}: general.alignment = ${String(alignmentValue)} must be a positive multiple of 8`);
   }
   const alignment = alignmentValue;
   const dataOffset = Math.ceil(r.pos / alignment) * alignment;
@@ -144,11 +145,11 @@ export function ggufTensorByteSize(g: GgufFile, t: GgufTensorInfo): number {
     case GGML_TYPE.BF16: return n * 2;
     case GGML_TYPE.Q8_0:
       if (t.dims[0] % Q8_0_BLOCK !== 0) {
-        throw new RangeError(`${g.file}: tensor ${t.name}: Q8_0 row length ${t.dims[0]} is not a multiple of ${Q8_0_BLOCK}`);
+        throw new ZkinferError('bad_model_file', `${g.file}: tensor ${t.name}: Q8_0 row length ${t.dims[0]} is not a multiple of ${Q8_0_BLOCK}`);
       }
       return (n / Q8_0_BLOCK) * Q8_0_BYTES;
     default:
-      throw new TypeError(
+      throw new ZkinferError('bad_model_file', 
         `${g.file}: tensor ${t.name}: unsupported tensor type ${ggmlTypeName(t.type)} (supported: F32, F16, BF16, Q8_0)`,
       );
   }
@@ -158,7 +159,7 @@ export function ggufTensorByteSize(g: GgufFile, t: GgufTensorInfo): number {
 export function readGgufTensor(g: GgufFile, t: GgufTensorInfo): Float32Array {
   const size = ggufTensorByteSize(g, t);
   if (t.offset % g.alignment !== 0) {
-    throw new RangeError(`${g.file}: tensor ${t.name}: offset ${t.offset} not aligned to ${g.alignment}`);
+    throw new ZkinferError('bad_model_file', `${g.file}: tensor ${t.name}: offset ${t.offset} not aligned to ${g.alignment}`);
   }
   const r = new ByteReader(g.bytes, g.file);
   r.pos = g.dataOffset + t.offset;

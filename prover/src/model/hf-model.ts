@@ -17,6 +17,7 @@ import { parseSafetensors } from './safetensors.ts';
 import { BYTE_VOCAB_SIZES, byteTokenizer } from './tokenizer-bytes.ts';
 import type { FloatModel, ModelConfig, Tensor } from './types.ts';
 import { checkModel } from './validate.ts';
+import { ZkinferError } from '../errors.ts';
 
 type Json = Record<string, unknown>;
 
@@ -24,15 +25,15 @@ function field(cfg: Json, file: string, key: string, fallback?: number): number 
   const v = cfg[key];
   if (v === undefined || v === null) {
     if (fallback !== undefined) return fallback;
-    throw new TypeError(`${file}: missing field ${key}`);
+    throw new ZkinferError('bad_model_file', `${file}: missing field ${key}`);
   }
-  if (typeof v !== 'number') throw new TypeError(`${file}: field ${key} = ${JSON.stringify(v)} is not a number`);
+  if (typeof v !== 'number') throw new ZkinferError('bad_model_file', `${file}: field ${key} = ${JSON.stringify(v)} is not a number`);
   return v;
 }
 
 function refuseIfSet(cfg: Json, file: string, key: string): void {
   if (cfg[key] !== undefined && cfg[key] !== null && cfg[key] !== false) {
-    throw new TypeError(`${file}: field ${key} = ${JSON.stringify(cfg[key])} is not supported`);
+    throw new ZkinferError('bad_model_file', `${file}: field ${key} = ${JSON.stringify(cfg[key])} is not supported`);
   }
 }
 
@@ -40,7 +41,7 @@ function refuseIfSet(cfg: Json, file: string, key: string): void {
 export function hfConfig(cfg: Json, file: string): ModelConfig {
   const type = cfg.model_type;
   if (type !== 'llama' && type !== 'gemma3_text') {
-    throw new TypeError(`${file}: unsupported architecture model_type = ${JSON.stringify(type)} (supported: llama, gemma3_text)`);
+    throw new ZkinferError('bad_model_file', `${file}: unsupported architecture model_type = ${JSON.stringify(type)} (supported: llama, gemma3_text)`);
   }
   refuseIfSet(cfg, file, 'rope_scaling');
   refuseIfSet(cfg, file, 'attention_bias');
@@ -61,13 +62,13 @@ export function hfConfig(cfg: Json, file: string): ModelConfig {
   };
   if (type === 'llama') {
     const act = cfg.hidden_act ?? 'silu';
-    if (act !== 'silu') throw new TypeError(`${file}: field hidden_act = ${JSON.stringify(act)} is not supported for llama (silu)`);
+    if (act !== 'silu') throw new ZkinferError('bad_model_file', `${file}: field hidden_act = ${JSON.stringify(act)} is not supported for llama (silu)`);
     return { family: 'llama', ...base, ropeTheta: field(cfg, file, 'rope_theta', 10_000), tieEmbeddings: cfg.tie_word_embeddings === true };
   }
   refuseIfSet(cfg, file, 'final_logit_softcapping');
   refuseIfSet(cfg, file, 'attn_logit_softcapping');
   const act = cfg.hidden_activation ?? 'gelu_pytorch_tanh';
-  if (act !== 'gelu_pytorch_tanh') throw new TypeError(`${file}: field hidden_activation = ${JSON.stringify(act)} is not supported (gelu_pytorch_tanh)`);
+  if (act !== 'gelu_pytorch_tanh') throw new ZkinferError('bad_model_file', `${file}: field hidden_activation = ${JSON.stringify(act)} is not supported (gelu_pytorch_tanh)`);
   let pattern = field(cfg, file, 'sliding_window_pattern', 6);
   // Newer configs list layer_types explicitly; accept them when they follow a fixed pattern.
   if (Array.isArray(cfg.layer_types)) {
@@ -77,7 +78,7 @@ export function hfConfig(cfg: Json, file: string): ModelConfig {
     types.forEach((t, l) => {
       const global = (l + 1) % pattern === 0;
       if (t !== (global ? 'full_attention' : 'sliding_attention')) {
-        throw new TypeError(`${file}: field layer_types[${l}] = ${JSON.stringify(t)} does not follow a sliding-window pattern of ${pattern}`);
+        throw new ZkinferError('bad_model_file', `${file}: field layer_types[${l}] = ${JSON.stringify(t)} does not follow a sliding-window pattern of ${pattern}`);
       }
     });
   }
@@ -127,19 +128,19 @@ function canonicalName(hf: string, family: 'llama' | 'gemma3', file: string): st
   if (name === 'lm_head.weight' || name === 'language_model.lm_head.weight') return 'output.weight';
   const m = /^model\.layers\.(\d+)\.(.+)$/.exec(name);
   const rest = m && (LAYER_NAMES[family][m[2]] ?? COMMON_LAYER_NAMES[m[2]]);
-  if (!m || !rest) throw new TypeError(`${file}: unexpected tensor ${hf} for a ${family} model`);
+  if (!m || !rest) throw new ZkinferError('bad_model_file', `${file}: unexpected tensor ${hf} for a ${family} model`);
   return `blk.${m[1]}.${rest}`;
 }
 
 /** Reads model.safetensors bytes plus the config.json beside `path` into a validated FloatModel. */
 export function safetensorsToModel(bytes: Uint8Array, path: string): FloatModel {
   const configPath = join(dirname(path), 'config.json');
-  if (!existsSync(configPath)) throw new TypeError(`${path}: no config.json beside the safetensors file (looked for ${configPath})`);
+  if (!existsSync(configPath)) throw new ZkinferError('bad_model_file', `${path}: no config.json beside the safetensors file (looked for ${configPath})`);
   let cfg: Json;
   try {
     cfg = JSON.parse(readFileSync(configPath, 'utf8')) as Json;
   } catch {
-    throw new TypeError(`${configPath}: not valid JSON`);
+    throw new ZkinferError('bad_model_file', `${configPath}: not valid JSON`);
   }
   const config = hfConfig(cfg, configPath);
   const st = parseSafetensors(bytes, path);
@@ -149,7 +150,7 @@ export function safetensorsToModel(bytes: Uint8Array, path: string): FloatModel 
     const name = canonicalName(t.name, config.family, path);
     if (name === undefined) continue;
     tensorTypes[name] = st.dtypes.get(t.name) ?? 'F32';
-    if (tensors.has(name)) throw new TypeError(`${path}: tensor ${t.name} duplicates ${name}`);
+    if (tensors.has(name)) throw new ZkinferError('bad_model_file', `${path}: tensor ${t.name} duplicates ${name}`);
     tensors.set(name, { name, shape: t.shape, data: t.data });
   }
   // A checkpoint may carry lm_head even when tied; it is then the same matrix.
@@ -162,10 +163,10 @@ export function safetensorsToModel(bytes: Uint8Array, path: string): FloatModel 
   }
   const byteLevel = BYTE_VOCAB_SIZES.includes(config.vocabSize);
   if (existsSync(join(dirname(path), 'tokenizer.json')) && !byteLevel) {
-    throw new TypeError(`${path}: tokenizer.json import is not implemented (only byte-level vocabularies of ${BYTE_VOCAB_SIZES.join(' or ')})`);
+    throw new ZkinferError('bad_model_file', `${path}: tokenizer.json import is not implemented (only byte-level vocabularies of ${BYTE_VOCAB_SIZES.join(' or ')})`);
   }
   if (!byteLevel) {
-    throw new TypeError(`${path}: no usable tokenizer: vocab_size ${config.vocabSize} is not byte-level (${BYTE_VOCAB_SIZES.join(' or ')}) and tokenizer.json import is not implemented`);
+    throw new ZkinferError('bad_model_file', `${path}: no usable tokenizer: vocab_size ${config.vocabSize} is not byte-level (${BYTE_VOCAB_SIZES.join(' or ')}) and tokenizer.json import is not implemented`);
   }
   const model: FloatModel = { config, tensors, tokenizer: byteTokenizer(config.vocabSize), source: { path, format: 'safetensors', tensorTypes } };
   checkModel(model);

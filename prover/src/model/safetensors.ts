@@ -6,6 +6,7 @@
  */
 import { ByteReader, bf16ToF32, f16ToF32 } from './bytes.ts';
 import type { Tensor } from './types.ts';
+import { ZkinferError } from '../errors.ts';
 
 const DTYPE_BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2 };
 /** A header larger than this is not a plausible model header (the format caps it at 100 MB). */
@@ -30,15 +31,15 @@ function isEntry(v: unknown): v is Entry {
 export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsFile {
   const r = new ByteReader(bytes, file);
   const n = r.u64('header length');
-  if (n > MAX_HEADER) throw new RangeError(`${file}: safetensors header length ${n} is implausible (not a safetensors file?)`);
+  if (n > MAX_HEADER) throw new ZkinferError('bad_model_file', `${file}: safetensors header length ${n} is implausible (not a safetensors file?)`);
   const json = r.utf8(n, 'header JSON');
   let header: unknown;
   try {
     header = JSON.parse(json);
   } catch {
-    throw new TypeError(`${file}: safetensors header is not valid JSON`);
+    throw new ZkinferError('bad_model_file', `${file}: safetensors header is not valid JSON`);
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new TypeError(`${file}: safetensors header is not a JSON object`);
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new ZkinferError('bad_model_file', `${file}: safetensors header is not a JSON object`);
   const dataStart = 8 + n;
   const dataLen = bytes.length - dataStart;
   const tensors = new Map<string, Tensor>();
@@ -49,15 +50,15 @@ export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsFi
       metadata = (value ?? {}) as Record<string, string>;
       continue;
     }
-    if (!isEntry(value)) throw new TypeError(`${file}: tensor ${name}: header entry needs dtype, shape and data_offsets`);
+    if (!isEntry(value)) throw new ZkinferError('bad_model_file', `${file}: tensor ${name}: header entry needs dtype, shape and data_offsets`);
     const width = DTYPE_BYTES[value.dtype];
-    if (width === undefined) throw new TypeError(`${file}: tensor ${name}: unsupported dtype ${value.dtype} (supported: F32, F16, BF16)`);
+    if (width === undefined) throw new ZkinferError('bad_model_file', `${file}: tensor ${name}: unsupported dtype ${value.dtype} (supported: F32, F16, BF16)`);
     const count = value.shape.reduce((a, b) => a * b, 1);
     const [begin, end] = value.data_offsets;
     if (end - begin !== count * width) {
-      throw new RangeError(`${file}: tensor ${name}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes, ${value.dtype} shape [${value.shape}] needs ${count * width}`);
+      throw new ZkinferError('bad_model_file', `${file}: tensor ${name}: data_offsets [${begin}, ${end}] hold ${end - begin} bytes, ${value.dtype} shape [${value.shape}] needs ${count * width}`);
     }
-    if (end > dataLen) throw new RangeError(`${file}: truncated file: tensor ${name} ends at data offset ${end}, data section has ${dataLen} bytes`);
+    if (end > dataLen) throw new ZkinferError('bad_model_file', `${file}: truncated file: tensor ${name} ends at data offset ${end}, data section has ${dataLen} bytes`);
     const view = new DataView(bytes.buffer, bytes.byteOffset + dataStart + begin, end - begin);
     const data = new Float32Array(count);
     if (value.dtype === 'F32') for (let i = 0; i < count; i++) data[i] = view.getFloat32(i * 4, true);

@@ -9,6 +9,7 @@
  *   ("a b" lines, rank = line index) until no merge applies.
  */
 import type { Tokenizer } from './types.ts';
+import { ZkinferError } from '../errors.ts';
 
 export interface BpeVocab {
   pieces: string[];
@@ -42,7 +43,7 @@ export function bpeTokenizer(v: BpeVocab, file = 'tokenizer'): Tokenizer {
   const preName = v.pre === undefined || v.pre === 'default' ? 'gpt2' : v.pre;
   const pre = PRE_TOKENIZERS[preName];
   if (!pre) {
-    throw new TypeError(`${file}: tokenizer.ggml.pre = ${JSON.stringify(v.pre)} is not supported (supported: ${Object.keys(PRE_TOKENIZERS).join(', ')}, default)`);
+    throw new ZkinferError('bad_model_file', `${file}: tokenizer.ggml.pre = ${JSON.stringify(v.pre)} is not supported (supported: ${Object.keys(PRE_TOKENIZERS).join(', ')}, default)`);
   }
   const byteChar = bytesToUnicode();
   const charByte = new Map(byteChar.map((c, b) => [c, b]));
@@ -51,7 +52,7 @@ export function bpeTokenizer(v: BpeVocab, file = 'tokenizer'): Tokenizer {
   const rank = new Map<string, number>();
   v.merges.forEach((m, i) => {
     const sp = m.indexOf(' ');
-    if (sp <= 0) throw new TypeError(`${file}: tokenizer.ggml.merges[${i}] = ${JSON.stringify(m)} is not "left right"`);
+    if (sp <= 0) throw new ZkinferError('bad_model_file', `${file}: tokenizer.ggml.merges[${i}] = ${JSON.stringify(m)} is not "left right"`);
     rank.set(m, i);
   });
   const n = v.pieces.length;

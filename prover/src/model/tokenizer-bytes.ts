@@ -6,6 +6,7 @@
  * There is no BOS/EOS token; `encode(text, { bos: true })` is the same as without.
  */
 import type { Tokenizer } from './types.ts';
+import { ZkinferError } from '../errors.ts';
 
 /** The vocabulary sizes that are byte-level when a model comes without a tokenizer. */
 export const BYTE_VOCAB_SIZES: readonly number[] = [128, 256];
@@ -14,7 +15,7 @@ const printable = (b: number) => b >= 0x20 && b < 0x7f;
 const hex = (b: number) => `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`;
 
 export function byteTokenizer(vocabSize = 256): Tokenizer {
-  if (!BYTE_VOCAB_SIZES.includes(vocabSize)) throw new RangeError(`byte tokenizer: vocabulary size ${vocabSize} is not one of ${BYTE_VOCAB_SIZES.join(', ')}`);
+  if (!BYTE_VOCAB_SIZES.includes(vocabSize)) throw new ZkinferError('bad_model_file', `byte tokenizer: vocabulary size ${vocabSize} is not one of ${BYTE_VOCAB_SIZES.join(', ')}`);
   const decoder = new TextDecoder('utf-8', { fatal: false });
   return {
     kind: 'bytes',

@@ -10,6 +10,7 @@
  * are never produced from text, as in SentencePiece).
  */
 import type { Tokenizer } from './types.ts';
+import { ZkinferError } from '../errors.ts';
 
 /** llama_token_type (llama.cpp llama-vocab.h). */
 export const TOKEN_TYPE = { NORMAL: 1, UNKNOWN: 2, CONTROL: 3, USER_DEFINED: 4, UNUSED: 5, BYTE: 6 } as const;
@@ -69,7 +70,7 @@ export function spmTokenizer(v: SpmVocab): Tokenizer {
         const bid = byteId.get(b);
         if (bid !== undefined) out.push(bid);
         else if (v.unk !== undefined) out.push(v.unk);
-        else throw new RangeError(`sentencepiece tokenizer: no piece, byte piece or unknown token for ${JSON.stringify(s)}`);
+        else throw new ZkinferError('bad_input', `sentencepiece tokenizer: no piece, byte piece or unknown token for ${JSON.stringify(s)}`);
       }
     }
     return out;

@@ -1,6 +1,6 @@
 /**
  * In-memory model format shared by import (gguf.ts, safetensors.ts), float reference
- * inference (infer/float.ts) and quantization (quant/). Every importer produces exactly
+ * inference (reference/float.ts) and quantization (quant/). Every importer produces exactly
  * this shape, so downstream code never looks at file formats.
  *
  * Conventions:

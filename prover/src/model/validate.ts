@@ -4,6 +4,7 @@
  * importers call checkModel so that inference never meets a malformed model.
  */
 import { CANONICAL, type FloatModel, type ModelConfig, type Tensor } from './types.ts';
+import { ZkinferError } from '../errors.ts';
 
 /** Expected canonical tensor names and [out, in] shapes for a config. */
 export function expectedShapes(c: ModelConfig): Map<string, number[]> {
@@ -37,15 +38,15 @@ function checkConfig(file: string, c: ModelConfig): void {
   const positive: (keyof ModelConfig)[] = ['vocabSize', 'dModel', 'nLayers', 'nHeads', 'nKvHeads', 'headDim', 'ffnDim', 'contextLength'];
   for (const k of positive) {
     const v = c[k];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new RangeError(`${file}: config ${k} = ${String(v)} must be a positive integer`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw new ZkinferError('bad_model_file', `${file}: config ${k} = ${String(v)} must be a positive integer`);
   }
-  if (c.nHeads % c.nKvHeads !== 0) throw new RangeError(`${file}: config nHeads ${c.nHeads} is not a multiple of nKvHeads ${c.nKvHeads}`);
-  if (c.headDim % 2 !== 0) throw new RangeError(`${file}: config headDim ${c.headDim} must be even for RoPE`);
-  if (!(c.normEps > 0)) throw new RangeError(`${file}: config normEps ${c.normEps} must be positive`);
-  if (!(c.ropeTheta > 0)) throw new RangeError(`${file}: config ropeTheta ${c.ropeTheta} must be positive`);
+  if (c.nHeads % c.nKvHeads !== 0) throw new ZkinferError('bad_model_file', `${file}: config nHeads ${c.nHeads} is not a multiple of nKvHeads ${c.nKvHeads}`);
+  if (c.headDim % 2 !== 0) throw new ZkinferError('bad_model_file', `${file}: config headDim ${c.headDim} must be even for RoPE`);
+  if (!(c.normEps > 0)) throw new ZkinferError('bad_model_file', `${file}: config normEps ${c.normEps} must be positive`);
+  if (!(c.ropeTheta > 0)) throw new ZkinferError('bad_model_file', `${file}: config ropeTheta ${c.ropeTheta} must be positive`);
   if (c.family === 'gemma3') {
     if (!c.slidingWindow || !c.slidingWindowPattern || !c.ropeLocalTheta) {
-      throw new RangeError(`${file}: gemma3 config needs slidingWindow, slidingWindowPattern and ropeLocalTheta`);
+      throw new ZkinferError('bad_model_file', `${file}: gemma3 config needs slidingWindow, slidingWindowPattern and ropeLocalTheta`);
     }
   }
 }
@@ -56,22 +57,22 @@ export function checkTensors(file: string, c: ModelConfig, tensors: Map<string, 
   const expected = expectedShapes(c);
   for (const [name, shape] of expected) {
     const t = tensors.get(name);
-    if (!t) throw new TypeError(`${file}: missing tensor ${name} (expected shape [${shape}])`);
+    if (!t) throw new ZkinferError('bad_model_file', `${file}: missing tensor ${name} (expected shape [${shape}])`);
     if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
-      throw new RangeError(`${file}: tensor ${name} has shape [${t.shape}], config implies [${shape}]`);
+      throw new ZkinferError('bad_model_file', `${file}: tensor ${name} has shape [${t.shape}], config implies [${shape}]`);
     }
     const n = shape.reduce((a, b) => a * b, 1);
-    if (t.data.length !== n) throw new RangeError(`${file}: tensor ${name} holds ${t.data.length} values, shape needs ${n}`);
+    if (t.data.length !== n) throw new ZkinferError('bad_model_file', `${file}: tensor ${name} holds ${t.data.length} values, shape needs ${n}`);
   }
   for (const name of tensors.keys()) {
-    if (!expected.has(name)) throw new TypeError(`${file}: unexpected tensor ${name} for a ${c.family} model with this config`);
+    if (!expected.has(name)) throw new ZkinferError('bad_model_file', `${file}: unexpected tensor ${name} for a ${c.family} model with this config`);
   }
 }
 
 export function checkModel(m: FloatModel): void {
   checkTensors(m.source.path, m.config, m.tensors);
   if (m.tokenizer.vocabSize > m.config.vocabSize) {
-    throw new RangeError(`${m.source.path}: tokenizer has ${m.tokenizer.vocabSize} tokens, model vocabSize is ${m.config.vocabSize}`);
+    throw new ZkinferError('bad_model_file', `${m.source.path}: tokenizer has ${m.tokenizer.vocabSize} tokens, model vocabSize is ${m.config.vocabSize}`);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * A fingerprint of the code that decides a package's circuits: SHA-256 over the sources of
- * prover/src/{arith,chunks,circuit,quant} and api/src/verify (the public-signal layout), path
- * by path. `compile` stores it in package.json; `prove` and `npm start` compare it, so a
+ * prover/src/{arith,chunks,circuit,commit,quant,reference} and verifier/src (the public-signal
+ * layout), path by path. `compile` stores it in package.json; `prove` and `npm start` compare it, so a
  * package compiled by another version of those circuits (whose proving keys no longer match
  * the witnesses this code computes) is recompiled or refused with a clear message, instead of
  * failing later as "the assembled bundle does not verify". Conservative by design: any edit
@@ -13,7 +13,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
-const DIRS = ['prover/src/arith', 'prover/src/chunks', 'prover/src/circuit', 'prover/src/quant', 'api/src/verify'];
+const DIRS = ['prover/src/arith', 'prover/src/chunks', 'prover/src/circuit', 'prover/src/commit', 'prover/src/quant', 'prover/src/reference', 'verifier/src'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -1,22 +1,23 @@
 /**
- * compilePackage: the setup side of the pipeline (DESIGN.md "Trusted setup", "Model
+ * compilePackage: the setup side of the pipeline (docs/architecture.md "Trusted setup", "Model
  * commitment"). Plans the chunks, builds each chunk circuit in shape mode, writes its .r1cs
  * (SHA-256 = circuitHash), runs (or reuses from the cache) the phase-2 setup on one ptau,
  * and writes a package directory with a manifest that passes the strict parser.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalVkeyJson, MAX_CHUNKS, parseManifest, parseVerificationKey, vkeyHash, type Architecture, type Detokenizer, type Manifest } from '../../../api/src/verify/index.ts';
+import { canonicalVkeyJson, MAX_CHUNKS, parseManifest, parseVerificationKey, vkeyHash, type Architecture, type Detokenizer, type Manifest } from '@zkinfer/verifier';
 import { buildChunk } from '../chunks/build.ts';
 import type { ChunkPlan } from '../chunks/plan.ts';
 import { planStages, type ChunkLayout } from '../chunks/position.ts';
-import type { Stage } from '../chunks/stage.ts';
+import type { Stage } from '../circuit/transformer/stage.ts';
 import { writeR1cs } from '../circuit/r1cs-writer.ts';
 import type { QuantModel } from '../quant/types.ts';
 import { preparedPtau, requiredPtauPower, type PtauFile } from '../snark/ptau.ts';
 import { cachedGroth16Setup, placeFile } from './keys.ts';
 import { circuitCodeFingerprint } from './code-fingerprint.ts';
 import { INFO_FILE, MANIFEST_FILE, PACKAGE_VERSION, QUANT_FILE, writeJson, type PackageInfo } from './layout.ts';
+import { ZkinferError } from '../errors.ts';
 
 export interface CompileOptions {
   outDir: string;
@@ -56,7 +57,7 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
   mkdirSync(outDir, { recursive: true });
   const plans = planStages(stages, { ctx, power: opts.chunkPower });
   if (plans.length > MAX_CHUNKS) {
-    throw new RangeError(`${plans.length} chunks at ctx ${ctx} and 2^${opts.chunkPower} rows: a manifest holds at most ${MAX_CHUNKS} (docs/proof-format.md); lower --ctx or raise --chunk-power`);
+    throw new ZkinferError('bad_option', `${plans.length} chunks at ctx ${ctx} and 2^${opts.chunkPower} rows: a manifest holds at most ${MAX_CHUNKS} (docs/proof-format.md); lower --ctx or raise --chunk-power`);
   }
   const kinds = plans[0].position?.kinds;
   progress(`${stages.length} stages in ${plans.length} chunks of < 2^${opts.chunkPower} rows${kinds ? ` (${kinds} circuit${kinds > 1 ? 's' : ''} shared by all ${ctx} positions)` : ''}`);

@@ -2,6 +2,8 @@
  * JSON over HTTP for `zkinfer register` / `submit`: POST a body, return status and parsed
  * JSON; the API's error shape `{ error: { code, message } }` is rendered as one line.
  */
+import { ZkinferError } from '../errors.ts';
+
 export interface ApiResponse {
   status: number;
   body: Record<string, unknown>;
@@ -13,9 +15,9 @@ export function apiBase(url: string): string {
   try {
     u = new URL(url);
   } catch {
-    throw new TypeError(`--api ${JSON.stringify(url)} is not a URL`);
+    throw new ZkinferError('bad_option', `--api ${JSON.stringify(url)} is not a URL`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`--api ${url}: expected an http(s) URL`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ZkinferError('bad_option', `--api ${url}: expected an http(s) URL`);
   return u.toString().replace(/\/+$/, '');
 }
 
@@ -24,16 +26,16 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   try {
     res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', ...headers }, body: JSON.stringify(body) });
   } catch (err) {
-    throw new Error(`POST ${url}: ${(err as Error).message}${(err as { cause?: Error }).cause ? ` (${(err as { cause: Error }).cause.message})` : ''}`);
+    throw new ZkinferError('api_unreachable', `POST ${url}: ${(err as Error).message}${(err as { cause?: Error }).cause ? ` (${(err as { cause: Error }).cause.message})` : ''}`);
   }
   const text = await res.text();
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw new Error(`POST ${url}: HTTP ${res.status} with a non-JSON body: ${text.slice(0, 200)}`);
+    throw new ZkinferError('api_unreachable', `POST ${url}: HTTP ${res.status} with a non-JSON body: ${text.slice(0, 200)}`);
   }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`POST ${url}: HTTP ${res.status}, expected a JSON object`);
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ZkinferError('api_unreachable', `POST ${url}: HTTP ${res.status}, expected a JSON object`);
   return { status: res.status, body: parsed as Record<string, unknown> };
 }
 

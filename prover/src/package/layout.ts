@@ -9,8 +9,9 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseManifest, type Manifest } from '../../../api/src/verify/index.ts';
+import { parseManifest, type Manifest } from '@zkinfer/verifier';
 import type { ChunkLayout } from '../chunks/position.ts';
+import { ZkinferError } from '../errors.ts';
 
 export const PACKAGE_VERSION = 1;
 
@@ -56,17 +57,17 @@ export interface LoadedPackage {
 export function readPackage(dir: string): LoadedPackage {
   const mPath = join(dir, MANIFEST_FILE);
   const iPath = join(dir, INFO_FILE);
-  for (const p of [mPath, iPath]) if (!existsSync(p)) throw new TypeError(`${p}: not found (is ${dir} a package made by zkinfer compile?)`);
+  for (const p of [mPath, iPath]) if (!existsSync(p)) throw new ZkinferError('bad_package', `${p}: not found (is ${dir} a package made by zkinfer compile?)`);
   const manifestJson = readJson(mPath);
   const manifest = parseManifest(manifestJson);
   const info = readJson(iPath) as unknown as PackageInfo;
-  if (info.version !== PACKAGE_VERSION) throw new TypeError(`${iPath}: version ${String(info.version)} unsupported (expected ${PACKAGE_VERSION})`);
+  if (info.version !== PACKAGE_VERSION) throw new ZkinferError('bad_package', `${iPath}: version ${String(info.version)} unsupported (expected ${PACKAGE_VERSION})`);
   if (info.modelId !== manifest.modelId || info.ctx !== manifest.ctx || !Array.isArray(info.chunks) || info.chunks.length !== manifest.chunks.length) {
-    throw new TypeError(`${iPath}: does not match ${mPath} (modelId, ctx or chunk count)`);
+    throw new ZkinferError('bad_package', `${iPath}: does not match ${mPath} (modelId, ctx or chunk count)`);
   }
   info.chunks.forEach((c, i) => {
-    if (c.circuitHash !== manifest.chunks[i].circuitHash) throw new TypeError(`${iPath}: chunks[${i}].circuitHash differs from the manifest's`);
-    if (!existsSync(join(dir, c.zkey))) throw new TypeError(`${join(dir, c.zkey)}: proving key not found`);
+    if (c.circuitHash !== manifest.chunks[i].circuitHash) throw new ZkinferError('bad_package', `${iPath}: chunks[${i}].circuitHash differs from the manifest's`);
+    if (!existsSync(join(dir, c.zkey))) throw new ZkinferError('bad_package', `${join(dir, c.zkey)}: proving key not found`);
   });
   return { dir, manifestJson, manifest, info };
 }
@@ -87,9 +88,9 @@ export function readJson(path: string): Record<string, unknown> {
   try {
     v = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new TypeError(`${path}: not valid JSON (${(err as Error).message})`);
+    throw new ZkinferError('bad_package', `${path}: not valid JSON (${(err as Error).message})`);
   }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new TypeError(`${path}: expected a JSON object`);
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new ZkinferError('bad_package', `${path}: expected a JSON object`);
   return v as Record<string, unknown>;
 }
 

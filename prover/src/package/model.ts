@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Architecture, Detokenizer } from '../../../api/src/verify/index.ts';
+import type { Architecture, Detokenizer } from '@zkinfer/verifier';
 import { loadModel } from '../model/load.ts';
 import type { FloatModel, Tokenizer } from '../model/types.ts';
 import { quantizeForFile } from '../quant/cache.ts';
@@ -13,6 +13,7 @@ import { deserializeQuantModel, quantModelId, serializeQuantModel } from '../qua
 import type { QuantModel } from '../quant/types.ts';
 import { sha256File } from '../snark/ptau.ts';
 import type { LoadedPackage } from './layout.ts';
+import { ZkinferError } from '../errors.ts';
 
 export interface PreparedModel {
   model: FloatModel;
@@ -52,15 +53,15 @@ export async function prepareModel(path: string, log: (msg: string) => void): Pr
 /** The quantized model of a package (checked against its model id) and the tokenizer of its model file. */
 export async function loadPackageModel(pkg: LoadedPackage): Promise<{ q: QuantModel; tokenizer: Tokenizer }> {
   const { info, dir } = pkg;
-  if (!info.quantFile) throw new TypeError(`${dir}: the package holds no quantized model (compiled from a library call, not a model file)`);
+  if (!info.quantFile) throw new ZkinferError('bad_package', `${dir}: the package holds no quantized model (compiled from a library call, not a model file)`);
   const qPath = join(dir, info.quantFile);
-  if (!existsSync(qPath)) throw new TypeError(`${qPath}: quantized model not found`);
+  if (!existsSync(qPath)) throw new ZkinferError('bad_package', `${qPath}: quantized model not found`);
   const bytes = new Uint8Array(readFileSync(qPath));
   const q = deserializeQuantModel(bytes, qPath);
-  if (quantModelId(q) !== info.modelId) throw new TypeError(`${qPath}: SHA-256 of the quantized model is not the package's modelId ${info.modelId}`);
-  if (!info.model) throw new TypeError(`${dir}: the package does not reference a model file (needed for its tokenizer)`);
-  if (!existsSync(info.model.path)) throw new TypeError(`${info.model.path}: model file of the package not found (needed for its tokenizer)`);
+  if (quantModelId(q) !== info.modelId) throw new ZkinferError('bad_package', `${qPath}: SHA-256 of the quantized model is not the package's modelId ${info.modelId}`);
+  if (!info.model) throw new ZkinferError('bad_package', `${dir}: the package does not reference a model file (needed for its tokenizer)`);
+  if (!existsSync(info.model.path)) throw new ZkinferError('bad_package', `${info.model.path}: model file of the package not found (needed for its tokenizer)`);
   const sha = await sha256File(info.model.path);
-  if (sha !== info.model.sha256) throw new TypeError(`${info.model.path}: SHA-256 ${sha} differs from the one the package was compiled from (${info.model.sha256})`);
+  if (sha !== info.model.sha256) throw new ZkinferError('bad_package', `${info.model.path}: SHA-256 ${sha} differs from the one the package was compiled from (${info.model.sha256})`);
   return { q, tokenizer: loadModel(info.model.path).tokenizer };
 }

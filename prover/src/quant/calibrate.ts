@@ -1,5 +1,5 @@
 /**
- * Calibration: runs the float model (same math as infer/float.ts, instrumented) over sample
+ * Calibration: runs the float model (same math as reference/float.ts, instrumented) over sample
  * sequences and records max |value| at every activation site the integer path quantizes.
  * Static scales derive from these maxima (quantize.ts). Sites, per layer l ("name.l"):
  *   res (residual stream, all layers, one key), attnIn, q, k, qn, kn (Gemma QK-norm outputs),
@@ -7,8 +7,8 @@
  *   (act·up), down (Wdown output), finalIn, logits.
  */
 import { CANONICAL, isGlobalLayer, type FloatModel, type Tensor } from '../model/types.ts';
-import { geluTanh, rmsNorm, silu } from '../infer/float.ts';
-import { applyRope, ropeAngles } from '../infer/rope.ts';
+import { geluTanh, rmsNorm, silu } from '../reference/float.ts';
+import { applyRope, ropeAngles } from '../reference/rope.ts';
 
 export type SiteMax = Map<string, number>;
 

@@ -1,6 +1,6 @@
 /**
  * Fixed-point multipliers: a real factor M becomes m/2^s with integer m (the circuit's
- * rescale is x·m + 2^(s−1) = q·2^s + r, DESIGN.md "Arithmetic"). Float math is used here only
+ * rescale is x·m + 2^(s−1) = q·2^s + r, docs/architecture.md "Arithmetic"). Float math is used here only
  * to derive constants at quantization time.
  */
 import type { Rescale } from './types.ts';

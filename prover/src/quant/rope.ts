@@ -1,9 +1,9 @@
-import { ropeAngles } from '../infer/rope.ts';
+import { ropeAngles } from '../reference/rope.ts';
 import type { RopeTable } from './types.ts';
 
 /**
  * RoPE cos/sin as fixed-point constants per position: C = round(cos(pos·θ^(−2p/hd))·2^frac),
- * S likewise, for pos < positions and pair p < hd/2 (angles from infer/rope.ts, the same
+ * S likewise, for pos < positions and pair p < hd/2 (angles from reference/rope.ts, the same
  * float64 values the float reference uses). In the circuit position t is fixed per slot, so
  * C and S are constants and the rotation is linear (free) before its rescale.
  */

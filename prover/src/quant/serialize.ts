@@ -1,6 +1,6 @@
 /**
  * Canonical serialization of a QuantModel; its SHA-256 (@noble/hashes) is the model id
- * (DESIGN.md "Model commitment").
+ * (docs/architecture.md "Model commitment").
  *
  * Layout: ASCII magic "ZKQM" + u32 LE format version (QUANT_FORMAT_VERSION) + u32 LE header length H + H bytes
  * of UTF-8 JSON header + the binary arrays, concatenated in header order. The header is the

@@ -1,5 +1,5 @@
 import * as snarkjs from 'snarkjs';
-import { parseProof, parsePublicSignals, parseVerificationKey, prepareVerificationKey, verifyGroth16 } from '../../../api/src/verify/index.ts';
+import { parseProof, parsePublicSignals, parseVerificationKey, prepareVerificationKey, verifyGroth16 } from '@zkinfer/verifier';
 import { runSnark, SnarkError } from './errors.ts';
 import type { SnarkjsVkey } from './setup.ts';
 import { terminateCurve } from './curve.ts';
@@ -39,7 +39,7 @@ export async function verifyWithSnarkjs(vkey: SnarkjsVkey, publicSignals: readon
 }
 
 /**
- * The project's strict verifier (api/src/verify, @noble/curves), the one the API and the
+ * The project's strict verifier (verifier/, @noble/curves), the one the API and the
  * widget run. Malformed input throws its VerifyInputError.
  */
 export function verifyStrict(vkey: SnarkjsVkey, publicSignals: readonly string[], proof: SnarkjsProof): boolean {

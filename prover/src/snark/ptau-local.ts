@@ -49,7 +49,7 @@ export function lagrangeLevelsFor(power: number, domains: readonly number[]): La
 
 /**
  * Writes a prepared (phase-2 ready) powers-of-tau file of 2^power for a one-party local
- * "ceremony" — INSECURE: whoever ran it could have kept τ (DESIGN.md "Trusted setup").
+ * "ceremony" — INSECURE: whoever ran it could have kept τ (docs/architecture.md "Trusted setup").
  *
  * Layout, as snarkjs 0.7.6 writes it (powersoftau_new.js, powersoftau_preparephase2.js)
  * with N = 2^power, all points affine LEM: 1 header (n8, q, power, ceremonyPower);

@@ -165,7 +165,7 @@ export interface PtauOptions {
 /**
  * The ptau to set up a circuit with: the given prepared file (checked: BN254, prepared,
  * power large enough), or a local INSECURE one of exactly `power`, made once and cached
- * under `<cacheDir>/ptau/` (DESIGN.md "Trusted setup"): a complete one if cached, else one
+ * under `<cacheDir>/ptau/` (docs/architecture.md "Trusted setup"): a complete one if cached, else one
  * with only the Lagrange levels of `levels` when given (entry `…-levels-k1-k2`), else a
  * complete one.
  */

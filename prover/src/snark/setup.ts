@@ -35,7 +35,7 @@ function sameG2(a: string[][], b: string[][]): boolean {
 
 /**
  * Refuses a key with no phase-2 contribution: δ = γ (as zkey new leaves it) or δ = the G2
- * generator. Such a key is forgeable (DESIGN.md "Trusted setup").
+ * generator. Such a key is forgeable (docs/architecture.md "Trusted setup").
  */
 export function assertContributed(vkey: SnarkjsVkey): void {
   if (sameG2(vkey.vk_delta_2, vkey.vk_gamma_2)) throw new RangeError('verification key has δ = γ: no phase-2 contribution, proofs would be forgeable');

@@ -1,4 +1,4 @@
-import { expectedPublicSignals, parseBundle, SIGNAL, type Bundle } from '../../../api/src/verify/index.ts';
+import { expectedPublicSignals, parseBundle, SIGNAL, type Bundle } from '@zkinfer/verifier';
 import type { VerifierCall } from './abi.ts';
 import { g1Words, g2Words } from './words.ts';
 

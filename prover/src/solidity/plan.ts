@@ -1,5 +1,5 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { modelTag, nPublicForCtx, type Manifest, type VerificationKey } from '../../../api/src/verify/index.ts';
+import { modelTag, nPublicForCtx, type Manifest, type VerificationKey } from '@zkinfer/verifier';
 import { g1Words, g2Words, wordsToBytes } from './words.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { G1Point, G2Point } from '../../../api/src/verify/index.ts';
+import type { G1Point, G2Point } from '@zkinfer/verifier';
 
 /**
  * EVM words of BN254 points as the EIP-196/197 precompiles read them: G1 (x, y); G2

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { poseidon2, poseidon16 } from 'poseidon-lite';
-import { commit, pack, promptCommitment, randomSalt, valuesPerElement } from '../../../prover/src/bundle/commit.ts';
+import { commit, pack, promptCommitment, randomSalt, valuesPerElement } from '../../../prover/src/commit/commit.ts';
 import { R } from '../../../prover/src/circuit/field.ts';
 
 describe('pack', () => {

@@ -1,15 +1,15 @@
 /**
- * Soundness of the statement gadgets (prover/src/chunks/statement.ts) on their own, with a
+ * Soundness of the statement gadgets (prover/src/circuit/transformer/statement.ts) on their own, with a
  * cheating prover: the prompt commitment binds the prompt's length, and the prefix masks'
  * hints cannot be bent away from [t < n].
  */
 import { describe, expect, it } from 'vitest';
-import { commit, pack, promptCommitment } from '../../../prover/src/bundle/commit.ts';
+import { commit, pack, promptCommitment } from '../../../prover/src/commit/commit.ts';
 import { checkOpening } from '../../../prover/src/bundle/opening.ts';
 import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
 import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
 import { declarePublicWires } from '../../../prover/src/circuit/transformer/stages.ts';
-import { positionMasks, promptTokens } from '../../../prover/src/chunks/statement.ts';
+import { positionMasks, promptTokens } from '../../../prover/src/circuit/transformer/statement.ts';
 import { cheatingFails, cheatingOutcome } from '../circuit/gadgets/tamper.ts';
 
 const T = 6;

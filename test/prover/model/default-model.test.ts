@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { forwardFloat, generateFloat } from '../../../prover/src/infer/float.ts';
+import { forwardFloat, generateFloat } from '../../../prover/src/reference/float.ts';
 import { forwardInt } from '../../../prover/src/infer/int.ts';
 import { argmaxLowest } from '../../../prover/src/arith/argmax.ts';
 import { DEFAULT_MODEL_PATH } from '../../../prover/src/model/default-model.ts';

@@ -8,6 +8,7 @@ import { loadModel } from '../../../prover/src/model/load.ts';
 import { LLAMA2_TINY, STORIES, has } from './helpers/shared.ts';
 import { modelGguf, randomTensors, rng, tinyLlamaConfig } from './helpers/synthetic.ts';
 import { encodeTensor, writeGguf } from './helpers/write-gguf.ts';
+import { ZkinferError } from '../../../prover/src/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zkinfer-gguf-'));
 function writeTmp(name: string, bytes: Uint8Array): string {
@@ -127,7 +128,7 @@ describe('GGUF model import errors name the file and field', () => {
   });
   it('truncated header and truncated tensor data', () => {
     const p1 = writeTmp('trunc-head.gguf', good.slice(0, 100));
-    expect(() => loadModel(p1)).toThrow(RangeError);
+    expect(() => loadModel(p1)).toThrow(ZkinferError);
     expect(() => loadModel(p1)).toThrow(/trunc-head\.gguf: truncated file/);
     expect(() => loadModel(writeTmp('trunc-data.gguf', good.slice(0, good.length - 10)))).toThrow(/trunc-data\.gguf: truncated file: reading tensor \S+ data/);
   });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from '../../../prover/src/model/bytes.ts';
-import { forwardFloat } from '../../../prover/src/infer/float.ts';
+import { forwardFloat } from '../../../prover/src/reference/float.ts';
 import { loadModel } from '../../../prover/src/model/load.ts';
 import { parseSafetensors } from '../../../prover/src/model/safetensors.ts';
 import type { ModelConfig, Tensor } from '../../../prover/src/model/types.ts';

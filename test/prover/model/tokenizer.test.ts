@@ -8,6 +8,7 @@ import { byteTokenizer } from '../../../prover/src/model/tokenizer-bytes.ts';
 import { spmTokenizer, TOKEN_TYPE } from '../../../prover/src/model/tokenizer-spm.ts';
 import { LLAMA2_TINY, STORIES, has } from './helpers/shared.ts';
 import { modelGguf, randomTensors, tinyLlamaConfig } from './helpers/synthetic.ts';
+import { ZkinferError } from '../../../prover/src/errors.ts';
 
 const SAMPLES = ['Hello world', 'Once upon a time', '  two  spaces\nand a newline', 'naïve café — 日本語 🦙', ''];
 
@@ -122,6 +123,6 @@ describe('byte tokenizer', () => {
     expect(t.pieces()).toHaveLength(128);
     expect(() => t.encode('café')).toThrow(/"é" \(byte 0xc3 at byte offset 3\) is outside this model's 128-entry byte vocabulary/);
     expect(() => t.decode([128])).toThrow(/token id 128 outside 0\.\.127/);
-    expect(() => byteTokenizer(100)).toThrow(RangeError);
+    expect(() => byteTokenizer(100)).toThrow(ZkinferError);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { boundaryCommitment, commitOutBoundary, inBoundaryCost, isDigested, openInBoundary, outBoundaryCost, type TensorValues } from '../../../prover/src/chunks/boundary.ts';
-import type { TensorSpec } from '../../../prover/src/chunks/stage.ts';
+import type { TensorSpec } from '../../../prover/src/circuit/transformer/stage.ts';
 import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
 import { toField } from '../../../prover/src/circuit/field.ts';
 import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';

@@ -1,13 +1,13 @@
 /**
  * compile refuses, before any setup work, a plan with more chunks than a manifest may hold
- * (MAX_CHUNKS, api/src/verify/manifest.ts): registering it would fail only after the keys
+ * (MAX_CHUNKS, verifier/src/manifest.ts): registering it would fail only after the keys
  * were made.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MAX_CHUNKS } from '../../../api/src/verify/index.ts';
+import { MAX_CHUNKS } from '@zkinfer/verifier';
 import { positionStages } from '../../../prover/src/circuit/transformer/position-stages.ts';
 import { prepareModel } from '../../../prover/src/package/model.ts';
 import { compilePackage } from '../../../prover/src/package/compile.ts';

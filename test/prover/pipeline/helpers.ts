@@ -7,7 +7,7 @@ import { readPackage, type LoadedPackage } from '../../../prover/src/package/lay
 import { proveBundle, type ProveBundleResult } from '../../../prover/src/bundle/prove-bundle.ts';
 import { zkinferCacheDir } from '../../../prover/src/quant/cache.ts';
 import { syntheticGenerate, syntheticModel, syntheticStages, type SyntheticModel } from './synthetic.ts';
-import type { Stage } from '../../../prover/src/chunks/stage.ts';
+import type { Stage } from '../../../prover/src/circuit/transformer/stage.ts';
 
 /** Chunk power of the synthetic tests: 2^11 rows, three chunks with 9 layers at ctx 5. */
 export const TEST_POWER = 11;

@@ -5,13 +5,13 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseBundle, verifyBundle, SIGNAL } from '../../../api/src/verify/index.ts';
+import { parseBundle, verifyBundle, SIGNAL } from '@zkinfer/verifier';
 import { buildChunk } from '../../../prover/src/chunks/build.ts';
 import { planChunks } from '../../../prover/src/chunks/plan.ts';
 import { chunkWitnesses, freshProofWitness } from '../../../prover/src/chunks/witness.ts';
 import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
 import { checkOpening } from '../../../prover/src/bundle/opening.ts';
-import { promptCommitment, randomSalt } from '../../../prover/src/bundle/commit.ts';
+import { promptCommitment, randomSalt } from '../../../prover/src/commit/commit.ts';
 import { shutdownProver } from '../../../prover/src/snark/prove.ts';
 import { circuitCodeFingerprint } from '../../../prover/src/package/code-fingerprint.ts';
 import { compileSynthetic, proveSynthetic, TEST_POWER, type CompiledSynthetic } from './helpers.ts';

@@ -1,5 +1,5 @@
 /**
- * A synthetic forward pass following the Stage interface of prover/src/chunks/stage.ts, small
+ * A synthetic forward pass following the Stage interface of prover/src/circuit/transformer/stage.ts, small
  * enough for real Groth16 setups in tests (ptau 2^10–2^11): embed (token → int8 vector, linear
  * in the token id, range-checked), `layers` mixing stages (x_i + x_i·x_{i+1} rescaled and
  * saturated, redefining the same tensor "x" like a residual stream), and logits with greedy
@@ -17,8 +17,8 @@ import { requantize as requantizeInt } from '../../../prover/src/arith/fixed.ts'
 import { LinearCombination } from '../../../prover/src/circuit/lc.ts';
 import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
 import type { QuantModel } from '../../../prover/src/quant/types.ts';
-import type { PublicWires, Stage, StageContext, TensorSpec, TensorWires } from '../../../prover/src/chunks/stage.ts';
-import { positionMasks } from '../../../prover/src/chunks/statement.ts';
+import type { PublicWires, Stage, StageContext, TensorSpec, TensorWires } from '../../../prover/src/circuit/transformer/stage.ts';
+import { positionMasks } from '../../../prover/src/circuit/transformer/statement.ts';
 
 export interface SyntheticModel {
   modelId: string;

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { forwardFloat } from '../../../prover/src/infer/float.ts';
+import { forwardFloat } from '../../../prover/src/reference/float.ts';
 import { loadModel } from '../../../prover/src/model/load.ts';
 import { calibrate } from '../../../prover/src/quant/calibrate.ts';
 
 const SHARED = new URL('../../../../shared/', import.meta.url);
 const MODELS = ['models/stories260K/stories260K.gguf', 'models/tiny-gemma3-random/model.safetensors'].map((p) => fileURLToPath(new URL(p, SHARED)));
 
-describe.each(MODELS)('calibration forward mirrors infer/float.ts: %s', (path) => {
+describe.each(MODELS)('calibration forward mirrors reference/float.ts: %s', (path) => {
   it.skipIf(!existsSync(path))('same logits as forwardFloat and a statistic for every site (needs ../shared/models)', () => {
     const model = loadModel(path);
     const ids = model.tokenizer.encode('Once upon a time, a cat', { bos: true }).slice(0, 10);

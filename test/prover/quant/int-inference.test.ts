@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { argmaxLowest } from '../../../prover/src/arith/argmax.ts';
-import { forwardFloat, generateFloat } from '../../../prover/src/infer/float.ts';
+import { forwardFloat, generateFloat } from '../../../prover/src/reference/float.ts';
 import { createIntSession, dequantizeLogits, forwardInt, generateInt } from '../../../prover/src/infer/int.ts';
 import { DEFAULT_MODEL_PATH } from '../../../prover/src/model/default-model.ts';
 import { loadModel } from '../../../prover/src/model/load.ts';

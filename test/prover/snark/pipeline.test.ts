@@ -107,16 +107,18 @@ describe('snarkjs pipeline on our .r1cs/.wtns and a fast local ptau', () => {
     await expect(groth16Prove(zkeyPath, join(dir, 'small.wtns'))).rejects.toThrow(SnarkError);
   });
 
-  it('setupCircuit + proveCircuit run the whole pipeline and refuse an unsatisfied witness', async () => {
-    const keys = await setupCircuit(circuit(), { dir: join(dir, 'helper'), cacheDir: join(dir, 'cache'), minPower: 4 });
-    expect(keys.ptau.path).toBe(ptauPath);
-    expect(keys.constraints).toBe(3);
+  it('a satisfied witness proves and verifies; an unsatisfied one yields a proof the strict verifier refuses', async () => {
     const cs = circuit([5n, 6n, 7n, 8n]);
-    const { proof, publicSignals } = await proveCircuit(cs, keys);
-    expect(await verifyWithSnarkjs(keys.vkey, publicSignals, proof)).toBe(true);
+    writeWtns(cs, join(dir, 'good.wtns'));
+    const { proof, publicSignals } = await groth16Prove(zkeyPath, join(dir, 'good.wtns'));
+    expect(verifyStrict(vkey, publicSignals, proof)).toBe(true);
+    expect(await verifyWithSnarkjs(vkey, publicSignals, proof)).toBe(true);
     const bad = circuit([5n, 6n, 7n, 8n]);
     (bad.values as bigint[])[3] = 1n;
-    await expect(proveCircuit(bad, keys)).rejects.toThrow(/does not verify/);
+    expect(findUnsatisfied(bad)).not.toBeNull();
+    writeWtns(bad, join(dir, 'bad.wtns'));
+    const forged = await groth16Prove(zkeyPath, join(dir, 'bad.wtns'));
+    expect(verifyStrict(vkey, forged.publicSignals, forged.proof)).toBe(false);
   });
 
   it('reuses the cached local ptau', async () => {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeToyModel } from '../../helpers/toy-model.ts';
 import { shutdownProver } from '../../../prover/src/snark/prove.ts';
-import { parseBundle, parseManifest, verifyBundle } from '../../../api/src/verify/index.ts';
-import { promptCommitment } from '../../../prover/src/bundle/commit.ts';
+import { parseBundle, parseManifest, verifyBundle } from '@zkinfer/verifier';
+import { promptCommitment } from '../../../prover/src/commit/commit.ts';
 
 
 // A private cache so the test measures the cold path once; later calls hit the cache.

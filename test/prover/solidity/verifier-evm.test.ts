@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { bn254 } from '@noble/curves/bn254.js';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../../prover/src/cli/main.ts';
-import { P, R, parseBundle, receiptId, type Manifest } from '../../../api/src/verify/index.ts';
+import { P, R, parseBundle, receiptId, type Manifest } from '@zkinfer/verifier';
 import { encodeAddresses, concatBytes, type VerifierCall } from '../../../prover/src/solidity/abi.ts';
 import { bundleToCall } from '../../../prover/src/solidity/calldata.ts';
 import { isRecorded, submitCall, type SubmitOutcome } from '../../../prover/src/solidity/client.ts';

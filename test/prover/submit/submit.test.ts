@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiRequestError, apiOrigin, embedSnippet, formatSubmitReport, preflightSubmit, registerManifest, submitAndDescribe, submitBundle, widgetScriptUrl } from '../../../prover/src/cli/submit.ts';
+import { ZkinferError } from '../../../prover/src/errors.ts';
 import { freePort } from '../../../scripts/lib/local-api.ts';
 
 // A stand-in API on loopback that answers like api/src (shapes from docs/proof-format.md and
@@ -55,9 +56,9 @@ describe('apiOrigin', () => {
     expect(apiOrigin('http://127.0.0.1:8787/')).toBe('http://127.0.0.1:8787');
     expect(apiOrigin('https://api.example/zk//')).toBe('https://api.example/zk');
   });
-  it('refuses non-URLs, other schemes and queries with a TypeError naming the value', () => {
+  it('refuses non-URLs, other schemes and queries with a bad_option ZkinferError naming the value', () => {
     expect(() => apiOrigin('localhost')).toThrow(/"localhost" is not a URL/);
-    expect(() => apiOrigin('ftp://x')).toThrow(TypeError);
+    expect(() => apiOrigin('ftp://x')).toThrow(ZkinferError);
     expect(() => apiOrigin('http://x/?a=1')).toThrow(/origin/);
   });
 });
@@ -116,7 +117,7 @@ describe('talking to the API', () => {
   it('says when the API cannot be reached, and refuses a bundle without a model id before sending', async () => {
     const port = await freePort();
     await expect(submitBundle(`http://127.0.0.1:${port}`, { modelId: MODEL })).rejects.toMatchObject({ code: 'unreachable' });
-    await expect(submitBundle(api, { version: 1 })).rejects.toThrow(TypeError);
+    await expect(submitBundle(api, { version: 1 })).rejects.toThrow(ZkinferError);
   });
 
   it('registers with the bearer token; a wrong token is a 401 error', async () => {

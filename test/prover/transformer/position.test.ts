@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { softmaxFixed } from '../../../prover/src/arith/softmax.ts';
-import { promptCommitment, randomSalt } from '../../../prover/src/bundle/commit.ts';
+import { promptCommitment, randomSalt } from '../../../prover/src/commit/commit.ts';
 import { buildChunk } from '../../../prover/src/chunks/build.ts';
 import { chunkDomain } from '../../../prover/src/chunks/plan.ts';
 import { defaultChunkPower, layerMajorComparison, planPositionChunks } from '../../../prover/src/chunks/position.ts';

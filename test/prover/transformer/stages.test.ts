@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { promptCommitment } from '../../../prover/src/bundle/commit.ts';
+import { promptCommitment } from '../../../prover/src/commit/commit.ts';
 import { liveAfter, planChunks } from '../../../prover/src/chunks/plan.ts';
 import { chunkWitnesses, freshProofWitness } from '../../../prover/src/chunks/witness.ts';
 import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';

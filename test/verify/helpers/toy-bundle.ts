@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { expectedPublicSignals, nPublicForCtx, vkeyHash, type Statement } from '../../../api/src/verify/index.ts';
+import { expectedPublicSignals, nPublicForCtx, vkeyHash, type Statement } from '@zkinfer/verifier';
 import { proofJson, scalar, simulateProof, toyKey, vkJson, type Trapdoor } from './toy-groth16.ts';
 
 /**

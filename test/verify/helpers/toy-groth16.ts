@@ -1,7 +1,7 @@
 import { bn254 } from '@noble/curves/bn254.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes, bytesToHex } from '@noble/hashes/utils.js';
-import { proofToJson, verificationKeyToJson, type Groth16Proof, type VerificationKey } from '../../../api/src/verify/index.ts';
+import { proofToJson, verificationKeyToJson, type Groth16Proof, type VerificationKey } from '@zkinfer/verifier';
 
 /**
  * Groth16 keys with KNOWN toxic waste, and proofs made with the trapdoor (the zero-knowledge

@@ -1,9 +1,8 @@
-import { toSigned } from '../field.ts';
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
 
 /**
- * Bit decomposition, the base of every range check (DESIGN.md "Arithmetic": one range check
+ * Bit decomposition, the base of every range check (docs/architecture.md "Arithmetic": one range check
  * per value, its bits reused for signs, comparisons and table inputs).
  */
 
@@ -57,9 +56,4 @@ export function booleanHint(cs: ConstraintSystem, name: string, compute: () => b
   const b = cs.hint(name, () => (compute() ? 1n : 0n));
   assertBoolean(cs, b, `${name}:bool`);
   return b;
-}
-
-/** Field value of an LC as a signed integer (witness mode). */
-export function signedValue(cs: ConstraintSystem, x: LinearCombination): bigint {
-  return toSigned(cs.valueOf(x));
 }

@@ -2,7 +2,7 @@ import { LinearCombination } from '../lc.ts';
 
 /**
  * Packing of small integers into field elements before hashing (docs/proof-format.md
- * "Commitments"; off-circuit twin: bundle/commit.ts `pack`). Linear: zero constraints.
+ * "Commitments"; off-circuit twin: commit/commit.ts `pack`). Linear: zero constraints.
  *
  * Precondition: every value is already range-checked to `bits` bits (signed values to
  * [−2^(bits−1), 2^(bits−1)), unsigned to [0, 2^bits)) — the range checks the values get anyway

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
  * Poseidon constants with circomlib's parameters (x^5 S-box, 8 full rounds, partial rounds
  * per width from the Poseidon paper's table, rounded up as circomlib does), read from
  * poseidon-lite 0.3.0's own constant files so the circuit and the off-circuit hash
- * (bundle/commit.ts, via poseidon-lite) cannot drift apart. Those files hold, per arity n
+ * (commit/commit.ts, via poseidon-lite) cannot drift apart. Those files hold, per arity n
  * (width t = n + 1), the round constants C (t per round, unoptimized form) and the t×t MDS
  * matrix M, each number base64 big-endian.
  */

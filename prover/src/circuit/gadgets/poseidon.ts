@@ -1,7 +1,7 @@
 import { mod, pow } from '../field.ts';
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
-import { N_ROUNDS_F, poseidonConstants } from './poseidon-constants.ts';
+import { N_ROUNDS_F, N_ROUNDS_P, poseidonConstants } from './poseidon-constants.ts';
 
 /**
  * Poseidon hash (Grassi et al., eprint 2019/458) with circomlib's parameters, equal to
@@ -114,7 +114,7 @@ export const COMMIT_BLOCK = 15;
 /**
  * commit(elements, salt) per docs/proof-format.md: h ← salt; for each block b of ≤ 15
  * consecutive elements, h ← Poseidon(h, b…); Poseidon(salt) for no elements. Equal to
- * bundle/commit.ts `commit`. Cost: the sum of its Poseidon calls (609 per full block).
+ * commit/commit.ts `commit`. Cost: the sum of its Poseidon calls (609 per full block).
  */
 export function commit(cs: ConstraintSystem, elements: readonly LinearCombination[], salt: LinearCombination): LinearCombination {
   return cs.scope('commit', () => {
@@ -123,4 +123,18 @@ export function commit(cs: ConstraintSystem, elements: readonly LinearCombinatio
     for (let i = 0; i < elements.length; i += COMMIT_BLOCK) h = poseidon(cs, [h, ...elements.slice(i, i + COMMIT_BLOCK)]);
     return h;
   });
+}
+
+/** Constraints of Poseidon with n inputs (this module: 3·(8·t + nRoundsP) − 3, t = n + 1). */
+export function poseidonCost(n: number): number {
+  const t = n + 1;
+  return 3 * (N_ROUNDS_F * t + N_ROUNDS_P[t - 2]) - 3;
+}
+
+/** Constraints of commit() over n elements: one Poseidon per block of ≤ 15, Poseidon(salt) for none. */
+export function commitCost(n: number): number {
+  if (n === 0) return poseidonCost(1);
+  let cost = 0;
+  for (let i = 0; i < n; i += COMMIT_BLOCK) cost += poseidonCost(1 + Math.min(COMMIT_BLOCK, n - i));
+  return cost;
 }

@@ -4,7 +4,7 @@ import { toBits } from './bits.ts';
 
 /**
  * Range checks (one per value; the bits are returned for reuse as sign, comparison or table
- * input — DESIGN.md "Arithmetic").
+ * input — docs/architecture.md "Arithmetic").
  */
 
 /**

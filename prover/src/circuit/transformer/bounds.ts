@@ -16,10 +16,6 @@ export function scaleBounds(b: Bounds, k: bigint | number): Bounds {
   return c >= 0n ? { min: b.min * c, max: b.max * c } : { min: b.max * c, max: b.min * c };
 }
 
-export function addBounds(a: Bounds, b: Bounds): Bounds {
-  return { min: a.min + b.min, max: a.max + b.max };
-}
-
 /** Bounds of a·b for a ∈ A, b ∈ B (the extremes are products of endpoints). */
 export function mulBounds(a: Bounds, b: Bounds): Bounds {
   const p = [a.min * b.min, a.min * b.max, a.max * b.min, a.max * b.max];

@@ -1,12 +1,12 @@
 /**
  * buildForward: the whole forward pass as ONE circuit (tests on tiny models, cost reports):
- * the public inputs of docs/proof-format.md, the statement gadgets of chunks/statement.ts
+ * the public inputs of docs/proof-format.md, the statement gadgets of circuit/transformer/statement.ts
  * (position masks, prompt opening bound to promptCommitment, posTokens window) and every stage
  * of forwardStages in order. The chunked pipeline builds the same stages across many circuits.
  */
-import { promptCommitment } from '../../bundle/commit.ts';
-import type { PositionMasks, PublicWires, StageContext, TensorWires } from '../../chunks/stage.ts';
-import { positionMasks, promptTokens } from '../../chunks/statement.ts';
+import { promptCommitment } from '../../commit/commit.ts';
+import type { PositionMasks, PublicWires, StageContext, TensorWires } from './stage.ts';
+import { positionMasks, promptTokens } from './statement.ts';
 import type { QuantModel } from '../../quant/types.ts';
 import type { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';

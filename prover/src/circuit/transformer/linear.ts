@@ -1,7 +1,7 @@
 /**
  * Constant-weight matrix-vector products and their rescale (infer/int-ops.ts `matAcc`,
  * `rescale`). Weights are constants, so acc = Σ W·x is a linear combination: zero
- * constraints (DESIGN.md "Arithmetic"); the requantization costs its range checks.
+ * constraints (docs/architecture.md "Arithmetic"); the requantization costs its range checks.
  */
 import type { QMatrix, Rescale } from '../../quant/types.ts';
 import { requantize, requantizeBits, type Requantized, type RequantizedBits } from '../gadgets/requant.ts';

@@ -24,7 +24,7 @@
  * chunk): they are masked until position j writes them, before any read.
  */
 import type { ForwardStage } from './stages.ts';
-import type { StageContext, TensorSpec, TensorWires } from '../../chunks/stage.ts';
+import type { StageContext, TensorSpec, TensorWires } from './stage.ts';
 import type { QuantModel } from '../../quant/types.ts';
 import { LinearCombination } from '../lc.ts';
 import { attend } from './attention.ts';

@@ -1,5 +1,5 @@
 /**
- * The forward pass as an ordered list of stages (prover/src/chunks/stage.ts), so the chunk
+ * The forward pass as an ordered list of stages (prover/src/circuit/transformer/stage.ts), so the chunk
  * planner can cut it into circuits of bounded size.
  *
  * Positions are grouped into blocks of `block` consecutive positions; block b holds
@@ -19,13 +19,14 @@
  *   logits@b            x@b → (nothing): final norm, logits and the greedy check at every
  *                       t < T − 1 of the block (position T − 1 has no next token); the last
  *                       one also checks nGenerated ≥ 1.
- * The statement gadgets (position masks, prompt opening) belong to the chunk (chunks/statement.ts).
+ * The statement gadgets (position masks, prompt opening) belong to the chunk (circuit/transformer/statement.ts).
  * Every stage's output values are range-checked by the gadget that made them (requantization
  * output checks), so they satisfy their TensorSpec bits; inputs are not re-checked here (a
  * chunk reading a boundary range-checks it).
  * `constraints` is measured by building the stage once in shape mode (lazily, on first read).
  */
-import type { PositionMasks, PublicWires, Stage, StageContext, TensorSpec, TensorWires } from '../../chunks/stage.ts';
+import { publicSignalRecord } from '@zkinfer/verifier';
+import type { PositionMasks, PublicWires, Stage, StageContext, TensorSpec, TensorWires } from './stage.ts';
 import type { QuantModel } from '../../quant/types.ts';
 import type { LinearCombination } from '../lc.ts';
 import { ConstraintSystem } from '../system.ts';
@@ -198,9 +199,7 @@ function withMeasuredCost(q: QuantModel, T: number, d: StageDef, costs: Map<stri
 
 /** Public inputs in the layout of docs/proof-format.md (values in witness mode). */
 export function declarePublicWires(cs: ConstraintSystem, T: number, values?: bigint[]): PublicWires {
-  const names = ['modelTag', 'chunkIndex', 'inCommitment', 'outCommitment', 'promptCommitment', 'nPrompt', 'nGenerated'];
-  const w = [...names, ...Array.from({ length: T }, (_, t) => `posTokens[${t}]`)].map((n, k) => cs.publicInput(n, values?.[k]));
-  return { modelTag: w[0], chunkIndex: w[1], inCommitment: w[2], outCommitment: w[3], promptCommitment: w[4], nPrompt: w[5], nGenerated: w[6], posTokens: w.slice(7) };
+  return publicSignalRecord(T, (name, k) => cs.publicInput(name, values?.[k]));
 }
 
 /**

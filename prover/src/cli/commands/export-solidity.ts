@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseManifest, type Manifest } from '../../../../api/src/verify/index.ts';
+import { parseManifest, type Manifest } from '@zkinfer/verifier';
 import { UsageError, type Command } from '../command.ts';
 import { readPackage } from '../../package/layout.ts';
 import { planContract } from '../../solidity/plan.ts';

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { VerifyInputError, parseBundle } from '../../../../api/src/verify/index.ts';
+import { VerifyInputError, parseBundle } from '@zkinfer/verifier';
 import { UsageError, type Command } from '../command.ts';
 import { checkOpening, parseOpening } from '../../bundle/opening.ts';
+import { ZkinferError } from '../../errors.ts';
 
 const usage = `usage: zkinfer open --bundle proof.json --opening FILE [--json]
 
@@ -16,7 +17,7 @@ function readJsonFile(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new TypeError(`${path}: cannot read JSON (${(err as Error).message})`);
+    throw new ZkinferError('bad_input', `${path}: cannot read JSON (${(err as Error).message})`);
   }
 }
 
@@ -36,7 +37,7 @@ export const command: Command = {
     try {
       bundle = parseBundle(readJsonFile(values.bundle));
     } catch (err) {
-      if (err instanceof VerifyInputError) throw new TypeError(`${values.bundle}: malformed bundle: ${err.message}`);
+      if (err instanceof VerifyInputError) throw new ZkinferError('bad_input', `${values.bundle}: malformed bundle: ${err.message}`);
       throw err;
     }
     const opening = parseOpening(readJsonFile(values.opening), values.opening);

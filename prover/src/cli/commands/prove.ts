@@ -3,7 +3,6 @@ import { dirname, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command.ts';
-import { stagesForLayout } from '../../chunks/position.ts';
 import { writeOpening } from '../../bundle/opening.ts';
 import { proveBundle } from '../../bundle/prove-bundle.ts';
 import { generateInt } from '../../infer/int.ts';
@@ -12,6 +11,7 @@ import { loadPackageModel } from '../../package/model.ts';
 import { shutdownProver } from '../../snark/prove.ts';
 import { chosenEngine } from '../../snark/engine.ts';
 import { DEFAULT_API, defaultPackageDir, defaultProofPath, formatSubmitReport, preflightSubmit, submitAndDescribe } from '../submit.ts';
+import { ZkinferError } from '../../errors.ts';
 
 const usage = `usage: zkinfer prove [--package DIR] --prompt TEXT -n N [--out proof.json] [--opening FILE] [--threads N] [--submit [--api URL]] [--json]
 
@@ -88,14 +88,14 @@ export const command: Command = {
     const promptTokens = tokenizer.encode(values.prompt!, { bos: true });
     if (promptTokens.length === 0) throw new UsageError('--prompt is empty and the tokenizer has no BOS token');
     const ctx = pkg.manifest.ctx;
-    if (promptTokens.length + n > ctx) throw new RangeError(`${promptTokens.length} prompt tokens + ${n} generated exceed the package's ctx ${ctx}`);
+    if (promptTokens.length + n > ctx) throw new ZkinferError('bad_option', `${promptTokens.length} prompt tokens + ${n} generated exceed the package's ctx ${ctx}`);
     log(`${promptTokens.length} prompt tokens, generating ${n} (integer inference)`);
     const generated = generateInt(q, promptTokens, n);
     const text = tokenizer.decode(generated);
     log(`generated: ${JSON.stringify(text)}; proving ${pkg.manifest.chunks.length} chunks with the ${chosenEngine()} prover on ${threads === 0 ? 'all cores, one chunk at a time' : `${threads} workers`}`);
     let r;
     try {
-      r = await proveBundle({ pkg, q, stages: stagesForLayout(pkg.info.layout ?? 'layers', q, ctx), promptTokens, generated, threads, onProgress: log });
+      r = await proveBundle({ pkg, q, promptTokens, generated, threads, onProgress: log });
     } finally {
       // --threads 0 proves on snarkjs's multi-threaded curve in this process: its workers would keep it alive.
       await shutdownProver();

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command.ts';
-import { generateFloat } from '../../infer/float.ts';
+import { generateFloat } from '../../reference/float.ts';
 import { generateInt } from '../../infer/int.ts';
 import { DEFAULT_MODEL_PATH, defaultModelPath } from '../../model/default-model.ts';
 import { loadModel } from '../../model/load.ts';

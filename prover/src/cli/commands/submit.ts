@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command.ts';
 import { apiBase, describeError, postJson } from '../../package/http.ts';
+import { ZkinferError } from '../../errors.ts';
 
 const usage = `usage: zkinfer submit --api URL proof.json [--json]
 
@@ -29,10 +30,10 @@ export const command: Command = {
     try {
       bundle = JSON.parse(readFileSync(positionals[0], 'utf8'));
     } catch (err) {
-      throw new TypeError(`${positionals[0]}: cannot read a JSON bundle (${(err as Error).message})`);
+      throw new ZkinferError('bad_input', `${positionals[0]}: cannot read a JSON bundle (${(err as Error).message})`);
     }
     const model = (bundle as { modelId?: unknown } | null)?.modelId;
-    if (typeof model !== 'string') throw new TypeError(`${positionals[0]}: no modelId in the bundle`);
+    if (typeof model !== 'string') throw new ZkinferError('bad_input', `${positionals[0]}: no modelId in the bundle`);
     const r = await postJson(`${base}/v1/verify`, { model, bundle });
     if (r.status !== 200) {
       if (values.json) console.log(JSON.stringify({ valid: false, status: r.status, ...r.body }));

@@ -8,8 +8,9 @@ import {
   parseVerificationKey,
   prepareVerificationKey,
   verifyGroth16,
-} from '../../../../api/src/verify/index.ts';
+} from '@zkinfer/verifier';
 import { UsageError, type Command } from '../command.ts';
+import { ZkinferError } from '../../errors.ts';
 
 const usage = `usage: zkinfer verify-groth16 --vkey vk.json --proof proof.json --public public.json [--json]
 
@@ -31,7 +32,7 @@ function readJson(path: string, flag: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new TypeError(`${flag} ${path}: not JSON (${(err as Error).message})`);
+    throw new ZkinferError('bad_input', `${flag} ${path}: not JSON (${(err as Error).message})`);
   }
 }
 

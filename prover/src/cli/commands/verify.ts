@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { VerifyInputError, decodeTokens, parseBundle, receiptId, verifyBundle } from '../../../../api/src/verify/index.ts';
+import { VerifyInputError, decodeTokens, parseBundle, receiptId, verifyBundle } from '@zkinfer/verifier';
 import { UsageError, type Command } from '../command.ts';
 import { readPackage } from '../../package/layout.ts';
+import { ZkinferError } from '../../errors.ts';
 
 const usage = `usage: zkinfer verify --package DIR proof.json [--json]
 
@@ -32,7 +33,7 @@ export const command: Command = {
     try {
       json = JSON.parse(readFileSync(positionals[0], 'utf8'));
     } catch (err) {
-      throw new TypeError(`${positionals[0]}: cannot read a JSON bundle (${(err as Error).message})`);
+      throw new ZkinferError('bad_input', `${positionals[0]}: cannot read a JSON bundle (${(err as Error).message})`);
     }
     let bundle;
     try {

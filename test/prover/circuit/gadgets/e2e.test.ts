@@ -13,7 +13,7 @@ import { groth16Prove, shutdownProver, verifyStrict, verifyWithSnarkjs } from '.
 import { activationTable, siluFixed } from '../../../../prover/src/arith/activation.ts';
 import { argmaxLowest as argmaxReference } from '../../../../prover/src/arith/argmax.ts';
 import { requantize as requantizeRef } from '../../../../prover/src/arith/fixed.ts';
-import { commit as commitRef, pack as packRef } from '../../../../prover/src/bundle/commit.ts';
+import { commit as commitRef, pack as packRef } from '../../../../prover/src/commit/commit.ts';
 import { assertSigned } from '../../../../prover/src/circuit/gadgets/range.ts';
 import { assertLessOrEqual, isEqual, isLessThan, isZero } from '../../../../prover/src/circuit/gadgets/compare.ts';
 import { argmaxLowest, maximum } from '../../../../prover/src/circuit/gadgets/max.ts';

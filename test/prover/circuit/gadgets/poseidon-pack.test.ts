@@ -3,7 +3,7 @@ import * as poseidonLite from 'poseidon-lite';
 import { R } from '../../../../prover/src/circuit/field.ts';
 import type { LinearCombination } from '../../../../prover/src/circuit/lc.ts';
 import type { ConstraintSystem } from '../../../../prover/src/circuit/system.ts';
-import { commit as commitRef, pack as packRef } from '../../../../prover/src/bundle/commit.ts';
+import { commit as commitRef, pack as packRef } from '../../../../prover/src/commit/commit.ts';
 import { commit, poseidon } from '../../../../prover/src/circuit/gadgets/poseidon.ts';
 import { pack } from '../../../../prover/src/circuit/gadgets/pack.ts';
 import { build, expectEveryHintTamperFails, expectSameShape } from './tamper.ts';
@@ -59,7 +59,7 @@ describe('poseidon gadget', () => {
 });
 
 describe('pack + commit gadgets', () => {
-  it('pack equals bundle/commit.ts pack for signed int8, int16 and unsigned token ids, at no cost', () => {
+  it('pack equals commit/commit.ts pack for signed int8, int16 and unsigned token ids, at no cost', () => {
     const cases: [bigint[], number, boolean][] = [
       [Array.from({ length: 70 }, (_, i) => BigInt(((i * 37) % 256) - 128)), 8, true],
       [[-128n, 127n, 0n, -1n], 8, true],
@@ -73,7 +73,7 @@ describe('pack + commit gadgets', () => {
     }
   });
 
-  it('commit equals bundle/commit.ts commit for 0, 1, 16 and 31 elements', () => {
+  it('commit equals commit/commit.ts commit for 0, 1, 16 and 31 elements', () => {
     const salt = randomField();
     for (const n of [0, 1, 16, 31]) {
       const elements = Array.from({ length: n }, randomField);

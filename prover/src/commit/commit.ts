@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as poseidonLite from 'poseidon-lite';
-import { R } from '../circuit/field.ts';
+import { R } from '@zkinfer/verifier';
 
 /**
  * Off-circuit commitments of docs/proof-format.md ("Commitments"): packing of small

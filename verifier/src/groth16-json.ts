@@ -4,7 +4,7 @@ import { R, P } from './fields.ts';
 import { at, readArray, readDecimal, readInt, readLiteral, readObject } from './json.ts';
 import { g1ToJson, g2ToJson, parseG1, parseG2, type G1Point, type G2Point, type G2SubgroupMemo } from './points.ts';
 
-/** snarkjs groth16 proof and verification-key JSON, parsed strictly (DESIGN.md "Strict input rules"). */
+/** snarkjs groth16 proof and verification-key JSON, parsed strictly (docs/architecture.md "Strict input rules"). */
 
 export interface Groth16Proof {
   a: G1Point;

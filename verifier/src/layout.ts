@@ -36,6 +36,22 @@ export function publicSignalLayout(ctx: number): { nPublic: number; names: Signa
   return { nPublic: nPublicForCtx(ctx), names };
 }
 
+/** One value per public signal, by name: posTokens[t] for t < ctx, the rest one each. */
+export type PublicSignalRecord<W> = { [K in keyof typeof SIGNAL]: W } & {
+  /** posTokens[t]: the generated token at t inside the generated window, else 0. */
+  posTokens: W[];
+};
+
+/**
+ * Calls `make` once per signal in layout order and returns the results by name. Circuits
+ * declare their public wires through it, so the order of their public inputs is this layout's.
+ */
+export function publicSignalRecord<W>(ctx: number, make: (name: SignalName, index: number) => W): PublicSignalRecord<W> {
+  const values = publicSignalLayout(ctx).names.map(make);
+  const named = Object.fromEntries((Object.keys(SIGNAL) as (keyof typeof SIGNAL)[]).map((k) => [k, values[SIGNAL[k]]]));
+  return { ...(named as { [K in keyof typeof SIGNAL]: W }), posTokens: values.slice(POS_TOKENS_OFFSET) };
+}
+
 /** The model id (64 hex) read as a 256-bit big-endian integer, reduced mod r. */
 export function modelTag(modelId: string): bigint {
   if (!/^[0-9a-f]{64}$/.test(modelId)) {

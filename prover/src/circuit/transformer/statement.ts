@@ -4,14 +4,13 @@
  * prompt bound to promptCommitment and merged with the public generated tokens into the
  * token at every position.
  */
-import { TOKEN_BITS } from '../bundle/commit.ts';
-import { assertBoolean } from '../circuit/gadgets/bits.ts';
-import { pack } from '../circuit/gadgets/pack.ts';
-import { commit } from '../circuit/gadgets/poseidon.ts';
-import { assertUnsigned } from '../circuit/gadgets/range.ts';
-import { LinearCombination } from '../circuit/lc.ts';
-import type { ConstraintSystem } from '../circuit/system.ts';
-import { commitCost } from './boundary.ts';
+import { TOKEN_BITS } from '../../commit/commit.ts';
+import { assertBoolean } from '../gadgets/bits.ts';
+import { pack } from '../gadgets/pack.ts';
+import { commit, commitCost } from '../gadgets/poseidon.ts';
+import { assertUnsigned } from '../gadgets/range.ts';
+import { LinearCombination } from '../lc.ts';
+import type { ConstraintSystem } from '../system.ts';
 import type { PositionMasks, PublicWires } from './stage.ts';
 
 /**

@@ -34,11 +34,13 @@ export {
   MAX_VOCAB,
   nPublicForCtx,
   publicSignalLayout,
+  publicSignalRecord,
   modelTag,
   posTokens,
   expectedPublicSignals,
   type Statement,
   type SignalName,
+  type PublicSignalRecord,
 } from './layout.ts';
 export {
   parseManifest,
@@ -52,6 +54,17 @@ export {
   type Family,
   type Detokenizer,
 } from './manifest.ts';
-export { parseBundle, verifyBundle, prepareManifest, type Bundle, type BundleChunk, type BundleVerdict } from './bundle.ts';
+export {
+  parseBundle,
+  bundleToJson,
+  statementToJson,
+  verifyBundle,
+  prepareManifest,
+  type Bundle,
+  type BundleChunk,
+  type BundleJson,
+  type BundleVerdict,
+  type StatementJson,
+} from './bundle.ts';
 export { receiptId } from './receipt.ts';
 export { decodeTokens } from './detokenize.ts';

@@ -2,12 +2,13 @@
  * The interface between the transformer circuits (prover/src/circuit/transformer/) and the
  * chunked proving pipeline: a forward pass is an ordered list of stages, each a piece of
  * circuit that reads named tensors and produces named tensors. The pipeline cuts the list
- * into chunk circuits of at most 2^k constraints (DESIGN.md "Chunks"); tensors that cross a
+ * into chunk circuits of at most 2^k constraints (docs/architecture.md "Chunks"); tensors that cross a
  * cut become the chunk's boundary and travel as a salted Poseidon commitment.
  */
-import type { LinearCombination } from '../circuit/lc.ts';
-import type { ConstraintSystem } from '../circuit/system.ts';
-import type { QuantModel } from '../quant/types.ts';
+import type { PublicSignalRecord } from '@zkinfer/verifier';
+import type { LinearCombination } from '../lc.ts';
+import type { ConstraintSystem } from '../system.ts';
+import type { QuantModel } from '../../quant/types.ts';
 
 /**
  * A tensor crossing stages: rows × cols signed integers of `bits` bits, row-major. The
@@ -25,18 +26,8 @@ export interface TensorSpec {
 /** A tensor's values as wires: values[row][col]. */
 export type TensorWires = LinearCombination[][];
 
-/** Public wires of the statement (docs/proof-format.md "Public signals of every chunk"). */
-export interface PublicWires {
-  modelTag: LinearCombination;
-  chunkIndex: LinearCombination;
-  inCommitment: LinearCombination;
-  outCommitment: LinearCombination;
-  promptCommitment: LinearCombination;
-  nPrompt: LinearCombination;
-  nGenerated: LinearCombination;
-  /** posTokens[t]: the generated token at t inside the generated window, else 0. */
-  posTokens: LinearCombination[];
-}
+/** Public wires of the statement, named and ordered by the layout (docs/proof-format.md "Public signals of every chunk"). */
+export type PublicWires = PublicSignalRecord<LinearCombination>;
 
 /** Constrained 0/1 position masks (see statement.ts). */
 export interface PositionMasks {

@@ -1,7 +1,7 @@
 import { VerifyInputError } from './errors.ts';
 import { R } from './fields.ts';
 import { prepareVerificationKeys, verifyGroth16Batch, type PreparedVerificationKey } from './groth16.ts';
-import { parseProof, parsePublicSignals, type Groth16Proof } from './groth16-json.ts';
+import { parseProof, parsePublicSignals, proofToJson, type Groth16Proof } from './groth16-json.ts';
 import { at, readArray, readDecimal, readHex64, readInt, readLiteral, readObject } from './json.ts';
 import { MAX_CTX, MAX_VOCAB, SIGNAL, expectedPublicSignals, nPublicForCtx, publicSignalLayout, type Statement } from './layout.ts';
 import { MAX_CHUNKS, type Manifest } from './manifest.ts';
@@ -74,6 +74,38 @@ export function parseBundle(json: unknown, manifest?: Manifest): Bundle {
   const signals = shaped.map((co, i) => parsePublicSignals(co.publicSignals, nPublic, at(at('chunks', i), 'publicSignals')));
   const chunks = shaped.map((co, i) => ({ proof: parseProof(co.proof, at(at('chunks', i), 'proof')), publicSignals: signals[i] }));
   return { version: 1, modelId, ctx, statement, chunks };
+}
+
+/** A statement as bundles carry it (docs/proof-format.md "Bundle"): the commitment as a decimal string. */
+export type StatementJson = {
+  promptCommitment: string;
+  nPrompt: number;
+  nGenerated: number;
+  generated: number[];
+};
+
+/** A bundle as JSON, the inverse of parseBundle: `parseBundle(bundleToJson(b))` equals b. */
+export type BundleJson = {
+  version: 1;
+  modelId: string;
+  ctx: number;
+  statement: StatementJson;
+  chunks: { proof: ReturnType<typeof proofToJson>; publicSignals: string[] }[];
+};
+
+export function statementToJson(statement: Statement): StatementJson {
+  const { promptCommitment, nPrompt, nGenerated, generated } = statement;
+  return { promptCommitment: promptCommitment.toString(), nPrompt, nGenerated, generated: [...generated] };
+}
+
+export function bundleToJson(bundle: Bundle): BundleJson {
+  return {
+    version: 1,
+    modelId: bundle.modelId,
+    ctx: bundle.ctx,
+    statement: statementToJson(bundle.statement),
+    chunks: bundle.chunks.map((c) => ({ proof: proofToJson(c.proof), publicSignals: c.publicSignals.map((x) => x.toString()) })),
+  };
 }
 
 /** Prepared keys of every manifest chunk, in order; the API can cache this per model. */
