@@ -198,6 +198,7 @@ const md = [
   '',
   `Speedup on 2 threads (snarkjs wall / native wall, first native proof): ${speedups.map(([n, x]) => `${n} ${x.toFixed(1)}×`).join(', ')}.`,
   '',
+  ...(only ? [`Only ${only} was measured in this run (--only=${only}); the speedup below is that chunk's, not the minimum over both chunks.`, ''] : []),
   `native/snarkjs speedup: ${minSpeedup.toFixed(1)}x`,
 ].join('\n');
 if (!noWrite) writeBenchSection('prover-vs-snarkjs', md);
