@@ -111,6 +111,6 @@ Chunk ${index} of the default model's package at T = ${ctx} (position chunks: ${
 
 ${markdownTable(['step', 'wall s', 'CPU s (all threads)'], rows)}
 
-Both \`zkey new\` runs wrote the same file, byte for byte; \`snarkjs zkey verify\` (its own recomputation from the .r1cs) accepted groth16Setup's key: ${snarkjsAcceptsOurs}. One chunk's phase 2 as \`zkinfer compile\` runs it: **${after.toFixed(0)} s** (snarkjs's own \`zkey new\`, contribute, beacon and \`zkey verify\`: ${before.toFixed(0)} s). A package costs this once per distinct circuit, so the first \`npm start\` (T = ${ctx}: ${kinds} circuit${kinds === 1 ? '' : 's'} for ${plans.length} chunks) spends about ${kinds} × ${after.toFixed(0)} s on phase 2, plus the local ptau; see docs/decisions.md (5, 6, 11).`,
+Both \`zkey new\` runs wrote the same file, byte for byte; \`snarkjs zkey verify\` (its own recomputation from the .r1cs) accepted groth16Setup's key: ${snarkjsAcceptsOurs}. One chunk's phase 2 as \`zkinfer compile\` runs it: **${after.toFixed(0)} s** (snarkjs's own \`zkey new\`, contribute, beacon and \`zkey verify\`: ${before.toFixed(0)} s). A package costs this once per distinct circuit, so the first \`npm start\` (T = ${ctx}: ${kinds} circuit${kinds === 1 ? '' : 's'} for ${plans.length} chunks) spends about ${kinds} × ${after.toFixed(0)} s on phase 2, plus the local ptau; see docs/decisions.md (5, 6, 12).`,
 );
 console.error('wrote the phase2 section of BENCHMARKS.md');
