@@ -3,10 +3,11 @@ import { parseArgs } from 'node:util';
 import { parseManifest, type Manifest } from '@zkinfer/verifier';
 import { UsageError, type Command } from '../command.ts';
 import { readPackage } from '../../package/layout.ts';
+import { defaultPackageDir } from '../submit.ts';
 import { planContract } from '../../solidity/plan.ts';
 import { contractSource } from '../../solidity/source.ts';
 
-const usage = `usage: zkinfer export-solidity (--package DIR | --manifest FILE) --out FILE.sol [--json]
+const usage = `usage: zkinfer export-solidity [--package DIR | --manifest FILE] --out FILE.sol [--json]
 
 Writes one Solidity file for the model: ZkinferVerifier, a contract that checks a whole proof
 bundle as the API does (statement, every chunk's public signals, chunk order, commitment chain,
@@ -15,7 +16,8 @@ one ZkinferKey<j> contract per distinct verification key (the keys live in contr
 the verifier stays under EIP-170's 24,576 bytes). Deploy the keys first, then the verifier
 with their addresses; \`zkinfer chain deploy\` does that on a local chain. docs/solidity.md.
 
-  --package DIR    a package made by zkinfer compile (its manifest.json)
+  --package DIR    a package made by zkinfer compile (its manifest.json; default: the default
+                   model's package that \`npm start\` compiles, ${defaultPackageDir()})
   --manifest FILE  a registered manifest (docs/proof-format.md), e.g. from GET /v1/models/ID
   --out FILE.sol   the Solidity file to write
   --json           print a JSON summary`;
@@ -31,11 +33,11 @@ export const command: Command = {
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    if ((values.package === undefined) === (values.manifest === undefined)) throw new UsageError('give exactly one of --package and --manifest');
+    if (values.package !== undefined && values.manifest !== undefined) throw new UsageError('give --package or --manifest, not both');
     if (values.out === undefined) throw new UsageError('--out is required');
     let manifest: Manifest;
-    if (values.package !== undefined) {
-      manifest = readPackage(values.package).manifest;
+    if (values.manifest === undefined) {
+      manifest = readPackage(values.package ?? defaultPackageDir()).manifest;
     } else {
       let json: unknown;
       try {
