@@ -8,7 +8,7 @@ pragma solidity ^0.8.24;
 
 /**
  * Checks a whole zkinfer proof bundle of one model, as the API's verifier does
- * (api/src/verify/bundle.ts), and records its receipt id.
+ * (verifier/src/bundle.ts), and records its receipt id.
  *
  * The call carries what a valid bundle leaves free: the statement (prompt commitment,
  * nPrompt, the generated tokens), the N_CHUNKS − 1 boundary commitments between chunks
@@ -135,7 +135,7 @@ contract ZkinferVerifier {
         return _receiptId(promptCommitment, nPrompt, generated, boundaries);
     }
 
-    // The statement checks of api/src/verify/bundle.ts (parseStatement, statementMismatch).
+    // The statement checks of verifier/src/bundle.ts (parseStatement, statementMismatch).
     function _checkStatement(
         uint256 promptCommitment,
         uint256 nPrompt,
@@ -353,7 +353,7 @@ contract ZkinferVerifier {
 
     /**
      * SHA-256 of "zkinfer-receipt-v1\n" + modelId + "\n" + rows, one row per chunk of its
-     * 7 + CTX signals in decimal joined by "," (api/src/verify/receipt.ts). Rows differ only in
+     * 7 + CTX signals in decimal joined by "," (verifier/src/receipt.ts). Rows differ only in
      * chunkIndex, in and out: the rest (",promptCommitment,nPrompt,nGenerated,posTokens…") is
      * written once and copied; chunk k's in is chunk k − 1's out, copied too.
      */
