@@ -1,3 +1,4 @@
+import { concatBytes } from '@noble/hashes/utils.js';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { R } from '../circuit/field.ts';
@@ -84,16 +85,6 @@ function scalarBytes(acc: bigint[], n: number): Uint8Array {
     x %= R;
     if (x < 0n) x += R;
     for (let k = 0; k < 4; k++, x >>= 64n) v.setBigUint64(32 * i + 8 * k, x & mask, true);
-  }
-  return out;
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
   }
   return out;
 }
@@ -269,17 +260,17 @@ export async function checkZkey(r1csPath: string, ptauPath: string, zkeyPath: st
     for (let i = 0; i < N; i++) hOdd.set(level2.subarray((2 * i + 1) * 64, (2 * i + 2) * 64), i * 64);
 
     onProgress('zkey check: A, B1, IC');
-    const lhs1 = await msmOfNonZero(G1, concat([key.a, key.b1, key.ic]), concat([rA.bytes, rB1.bytes, rIC.bytes]), 64);
-    const rhs1 = await G1.multiExpAffine(concat([lagTau, lagAlpha, lagBeta]), concat([scalarBytes(tau, N), scalarBytes(alphaIC, N), scalarBytes(betaIC, N)]));
+    const lhs1 = await msmOfNonZero(G1, concatBytes(key.a, key.b1, key.ic), concatBytes(rA.bytes, rB1.bytes, rIC.bytes), 64);
+    const rhs1 = await G1.multiExpAffine(concatBytes(lagTau, lagAlpha, lagBeta), concatBytes(scalarBytes(tau, N), scalarBytes(alphaIC, N), scalarBytes(betaIC, N)));
     if (!G1.eq(lhs1, rhs1)) fail('the A, B1 or IC points are not the circuit’s');
     onProgress('zkey check: B2');
     const lhs2 = await msmOfNonZero(G2, key.b2, rB2.bytes, 128);
     const rhs2 = await G2.multiExpAffine(lag(13, 128), scalarBytes(tauG2, N));
     if (!G2.eq(lhs2, rhs2)) fail('the B2 points are not the circuit’s');
     onProgress('zkey check: L and H with δ');
-    const lhs3 = await msmOfNonZero(G1, concat([key.l, key.h]), concat([rL.bytes, rH.bytes]), 64);
+    const lhs3 = await msmOfNonZero(G1, concatBytes(key.l, key.h), concatBytes(rL.bytes, rH.bytes), 64);
     const rhsH = scalarBytes(rH.values, N);
-    const rhs3 = await G1.multiExpAffine(concat([lagTau, lagAlpha, lagBeta, hOdd]), concat([scalarBytes(tauL, N), scalarBytes(alphaL, N), scalarBytes(betaL, N), rhsH]));
+    const rhs3 = await G1.multiExpAffine(concatBytes(lagTau, lagAlpha, lagBeta, hOdd), concatBytes(scalarBytes(tauL, N), scalarBytes(alphaL, N), scalarBytes(betaL, N), rhsH));
     if (G1.isZero(lhs3) || !(await curve.pairingEq(lhs3, delta2, G1.neg(rhs3), G2.g))) fail('the L or H points are not the circuit’s divided by δ');
   } finally {
     closeSync(ptau.fd);

@@ -1,5 +1,5 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { wordsToBytes, toHex } from './words.ts';
 
 /**
@@ -44,15 +44,6 @@ export function selector(signature: string): Uint8Array {
   return keccak(signature).slice(0, 4);
 }
 
-export function concatBytes(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
 
 /** Calldata of submit or verify. */
 export function encodeVerifierCall(signature: typeof SUBMIT_SIGNATURE | typeof VERIFY_SIGNATURE, call: VerifierCall): Uint8Array {

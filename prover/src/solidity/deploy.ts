@@ -1,4 +1,5 @@
-import { encodeAddresses, concatBytes } from './abi.ts';
+import { concatBytes } from '@noble/hashes/utils.js';
+import { encodeAddresses } from './abi.ts';
 import type { LocalChain } from './local-chain.ts';
 import type { CompiledVerifier } from './solc.ts';
 
