@@ -7,7 +7,7 @@ import type { AppEnv } from '../env.ts';
 import { ApiError } from '../errors.ts';
 import { expectHexId } from '../ids.ts';
 import { loadModel } from '../model-cache.ts';
-import { receiptJson, type ReceiptJson } from '../receipt-view.ts';
+import { receiptJson } from '../receipt-view.ts';
 import { decodeTokens, parseBundle, receiptId, verifyBundle } from '@zkinfer/verifier';
 
 /**
