@@ -2,7 +2,7 @@
  * SHA-256 of every distinct chunk circuit's .r1cs (the manifest's circuitHash, the key cache's
  * key) for the bundled model and stories260K, built in shape mode exactly as `zkinfer compile`
  * builds them (default layout and chunk power). A refactor of the constraint system or the
- * gadgets that must not change the circuits (docs/decisions.md 17) shows it by printing the
+ * gadgets that must not change the circuits (docs/decisions.md 14) shows it by printing the
  * same lines before and after.
  * Run: npx node scripts/circuit-hashes.ts [T]   (default T = 32; stories260K skipped when absent)
  */
