@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
 import { bundleToCall } from '../../solidity/calldata.ts';
 import { isRecorded, submitCall, verifierModelId } from '../../solidity/client.ts';
 import { deployVerifier } from '../../solidity/deploy.ts';
@@ -106,14 +106,10 @@ export const command: Command = {
   usage,
   async run(args) {
     const [sub, ...rest] = args;
-    let values;
-    let positionals;
-    try {
-      ({ values, positionals } = parseArgs({ args: rest, options: { chain: { type: 'string' }, contract: { type: 'string' }, verifier: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    if (values.chain === undefined) throw new UsageError('--chain FILE is required');
+    const { values, positionals } = parseCommandArgs(rest, {
+      options: { chain: { type: 'string', required: '--chain FILE is required' }, contract: { type: 'string' }, verifier: { type: 'string' }, json: { type: 'boolean' } },
+      positionals: { min: 0, max: Number.MAX_SAFE_INTEGER, what: 'arguments' },
+    });
     if (sub === 'deploy') {
       if (values.contract === undefined || positionals.length > 0) throw new UsageError('deploy takes --contract FILE.sol');
       return deploy(values.chain, values.contract, values.json);
