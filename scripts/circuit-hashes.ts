@@ -11,11 +11,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildChunk } from '../prover/src/chunks/build.ts';
-import { defaultChunkPower, planStages, stagesForLayout } from '../prover/src/chunks/position.ts';
-import { writeR1cs } from '../prover/src/circuit/r1cs-writer.ts';
-import { DEFAULT_MODEL_PATH } from '../prover/src/model/default-model.ts';
-import { prepareModel } from '../prover/src/package/model.ts';
+import { buildChunk } from '@zkinfer/prover/chunks/build.ts';
+import { defaultChunkPower, planStages, stagesForLayout } from '@zkinfer/prover/chunks/position.ts';
+import { writeR1cs } from '@zkinfer/prover/circuit/r1cs-writer.ts';
+import { DEFAULT_MODEL_PATH } from '@zkinfer/prover/model/default-model.ts';
+import { prepareModel } from '@zkinfer/prover/package/model.ts';
 
 const T = Number(process.argv[2] ?? 32);
 const MODELS = [

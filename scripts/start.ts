@@ -18,9 +18,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CHUNK_LAYOUTS, type ChunkLayout } from '../prover/src/chunks/position.ts';
-import { ApiError, registerManifest } from '../prover/src/client/api.ts';
-import { defaultPackageDir } from '../prover/src/cli/submit.ts';
+import { CHUNK_LAYOUTS, type ChunkLayout } from '@zkinfer/prover/chunks/position.ts';
+import { ApiError, registerManifest } from '@zkinfer/prover/client/api.ts';
+import { defaultPackageDir } from '@zkinfer/prover/cli/submit.ts';
 import { DEFAULT_CHOICE, ensurePackage, type PackageChoice } from './lib/default-package.ts';
 import { startLocalApi, type LocalApi } from './lib/local-api.ts';
 

@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBufferingProxy } from './buffering-proxy.ts';
 import { describePortHolder } from './port-holder.ts';
-import { isHealthy } from '../../prover/src/client/api.ts';
+import { isHealthy } from '@zkinfer/prover/client/api.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WRANGLER_JS = join(REPO_ROOT, 'node_modules/wrangler/bin/wrangler.js');

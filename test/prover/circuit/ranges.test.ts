@@ -2,12 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { decomposeBits } from '../../../prover/src/circuit/bit-decomposition.ts';
-import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
-import { reciprocal } from '../../../prover/src/circuit/gadgets/reciprocal.ts';
-import type { LinearCombination, Scalar } from '../../../prover/src/circuit/lc.ts';
-import { BitDecompositionRanges, type RangeChecks } from '../../../prover/src/circuit/ranges.ts';
-import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
+import { decomposeBits } from '@zkinfer/prover/circuit/bit-decomposition.ts';
+import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
+import { reciprocal } from '@zkinfer/prover/circuit/gadgets/reciprocal.ts';
+import type { LinearCombination, Scalar } from '@zkinfer/prover/circuit/lc.ts';
+import { BitDecompositionRanges, type RangeChecks } from '@zkinfer/prover/circuit/ranges.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
 
 /**
  * A backend in the style a lookup argument will have (gnark std/rangecheck): `check` only

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { integerOf, parseCommandArgs } from '../../../prover/src/cli/args.ts';
-import { UsageError } from '../../../prover/src/cli/command.ts';
-import { main } from '../../../prover/src/cli/main.ts';
+import { integerOf, parseCommandArgs } from '@zkinfer/prover/cli/args.ts';
+import { UsageError } from '@zkinfer/prover/cli/command.ts';
+import { main } from '@zkinfer/prover/cli/main.ts';
 
 const SPEC = {
   options: {

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../prover/src/cli/main.ts';
-import { defaultModelPath } from '../../../prover/src/model/default-model.ts';
+import { main } from '@zkinfer/prover/cli/main.ts';
+import { defaultModelPath } from '@zkinfer/prover/model/default-model.ts';
 
 /** A user's mistake is exit 2 and one line on stderr (no stack, not "internal error"). */
 async function oneLineRefusal(argv: string[]): Promise<string> {
@@ -38,7 +38,7 @@ describe('user-facing failures are ZkinferErrors: exit 2, one line', () => {
   });
 
   it('a --ptau file that is not a ptau (preparedPtau, as zkinfer compile --ptau reads it)', async () => {
-    const { preparedPtau } = await import('../../../prover/src/snark/ptau.ts');
+    const { preparedPtau } = await import('@zkinfer/prover/snark/ptau.ts');
     const bogus = join(dir, 'bogus.ptau');
     writeFileSync(bogus, 'not a ptau at all');
     await expect(preparedPtau({ ptau: bogus, power: 4 })).rejects.toMatchObject({ name: 'ZkinferError', code: 'bad_input' });

@@ -3,10 +3,10 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { assertPtauLevel, defaultCacheDir, preparedPtau, readPtauHeader, requiredPtauPower } from '../../../prover/src/snark/ptau.ts';
-import { writeLocalPtau } from '../../../prover/src/snark/ptau-local.ts';
-import { terminateCurve } from '../../../prover/src/snark/curve.ts';
-import { ZkinferError } from '../../../prover/src/errors.ts';
+import { assertPtauLevel, defaultCacheDir, preparedPtau, readPtauHeader, requiredPtauPower } from '@zkinfer/prover/snark/ptau.ts';
+import { writeLocalPtau } from '@zkinfer/prover/snark/ptau-local.ts';
+import { terminateCurve } from '@zkinfer/prover/snark/curve.ts';
+import { ZkinferError } from '@zkinfer/prover/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zkinfer-ptau-'));
 afterAll(async () => {
@@ -55,7 +55,7 @@ describe('ptau files', () => {
   });
 
   it('a snarkjs ceremony file (one recorded contribution) is accepted as --ptau and not flagged', async () => {
-    const { snarkjsCeremonyPtau } = await import('../../../prover/src/snark/ptau-ceremony.ts');
+    const { snarkjsCeremonyPtau } = await import('@zkinfer/prover/snark/ptau-ceremony.ts');
     const path = join(dir, 'ceremony.ptau');
     await snarkjsCeremonyPtau(path, 2);
     expect(readPtauHeader(path)).toEqual({ power: 2, prepared: true, contributions: 1 });

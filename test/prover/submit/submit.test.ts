@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../prover/src/cli/main.ts';
-import { ApiError, apiOrigin, registerManifest, submitBundle, widgetScriptUrl } from '../../../prover/src/client/api.ts';
-import { embedSnippet, formatSubmitReport, preflightSubmit, submitAndDescribe } from '../../../prover/src/cli/submit.ts';
-import { ZkinferError } from '../../../prover/src/errors.ts';
+import { main } from '@zkinfer/prover/cli/main.ts';
+import { ApiError, apiOrigin, registerManifest, submitBundle, widgetScriptUrl } from '@zkinfer/prover/client/api.ts';
+import { embedSnippet, formatSubmitReport, preflightSubmit, submitAndDescribe } from '@zkinfer/prover/cli/submit.ts';
+import { ZkinferError } from '@zkinfer/prover/errors.ts';
 import { freePort } from '../../../scripts/lib/local-api.ts';
 
 // A stand-in API on loopback that answers like api/src (shapes from docs/proof-format.md and
