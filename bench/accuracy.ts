@@ -8,13 +8,13 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { forwardFloat, generateFloat } from '../prover/src/reference/float.ts';
-import { dequantizeLogits, forwardInt, generateInt } from '../prover/src/infer/int.ts';
-import { DEFAULT_MODEL_PATH } from '../prover/src/model/default-model.ts';
-import { loadModel } from '../prover/src/model/load.ts';
-import { calibrationIds } from '../prover/src/quant/calibration-text.ts';
-import { quantizeModel } from '../prover/src/quant/quantize.ts';
-import type { QuantOptions } from '../prover/src/quant/types.ts';
+import { forwardFloat, generateFloat } from '@zkinfer/prover/reference/float.ts';
+import { dequantizeLogits, forwardInt, generateInt } from '@zkinfer/prover/infer/int.ts';
+import { DEFAULT_MODEL_PATH } from '@zkinfer/prover/model/default-model.ts';
+import { loadModel } from '@zkinfer/prover/model/load.ts';
+import { calibrationIds } from '@zkinfer/prover/quant/calibration-text.ts';
+import { quantizeModel } from '@zkinfer/prover/quant/quantize.ts';
+import type { QuantOptions } from '@zkinfer/prover/quant/types.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
 const shared = (p: string) => fileURLToPath(new URL(`../../shared/${p}`, import.meta.url));

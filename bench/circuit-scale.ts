@@ -14,11 +14,11 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConstraintSystem } from '../prover/src/circuit/system.ts';
-import { LinearCombination } from '../prover/src/circuit/lc.ts';
-import { writeR1cs } from '../prover/src/circuit/r1cs-writer.ts';
-import { writeWtns } from '../prover/src/circuit/wtns-writer.ts';
-import { findUnsatisfied } from '../prover/src/circuit/check.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
+import { writeR1cs } from '@zkinfer/prover/circuit/r1cs-writer.ts';
+import { writeWtns } from '@zkinfer/prover/circuit/wtns-writer.ts';
+import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
 const INPUTS = 1024;

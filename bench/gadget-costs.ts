@@ -5,19 +5,19 @@
  *
  * Run: npx node bench/gadget-costs.ts   (writes the `gadget-costs` section of BENCHMARKS.md)
  */
-import { ConstraintSystem } from '../prover/src/circuit/system.ts';
-import type { LinearCombination } from '../prover/src/circuit/lc.ts';
-import { toBits } from '../prover/src/circuit/gadgets/bits.ts';
-import { assertSigned, assertUnsigned } from '../prover/src/circuit/gadgets/range.ts';
-import { assertLessOrEqual, isEqual, isLessThan, isZero } from '../prover/src/circuit/gadgets/compare.ts';
-import { argmaxLowest, maximum } from '../prover/src/circuit/gadgets/max.ts';
-import { requantize, residualAdd, signedBounds } from '../prover/src/circuit/gadgets/requant.ts';
-import { pack } from '../prover/src/circuit/gadgets/pack.ts';
-import { commit, poseidon } from '../prover/src/circuit/gadgets/poseidon.ts';
-import { lookup } from '../prover/src/circuit/gadgets/table.ts';
-import { activation, expNeg } from '../prover/src/circuit/gadgets/nonlinear.ts';
-import { reciprocal, rsqrt } from '../prover/src/circuit/gadgets/reciprocal.ts';
-import { activationTable } from '../prover/src/arith/activation.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import type { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
+import { toBits } from '@zkinfer/prover/circuit/gadgets/bits.ts';
+import { assertSigned, assertUnsigned } from '@zkinfer/prover/circuit/gadgets/range.ts';
+import { assertLessOrEqual, isEqual, isLessThan, isZero } from '@zkinfer/prover/circuit/gadgets/compare.ts';
+import { argmaxLowest, maximum } from '@zkinfer/prover/circuit/gadgets/max.ts';
+import { requantize, residualAdd, signedBounds } from '@zkinfer/prover/circuit/gadgets/requant.ts';
+import { pack } from '@zkinfer/prover/circuit/gadgets/pack.ts';
+import { commit, poseidon } from '@zkinfer/prover/circuit/gadgets/poseidon.ts';
+import { lookup } from '@zkinfer/prover/circuit/gadgets/table.ts';
+import { activation, expNeg } from '@zkinfer/prover/circuit/gadgets/nonlinear.ts';
+import { reciprocal, rsqrt } from '@zkinfer/prover/circuit/gadgets/reciprocal.ts';
+import { activationTable } from '@zkinfer/prover/arith/activation.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
 /** Constraints added by `gadget` on fresh private inputs (input range checks not counted unless said). */

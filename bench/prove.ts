@@ -16,15 +16,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConstraintSystem } from '../prover/src/circuit/system.ts';
-import { LinearCombination } from '../prover/src/circuit/lc.ts';
-import { writeR1cs } from '../prover/src/circuit/r1cs-writer.ts';
-import { writeWtns } from '../prover/src/circuit/wtns-writer.ts';
-import { writeLocalPtau } from '../prover/src/snark/ptau-local.ts';
-import { snarkjsCeremonyPtau } from '../prover/src/snark/ptau-ceremony.ts';
-import { exportVerificationKey } from '../prover/src/snark/setup.ts';
-import { writeInitialZkey } from '../prover/src/snark/zkey-new.ts';
-import { groth16Prove, shutdownProver, verifyStrict } from '../prover/src/snark/prove.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
+import { writeR1cs } from '@zkinfer/prover/circuit/r1cs-writer.ts';
+import { writeWtns } from '@zkinfer/prover/circuit/wtns-writer.ts';
+import { writeLocalPtau } from '@zkinfer/prover/snark/ptau-local.ts';
+import { snarkjsCeremonyPtau } from '@zkinfer/prover/snark/ptau-ceremony.ts';
+import { exportVerificationKey } from '@zkinfer/prover/snark/setup.ts';
+import { writeInitialZkey } from '@zkinfer/prover/snark/zkey-new.ts';
+import { groth16Prove, shutdownProver, verifyStrict } from '@zkinfer/prover/snark/prove.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
 const { values } = parseArgs({

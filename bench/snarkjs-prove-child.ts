@@ -4,7 +4,7 @@
  *   npx node bench/snarkjs-prove-child.ts ZKEY WTNS single|multi
  * `multi` is snarkjs's default multi-threaded curve (one ffjavascript worker per core).
  */
-import { groth16Prove, shutdownProver } from '../prover/src/snark/prove.ts';
+import { groth16Prove, shutdownProver } from '@zkinfer/prover/snark/prove.ts';
 
 const [zkey, wtns, mode] = process.argv.slice(2);
 if (!zkey || !wtns || (mode !== 'single' && mode !== 'multi')) throw new TypeError('usage: snarkjs-prove-child.ts ZKEY WTNS single|multi');

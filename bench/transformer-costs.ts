@@ -9,11 +9,11 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildStageShape, forwardStages } from '../prover/src/circuit/transformer/stages.ts';
-import { DEFAULT_MODEL_PATH } from '../prover/src/model/default-model.ts';
-import { loadModel } from '../prover/src/model/load.ts';
-import { calibrationIds } from '../prover/src/quant/calibration-text.ts';
-import { quantizeModel } from '../prover/src/quant/quantize.ts';
+import { buildStageShape, forwardStages } from '@zkinfer/prover/circuit/transformer/stages.ts';
+import { DEFAULT_MODEL_PATH } from '@zkinfer/prover/model/default-model.ts';
+import { loadModel } from '@zkinfer/prover/model/load.ts';
+import { calibrationIds } from '@zkinfer/prover/quant/calibration-text.ts';
+import { quantizeModel } from '@zkinfer/prover/quant/quantize.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
 const T = Number(process.argv[2] ?? 32);

@@ -17,21 +17,21 @@
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { buildChunk } from '../prover/src/chunks/build.ts';
-import { planStages, defaultChunkPower, stagesForLayout, type ChunkLayout } from '../prover/src/chunks/position.ts';
-import { freshProofWitness } from '../prover/src/chunks/witness.ts';
-import { findUnsatisfied } from '../prover/src/circuit/check.ts';
-import { proveBundle } from '../prover/src/bundle/prove-bundle.ts';
-import { promptCommitment, randomSalt } from '../prover/src/commit/commit.ts';
-import { generateInt } from '../prover/src/infer/int.ts';
-import { loadModel } from '../prover/src/model/load.ts';
-import { readPackage } from '../prover/src/package/layout.ts';
-import { loadPackageModel } from '../prover/src/package/model.ts';
-import { quantizeForFile } from '../prover/src/quant/cache.ts';
-import type { QuantModel } from '../prover/src/quant/types.ts';
-import type { Tokenizer } from '../prover/src/model/types.ts';
-import { quantModelId } from '../prover/src/quant/serialize.ts';
-import { shutdownProver } from '../prover/src/snark/prove.ts';
+import { buildChunk } from '@zkinfer/prover/chunks/build.ts';
+import { planStages, defaultChunkPower, stagesForLayout, type ChunkLayout } from '@zkinfer/prover/chunks/position.ts';
+import { freshProofWitness } from '@zkinfer/prover/chunks/witness.ts';
+import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
+import { proveBundle } from '@zkinfer/prover/bundle/prove-bundle.ts';
+import { promptCommitment, randomSalt } from '@zkinfer/prover/commit/commit.ts';
+import { generateInt } from '@zkinfer/prover/infer/int.ts';
+import { loadModel } from '@zkinfer/prover/model/load.ts';
+import { readPackage } from '@zkinfer/prover/package/layout.ts';
+import { loadPackageModel } from '@zkinfer/prover/package/model.ts';
+import { quantizeForFile } from '@zkinfer/prover/quant/cache.ts';
+import type { QuantModel } from '@zkinfer/prover/quant/types.ts';
+import type { Tokenizer } from '@zkinfer/prover/model/types.ts';
+import { quantModelId } from '@zkinfer/prover/quant/serialize.ts';
+import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
 
 const { values } = parseArgs({
   options: {

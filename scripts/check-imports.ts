@@ -14,6 +14,9 @@
  *    exception is api/ → widget/dist/, a generated build artefact, not source.
  * 3. verifier/ depends on nothing but @noble/curves and @noble/hashes (it runs in Workers and
  *    browsers; no snarkjs, no Node built-ins).
+ * 4. test/, bench/ and scripts/ import prover/src and verifier/src by package name
+ *    (`@zkinfer/prover/…`, `@zkinfer/verifier`), not by relative path:
+ *    scripts/codemod-package-imports.ts rewrites them.
  *
  * Imports are found with a regular expression over `from '…'`, `import '…'` and `import('…')`
  * specifiers: the repo's TypeScript uses static string specifiers only, and a missed import
@@ -23,11 +26,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const REPO = fileURLToPath(new URL('../', import.meta.url));
+export const REPO = fileURLToPath(new URL('../', import.meta.url));
 const PARTS = ['prover', 'verifier', 'api', 'widget'];
 /** Folders of product code whose graph must be acyclic. */
 const ROOTS = ['prover/src', 'prover/bin', 'verifier/src', 'api/src', 'widget/src'];
 const VERIFIER_DEPS = ['@noble/curves', '@noble/hashes'];
+/** Tests, benchmarks and repo scripts: they use the workspace packages by name too (rule 4). */
+export const SCRIPT_ROOTS = ['test', 'bench', 'scripts'];
+/** The workspace packages' sources, reached only by package name from outside their part. */
+const PACKAGE_SOURCES = ['prover/src/', 'verifier/src/'];
 
 export interface ImportEdge {
   from: string;
@@ -35,7 +42,7 @@ export interface ImportEdge {
   specifier: string;
 }
 
-function tsFiles(dir: string): string[] {
+export function tsFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = join(dir, e.name);
@@ -139,6 +146,17 @@ export function checkImports(): string[] {
     graph.get(a)!.add(b);
     if (!why.has(`${a}>${b}`)) why.set(`${a}>${b}`, `${e.from} → ${e.to}`);
   }
+  for (const root of SCRIPT_ROOTS) {
+    for (const file of tsFiles(join(REPO, root))) {
+      for (const specifier of specifiers(readFileSync(file, 'utf8'))) {
+        if (!specifier.startsWith('.')) continue;
+        const target = repoPath(resolve(dirname(file), specifier));
+        if (PACKAGE_SOURCES.some((p) => target.startsWith(p))) {
+          problems.push(`${repoPath(file)}: imports '${specifier}' by relative path; use the package name (npx node scripts/codemod-package-imports.ts)`);
+        }
+      }
+    }
+  }
   for (const scc of cycles(graph)) {
     const inside = new Set(scc);
     const witnesses = scc.flatMap((a) => [...(graph.get(a) ?? [])].filter((b) => inside.has(b)).map((b) => `    ${why.get(`${a}>${b}`)}`));
@@ -151,5 +169,5 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const problems = checkImports();
   for (const p of problems) console.error(p);
   if (problems.length > 0) process.exit(1);
-  console.log('imports: no folder cycles, no cross-part relative imports');
+  console.log('imports: no folder cycles, no cross-part relative imports, tests/benches/scripts use packages by name');
 }

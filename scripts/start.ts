@@ -18,8 +18,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CHUNK_LAYOUTS, type ChunkLayout } from '../prover/src/chunks/position.ts';
-import { defaultPackageDir, registerManifest } from '../prover/src/cli/submit.ts';
+import { CHUNK_LAYOUTS, type ChunkLayout } from '@zkinfer/prover/chunks/position.ts';
+import { ApiError, registerManifest } from '@zkinfer/prover/client/api.ts';
+import { defaultPackageDir } from '@zkinfer/prover/cli/submit.ts';
 import { DEFAULT_CHOICE, ensurePackage, type PackageChoice } from './lib/default-package.ts';
 import { startLocalApi, type LocalApi } from './lib/local-api.ts';
 
@@ -128,7 +129,7 @@ try {
   const reg = await registerManifest(stack.api, stack.adminToken, ensured.pkg.manifestJson).catch((err: Error) => {
     // The local registry is immutable too: keys made again (a cleared cache) are a different
     // manifest for the same model id. Say how to get a fresh local registry.
-    if (/model_conflict/.test(err.message)) {
+    if (err instanceof ApiError && err.apiCode === 'model_conflict') {
       throw new Error(`${err.message}\nThe local D1 (${values['persist-to'] ?? '.wrangler/state'}) registered this model with other keys, e.g. before its key cache was cleared: start with --persist-to a new directory, or delete that one.`);
     }
     throw err;

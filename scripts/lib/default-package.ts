@@ -8,11 +8,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChunkLayout } from '../../prover/src/chunks/position.ts';
-import { DEFAULT_MODEL_PATH } from '../../prover/src/model/default-model.ts';
-import { circuitCodeFingerprint } from '../../prover/src/package/code-fingerprint.ts';
-import { readPackage, staleCircuitsReason, type LoadedPackage } from '../../prover/src/package/layout.ts';
-import { sha256File } from '../../prover/src/snark/ptau.ts';
+import type { ChunkLayout } from '@zkinfer/prover/chunks/position.ts';
+import { DEFAULT_MODEL_PATH } from '@zkinfer/prover/model/default-model.ts';
+import { circuitCodeFingerprint } from '@zkinfer/prover/package/code-fingerprint.ts';
+import { readPackage, staleCircuitsReason, type LoadedPackage } from '@zkinfer/prover/package/layout.ts';
+import { sha256File } from '@zkinfer/prover/snark/ptau.ts';
 import { REPO_ROOT } from './local-api.ts';
 
 const ZKINFER_BIN = join(REPO_ROOT, 'prover/bin/zkinfer.js');

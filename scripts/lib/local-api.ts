@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBufferingProxy } from './buffering-proxy.ts';
 import { describePortHolder } from './port-holder.ts';
+import { isHealthy } from '@zkinfer/prover/client/api.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WRANGLER_JS = join(REPO_ROOT, 'node_modules/wrangler/bin/wrangler.js');
@@ -169,12 +170,7 @@ async function waitHealthy(child: ChildProcess, port: number, timeoutMs: number,
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`wrangler dev exited before the API answered (${child.signalCode ?? `exit ${child.exitCode}`}):\n${tail()}`);
     }
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/v1/health`, { signal: AbortSignal.timeout(2000) });
-      if (res.ok && ((await res.json()) as { ok?: unknown }).ok === true) return;
-    } catch {
-      // not listening yet
-    }
+    if (await isHealthy(`http://127.0.0.1:${port}`, 2000)) return;
     if (Date.now() > deadline) throw new Error(`the local API did not answer /v1/health in time:\n${tail()}`);
     await new Promise((r) => setTimeout(r, 300));
   }

@@ -27,8 +27,8 @@ import { makeToyModel } from '../helpers/toy-model.ts';
 import { writeTinyModel } from '../helpers/tiny-model.ts';
 import { currentPackage, ensurePackage, type PackageChoice } from '../../scripts/lib/default-package.ts';
 import { REPO_ROOT } from '../../scripts/lib/local-api.ts';
-import { shutdownProver } from '../../prover/src/snark/prove.ts';
-import { submitAndDescribe } from '../../prover/src/cli/submit.ts';
+import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
+import { submitAndDescribe } from '@zkinfer/prover/cli/submit.ts';
 
 export interface Proved {
   receiptId: string;

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { freePort, startLocalApi, type LocalApi } from '../../scripts/lib/local-api.ts';
-import { registerManifest, submitBundle } from '../../prover/src/cli/submit.ts';
+import { registerManifest, submitBundle } from '@zkinfer/prover/client/api.ts';
 import { badgeText, HAVE_CHROMIUM, launchChromium, openPage, screenshot, settledState } from './browser.ts';
 import { makeProofSource, tamperGeneratedToken, type ProofSource, type Proved } from './proof-source.ts';
 

@@ -21,16 +21,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { ConstraintSystem } from '../../prover/src/circuit/system.ts';
-import { LinearCombination } from '../../prover/src/circuit/lc.ts';
-import { mod } from '../../prover/src/circuit/field.ts';
-import { assertSatisfied } from '../../prover/src/circuit/check.ts';
-import { writeR1cs } from '../../prover/src/circuit/r1cs-writer.ts';
-import { writeWtns } from '../../prover/src/circuit/wtns-writer.ts';
-import { defaultCacheDir, preparedPtau, requiredPtauPower, type PtauFile } from '../../prover/src/snark/ptau.ts';
-import { groth16Setup, type SnarkjsVkey } from '../../prover/src/snark/setup.ts';
-import { groth16Prove, shutdownProver } from '../../prover/src/snark/prove.ts';
-import { promptCommitment, randomSalt } from '../../prover/src/commit/commit.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
+import { mod } from '@zkinfer/prover/circuit/field.ts';
+import { assertSatisfied } from '@zkinfer/prover/circuit/check.ts';
+import { writeR1cs } from '@zkinfer/prover/circuit/r1cs-writer.ts';
+import { writeWtns } from '@zkinfer/prover/circuit/wtns-writer.ts';
+import { defaultCacheDir, preparedPtau, requiredPtauPower, type PtauFile } from '@zkinfer/prover/snark/ptau.ts';
+import { groth16Setup, type SnarkjsVkey } from '@zkinfer/prover/snark/setup.ts';
+import { groth16Prove, shutdownProver } from '@zkinfer/prover/snark/prove.ts';
+import { promptCommitment, randomSalt } from '@zkinfer/prover/commit/commit.ts';
 import { canonicalVkeyJson, expectedPublicSignals, modelTag, nPublicForCtx, type Statement } from '@zkinfer/verifier';
 
 export interface ToyModelOptions {

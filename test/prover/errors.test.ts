@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { VerifyInputError } from '@zkinfer/verifier';
-import { EXIT_CODE, ZkinferError } from '../../prover/src/errors.ts';
-import { BUG_EXIT_CODE, reportError } from '../../prover/src/cli/main.ts';
-import { UsageError, type Command } from '../../prover/src/cli/command.ts';
+import { EXIT_CODE, ZkinferError } from '@zkinfer/prover/errors.ts';
+import { BUG_EXIT_CODE, reportError } from '@zkinfer/prover/cli/main.ts';
+import { UsageError, type Command } from '@zkinfer/prover/cli/command.ts';
 
 const cmd: Command = { name: 'x', summary: 's', usage: 'usage: zkinfer x', run: async () => 0 };
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { bn254 } from '@noble/curves/bn254.js';
-import { main } from '../../prover/src/cli/main.ts';
+import { main } from '@zkinfer/prover/cli/main.ts';
 import { proofJson, simulateProof, toyKey, vkJson } from './helpers/toy-groth16.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zkinfer-verify-cli-'));

@@ -28,7 +28,7 @@ import {
   vkeyHash,
   type Statement,
 } from '@zkinfer/verifier';
-import { terminateCurve } from '../../prover/src/snark/curve.ts';
+import { terminateCurve } from '@zkinfer/prover/snark/curve.ts';
 import { g2PointOutsideSubgroup } from './helpers/toy-groth16.ts';
 import { snarkjsCircuit, snarkjsVerify, type SnarkjsCircuit } from './helpers/snarkjs-fixtures.ts';
 

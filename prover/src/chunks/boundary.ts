@@ -24,7 +24,7 @@ import { pack as packOffCircuit, commit as commitOffCircuit, valuesPerElement } 
 import { toSigned } from '../circuit/field.ts';
 import { COMMIT_BLOCK, commit, commitCost, poseidonCost } from '../circuit/gadgets/poseidon.ts';
 import { pack } from '../circuit/gadgets/pack.ts';
-import { assertSigned } from '../circuit/gadgets/range.ts';
+import { checkSigned } from '../circuit/gadgets/range.ts';
 import { LinearCombination } from '../circuit/lc.ts';
 import { ConstraintSystem } from '../circuit/system.ts';
 import { tensorSize, type TensorSpec, type TensorWires } from '../circuit/transformer/stage.ts';
@@ -150,7 +150,7 @@ export function openInBoundary(
       const wires = Array.from({ length: s.rows }, (_, r) =>
         Array.from({ length: s.cols }, (_, c) => {
           const x = cs.privateInput(`${s.name}[${r}][${c}]`, vals?.[r][c]);
-          assertSigned(cs, x, s.bits);
+          checkSigned(cs, x, s.bits);
           return x;
         }),
       );

@@ -164,6 +164,8 @@ export function buildChunk(args: ChunkBuildArgs): BuiltChunk {
       cs.values[OUT_COMMITMENT_WIRE] = result.outCommitment;
     }
   }
+  // Range checks a backend deferred (none with bit decomposition) join the circuit last.
+  cs.ranges.resolve();
   if (signals) {
     signals[SIGNAL.outCommitment] = result.outCommitment!;
     result.publicSignals = signals;

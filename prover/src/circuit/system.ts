@@ -1,5 +1,6 @@
 import { mod, toField } from './field.ts';
 import { LinearCombination, ONE_WIRE, type Scalar, type Variable } from './lc.ts';
+import { BitDecompositionRanges, type RangeChecks } from './ranges.ts';
 import { ConstraintStore } from './store.ts';
 
 /** A normalized linear combination as stored in a constraint: sorted wires, reduced coefficients. */
@@ -28,6 +29,8 @@ export interface ConstraintSystemOptions {
    * system would record are thrown away after the check anyway.
    */
   lean?: boolean;
+  /** The range-check backend (ranges.ts); default: bit decomposition, the circuits' rows today. */
+  ranges?: (cs: ConstraintSystem) => RangeChecks;
 }
 
 /** A row of a lean system whose check waits for a late public input's value. */
@@ -58,6 +61,8 @@ export class ConstraintSystem {
   readonly values: bigint[] = [];
   /** Debug names of wires, by index (only ONE's in a lean system). */
   readonly wireNames: string[] = ['ONE'];
+  /** The one way gadgets range-check a value or look up a table (ranges.ts, docs/decisions.md 14). */
+  readonly ranges: RangeChecks;
   private nPublicInputs = 0;
   private nPrivateInputsDeclared = 0;
   private scopes: string[] = [];
@@ -73,6 +78,7 @@ export class ConstraintSystem {
     this.lean = options.lean === true;
     if (this.lean && !this.computesWitness) throw new TypeError('ConstraintSystem: a lean system is a witness-mode one (shape mode must record its rows)');
     if (this.computesWitness) this.values.push(1n);
+    this.ranges = options.ranges?.(this) ?? new BitDecompositionRanges(this);
   }
 
   get nPublic(): number {

@@ -4,7 +4,6 @@ import { VerifyInputError } from '@zkinfer/verifier';
 import { EXIT_CODE, ZkinferError } from '../errors.ts';
 import { SnarkError } from '../snark/errors.ts';
 import { UsageError, type Command } from './command.ts';
-import { ApiRequestError } from './submit.ts';
 
 // Commands are discovered from ./commands so that each lives in its own file.
 const commandsDir = fileURLToPath(new URL('./commands/', import.meta.url));
@@ -54,10 +53,6 @@ export function reportError(name: string, cmd: Command, err: unknown): number {
   if (err instanceof VerifyInputError) {
     console.error(`zkinfer ${name}: ${err.message}`);
     return EXIT_CODE.bad_input;
-  }
-  if (err instanceof ApiRequestError) {
-    console.error(`zkinfer ${name}: ${err.message}`);
-    return EXIT_CODE[err.status === 0 ? 'api_unreachable' : 'api_refused'];
   }
   const sys = err as NodeJS.ErrnoException;
   if (err instanceof SnarkError || (err instanceof Error && typeof sys.code === 'string' && typeof sys.syscall === 'string')) {

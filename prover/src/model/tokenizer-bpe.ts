@@ -79,7 +79,7 @@ export function bpeTokenizer(v: BpeVocab, file = 'tokenizer'): Tokenizer {
       const word = Array.from(utf8.encode(m[0]), (b) => byteChar[b]);
       for (const sym of bpe(word)) {
         const id = ids.get(sym);
-        if (id === undefined) throw new RangeError(`${file}: BPE symbol ${JSON.stringify(sym)} is not in the vocabulary`);
+        if (id === undefined) throw new ZkinferError('bad_model_file', `${file}: BPE symbol ${JSON.stringify(sym)} is not in the vocabulary`);
         out.push(id);
       }
     }

@@ -25,7 +25,7 @@ export function byteTokenizer(vocabSize = 256): Tokenizer {
       const bad = bytes.findIndex((b) => b >= vocabSize);
       if (bad >= 0) {
         const ch = String.fromCodePoint(new TextDecoder().decode(bytes.subarray(bad)).codePointAt(0)!);
-        throw new RangeError(`byte tokenizer: ${JSON.stringify(ch)} (byte 0x${bytes[bad].toString(16)} at byte offset ${bad}) is outside this model's ${vocabSize}-entry byte vocabulary (ASCII only)`);
+        throw new ZkinferError('bad_input', `byte tokenizer: ${JSON.stringify(ch)} (byte 0x${bytes[bad].toString(16)} at byte offset ${bad}) is outside this model's ${vocabSize}-entry byte vocabulary (ASCII only)`);
       }
       return Array.from(bytes);
     },

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { lagrangeLevelsFor, writeLocalPtau } from './ptau-local.ts';
 import { TWO_ADICITY } from './ptau-scalars.ts';
+import { ZkinferError } from '../errors.ts';
 
 /** A prepared powers-of-tau file and its identity (the manifest's `ptau` field). */
 export interface PtauFile {
@@ -40,13 +41,13 @@ export function requiredPtauPower(nConstraints: number, nPublic: number): number
 function sectionTable(fd: number, path: string, magic: string): Map<number, [number, number]> {
   const head = Buffer.alloc(12);
   readSync(fd, head, 0, 12, 0);
-  if (head.toString('latin1', 0, 4) !== magic) throw new TypeError(`${path}: not a .${magic} file (magic ${JSON.stringify(head.toString('latin1', 0, 4))})`);
+  if (head.toString('latin1', 0, 4) !== magic) throw new ZkinferError('bad_input', `${path}: not a .${magic} file (magic ${JSON.stringify(head.toString('latin1', 0, 4))})`);
   const nSections = head.readUInt32LE(8);
   const table = new Map<number, [number, number]>();
   const sh = Buffer.alloc(12);
   let pos = 12;
   for (let i = 0; i < nSections; i++) {
-    if (readSync(fd, sh, 0, 12, pos) !== 12) throw new TypeError(`${path}: truncated section table`);
+    if (readSync(fd, sh, 0, 12, pos) !== 12) throw new ZkinferError('bad_input', `${path}: truncated section table`);
     const id = sh.readUInt32LE(0);
     const size = sh.readUInt32LE(4) + sh.readUInt32LE(8) * 2 ** 32;
     if (!table.has(id)) table.set(id, [pos + 12, size]);
@@ -72,10 +73,10 @@ export function readPtauHeader(path: string): { power: number; prepared: boolean
   return withFile(path, (fd) => {
     const sections = sectionTable(fd, path, 'ptau');
     const header = sections.get(1);
-    if (!header) throw new TypeError(`${path}: no header section`);
+    if (!header) throw new ZkinferError('bad_input', `${path}: no header section`);
     const h = Buffer.alloc(44);
     readSync(fd, h, 0, 44, header[0]);
-    if (h.readUInt32LE(0) !== 32) throw new TypeError(`${path}: header n8 ${h.readUInt32LE(0)} is not 32 (not BN254)`);
+    if (h.readUInt32LE(0) !== 32) throw new ZkinferError('bad_input', `${path}: header n8 ${h.readUInt32LE(0)} is not 32 (not BN254)`);
     const power = h.readUInt32LE(36);
     let contributions = 0;
     const c = sections.get(7);
@@ -174,8 +175,8 @@ export async function preparedPtau(opts: PtauOptions): Promise<PtauFile> {
   if (!Number.isInteger(power) || power < 1 || power >= TWO_ADICITY) throw new RangeError(`ptau power ${power} not in [1, ${TWO_ADICITY - 1}]`);
   if (opts.ptau) {
     const header = readPtauHeader(opts.ptau);
-    if (!header.prepared) throw new RangeError(`${opts.ptau}: not prepared for phase 2 (no sections 12–15); run snarkjs powersoftau prepare phase2`);
-    if (header.power < power) throw new RangeError(`${opts.ptau}: power ${header.power} is too small, the circuit needs 2^${power}`);
+    if (!header.prepared) throw new ZkinferError('bad_input', `${opts.ptau}: not prepared for phase 2 (no sections 12–15); run snarkjs powersoftau prepare phase2`);
+    if (header.power < power) throw new ZkinferError('bad_input', `${opts.ptau}: power ${header.power} is too small, the circuit needs 2^${power}`);
     // A file without recorded contributions is a local one-party file (like ours): insecure.
     return { path: opts.ptau, power: header.power, sha256: await sha256File(opts.ptau), insecure: header.contributions === 0 };
   }

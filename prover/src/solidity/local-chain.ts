@@ -8,6 +8,7 @@ import { Account, Address, MapDB, createAddressFromPrivateKey, hexToBytes } from
 import { createVM, runTx, type VM } from '@ethereumjs/vm';
 import { keccak } from './abi.ts';
 import { toHex } from './words.ts';
+import { ZkinferError } from '../errors.ts';
 
 /**
  * A local chain without a network: @ethereumjs/vm in process, its state (the whole state trie
@@ -95,7 +96,7 @@ export class LocalChain {
     const db = new Map<string, unknown>();
     if (path !== undefined && existsSync(path)) {
       file = JSON.parse(readFileSync(path, 'utf8')) as ChainFile;
-      if (file.version !== 1 || file.chainId !== String(LOCAL_CHAIN_ID) || file.hardfork !== HARDFORK) throw new TypeError(`${path}: not a zkinfer local chain file`);
+      if (file.version !== 1 || file.chainId !== String(LOCAL_CHAIN_ID) || file.hardfork !== HARDFORK) throw new ZkinferError('bad_input', `${path}: not a zkinfer local chain file`);
       // Values are bytes ("b" + hex) or strings ("s" + text), as the trie database holds them.
       for (const [k, v] of Object.entries(file.db)) db.set(k, v.startsWith('b') ? hexToBytes(`0x${v.slice(1)}`) : v.slice(1));
     } else {

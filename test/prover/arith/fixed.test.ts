@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulRoundShift, requantize, residualAdd, roundShift, saturate, signedRange } from '../../../prover/src/arith/index.ts';
+import { mulRoundShift, requantize, residualAdd, roundShift, saturate, signedRange } from '@zkinfer/prover/arith/index.ts';
 
 /** Reference: round half up of x·m/2^s with BigInt. */
 function refRound(x: bigint, m: bigint, s: number): bigint {

@@ -15,7 +15,7 @@ import {
   geluTanhFixed,
   siluFixed,
   softmaxFixed,
-} from '../../../prover/src/arith/index.ts';
+} from '@zkinfer/prover/arith/index.ts';
 
 describe('expNegFixed', () => {
   it('is exp(−x·unit − offset) to within the tables\' rounding, non-increasing up to that rounding, 0 from 2^12', () => {

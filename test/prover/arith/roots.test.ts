@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isqrtBig, isqrtHint, reciprocalFixed, rsqrtFixed } from '../../../prover/src/arith/index.ts';
+import { isqrtBig, isqrtHint, reciprocalFixed, rsqrtFixed } from '@zkinfer/prover/arith/index.ts';
 
 describe('isqrtHint', () => {
   it('satisfies the two range checks the circuit uses', () => {

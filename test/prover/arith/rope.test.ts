@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ropeCoef, ropeMultiplier, ropePair, ropePairCoefs, rotateRequantize } from '../../../prover/src/arith/index.ts';
+import { ropeCoef, ropeMultiplier, ropePair, ropePairCoefs, rotateRequantize } from '@zkinfer/prover/arith/index.ts';
 
 /** Reference with BigInt: saturate(⌊(xa·ka + xb·kb + 2^(s−1)) / 2^s⌋, bits). */
 function ref(xa: number, ka: number, xb: number, kb: number, s: number, bits: number): number {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { poseidon2, poseidon16 } from 'poseidon-lite';
-import { commit, pack, promptCommitment, randomSalt, valuesPerElement } from '../../../prover/src/commit/commit.ts';
-import { R } from '../../../prover/src/circuit/field.ts';
+import { commit, pack, promptCommitment, randomSalt, valuesPerElement } from '@zkinfer/prover/commit/commit.ts';
+import { R } from '@zkinfer/prover/circuit/field.ts';
 
 describe('pack', () => {
   it('packs ⌊248/bits⌋ values per element, little-endian, with the signed offset', () => {

@@ -2,11 +2,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createProvePool } from '../../../prover/src/bundle/prove-pool.ts';
-import { writeR1cs } from '../../../prover/src/circuit/r1cs-writer.ts';
-import { writeWtns } from '../../../prover/src/circuit/wtns-writer.ts';
-import { preparedPtau, requiredPtauPower } from '../../../prover/src/snark/ptau.ts';
-import { groth16Setup } from '../../../prover/src/snark/setup.ts';
+import { createProvePool } from '@zkinfer/prover/bundle/prove-pool.ts';
+import { writeR1cs } from '@zkinfer/prover/circuit/r1cs-writer.ts';
+import { writeWtns } from '@zkinfer/prover/circuit/wtns-writer.ts';
+import { preparedPtau, requiredPtauPower } from '@zkinfer/prover/snark/ptau.ts';
+import { groth16Setup } from '@zkinfer/prover/snark/setup.ts';
 import { toyCircuit } from '../snark/toy-circuit.ts';
 import { childProcesses, processState } from '../../helpers/proc.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cheapestCut } from '../../../prover/src/chunks/plan.ts';
+import { cheapestCut } from '@zkinfer/prover/chunks/plan.ts';
 
 /**
  * cheapestCut against brute force: every way to cut n stages into consecutive segments, with a

@@ -4,12 +4,12 @@
  * hints cannot be bent away from [t < n].
  */
 import { describe, expect, it } from 'vitest';
-import { commit, pack, promptCommitment } from '../../../prover/src/commit/commit.ts';
-import { checkOpening } from '../../../prover/src/bundle/opening.ts';
-import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
-import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
-import { declarePublicWires } from '../../../prover/src/circuit/transformer/stages.ts';
-import { positionMasks, promptTokens } from '../../../prover/src/circuit/transformer/statement.ts';
+import { commit, pack, promptCommitment } from '@zkinfer/prover/commit/commit.ts';
+import { checkOpening } from '@zkinfer/prover/bundle/opening.ts';
+import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { declarePublicWires } from '@zkinfer/prover/circuit/transformer/stages.ts';
+import { positionMasks, promptTokens } from '@zkinfer/prover/circuit/transformer/statement.ts';
 import { cheatingFails, cheatingOutcome } from '../circuit/gadgets/tamper.ts';
 
 const T = 6;

@@ -3,14 +3,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
-import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
-import { LinearCombination } from '../../../prover/src/circuit/lc.ts';
-import { R } from '../../../prover/src/circuit/field.ts';
-import { writeR1cs } from '../../../prover/src/circuit/r1cs-writer.ts';
-import { writeWtns } from '../../../prover/src/circuit/wtns-writer.ts';
-import { r1csInfo, wtnsCheck } from '../../../prover/src/snark/inspect.ts';
-import { terminateCurve } from '../../../prover/src/snark/curve.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
+import { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
+import { R } from '@zkinfer/prover/circuit/field.ts';
+import { writeR1cs } from '@zkinfer/prover/circuit/r1cs-writer.ts';
+import { writeWtns } from '@zkinfer/prover/circuit/wtns-writer.ts';
+import { r1csInfo, wtnsCheck } from '@zkinfer/prover/snark/inspect.ts';
+import { terminateCurve } from '@zkinfer/prover/snark/curve.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zkinfer-iden3-'));
 afterAll(async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
-import { LinearCombination } from '../../../prover/src/circuit/lc.ts';
-import { R } from '../../../prover/src/circuit/field.ts';
-import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
+import { R } from '@zkinfer/prover/circuit/field.ts';
+import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
 
 describe('flat constraint storage', () => {
   it('normalizes: merges repeated wires, reduces mod r, drops zeros, sorts by wire', () => {

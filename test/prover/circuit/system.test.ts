@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
-import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
-import { LinearCombination } from '../../../prover/src/circuit/lc.ts';
-import { R } from '../../../prover/src/circuit/field.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
+import { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
+import { R } from '@zkinfer/prover/circuit/field.ts';
 
 function cube(cs: ConstraintSystem, xVal?: bigint) {
   const out = cs.publicInput('out', xVal === undefined ? undefined : xVal ** 3n + 5n);

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../prover/src/cli/main.ts';
+import { main } from '@zkinfer/prover/cli/main.ts';
 import { GEMMA3_TINY, STORIES, has } from './helpers/shared.ts';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { forwardFloat, generateFloat } from '../../../prover/src/reference/float.ts';
-import { forwardInt } from '../../../prover/src/infer/int.ts';
-import { argmaxLowest } from '../../../prover/src/arith/argmax.ts';
-import { DEFAULT_MODEL_PATH } from '../../../prover/src/model/default-model.ts';
-import { loadModel } from '../../../prover/src/model/load.ts';
-import { quantizeForFile } from '../../../prover/src/quant/cache.ts';
+import { forwardFloat, generateFloat } from '@zkinfer/prover/reference/float.ts';
+import { forwardInt } from '@zkinfer/prover/infer/int.ts';
+import { argmaxLowest } from '@zkinfer/prover/arith/argmax.ts';
+import { DEFAULT_MODEL_PATH } from '@zkinfer/prover/model/default-model.ts';
+import { loadModel } from '@zkinfer/prover/model/load.ts';
+import { quantizeForFile } from '@zkinfer/prover/quant/cache.ts';
 
 interface Sample {
   prompt: string;

@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { argmax, createFloatSession, forwardFloat, generateFloat } from '../../../prover/src/reference/float.ts';
-import { applyRope, ropeAngles } from '../../../prover/src/reference/rope.ts';
-import { GGML_TYPE } from '../../../prover/src/model/gguf.ts';
-import { loadModel } from '../../../prover/src/model/load.ts';
-import type { FloatModel } from '../../../prover/src/model/types.ts';
+import { argmax, createFloatSession, forwardFloat, generateFloat } from '@zkinfer/prover/reference/float.ts';
+import { applyRope, ropeAngles } from '@zkinfer/prover/reference/rope.ts';
+import { GGML_TYPE } from '@zkinfer/prover/model/gguf.ts';
+import { loadModel } from '@zkinfer/prover/model/load.ts';
+import type { FloatModel } from '@zkinfer/prover/model/types.ts';
 import { GEMMA3_TINY, LLAMA2_TINY, STORIES, STORIES_REF, has } from './helpers/shared.ts';
 import { modelGguf, randomTensors, rng, tinyLlamaConfig } from './helpers/synthetic.ts';
 

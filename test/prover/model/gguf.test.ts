@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from '../../../prover/src/model/bytes.ts';
-import { GGML_TYPE, parseGguf, readGgufTensor } from '../../../prover/src/model/gguf.ts';
-import { loadModel } from '../../../prover/src/model/load.ts';
+import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from '@zkinfer/prover/model/bytes.ts';
+import { GGML_TYPE, parseGguf, readGgufTensor } from '@zkinfer/prover/model/gguf.ts';
+import { loadModel } from '@zkinfer/prover/model/load.ts';
 import { LLAMA2_TINY, STORIES, has } from './helpers/shared.ts';
 import { modelGguf, randomTensors, rng, tinyLlamaConfig } from './helpers/synthetic.ts';
 import { encodeTensor, writeGguf } from './helpers/write-gguf.ts';
-import { ZkinferError } from '../../../prover/src/errors.ts';
+import { ZkinferError } from '@zkinfer/prover/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zkinfer-gguf-'));
 function writeTmp(name: string, bytes: Uint8Array): string {

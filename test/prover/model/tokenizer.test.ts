@@ -2,13 +2,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadModel } from '../../../prover/src/model/load.ts';
-import { bpeTokenizer } from '../../../prover/src/model/tokenizer-bpe.ts';
-import { byteTokenizer } from '../../../prover/src/model/tokenizer-bytes.ts';
-import { spmTokenizer, TOKEN_TYPE } from '../../../prover/src/model/tokenizer-spm.ts';
+import { loadModel } from '@zkinfer/prover/model/load.ts';
+import { bpeTokenizer } from '@zkinfer/prover/model/tokenizer-bpe.ts';
+import { byteTokenizer } from '@zkinfer/prover/model/tokenizer-bytes.ts';
+import { spmTokenizer, TOKEN_TYPE } from '@zkinfer/prover/model/tokenizer-spm.ts';
 import { LLAMA2_TINY, STORIES, has } from './helpers/shared.ts';
 import { modelGguf, randomTensors, tinyLlamaConfig } from './helpers/synthetic.ts';
-import { ZkinferError } from '../../../prover/src/errors.ts';
+import { ZkinferError } from '@zkinfer/prover/errors.ts';
 
 const SAMPLES = ['Hello world', 'Once upon a time', '  two  spaces\nand a newline', 'naïve café — 日本語 🦙', ''];
 

@@ -3,7 +3,7 @@
 // P + (-P)) and random ones.
 import { afterAll, describe, expect, it } from 'vitest';
 import { bn254 } from '@noble/curves/bn254.js';
-import { NativeProver } from '../../../prover/src/snark/native.ts';
+import { NativeProver } from '@zkinfer/prover/snark/native.ts';
 import { nativeSkipReason, randomBelow } from './helpers.ts';
 
 const P = bn254.fields.Fp.ORDER;

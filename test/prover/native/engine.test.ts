@@ -4,11 +4,11 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createProvePool } from '../../../prover/src/bundle/prove-pool.ts';
-import { writeWtns } from '../../../prover/src/circuit/wtns-writer.ts';
-import { chosenEngine, closeNativeProver } from '../../../prover/src/snark/engine.ts';
-import { setupCircuit } from '../../../prover/src/snark/pipeline.ts';
-import { shutdownProver, verifyStrict, verifyWithSnarkjs } from '../../../prover/src/snark/prove.ts';
+import { createProvePool } from '@zkinfer/prover/bundle/prove-pool.ts';
+import { writeWtns } from '@zkinfer/prover/circuit/wtns-writer.ts';
+import { chosenEngine, closeNativeProver } from '@zkinfer/prover/snark/engine.ts';
+import { setupCircuit } from '@zkinfer/prover/snark/pipeline.ts';
+import { shutdownProver, verifyStrict, verifyWithSnarkjs } from '@zkinfer/prover/snark/prove.ts';
 import { mixedCircuit } from './mixed-circuit.ts';
 import { nativeSkipReason } from './helpers.ts';
 

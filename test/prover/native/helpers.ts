@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { nativeUnavailableReason } from '../../../prover/src/snark/native.ts';
+import { nativeUnavailableReason } from '@zkinfer/prover/snark/native.ts';
 
 /** Why the native tests cannot run (they then skip with this reason), or undefined. */
 export const nativeSkipReason = nativeUnavailableReason();

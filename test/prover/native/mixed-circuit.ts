@@ -3,9 +3,9 @@
  * "Measured engine limits"): bits, small integers, small negative integers (r - k), and
  * full-size products; two public outputs. `x` = [seed, factor] (undefined: shape only).
  */
-import { R } from '../../../prover/src/circuit/field.ts';
-import { LinearCombination } from '../../../prover/src/circuit/lc.ts';
-import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
+import { R } from '@zkinfer/prover/circuit/field.ts';
+import { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
 
 export function mixedCircuit(x: readonly bigint[] | undefined, rows = 60): ConstraintSystem {
   const cs = new ConstraintSystem({ witness: x !== undefined });

@@ -5,11 +5,11 @@
  * exact, and neither a passed-through digest nor an opened value can change on the way.
  */
 import { describe, expect, it } from 'vitest';
-import { boundaryCommitment, commitOutBoundary, inBoundaryCost, isDigested, openInBoundary, outBoundaryCost, type TensorValues } from '../../../prover/src/chunks/boundary.ts';
-import type { TensorSpec } from '../../../prover/src/circuit/transformer/stage.ts';
-import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
-import { toField } from '../../../prover/src/circuit/field.ts';
-import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
+import { boundaryCommitment, commitOutBoundary, inBoundaryCost, isDigested, openInBoundary, outBoundaryCost, type TensorValues } from '@zkinfer/prover/chunks/boundary.ts';
+import type { TensorSpec } from '@zkinfer/prover/circuit/transformer/stage.ts';
+import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
+import { toField } from '@zkinfer/prover/circuit/field.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
 
 const cache: TensorSpec = { name: 'L0.K', rows: 32, cols: 16, bits: 8 }; // 17 packed elements
 const small: TensorSpec = { name: 'x', rows: 1, cols: 8, bits: 16 };

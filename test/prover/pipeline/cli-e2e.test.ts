@@ -11,8 +11,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '../../../prover/src/cli/main.ts';
-import { shutdownProver } from '../../../prover/src/snark/prove.ts';
+import { main } from '@zkinfer/prover/cli/main.ts';
+import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
 import { modelGguf, randomTensors, tinyLlamaConfig } from '../model/helpers/synthetic.ts';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {

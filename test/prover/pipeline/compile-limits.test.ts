@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_CHUNKS } from '@zkinfer/verifier';
-import { positionStages } from '../../../prover/src/circuit/transformer/position-stages.ts';
-import { prepareModel } from '../../../prover/src/package/model.ts';
-import { compilePackage } from '../../../prover/src/package/compile.ts';
+import { positionStages } from '@zkinfer/prover/circuit/transformer/position-stages.ts';
+import { prepareModel } from '@zkinfer/prover/package/model.ts';
+import { compilePackage } from '@zkinfer/prover/package/compile.ts';
 import { modelGguf, randomTensors, tinyLlamaConfig } from '../model/helpers/synthetic.ts';
 
 describe('compile limits', () => {

@@ -2,12 +2,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compilePackage } from '../../../prover/src/package/compile.ts';
-import { readPackage, type LoadedPackage } from '../../../prover/src/package/layout.ts';
-import { proveBundle, type ProveBundleResult } from '../../../prover/src/bundle/prove-bundle.ts';
-import { zkinferCacheDir } from '../../../prover/src/quant/cache.ts';
+import { compilePackage } from '@zkinfer/prover/package/compile.ts';
+import { readPackage, type LoadedPackage } from '@zkinfer/prover/package/layout.ts';
+import { proveBundle, type ProveBundleResult } from '@zkinfer/prover/bundle/prove-bundle.ts';
+import { zkinferCacheDir } from '@zkinfer/prover/quant/cache.ts';
 import { syntheticGenerate, syntheticModel, syntheticStages, type SyntheticModel } from './synthetic.ts';
-import type { Stage } from '../../../prover/src/circuit/transformer/stage.ts';
+import type { Stage } from '@zkinfer/prover/circuit/transformer/stage.ts';
 
 /** Chunk power of the synthetic tests: 2^11 rows, three chunks with 9 layers at ctx 5. */
 export const TEST_POWER = 11;

@@ -6,14 +6,14 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBundle, verifyBundle, SIGNAL } from '@zkinfer/verifier';
-import { buildChunk } from '../../../prover/src/chunks/build.ts';
-import { planChunks } from '../../../prover/src/chunks/plan.ts';
-import { chunkWitnesses, freshProofWitness } from '../../../prover/src/chunks/witness.ts';
-import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
-import { checkOpening } from '../../../prover/src/bundle/opening.ts';
-import { promptCommitment, randomSalt } from '../../../prover/src/commit/commit.ts';
-import { shutdownProver } from '../../../prover/src/snark/prove.ts';
-import { circuitCodeFingerprint } from '../../../prover/src/package/code-fingerprint.ts';
+import { buildChunk } from '@zkinfer/prover/chunks/build.ts';
+import { planChunks } from '@zkinfer/prover/chunks/plan.ts';
+import { chunkWitnesses, freshProofWitness } from '@zkinfer/prover/chunks/witness.ts';
+import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
+import { checkOpening } from '@zkinfer/prover/bundle/opening.ts';
+import { promptCommitment, randomSalt } from '@zkinfer/prover/commit/commit.ts';
+import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
+import { circuitCodeFingerprint } from '@zkinfer/prover/package/code-fingerprint.ts';
 import { compileSynthetic, proveSynthetic, TEST_POWER, type CompiledSynthetic } from './helpers.ts';
 import { syntheticGenerate } from './synthetic.ts';
 

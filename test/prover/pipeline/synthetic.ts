@@ -10,15 +10,15 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { argmaxLowest } from '../../../prover/src/circuit/gadgets/max.ts';
-import { assertSigned } from '../../../prover/src/circuit/gadgets/range.ts';
-import { requantize, signedBounds } from '../../../prover/src/circuit/gadgets/requant.ts';
-import { requantize as requantizeInt } from '../../../prover/src/arith/fixed.ts';
-import { LinearCombination } from '../../../prover/src/circuit/lc.ts';
-import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
-import type { QuantModel } from '../../../prover/src/quant/types.ts';
-import type { PublicWires, Stage, StageContext, TensorSpec, TensorWires } from '../../../prover/src/circuit/transformer/stage.ts';
-import { positionMasks } from '../../../prover/src/circuit/transformer/statement.ts';
+import { argmaxLowest } from '@zkinfer/prover/circuit/gadgets/max.ts';
+import { assertSigned } from '@zkinfer/prover/circuit/gadgets/range.ts';
+import { requantize, signedBounds } from '@zkinfer/prover/circuit/gadgets/requant.ts';
+import { requantize as requantizeInt } from '@zkinfer/prover/arith/fixed.ts';
+import { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import type { QuantModel } from '@zkinfer/prover/quant/types.ts';
+import type { PublicWires, Stage, StageContext, TensorSpec, TensorWires } from '@zkinfer/prover/circuit/transformer/stage.ts';
+import { positionMasks } from '@zkinfer/prover/circuit/transformer/statement.ts';
 
 export interface SyntheticModel {
   modelId: string;

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadModel } from '../../../prover/src/model/load.ts';
-import { quantizeForFile } from '../../../prover/src/quant/cache.ts';
-import { QUANT_FORMAT_VERSION, quantModelId } from '../../../prover/src/quant/serialize.ts';
+import { loadModel } from '@zkinfer/prover/model/load.ts';
+import { quantizeForFile } from '@zkinfer/prover/quant/cache.ts';
+import { QUANT_FORMAT_VERSION, quantModelId } from '@zkinfer/prover/quant/serialize.ts';
 
 const STORIES = fileURLToPath(new URL('../../../../shared/models/stories260K/stories260K.gguf', import.meta.url));
 

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { forwardFloat } from '../../../prover/src/reference/float.ts';
-import { loadModel } from '../../../prover/src/model/load.ts';
-import { calibrate } from '../../../prover/src/quant/calibrate.ts';
+import { forwardFloat } from '@zkinfer/prover/reference/float.ts';
+import { loadModel } from '@zkinfer/prover/model/load.ts';
+import { calibrate } from '@zkinfer/prover/quant/calibrate.ts';
 
 const SHARED = new URL('../../../../shared/', import.meta.url);
 const MODELS = ['models/stories260K/stories260K.gguf', 'models/tiny-gemma3-random/model.safetensors'].map((p) => fileURLToPath(new URL(p, SHARED)));

@@ -1,14 +1,14 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { argmaxLowest } from '../../../prover/src/arith/argmax.ts';
-import { forwardFloat, generateFloat } from '../../../prover/src/reference/float.ts';
-import { createIntSession, dequantizeLogits, forwardInt, generateInt } from '../../../prover/src/infer/int.ts';
-import { DEFAULT_MODEL_PATH } from '../../../prover/src/model/default-model.ts';
-import { loadModel } from '../../../prover/src/model/load.ts';
-import { calibrationIds } from '../../../prover/src/quant/calibration-text.ts';
-import { quantizeModel } from '../../../prover/src/quant/quantize.ts';
-import { deserializeQuantModel, quantModelId, serializeQuantModel } from '../../../prover/src/quant/serialize.ts';
+import { argmaxLowest } from '@zkinfer/prover/arith/argmax.ts';
+import { forwardFloat, generateFloat } from '@zkinfer/prover/reference/float.ts';
+import { createIntSession, dequantizeLogits, forwardInt, generateInt } from '@zkinfer/prover/infer/int.ts';
+import { DEFAULT_MODEL_PATH } from '@zkinfer/prover/model/default-model.ts';
+import { loadModel } from '@zkinfer/prover/model/load.ts';
+import { calibrationIds } from '@zkinfer/prover/quant/calibration-text.ts';
+import { quantizeModel } from '@zkinfer/prover/quant/quantize.ts';
+import { deserializeQuantModel, quantModelId, serializeQuantModel } from '@zkinfer/prover/quant/serialize.ts';
 
 const SHARED = new URL('../../../../shared/', import.meta.url);
 const path = (p: string) => fileURLToPath(new URL(p, SHARED));

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fixedMultiplier, fixedMultipliers, roundDownShort, roundUpShort, siteScale } from '../../../prover/src/quant/multiplier.ts';
-import { quantizeRows, quantizeRowsAt } from '../../../prover/src/quant/weights.ts';
-import { ropeTable } from '../../../prover/src/quant/rope.ts';
-import { logitMultipliers } from '../../../prover/src/quant/quantize.ts';
+import { fixedMultiplier, fixedMultipliers, roundDownShort, roundUpShort, siteScale } from '@zkinfer/prover/quant/multiplier.ts';
+import { quantizeRows, quantizeRowsAt } from '@zkinfer/prover/quant/weights.ts';
+import { ropeTable } from '@zkinfer/prover/quant/rope.ts';
+import { logitMultipliers } from '@zkinfer/prover/quant/quantize.ts';
 
 describe('fixedMultipliers', () => {
   it('puts the largest |m| in [2^(p−1), 2^p) and approximates every factor', () => {

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { geometric, lagrangeAtTau, rootOfUnity, batchInverse } from '../../../prover/src/snark/ptau-scalars.ts';
-import { mulGenerator } from '../../../prover/src/snark/fixed-base.ts';
-import { getCurve, terminateCurve } from '../../../prover/src/snark/curve.ts';
-import { mul, R } from '../../../prover/src/circuit/field.ts';
+import { geometric, lagrangeAtTau, rootOfUnity, batchInverse } from '@zkinfer/prover/snark/ptau-scalars.ts';
+import { mulGenerator } from '@zkinfer/prover/snark/fixed-base.ts';
+import { getCurve, terminateCurve } from '@zkinfer/prover/snark/curve.ts';
+import { mul, R } from '@zkinfer/prover/circuit/field.ts';
 
 afterAll(terminateCurve);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertHeapFor } from '../../../prover/src/snark/setup.ts';
+import { assertHeapFor } from '@zkinfer/prover/snark/setup.ts';
 
 describe('assertHeapFor', () => {
   const GiB = 2 ** 30;

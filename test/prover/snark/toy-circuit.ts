@@ -1,7 +1,7 @@
 /** The snark tests' toy circuit: y = Σ w_i·x_i (constant weights, free), z = y·y + x_0, public y and z. */
-import { R } from '../../../prover/src/circuit/field.ts';
-import { LinearCombination } from '../../../prover/src/circuit/lc.ts';
-import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
+import { R } from '@zkinfer/prover/circuit/field.ts';
+import { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
 
 /** `extraRows` chained products of private inputs, so the key's H and L sections have many points. */
 export function toyCircuit(xs?: bigint[], extraRows = 0): ConstraintSystem {

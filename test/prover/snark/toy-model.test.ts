@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeToyModel } from '../../helpers/toy-model.ts';
-import { shutdownProver } from '../../../prover/src/snark/prove.ts';
+import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
 import { parseBundle, parseManifest, verifyBundle } from '@zkinfer/verifier';
-import { promptCommitment } from '../../../prover/src/commit/commit.ts';
+import { promptCommitment } from '@zkinfer/prover/commit/commit.ts';
 
 
 // A private cache so the test measures the cold path once; later calls hit the cache.

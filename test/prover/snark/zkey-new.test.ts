@@ -10,15 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as snarkjs from 'snarkjs';
-import { R } from '../../../prover/src/circuit/field.ts';
-import { LinearCombination } from '../../../prover/src/circuit/lc.ts';
-import { writeR1cs } from '../../../prover/src/circuit/r1cs-writer.ts';
-import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
-import { toBits } from '../../../prover/src/circuit/gadgets/bits.ts';
-import { preparedPtau, requiredPtauPower } from '../../../prover/src/snark/ptau.ts';
-import { shutdownProver } from '../../../prover/src/snark/prove.ts';
-import { composeInitialKey } from '../../../prover/src/snark/zkey-new.ts';
-import { writeZkey } from '../../../prover/src/snark/zkey-file.ts';
+import { R } from '@zkinfer/prover/circuit/field.ts';
+import { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
+import { writeR1cs } from '@zkinfer/prover/circuit/r1cs-writer.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { toBits } from '@zkinfer/prover/circuit/gadgets/bits.ts';
+import { preparedPtau, requiredPtauPower } from '@zkinfer/prover/snark/ptau.ts';
+import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
+import { composeInitialKey } from '@zkinfer/prover/snark/zkey-new.ts';
+import { writeZkey } from '@zkinfer/prover/snark/zkey-file.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zkinfer-zkey-new-'));
 afterAll(async () => {

@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensurePackage } from '../../../scripts/lib/default-package.ts';
 import { REPO_ROOT } from '../../../scripts/lib/local-api.ts';
-import { zkinferCacheDir } from '../../../prover/src/quant/cache.ts';
-import type { LoadedPackage } from '../../../prover/src/package/layout.ts';
+import { zkinferCacheDir } from '@zkinfer/prover/quant/cache.ts';
+import type { LoadedPackage } from '@zkinfer/prover/package/layout.ts';
 
 export const FIXTURE_CTX = 4;
 export const FIXTURE_PROMPT = 'RO';

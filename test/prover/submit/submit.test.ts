@@ -1,7 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiRequestError, apiOrigin, embedSnippet, formatSubmitReport, preflightSubmit, registerManifest, submitAndDescribe, submitBundle, widgetScriptUrl } from '../../../prover/src/cli/submit.ts';
-import { ZkinferError } from '../../../prover/src/errors.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '@zkinfer/prover/cli/main.ts';
+import { ApiError, apiOrigin, registerManifest, submitBundle, widgetScriptUrl } from '@zkinfer/prover/client/api.ts';
+import { embedSnippet, formatSubmitReport, preflightSubmit, submitAndDescribe } from '@zkinfer/prover/cli/submit.ts';
+import { ZkinferError } from '@zkinfer/prover/errors.ts';
 import { freePort } from '../../../scripts/lib/local-api.ts';
 
 // A stand-in API on loopback that answers like api/src (shapes from docs/proof-format.md and
@@ -106,28 +111,62 @@ describe('talking to the API', () => {
     expect(formatSubmitReport(d)).toMatch(/^verified by .*\nWARNING: insecure setup: whoever made them can forge proofs\n/);
   });
 
-  it("turns the API's error shape into ApiRequestError with its code and message", async () => {
+  it("turns the API's error shape into an ApiError (api_refused) with its code, message and body", async () => {
     verifyAnswer = { status: 422, body: { error: { code: 'bad_point', message: 'pi_a is not on the curve' } } };
     const err = await submitBundle(api, { modelId: MODEL }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ApiRequestError);
-    expect(err).toMatchObject({ status: 422, code: 'bad_point' });
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toBeInstanceOf(ZkinferError);
+    expect(err).toMatchObject({ status: 422, code: 'api_refused', apiCode: 'bad_point', body: { error: { code: 'bad_point' } } });
     expect((err as Error).message).toContain('pi_a is not on the curve');
   });
 
   it('says when the API cannot be reached, and refuses a bundle without a model id before sending', async () => {
     const port = await freePort();
-    await expect(submitBundle(`http://127.0.0.1:${port}`, { modelId: MODEL })).rejects.toMatchObject({ code: 'unreachable' });
+    await expect(submitBundle(`http://127.0.0.1:${port}`, { modelId: MODEL })).rejects.toMatchObject({ code: 'api_unreachable', status: 0 });
     await expect(submitBundle(api, { version: 1 })).rejects.toThrow(ZkinferError);
   });
 
   it('registers with the bearer token; a wrong token is a 401 error', async () => {
     expect(await registerManifest(api, 'good', { modelId: MODEL })).toEqual({ modelId: MODEL, created: true });
     expect(seen.at(-1)?.auth).toBe('Bearer good');
-    await expect(registerManifest(api, 'bad', { modelId: MODEL })).rejects.toMatchObject({ status: 401, code: 'unauthorized' });
+    await expect(registerManifest(api, 'bad', { modelId: MODEL })).rejects.toMatchObject({ status: 401, code: 'api_refused', apiCode: 'unauthorized' });
   });
 
   it('preflight passes for a registered model and names the fix for an unregistered one', async () => {
     await expect(preflightSubmit(api, MODEL)).resolves.toBeUndefined();
     await expect(preflightSubmit(api, '00'.repeat(32))).rejects.toThrow(/not registered.*npm start/);
+  });
+});
+
+describe('zkinfer submit / register through the one client', () => {
+  const run = async (argv: string[]) => {
+    const out = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const code = await main(argv);
+      return { code, out: out.mock.calls.map((c) => c.join(' ')).join('\n'), err: err.mock.calls.map((c) => c.join(' ')).join('\n') };
+    } finally {
+      vi.restoreAllMocks();
+    }
+  };
+  const bundleFile = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zkinfer-submit-'));
+    const path = join(dir, 'proof.json');
+    writeFileSync(path, JSON.stringify({ modelId: MODEL }));
+    return path;
+  };
+
+  it('submit: a valid answer prints the receipt (exit 0); a refusal is one line with the API error (exit 1), or the error body with --json', async () => {
+    const file = bundleFile();
+    verifyAnswer = { status: 200, body: { valid: true, receipt: { id: RECEIPT, url: `${api}/v1/receipts/${RECEIPT}` } } };
+    expect(await run(['submit', '--api', `${api}/`, file])).toMatchObject({ code: 0, out: `valid: receipt ${RECEIPT}\n${api}/v1/receipts/${RECEIPT}` });
+    verifyAnswer = { status: 422, body: { error: { code: 'bad_point', message: 'pi_a is not on the curve' } } };
+    expect(await run(['submit', '--api', api, file])).toMatchObject({ code: 1, err: 'zkinfer submit: POST /v1/verify: HTTP 422 bad_point: pi_a is not on the curve' });
+    const asJson = await run(['submit', '--api', api, file, '--json']);
+    expect(asJson.code).toBe(1);
+    expect(JSON.parse(asJson.out)).toEqual({ valid: false, status: 422, error: { code: 'bad_point', message: 'pi_a is not on the curve' } });
+    expect((await run(['submit', '--api', 'ftp://x', file])).code).toBe(2);
+    const port = await freePort();
+    expect(await run(['submit', '--api', `http://127.0.0.1:${port}`, file])).toMatchObject({ code: 1, err: expect.stringMatching(/^zkinfer submit: cannot reach the API at/) });
   });
 });

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { argmaxLowest } from '../../../prover/src/arith/argmax.ts';
-import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
-import { toSigned } from '../../../prover/src/circuit/field.ts';
-import type { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
-import type { ForwardCircuit } from '../../../prover/src/circuit/transformer/forward.ts';
-import { forwardStages } from '../../../prover/src/circuit/transformer/stages.ts';
-import { forwardInt, generateInt } from '../../../prover/src/infer/int.ts';
-import type { QuantModel } from '../../../prover/src/quant/types.ts';
+import { argmaxLowest } from '@zkinfer/prover/arith/argmax.ts';
+import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
+import { toSigned } from '@zkinfer/prover/circuit/field.ts';
+import type { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import type { ForwardCircuit } from '@zkinfer/prover/circuit/transformer/forward.ts';
+import { forwardStages } from '@zkinfer/prover/circuit/transformer/stages.ts';
+import { forwardInt, generateInt } from '@zkinfer/prover/infer/int.ts';
+import type { QuantModel } from '@zkinfer/prover/quant/types.ts';
 import { build, DEFAULT_MODEL, existsSync, quantized, tamper, truncated, wiresNamed } from './helpers.ts';
 
 const T = 5;

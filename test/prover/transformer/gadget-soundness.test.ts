@@ -6,20 +6,20 @@
  * floorShiftUnsigned and rmsNorm. Each honest witness passes; each lie fails.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { requantize } from '../../../prover/src/arith/fixed.ts';
-import { commitOutBoundary, openInBoundary } from '../../../prover/src/chunks/boundary.ts';
-import { positionOneHot } from '../../../prover/src/chunks/position.ts';
-import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
-import { mod } from '../../../prover/src/circuit/field.ts';
-import { signedBounds } from '../../../prover/src/circuit/gadgets/requant.ts';
-import type { LinearCombination } from '../../../prover/src/circuit/lc.ts';
-import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
-import { embedRow } from '../../../prover/src/circuit/transformer/embed.ts';
-import { assertGeneratedNonEmpty } from '../../../prover/src/circuit/transformer/logits.ts';
-import { rmsNorm } from '../../../prover/src/circuit/transformer/norm.ts';
-import { floorShiftUnsigned } from '../../../prover/src/circuit/transformer/softmax.ts';
-import { normInt } from '../../../prover/src/infer/int-ops.ts';
-import type { QuantModel } from '../../../prover/src/quant/types.ts';
+import { requantize } from '@zkinfer/prover/arith/fixed.ts';
+import { commitOutBoundary, openInBoundary } from '@zkinfer/prover/chunks/boundary.ts';
+import { positionOneHot } from '@zkinfer/prover/chunks/position.ts';
+import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
+import { mod } from '@zkinfer/prover/circuit/field.ts';
+import { signedBounds } from '@zkinfer/prover/circuit/gadgets/requant.ts';
+import type { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { embedRow } from '@zkinfer/prover/circuit/transformer/embed.ts';
+import { assertGeneratedNonEmpty } from '@zkinfer/prover/circuit/transformer/logits.ts';
+import { rmsNorm } from '@zkinfer/prover/circuit/transformer/norm.ts';
+import { floorShiftUnsigned } from '@zkinfer/prover/circuit/transformer/softmax.ts';
+import { normInt } from '@zkinfer/prover/infer/int-ops.ts';
+import type { QuantModel } from '@zkinfer/prover/quant/types.ts';
 import { build, cheatingFails, cheatingOutcome, expectEveryHintTamperFails } from '../circuit/gadgets/tamper.ts';
 import { DEFAULT_MODEL, existsSync, quantized } from './helpers.ts';
 

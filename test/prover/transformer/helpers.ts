@@ -1,15 +1,15 @@
 /** Shared setup of the transformer circuit tests: small quantized models and tamper helpers. */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
-import { toField } from '../../../prover/src/circuit/field.ts';
-import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
-import { buildForward, type ForwardCircuit, type ForwardWitness } from '../../../prover/src/circuit/transformer/forward.ts';
-import { DEFAULT_MODEL_PATH } from '../../../prover/src/model/default-model.ts';
-import { loadModel } from '../../../prover/src/model/load.ts';
-import { calibrationIds } from '../../../prover/src/quant/calibration-text.ts';
-import { quantizeModel } from '../../../prover/src/quant/quantize.ts';
-import type { QuantModel } from '../../../prover/src/quant/types.ts';
+import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
+import { toField } from '@zkinfer/prover/circuit/field.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { buildForward, type ForwardCircuit, type ForwardWitness } from '@zkinfer/prover/circuit/transformer/forward.ts';
+import { DEFAULT_MODEL_PATH } from '@zkinfer/prover/model/default-model.ts';
+import { loadModel } from '@zkinfer/prover/model/load.ts';
+import { calibrationIds } from '@zkinfer/prover/quant/calibration-text.ts';
+import { quantizeModel } from '@zkinfer/prover/quant/quantize.ts';
+import type { QuantModel } from '@zkinfer/prover/quant/types.ts';
 
 const SHARED = new URL('../../../../shared/', import.meta.url);
 const shared = (p: string): string => fileURLToPath(new URL(p, SHARED));

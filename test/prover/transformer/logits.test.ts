@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { argmaxLowest as argmaxReference } from '../../../prover/src/arith/argmax.ts';
-import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
-import { R } from '../../../prover/src/circuit/field.ts';
-import type { LinearCombination } from '../../../prover/src/circuit/lc.ts';
-import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
-import { scaleBounds, signedBounds } from '../../../prover/src/circuit/transformer/bounds.ts';
-import { matAcc, type BoundedVec } from '../../../prover/src/circuit/transformer/linear.ts';
-import { greedyCheck, logitDiffWidth } from '../../../prover/src/circuit/transformer/logits.ts';
+import { argmaxLowest as argmaxReference } from '@zkinfer/prover/arith/argmax.ts';
+import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
+import { R } from '@zkinfer/prover/circuit/field.ts';
+import type { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { scaleBounds, signedBounds } from '@zkinfer/prover/circuit/transformer/bounds.ts';
+import { matAcc, type BoundedVec } from '@zkinfer/prover/circuit/transformer/linear.ts';
+import { greedyCheck, logitDiffWidth } from '@zkinfer/prover/circuit/transformer/logits.ts';
 import { build, cheatingFails, expectEveryHintTamperFails } from '../circuit/gadgets/tamper.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { findUnsatisfied } from '../../../prover/src/circuit/check.ts';
-import { toSigned } from '../../../prover/src/circuit/field.ts';
-import { forwardInt, generateInt } from '../../../prover/src/infer/int.ts';
-import type { QuantModel } from '../../../prover/src/quant/types.ts';
+import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
+import { toSigned } from '@zkinfer/prover/circuit/field.ts';
+import { forwardInt, generateInt } from '@zkinfer/prover/infer/int.ts';
+import type { QuantModel } from '@zkinfer/prover/quant/types.ts';
 import { build, existsSync, quantized, STORIES, tamper, TINY_GEMMA, truncated, wiresNamed } from './helpers.ts';
 
 /** Builds the witness for prompt + greedy continuation and compares every logit with forwardInt. */

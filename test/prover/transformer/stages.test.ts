@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { promptCommitment } from '../../../prover/src/commit/commit.ts';
-import { liveAfter, planChunks } from '../../../prover/src/chunks/plan.ts';
-import { chunkWitnesses, freshProofWitness } from '../../../prover/src/chunks/witness.ts';
-import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
-import { buildForward } from '../../../prover/src/circuit/transformer/forward.ts';
-import { forwardStages } from '../../../prover/src/circuit/transformer/stages.ts';
-import { generateInt } from '../../../prover/src/infer/int.ts';
-import type { QuantModel } from '../../../prover/src/quant/types.ts';
+import { promptCommitment } from '@zkinfer/prover/commit/commit.ts';
+import { liveAfter, planChunks } from '@zkinfer/prover/chunks/plan.ts';
+import { chunkWitnesses, freshProofWitness } from '@zkinfer/prover/chunks/witness.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { buildForward } from '@zkinfer/prover/circuit/transformer/forward.ts';
+import { forwardStages } from '@zkinfer/prover/circuit/transformer/stages.ts';
+import { generateInt } from '@zkinfer/prover/infer/int.ts';
+import type { QuantModel } from '@zkinfer/prover/quant/types.ts';
 import { DEFAULT_MODEL, existsSync, quantized, truncated } from './helpers.ts';
 
 describe.skipIf(!existsSync(DEFAULT_MODEL))('forwardStages through the chunk pipeline (default model, 1 layer, T = 4; needs prover/models/default)', () => {

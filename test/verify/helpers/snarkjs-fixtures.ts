@@ -2,10 +2,10 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as snarkjs from 'snarkjs';
-import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
-import { assertSatisfied } from '../../../prover/src/circuit/check.ts';
-import { writeR1cs } from '../../../prover/src/circuit/r1cs-writer.ts';
-import { writeWtns } from '../../../prover/src/circuit/wtns-writer.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { assertSatisfied } from '@zkinfer/prover/circuit/check.ts';
+import { writeR1cs } from '@zkinfer/prover/circuit/r1cs-writer.ts';
+import { writeWtns } from '@zkinfer/prover/circuit/wtns-writer.ts';
 
 /**
  * Real Groth16 keys and proofs for the differential tests: small circuits built with the

@@ -2,43 +2,21 @@ import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
 
 /**
- * Bit decomposition, the base of every range check (docs/architecture.md "Arithmetic": one range check
- * per value, its bits reused for signs, comparisons and table inputs).
+ * Bits and booleans (docs/architecture.md "Arithmetic": one range check per value, its bits
+ * reused for signs, comparisons and table inputs). Range checks go through `cs.ranges`
+ * (circuit/ranges.ts).
  */
 
-/** Largest width with a unique decomposition: 2^253 < r < 2^254, so n ≤ 253 cannot wrap. */
-export const MAX_BITS = 253;
-
-export function checkWidth(name: string, n: number): void {
-  if (!Number.isInteger(n) || n < 1 || n > MAX_BITS) throw new RangeError(`${name}: bit width ${n} not an integer in [1, ${MAX_BITS}]`);
-}
-
-/** The low n bits of the field value v, little-endian (a hint: out-of-range v just fails later). */
-export function bitsOfValue(v: bigint, n: number): bigint[] {
-  const out: bigint[] = [];
-  for (let i = 0; i < n; i++) out.push((v >> BigInt(i)) & 1n);
-  return out;
-}
+export { MAX_BITS, bitsOfValue, checkWidth } from '../bit-decomposition.ts';
 
 /**
- * toBits(x, n) = [b_0 … b_{n−1}] (little-endian) with x = Σ b_i·2^i and every b_i ∈ {0, 1};
- * fails (unsatisfied) unless x ∈ [0, 2^n) as an integer.
- *
- * Cost: exactly n constraints and n − 1 hint wires. Bits 1..n−1 are hinted and made boolean
- * (b·(b − 1) = 0); bit 0 is not a wire but the linear combination x − Σ_{i≥1} b_i·2^i, made
- * boolean the same way — this folds the recomposition equation into bit 0's constraint, which
- * is what circom's linear-substitution optimizer does to circomlib's Num2Bits (n constraints).
- * n ≤ 253 keeps the decomposition unique in F_r.
+ * toBits(x, n) = [b_0 … b_{n−1}] (little-endian), x = Σ b_i·2^i, every b_i ∈ {0, 1}; fails
+ * (unsatisfied) unless x ∈ [0, 2^n). For gadgets that compute with the bits: it asks the
+ * range-check seam for them (`cs.ranges.bits`); a gadget that needs only the range calls
+ * `cs.ranges.check`. Cost with today's backend: n constraints (bit-decomposition.ts).
  */
 export function toBits(cs: ConstraintSystem, x: LinearCombination, n: number): LinearCombination[] {
-  checkWidth('toBits', n);
-  return cs.scope(`toBits${n}`, () => {
-    const high = n === 1 ? [] : cs.hints('bit', n - 1, () => bitsOfValue(cs.valueOf(x), n).slice(1));
-    const bit0 = x.sub(LinearCombination.dot(high, high.map((_, i) => 1n << BigInt(i + 1))));
-    const bits = [bit0, ...high];
-    for (let i = 0; i < n; i++) assertBoolean(cs, bits[i], `bool${i}`);
-    return bits;
-  });
+  return cs.ranges.bits(x, n);
 }
 
 /** Σ b_i·2^i (little-endian). Zero constraints; the caller guarantees the b_i are boolean. */

@@ -15,6 +15,11 @@ export function assertUnsigned(cs: ConstraintSystem, x: LinearCombination, bits:
   return cs.scope('unsigned', () => toBits(cs, x, bits));
 }
 
+/** checkUnsigned(x, bits): x ∈ [0, 2^bits), for a caller that does not need the bits (cs.ranges.check). */
+export function checkUnsigned(cs: ConstraintSystem, x: LinearCombination, bits: number): void {
+  cs.scope('unsigned', () => cs.ranges.check(x, bits));
+}
+
 /** A signed range check's result: the bits of the offset value and the sign. */
 export interface SignedBits {
   /** Bits of u = x + 2^(bits−1) ∈ [0, 2^bits), little-endian (the table index of x). */
@@ -31,4 +36,10 @@ export function assertSigned(cs: ConstraintSystem, x: LinearCombination, bits: n
   if (!Number.isInteger(bits) || bits < 2) throw new RangeError(`assertSigned: bit width ${bits} must be an integer ≥ 2`);
   const offsetBits = cs.scope('signed', () => toBits(cs, x.add(1n << BigInt(bits - 1)), bits));
   return { offsetBits, isNegative: LinearCombination.constant(1).sub(offsetBits[bits - 1]) };
+}
+
+/** checkSigned(x, bits): x ∈ [−2^(bits−1), 2^(bits−1)) without the bits (cs.ranges.check of x + 2^(bits−1)). */
+export function checkSigned(cs: ConstraintSystem, x: LinearCombination, bits: number): void {
+  if (!Number.isInteger(bits) || bits < 2) throw new RangeError(`checkSigned: bit width ${bits} must be an integer ≥ 2`);
+  cs.scope('signed', () => cs.ranges.check(x.add(1n << BigInt(bits - 1)), bits));
 }

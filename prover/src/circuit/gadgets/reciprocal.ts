@@ -40,8 +40,8 @@ export function reciprocal(cs: ConstraintSystem, d: LinearCombination, dBits: nu
     });
     const yBitsOut = toBits(cs, y, yBits);
     const e = LinearCombination.constant(pow).sub(cs.mul(y, d, 'qd'));
-    toBits(cs, e, dBits);
-    toBits(cs, d.sub(1).sub(e), dBits);
+    cs.ranges.check(e, dBits);
+    cs.ranges.check(d.sub(1).sub(e), dBits);
     return { y, yBits: yBitsOut };
   });
 }
@@ -78,8 +78,8 @@ export function rsqrt(cs: ConstraintSystem, v: LinearCombination, vBits: number,
     const vMax = (1n << BigInt(vBits)) - 1n;
     const eBits = bitLength((1n << BigInt(f + 1)) * (isqrt(vMax) + 1n) + vMax);
     const e = LinearCombination.constant(pow2).sub(p);
-    toBits(cs, e, eBits);
-    toBits(cs, dd.sub(1).sub(e), eBits);
+    cs.ranges.check(e, eBits);
+    cs.ranges.check(dd.sub(1).sub(e), eBits);
     return { y, yBits };
   });
 }

@@ -110,7 +110,7 @@ function roundShiftSaturateWith(cs: ConstraintSystem, v: LinearCombination, vBou
       q = v;
     } else {
       q = cs.hint('q', () => floorDiv(toSigned(cs.valueOf(v)) + half, scale));
-      toBits(cs, v.add(half).sub(q.scale(scale)), s); // remainder ∈ [0, 2^s)
+      cs.ranges.check(v.add(half).sub(q.scale(scale)), s); // remainder ∈ [0, 2^s)
     }
     const out = signedBounds(bits);
     const qMin = floorDiv(vBounds.min + half, scale);
@@ -144,7 +144,7 @@ function clampFlags(cs: ConstraintSystem, q: LinearCombination, out: Bounds) {
 function saturateChecked(cs: ConstraintSystem, q: LinearCombination, out: Bounds, tBits: number): RequantizedBits {
   const { lo, hi, loQ, hiQ, y } = clampFlags(cs, q, out);
   const t = hiQ.sub(loQ).add(lo.scale(out.min - 1n)).sub(hi.scale(out.max + 1n));
-  cs.scope('overshoot', () => toBits(cs, t, tBits));
+  cs.scope('overshoot', () => cs.ranges.check(t, tBits));
   return { y, yBits: assertSigned(cs, y, widthOf(out)) };
 }
 

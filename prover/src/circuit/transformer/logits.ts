@@ -9,7 +9,7 @@
  */
 import type { QuantModel } from '../../quant/types.ts';
 import { argmaxLowest, type Argmax } from '../gadgets/max.ts';
-import { assertUnsigned } from '../gadgets/range.ts';
+import { checkUnsigned } from '../gadgets/range.ts';
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
 import { bitLength, diffWidth, scaleBounds, signedBounds, type Bounds } from './bounds.ts';
@@ -63,5 +63,5 @@ export function greedyCheck(cs: ConstraintSystem, logits: BoundedVec, next: Line
  * nPrompt + nGenerated ≤ T, so nGenerated − 1 ∈ [0, T) is a range check. Cost: bitLength(T − 1) or 1.
  */
 export function assertGeneratedNonEmpty(cs: ConstraintSystem, nGenerated: LinearCombination, T: number): void {
-  cs.scope('nGenerated>=1', () => assertUnsigned(cs, nGenerated.sub(1), Math.max(1, bitLength(BigInt(T - 1)))));
+  cs.scope('nGenerated>=1', () => checkUnsigned(cs, nGenerated.sub(1), Math.max(1, bitLength(BigInt(T - 1)))));
 }

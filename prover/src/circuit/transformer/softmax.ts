@@ -57,7 +57,7 @@ export function roundShiftUnsigned(cs: ConstraintSystem, v: LinearCombination, v
   return cs.scope('rshift', () => {
     if (s === 0) return { q: v, bits: toBits(cs, v, w) };
     const q = cs.hint('q', () => (cs.valueOf(v) + half) >> BigInt(s));
-    toBits(cs, v.add(half).sub(q.scale(1n << BigInt(s))), s);
+    cs.ranges.check(v.add(half).sub(q.scale(1n << BigInt(s))), s);
     return { q, bits: toBits(cs, q, w) };
   });
 }
@@ -73,7 +73,7 @@ export function floorShiftUnsigned(cs: ConstraintSystem, v: LinearCombination, v
   return cs.scope('rshift', () => {
     if (s === 0) return { q: v, bits: toBits(cs, v, w) };
     const q = cs.hint('q', () => cs.valueOf(v) >> BigInt(s));
-    toBits(cs, v.sub(q.scale(1n << BigInt(s))), s);
+    cs.ranges.check(v.sub(q.scale(1n << BigInt(s))), s);
     return { q, bits: toBits(cs, q, w) };
   });
 }

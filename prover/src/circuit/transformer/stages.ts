@@ -220,6 +220,7 @@ export function buildStageShape(q: QuantModel, T: number, d: Pick<Stage, 'inputs
   const at = Array.from({ length: T }, (_, t) => cs.privateInput(`at${t}`));
   const ctx: StageContext = { cs, q, T, chunkIndex: 0, pub, tokens: () => tokens, masks: () => masks, position: () => at };
   d.build(ctx, inputs);
+  cs.ranges.resolve();
   return cs;
 }
 

@@ -8,7 +8,7 @@ import { TOKEN_BITS } from '../../commit/commit.ts';
 import { assertBoolean } from '../gadgets/bits.ts';
 import { pack } from '../gadgets/pack.ts';
 import { commit, commitCost } from '../gadgets/poseidon.ts';
-import { assertUnsigned } from '../gadgets/range.ts';
+import { checkUnsigned } from '../gadgets/range.ts';
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
 import type { PositionMasks, PublicWires } from './stage.ts';
@@ -72,7 +72,7 @@ export function promptTokens(
     const p = Array.from({ length: T }, (_, t) => {
       const value = witness ? (t < witness.promptTokens.length ? witness.promptTokens[t] : 0) : undefined;
       const x = cs.privateInput(`prompt[${t}]`, value);
-      assertUnsigned(cs, x, TOKEN_BITS);
+      checkUnsigned(cs, x, TOKEN_BITS);
       cs.assertR1(x, LinearCombination.constant(1).sub(masks.isPrompt[t]), LinearCombination.constant(0), `prompt${t}:masked`);
       return x;
     });

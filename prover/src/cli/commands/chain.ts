@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
 import { bundleToCall } from '../../solidity/calldata.ts';
 import { isRecorded, submitCall, verifierModelId } from '../../solidity/client.ts';
 import { deployVerifier } from '../../solidity/deploy.ts';
 import { LocalChain } from '../../solidity/local-chain.ts';
 import { compileVerifier } from '../../solidity/solc.ts';
 import { decodeBundleVerified } from '../../solidity/abi.ts';
+import { ZkinferError } from '../../errors.ts';
 
 const EIP170_LIMIT = 24_576;
 
@@ -31,14 +32,14 @@ function readJsonFile(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new TypeError(`${path}: cannot read JSON (${(err as Error).message})`);
+    throw new ZkinferError('bad_input', `${path}: cannot read JSON (${(err as Error).message})`);
   }
 }
 
 async function deploy(chainPath: string, contract: string, json: boolean): Promise<number> {
   const source = readFileSync(contract, 'utf8');
   const nKeys = [...source.matchAll(/^contract ZkinferKey(\d+) /gm)].length;
-  if (nKeys === 0 || !/^contract ZkinferVerifier /m.test(source)) throw new TypeError(`${contract}: not a file written by zkinfer export-solidity`);
+  if (nKeys === 0 || !/^contract ZkinferVerifier /m.test(source)) throw new ZkinferError('bad_input', `${contract}: not a file written by zkinfer export-solidity`);
   const compiled = compileVerifier(source, nKeys);
   if (compiled.verifier.deployedBytecode.length > EIP170_LIMIT) throw new Error(`ZkinferVerifier is ${compiled.verifier.deployedBytecode.length} bytes, over EIP-170's ${EIP170_LIMIT}`);
   const chain = await LocalChain.open(chainPath);
@@ -68,7 +69,7 @@ async function submit(chainPath: string, verifierArg: string | undefined, bundle
     return 2;
   }
   const modelId = await verifierModelId(chain, verifier);
-  if (modelId !== encoded.modelId) throw new TypeError(`the bundle is for model ${encoded.modelId}, the verifier at ${verifier} for ${modelId}`);
+  if (modelId !== encoded.modelId) throw new ZkinferError('bad_input', `the bundle is for model ${encoded.modelId}, the verifier at ${verifier} for ${modelId}`);
   const r = await submitCall(chain, verifier, encoded.call);
   chain.save(chainPath);
   const gas = Object.fromEntries(Object.entries(r.gas).map(([k, v]) => [k, String(v)]));
@@ -106,14 +107,10 @@ export const command: Command = {
   usage,
   async run(args) {
     const [sub, ...rest] = args;
-    let values;
-    let positionals;
-    try {
-      ({ values, positionals } = parseArgs({ args: rest, options: { chain: { type: 'string' }, contract: { type: 'string' }, verifier: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    if (values.chain === undefined) throw new UsageError('--chain FILE is required');
+    const { values, positionals } = parseCommandArgs(rest, {
+      options: { chain: { type: 'string', required: '--chain FILE is required' }, contract: { type: 'string' }, verifier: { type: 'string' }, json: { type: 'boolean' } },
+      positionals: { min: 0, max: Number.MAX_SAFE_INTEGER, what: 'arguments' },
+    });
     if (sub === 'deploy') {
       if (values.contract === undefined || positionals.length > 0) throw new UsageError('deploy takes --contract FILE.sol');
       return deploy(values.chain, values.contract, values.json);

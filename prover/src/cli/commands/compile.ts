@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { UsageError, type Command } from '../command.ts';
+import { integerOf, parseCommandArgs } from '../args.ts';
 import type { ChunkPlan } from '../../chunks/plan.ts';
 import { CHUNK_LAYOUTS, defaultChunkPower, layerMajorComparison, planStages, stagesForLayout, type ChunkLayout } from '../../chunks/position.ts';
 import type { QuantModel } from '../../quant/types.ts';
@@ -39,34 +39,22 @@ export const command: Command = {
   summary: 'build the chunk circuits and proving keys of a model (package dir + manifest)',
   usage,
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          model: { type: 'string' },
-          ctx: { type: 'string' },
-          out: { type: 'string' },
-          ptau: { type: 'string' },
-          'chunk-power': { type: 'string', default: 'auto' },
-          layout: { type: 'string', default: 'positions' },
-          name: { type: 'string' },
-          json: { type: 'boolean', default: false },
-        },
-        strict: true,
-      }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    if (values.ctx === undefined) throw new UsageError('--ctx is required');
-    if (values.out === undefined) throw new UsageError('--out is required');
-    const ctx = Number(values.ctx);
-    if (!/^\d+$/.test(values.ctx) || ctx < 2) throw new UsageError(`--ctx ${JSON.stringify(values.ctx)} is not an integer ≥ 2`);
+    const { values } = parseCommandArgs(args, {
+      options: {
+        model: { type: 'string' },
+        ctx: { type: 'integer', required: true, min: 2 },
+        out: { type: 'string', required: true },
+        ptau: { type: 'string' },
+        'chunk-power': { type: 'string', default: 'auto' },
+        layout: { type: 'string', default: 'positions', choices: CHUNK_LAYOUTS },
+        name: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    });
+    const ctx = values.ctx;
     const auto = values['chunk-power'] === 'auto';
-    const asked = Number(values['chunk-power']);
-    if (!auto && (!/^\d+$/.test(values['chunk-power']) || asked < 8 || asked > 27)) throw new UsageError(`--chunk-power ${JSON.stringify(values['chunk-power'])} is not an integer in 8..27 (or auto)`);
+    const asked = auto ? 0 : integerOf('--chunk-power', values['chunk-power'], 8, 27);
     const layout = values.layout as ChunkLayout;
-    if (!CHUNK_LAYOUTS.includes(layout)) throw new UsageError(`--layout ${JSON.stringify(values.layout)} is not one of ${CHUNK_LAYOUTS.join(', ')}`);
     const path = values.model ?? defaultModelPath();
     if (!path) throw new UsageError(`--model is required (no bundled default model at ${DEFAULT_MODEL_PATH})`);
     const log = (msg: string) => console.error(`zkinfer compile: ${msg}`);

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { parseManifest, type Manifest } from '@zkinfer/verifier';
 import { UsageError, type Command } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
 import { readPackage } from '../../package/layout.ts';
 import { defaultPackageDir } from '../submit.ts';
 import { planContract } from '../../solidity/plan.ts';
@@ -27,14 +27,8 @@ export const command: Command = {
   summary: 'export a Solidity verifier of a model\'s proof bundles (EVM)',
   usage,
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args, options: { package: { type: 'string' }, manifest: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const { values } = parseCommandArgs(args, { options: { package: { type: 'string' }, manifest: { type: 'string' }, out: { type: 'string', required: true }, json: { type: 'boolean' } } });
     if (values.package !== undefined && values.manifest !== undefined) throw new UsageError('give --package or --manifest, not both');
-    if (values.out === undefined) throw new UsageError('--out is required');
     let manifest: Manifest;
     if (values.manifest === undefined) {
       manifest = readPackage(values.package ?? defaultPackageDir()).manifest;

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
 import { DEFAULT_MODEL_PATH, defaultModelPath } from '../../model/default-model.ts';
 import { loadModel } from '../../model/load.ts';
 import type { FloatModel } from '../../model/types.ts';
@@ -33,12 +33,7 @@ export const command: Command = {
   summary: 'show a model file’s architecture, sizes and tensor types',
   usage,
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args, options: { model: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const { values } = parseCommandArgs(args, { options: { model: { type: 'string' }, json: { type: 'boolean' } } });
     const path = values.model ?? defaultModelPath();
     if (!path) throw new UsageError(`--model is required (no bundled default model at ${DEFAULT_MODEL_PATH})`);
     const d = describeModel(loadModel(path));

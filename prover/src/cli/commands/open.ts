@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { VerifyInputError, parseBundle } from '@zkinfer/verifier';
-import { UsageError, type Command } from '../command.ts';
+import type { Command } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
 import { checkOpening, parseOpening } from '../../bundle/opening.ts';
 import { ZkinferError } from '../../errors.ts';
 
@@ -26,13 +26,7 @@ export const command: Command = {
   summary: 'check an opening file against a bundle and print the revealed prompt',
   usage,
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args, options: { bundle: { type: 'string' }, opening: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    if (values.bundle === undefined || values.opening === undefined) throw new UsageError('--bundle and --opening are required');
+    const { values } = parseCommandArgs(args, { options: { bundle: { type: 'string', required: true }, opening: { type: 'string', required: true }, json: { type: 'boolean' } } });
     let bundle;
     try {
       bundle = parseBundle(readJsonFile(values.bundle));

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
 import { writeOpening } from '../../bundle/opening.ts';
 import { proveBundle } from '../../bundle/prove-bundle.ts';
 import { generateInt } from '../../infer/int.ts';
@@ -10,7 +10,8 @@ import { readPackage } from '../../package/layout.ts';
 import { loadPackageModel } from '../../package/model.ts';
 import { shutdownProver } from '../../snark/prove.ts';
 import { chosenEngine } from '../../snark/engine.ts';
-import { DEFAULT_API, defaultPackageDir, defaultProofPath, formatSubmitReport, preflightSubmit, submitAndDescribe } from '../submit.ts';
+import { DEFAULT_API } from '../../client/api.ts';
+import { defaultPackageDir, defaultProofPath, formatSubmitReport, preflightSubmit, submitAndDescribe } from '../submit.ts';
 import { ZkinferError } from '../../errors.ts';
 
 const usage = `usage: zkinfer prove [--package DIR] --prompt TEXT -n N [--out proof.json] [--opening FILE] [--threads N] [--submit [--api URL]] [--json]
@@ -43,26 +44,19 @@ export const command: Command = {
   summary: 'prove a greedy generation with a compiled package',
   usage,
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          package: { type: 'string' },
-          prompt: { type: 'string' },
-          tokens: { type: 'string', short: 'n' },
-          out: { type: 'string' },
-          opening: { type: 'string' },
-          threads: { type: 'string', default: String(Math.min(64, availableParallelism())) },
-          json: { type: 'boolean', default: false },
-          submit: { type: 'boolean', default: false },
-          api: { type: 'string' },
-        },
-        strict: true,
-      }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
+    const { values } = parseCommandArgs(args, {
+      options: {
+        package: { type: 'string' },
+        prompt: { type: 'string', required: true },
+        tokens: { type: 'integer', short: 'n', required: true, min: 1 },
+        out: { type: 'string' },
+        opening: { type: 'string' },
+        threads: { type: 'integer', default: Math.min(64, availableParallelism()), min: 0, max: 64 },
+        json: { type: 'boolean' },
+        submit: { type: 'boolean' },
+        api: { type: 'string' },
+      },
+    });
     if (values.api !== undefined && !values.submit) throw new UsageError('--api is only used with --submit');
     if (values.package === undefined) {
       values.package = defaultPackageDir();
@@ -72,20 +66,17 @@ export const command: Command = {
       values.out = defaultProofPath();
       mkdirSync(dirname(values.out), { recursive: true });
     }
-    for (const k of ['package', 'prompt', 'tokens', 'out'] as const) if (values[k] === undefined) throw new UsageError(`--${k === 'tokens' ? 'tokens (-n)' : k} is required`);
-    const n = Number(values.tokens);
-    if (!/^\d+$/.test(values.tokens!) || n < 1) throw new UsageError(`-n ${JSON.stringify(values.tokens)} is not an integer ≥ 1`);
-    const threads = Number(values.threads);
-    if (!/^\d+$/.test(values.threads) || threads > 64) throw new UsageError(`--threads ${JSON.stringify(values.threads)} is not an integer in 0..64`);
-    const out = resolve(values.out!);
+    const n = values.tokens;
+    const threads = values.threads;
+    const out = resolve(values.out);
     const openingPath = resolve(values.opening ?? out.replace(/(\.json)?$/, '.opening.json'));
     if (openingPath === out) throw new UsageError('--opening must differ from --out');
     const log = (msg: string) => console.error(`zkinfer prove: ${msg}`);
 
-    const pkg = readPackage(resolve(values.package!));
+    const pkg = readPackage(resolve(values.package));
     if (values.submit) await preflightSubmit(values.api ?? DEFAULT_API, pkg.manifest.modelId);
     const { q, tokenizer } = await loadPackageModel(pkg);
-    const promptTokens = tokenizer.encode(values.prompt!, { bos: true });
+    const promptTokens = tokenizer.encode(values.prompt, { bos: true });
     if (promptTokens.length === 0) throw new UsageError('--prompt is empty and the tokenizer has no BOS token');
     const ctx = pkg.manifest.ctx;
     if (promptTokens.length + n > ctx) throw new ZkinferError('bad_option', `${promptTokens.length} prompt tokens + ${n} generated exceed the package's ctx ${ctx}`);

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
 import { MANIFEST_FILE, readPackage } from '../../package/layout.ts';
-import { apiBase, describeError, postJson } from '../../package/http.ts';
+import { ApiError, apiOrigin, registerManifest } from '../../client/api.ts';
 
 const usage = `usage: zkinfer register --api URL --package DIR [--token T] [--json]
 
@@ -19,26 +19,24 @@ export const command: Command = {
   summary: 'register a package manifest with the API (admin)',
   usage,
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({ args, options: { api: { type: 'string' }, package: { type: 'string' }, token: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    if (values.api === undefined || values.package === undefined) throw new UsageError('--api and --package are required');
+    const { values } = parseCommandArgs(args, {
+      options: { api: { type: 'string', required: true }, package: { type: 'string', required: true }, token: { type: 'string' }, json: { type: 'boolean' } },
+    });
     const token = values.token ?? process.env.ZKINFER_ADMIN_TOKEN;
     if (!token) throw new UsageError('an admin token is required: --token T or $ZKINFER_ADMIN_TOKEN');
-    const base = apiBase(values.api);
+    const api = apiOrigin(values.api);
     const pkg = readPackage(values.package);
-    const r = await postJson(`${base}/v1/models`, pkg.manifestJson, { authorization: `Bearer ${token}` });
-    if (r.status !== 200 && r.status !== 201) {
-      if (values.json) console.log(JSON.stringify({ ok: false, status: r.status, ...r.body }));
-      else console.error(`zkinfer register: ${describeError(r)}`);
+    let r;
+    try {
+      r = await registerManifest(api, token, pkg.manifestJson);
+    } catch (err) {
+      // --json: the refusal as data on stdout (exit 1); otherwise main.ts prints it in one line.
+      if (!(values.json && err instanceof ApiError && err.status !== 0)) throw err;
+      console.log(JSON.stringify({ ok: false, status: err.status, ...(err.body && typeof err.body === 'object' ? err.body : {}) }));
       return 1;
     }
-    const model = r.body.model as { modelId: string; manifestHash: string } | undefined;
-    if (values.json) console.log(JSON.stringify({ ok: true, status: r.status, modelId: model?.modelId, manifestHash: model?.manifestHash }));
-    else console.log(`${r.status === 201 ? 'registered' : 'already registered (same manifest)'}: model ${model?.modelId} at ${base}/v1/models/${model?.modelId} (from ${join(values.package, MANIFEST_FILE)})`);
+    if (values.json) console.log(JSON.stringify({ ok: true, status: r.created ? 201 : 200, modelId: r.modelId, manifestHash: r.manifestHash }));
+    else console.log(`${r.created ? 'registered' : 'already registered (same manifest)'}: model ${r.modelId} at ${api}/v1/models/${r.modelId} (from ${join(values.package, MANIFEST_FILE)})`);
     return 0;
   },
 };

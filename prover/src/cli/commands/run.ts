@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
 import { generateFloat } from '../../reference/float.ts';
 import { generateInt } from '../../infer/int.ts';
 import { DEFAULT_MODEL_PATH, defaultModelPath } from '../../model/default-model.ts';
@@ -24,25 +24,16 @@ export const command: Command = {
   summary: 'generate a greedy continuation of a prompt',
   usage,
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: {
-          model: { type: 'string' },
-          prompt: { type: 'string' },
-          tokens: { type: 'string', short: 'n', default: '32' },
-          float: { type: 'boolean', default: false },
-          json: { type: 'boolean', default: false },
-        },
-        strict: true,
-      }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    if (values.prompt === undefined) throw new UsageError('--prompt is required');
-    const n = Number(values.tokens);
-    if (!/^\d+$/.test(values.tokens) || !Number.isSafeInteger(n)) throw new UsageError(`-n ${JSON.stringify(values.tokens)} is not a non-negative integer`);
+    const { values } = parseCommandArgs(args, {
+      options: {
+        model: { type: 'string' },
+        prompt: { type: 'string', required: true },
+        tokens: { type: 'integer', short: 'n', default: 32, min: 0 },
+        float: { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
+    });
+    const n = values.tokens;
     const path = values.model ?? defaultModelPath();
     if (!path) throw new UsageError(`--model is required (no bundled default model at ${DEFAULT_MODEL_PATH})`);
 

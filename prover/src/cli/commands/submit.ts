@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { UsageError, type Command } from '../command.ts';
-import { apiBase, describeError, postJson } from '../../package/http.ts';
+import type { Command } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
+import { ApiError, apiOrigin, postBundle, readVerifyAnswer } from '../../client/api.ts';
 import { ZkinferError } from '../../errors.ts';
 
 const usage = `usage: zkinfer submit --api URL proof.json [--json]
@@ -16,38 +16,34 @@ export const command: Command = {
   summary: 'submit a proof bundle to the API and print the receipt',
   usage,
   async run(args) {
-    let values;
-    let positionals;
-    try {
-      ({ values, positionals } = parseArgs({ args, options: { api: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    if (values.api === undefined) throw new UsageError('--api is required');
-    if (positionals.length !== 1) throw new UsageError('expected exactly one proof bundle file');
-    const base = apiBase(values.api);
+    const { values, positionals } = parseCommandArgs(args, {
+      options: { api: { type: 'string', required: true }, json: { type: 'boolean' } },
+      positionals: { min: 1, max: 1, what: 'proof bundle file' },
+    });
+    const api = apiOrigin(values.api);
     let bundle: unknown;
     try {
       bundle = JSON.parse(readFileSync(positionals[0], 'utf8'));
     } catch (err) {
       throw new ZkinferError('bad_input', `${positionals[0]}: cannot read a JSON bundle (${(err as Error).message})`);
     }
-    const model = (bundle as { modelId?: unknown } | null)?.modelId;
-    if (typeof model !== 'string') throw new ZkinferError('bad_input', `${positionals[0]}: no modelId in the bundle`);
-    const r = await postJson(`${base}/v1/verify`, { model, bundle });
-    if (r.status !== 200) {
-      if (values.json) console.log(JSON.stringify({ valid: false, status: r.status, ...r.body }));
-      else console.error(`zkinfer submit: ${describeError(r)}`);
+    if (typeof (bundle as { modelId?: unknown } | null)?.modelId !== 'string') throw new ZkinferError('bad_input', `${positionals[0]}: no modelId in the bundle`);
+    let body: Record<string, unknown>;
+    try {
+      body = await postBundle(api, bundle as Record<string, unknown>);
+    } catch (err) {
+      // --json: the refusal as data on stdout (exit 1); otherwise main.ts prints it in one line.
+      if (!(values.json && err instanceof ApiError && err.status !== 0)) throw err;
+      console.log(JSON.stringify({ valid: false, status: err.status, ...(err.body && typeof err.body === 'object' ? err.body : {}) }));
       return 1;
     }
-    const receipt = r.body.receipt as { id: string; url: string; text?: string; warning?: string } | null | undefined;
-    const valid = r.body.valid === true;
-    if (values.json) console.log(JSON.stringify(r.body));
-    else if (valid) {
-      console.log(`valid: receipt ${receipt?.id}`);
-      if (receipt?.warning) console.log(`WARNING: ${receipt.warning}`);
-      console.log(`${receipt?.url}${receipt?.text === undefined ? '' : `\ntext: ${JSON.stringify(receipt.text)}`}`);
-    } else console.log(`INVALID: ${String(r.body.reason)} (no receipt stored)`);
-    return valid ? 0 : 1;
+    const r = readVerifyAnswer(body);
+    if (values.json) console.log(JSON.stringify(body));
+    else if (r.valid) {
+      console.log(`valid: receipt ${r.receiptId}`);
+      if (r.warning) console.log(`WARNING: ${r.warning}`);
+      console.log(`${r.receiptUrl}${r.text === undefined ? '' : `\ntext: ${JSON.stringify(r.text)}`}`);
+    } else console.log(`INVALID: ${r.reason} (no receipt stored)`);
+    return r.valid ? 0 : 1;
   },
 };

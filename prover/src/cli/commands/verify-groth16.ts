@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import {
   VerifyInputError,
   checkKeySafety,
@@ -10,6 +9,7 @@ import {
   verifyGroth16,
 } from '@zkinfer/verifier';
 import { UsageError, type Command } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
 import { ZkinferError } from '../../errors.ts';
 
 const usage = `usage: zkinfer verify-groth16 --vkey vk.json --proof proof.json --public public.json [--json]
@@ -41,23 +41,12 @@ export const command: Command = {
   summary: 'strictly verify one snarkjs Groth16 proof (exit 0 valid, 1 invalid, 2 malformed)',
   usage,
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args,
-        options: { vkey: { type: 'string' }, proof: { type: 'string' }, public: { type: 'string' }, json: { type: 'boolean' } },
-        strict: true,
-        allowPositionals: false,
-      }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    for (const flag of ['vkey', 'proof', 'public'] as const) {
-      if (values[flag] === undefined) throw new UsageError(`--${flag} is required`);
-    }
-    const vkJson = readJson(values.vkey!, '--vkey');
-    const proofJson = readJson(values.proof!, '--proof');
-    const publicJson = readJson(values.public!, '--public');
+    const { values } = parseCommandArgs(args, {
+      options: { vkey: { type: 'string', required: true }, proof: { type: 'string', required: true }, public: { type: 'string', required: true }, json: { type: 'boolean' } },
+    });
+    const vkJson = readJson(values.vkey, '--vkey');
+    const proofJson = readJson(values.proof, '--proof');
+    const publicJson = readJson(values.public, '--public');
     try {
       const vk = parseVerificationKey(vkJson, 'vkey');
       checkKeySafety(vk, 'vkey');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { VerifyInputError, decodeTokens, parseBundle, receiptId, verifyBundle } from '@zkinfer/verifier';
-import { UsageError, type Command } from '../command.ts';
+import type { Command } from '../command.ts';
+import { parseCommandArgs } from '../args.ts';
 import { readPackage } from '../../package/layout.ts';
 import { ZkinferError } from '../../errors.ts';
 
@@ -19,15 +19,10 @@ export const command: Command = {
   summary: 'verify a proof bundle against a compiled package (strict verifier)',
   usage,
   async run(args) {
-    let values;
-    let positionals;
-    try {
-      ({ values, positionals } = parseArgs({ args, options: { package: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true }));
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    if (values.package === undefined) throw new UsageError('--package is required');
-    if (positionals.length !== 1) throw new UsageError('expected exactly one proof bundle file');
+    const { values, positionals } = parseCommandArgs(args, {
+      options: { package: { type: 'string', required: true }, json: { type: 'boolean' } },
+      positionals: { min: 1, max: 1, what: 'proof bundle file' },
+    });
     const pkg = readPackage(values.package);
     let json: unknown;
     try {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { R } from '../../../../prover/src/circuit/field.ts';
-import type { LinearCombination } from '../../../../prover/src/circuit/lc.ts';
-import type { ConstraintSystem } from '../../../../prover/src/circuit/system.ts';
-import { fromBits, toBits } from '../../../../prover/src/circuit/gadgets/bits.ts';
-import { assertSigned, assertUnsigned } from '../../../../prover/src/circuit/gadgets/range.ts';
+import { R } from '@zkinfer/prover/circuit/field.ts';
+import type { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
+import type { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { fromBits, toBits } from '@zkinfer/prover/circuit/gadgets/bits.ts';
+import { assertSigned, assertUnsigned } from '@zkinfer/prover/circuit/gadgets/range.ts';
 import { build, expectEveryHintTamperFails, expectSameShape, satisfied } from './tamper.ts';
 
 const input = (v: bigint) => (cs: ConstraintSystem) => cs.privateInput('x', v);

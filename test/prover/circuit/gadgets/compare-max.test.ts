@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { R, mod } from '../../../../prover/src/circuit/field.ts';
-import type { LinearCombination } from '../../../../prover/src/circuit/lc.ts';
-import type { ConstraintSystem } from '../../../../prover/src/circuit/system.ts';
-import { findUnsatisfied } from '../../../../prover/src/circuit/check.ts';
-import { assertLessOrEqual, isEqual, isLessThan, isZero } from '../../../../prover/src/circuit/gadgets/compare.ts';
-import { argmaxLowest, maximumUnchecked, maximum } from '../../../../prover/src/circuit/gadgets/max.ts';
-import { argmaxLowest as argmaxReference } from '../../../../prover/src/arith/argmax.ts';
+import { R, mod } from '@zkinfer/prover/circuit/field.ts';
+import type { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
+import type { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
+import { assertLessOrEqual, isEqual, isLessThan, isZero } from '@zkinfer/prover/circuit/gadgets/compare.ts';
+import { argmaxLowest, maximumUnchecked, maximum } from '@zkinfer/prover/circuit/gadgets/max.ts';
+import { argmaxLowest as argmaxReference } from '@zkinfer/prover/arith/argmax.ts';
 import { build, cheatingFails, expectEveryHintTamperFails, expectSameShape, satisfied } from './tamper.ts';
 
 const pair = (a: bigint, b: bigint) => (cs: ConstraintSystem) => [cs.privateInput('a', a), cs.privateInput('b', b)] as const;

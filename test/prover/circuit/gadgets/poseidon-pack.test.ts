@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as poseidonLite from 'poseidon-lite';
-import { R } from '../../../../prover/src/circuit/field.ts';
-import type { LinearCombination } from '../../../../prover/src/circuit/lc.ts';
-import type { ConstraintSystem } from '../../../../prover/src/circuit/system.ts';
-import { commit as commitRef, pack as packRef } from '../../../../prover/src/commit/commit.ts';
-import { commit, poseidon } from '../../../../prover/src/circuit/gadgets/poseidon.ts';
-import { pack } from '../../../../prover/src/circuit/gadgets/pack.ts';
+import { R } from '@zkinfer/prover/circuit/field.ts';
+import type { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
+import type { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { commit as commitRef, pack as packRef } from '@zkinfer/prover/commit/commit.ts';
+import { commit, poseidon } from '@zkinfer/prover/circuit/gadgets/poseidon.ts';
+import { pack } from '@zkinfer/prover/circuit/gadgets/pack.ts';
 import { build, expectEveryHintTamperFails, expectSameShape } from './tamper.ts';
 
 const LITE: ((xs: bigint[]) => bigint)[] = [

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { R, toSigned } from '../../../../prover/src/circuit/field.ts';
-import { LinearCombination } from '../../../../prover/src/circuit/lc.ts';
-import type { ConstraintSystem } from '../../../../prover/src/circuit/system.ts';
-import { requantize as requantizeRef, residualAdd as residualAddRef } from '../../../../prover/src/arith/fixed.ts';
-import { requantize, residualAdd, roundShiftSaturate, roundShiftSaturateBits, signedBounds } from '../../../../prover/src/circuit/gadgets/requant.ts';
-import { roundShift, saturate } from '../../../../prover/src/arith/fixed.ts';
+import { R, toSigned } from '@zkinfer/prover/circuit/field.ts';
+import { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
+import type { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { requantize as requantizeRef, residualAdd as residualAddRef } from '@zkinfer/prover/arith/fixed.ts';
+import { requantize, residualAdd, roundShiftSaturate, roundShiftSaturateBits, signedBounds } from '@zkinfer/prover/circuit/gadgets/requant.ts';
+import { roundShift, saturate } from '@zkinfer/prover/arith/fixed.ts';
 import { build, cheatingFails, cheatingOutcome, expectEveryHintTamperFails, expectSameShape } from './tamper.ts';
 
 const input = (v: number) => (cs: ConstraintSystem) => cs.privateInput('x', v);

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { findUnsatisfied } from '../../../../prover/src/circuit/check.ts';
-import { inv, mul, toSigned } from '../../../../prover/src/circuit/field.ts';
-import { LinearCombination } from '../../../../prover/src/circuit/lc.ts';
-import { ConstraintSystem } from '../../../../prover/src/circuit/system.ts';
-import { activationTable, geluTanhFixed, siluFixed } from '../../../../prover/src/arith/activation.ts';
-import { EXP_SPEC, expNegFixed } from '../../../../prover/src/arith/exp.ts';
-import { reciprocalFixed, rsqrtFixed } from '../../../../prover/src/arith/roots.ts';
-import { softmaxSpec } from '../../../../prover/src/arith/softmax.ts';
-import { assertSigned, assertUnsigned } from '../../../../prover/src/circuit/gadgets/range.ts';
-import { lookup, lookupCost } from '../../../../prover/src/circuit/gadgets/table.ts';
-import { activation, expNeg, expNegCost } from '../../../../prover/src/circuit/gadgets/nonlinear.ts';
-import { reciprocal, rsqrt } from '../../../../prover/src/circuit/gadgets/reciprocal.ts';
+import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
+import { inv, mul, toSigned } from '@zkinfer/prover/circuit/field.ts';
+import { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { activationTable, geluTanhFixed, siluFixed } from '@zkinfer/prover/arith/activation.ts';
+import { EXP_SPEC, expNegFixed } from '@zkinfer/prover/arith/exp.ts';
+import { reciprocalFixed, rsqrtFixed } from '@zkinfer/prover/arith/roots.ts';
+import { softmaxSpec } from '@zkinfer/prover/arith/softmax.ts';
+import { assertSigned, assertUnsigned } from '@zkinfer/prover/circuit/gadgets/range.ts';
+import { lookup, lookupCost } from '@zkinfer/prover/circuit/gadgets/table.ts';
+import { activation, expNeg, expNegCost } from '@zkinfer/prover/circuit/gadgets/nonlinear.ts';
+import { reciprocal, rsqrt } from '@zkinfer/prover/circuit/gadgets/reciprocal.ts';
 import { build, cheatingFails, expectEveryHintTamperFails, expectSameShape } from './tamper.ts';
 
 const input = (v: number | bigint) => (cs: ConstraintSystem) => cs.privateInput('x', v);

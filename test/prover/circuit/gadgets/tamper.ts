@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
-import { findUnsatisfied } from '../../../../prover/src/circuit/check.ts';
-import { mod } from '../../../../prover/src/circuit/field.ts';
-import { ConstraintSystem } from '../../../../prover/src/circuit/system.ts';
-import type { LinearCombination } from '../../../../prover/src/circuit/lc.ts';
+import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
+import { mod } from '@zkinfer/prover/circuit/field.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import type { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
 
 /**
  * Shared soundness helpers for the gadget tests: build a gadget in witness mode, check the

@@ -1,7 +1,7 @@
 /** Small random models written as GGUF by the tests themselves. */
-import { GGML_TYPE } from '../../../../prover/src/model/gguf.ts';
-import type { ModelConfig, Tensor } from '../../../../prover/src/model/types.ts';
-import { expectedShapes } from '../../../../prover/src/model/validate.ts';
+import { GGML_TYPE } from '@zkinfer/prover/model/gguf.ts';
+import type { ModelConfig, Tensor } from '@zkinfer/prover/model/types.ts';
+import { expectedShapes } from '@zkinfer/prover/model/validate.ts';
 import { encodeTensor, writeGguf, type GgufTensorSpec, type MetaValue } from './write-gguf.ts';
 
 /** Deterministic pseudo-random numbers in [-1, 1) (mulberry32). */

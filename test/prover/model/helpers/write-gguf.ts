@@ -2,8 +2,8 @@
  * Minimal GGUF v3 writer for tests (ggml docs/gguf.md): lets tests build small valid and
  * deliberately broken files. Tensor data is given already encoded (see encodeTensor).
  */
-import { f32ToBf16, f32ToF16 } from '../../../../prover/src/model/bytes.ts';
-import { GGML_TYPE, GGUF_VALUE } from '../../../../prover/src/model/gguf.ts';
+import { f32ToBf16, f32ToF16 } from '@zkinfer/prover/model/bytes.ts';
+import { GGML_TYPE, GGUF_VALUE } from '@zkinfer/prover/model/gguf.ts';
 
 export type MetaValue =
   | { type: 'u8' | 'i8' | 'u16' | 'i16' | 'u32' | 'i32' | 'f32' | 'f64'; value: number }

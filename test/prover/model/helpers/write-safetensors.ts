@@ -1,5 +1,5 @@
 /** Minimal safetensors writer for tests (8-byte LE header length, JSON header, data). */
-import { f32ToBf16, f32ToF16 } from '../../../../prover/src/model/bytes.ts';
+import { f32ToBf16, f32ToF16 } from '@zkinfer/prover/model/bytes.ts';
 
 export interface StTensor { name: string; shape: number[]; data: ArrayLike<number>; dtype: 'F32' | 'F16' | 'BF16' }
 

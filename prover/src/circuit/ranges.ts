@@ -1,0 +1,55 @@
+import type { LinearCombination, Scalar } from './lc.ts';
+import type { ConstraintSystem } from './system.ts';
+import { decomposeBits } from './bit-decomposition.ts';
+import { splitMuxLookup } from './table-lookup.ts';
+
+/**
+ * The range-check seam (docs/decisions.md 14): every range check and every table lookup of a
+ * circuit goes through `cs.ranges`, so that a lookup argument (LogUp, issue 16; gnark's
+ * std/rangecheck is the model: `Check(v, bits)` calls collected and resolved when the circuit
+ * is complete) can replace bit decomposition without touching a gadget.
+ *
+ * The interface separates what a gadget needs:
+ * - `check`: only the range. A backend may defer it and resolve all checks together at `resolve`.
+ * - `bits`: the range AND the bits, because the gadget computes with them (a sign bit, a
+ *   comparison's top bit, a table index, a window's high bits). Always decomposed, at once.
+ * - `lookup`: T[index] for a constant table and an index given by its (boolean) bits.
+ */
+export interface RangeChecks {
+  /** Constrains x ∈ [0, 2^bits) as an integer; the caller does not use x's bits. */
+  check(x: LinearCombination, bits: number): void;
+  /** Constrains x ∈ [0, 2^bits) and returns its bits, little-endian, each constrained boolean. */
+  bits(x: LinearCombination, bits: number): LinearCombination[];
+  /** T[Σ indexBits[i]·2^i] for a constant table of 2^indexBits.length entries; the bits must be boolean. */
+  lookup(indexBits: readonly LinearCombination[], table: ArrayLike<Scalar>): LinearCombination;
+  /** Adds whatever the backend deferred; called once, when the circuit is complete (buildChunk). */
+  resolve(): void;
+}
+
+/**
+ * Today's backend: every check is a bit decomposition made where it is asked (n rows for n
+ * bits), a lookup is a split mux over the index bits (table-lookup.ts), nothing is deferred.
+ * These are the rows the circuits had before the seam existed, in the same order, so the
+ * .r1cs files and their circuit hashes are unchanged (scripts/circuit-hashes.ts).
+ */
+export class BitDecompositionRanges implements RangeChecks {
+  private readonly cs: ConstraintSystem;
+
+  constructor(cs: ConstraintSystem) {
+    this.cs = cs;
+  }
+
+  check(x: LinearCombination, bits: number): void {
+    decomposeBits(this.cs, x, bits);
+  }
+
+  bits(x: LinearCombination, bits: number): LinearCombination[] {
+    return decomposeBits(this.cs, x, bits);
+  }
+
+  lookup(indexBits: readonly LinearCombination[], table: ArrayLike<Scalar>): LinearCombination {
+    return splitMuxLookup(this.cs, indexBits, table);
+  }
+
+  resolve(): void {}
+}
