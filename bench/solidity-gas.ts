@@ -11,18 +11,16 @@
 // bundled model's row and its shape row check this). Two shapes with 1 key and 16 / 32 chunks
 // give the marginal gas of a chunk in a batch.
 import { readFileSync } from 'node:fs';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
-import { sha256 } from '@noble/hashes/sha2.js';
-import { expectedPublicSignals, nPublicForCtx, parseManifest, vkeyHash, type Manifest } from '@zkinfer/verifier';
-import { readPackage } from '@zkinfer/prover/package/layout.ts';
-import { bundleToCall } from '@zkinfer/prover/solidity/calldata.ts';
-import { submitCall, type GasParts } from '@zkinfer/prover/solidity/client.ts';
-import { deployVerifier } from '@zkinfer/prover/solidity/deploy.ts';
-import { LocalChain } from '@zkinfer/prover/solidity/local-chain.ts';
-import { planContract } from '@zkinfer/prover/solidity/plan.ts';
-import { compileVerifier } from '@zkinfer/prover/solidity/solc.ts';
-import { contractSource } from '@zkinfer/prover/solidity/source.ts';
-import { proofJson, scalar, simulateProof, toyKey, vkJson } from '../test/verify/helpers/toy-groth16.ts';
+import type { Manifest } from '@zkinfer/verifier';
+import { readPackage } from '../prover/src/package/layout.ts';
+import { bundleToCall } from '../prover/src/solidity/calldata.ts';
+import { submitCall, type GasParts } from '../prover/src/solidity/client.ts';
+import { deployVerifier } from '../prover/src/solidity/deploy.ts';
+import { LocalChain } from '../prover/src/solidity/local-chain.ts';
+import { planContract } from '../prover/src/solidity/plan.ts';
+import { compileVerifier } from '../prover/src/solidity/solc.ts';
+import { contractSource } from '../prover/src/solidity/source.ts';
+import { shape } from './solidity-shape.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
 interface Row {
@@ -46,43 +44,7 @@ async function measure(label: string, manifest: Manifest, bundle: unknown): Prom
   return { label, chunks: plan.chunkKeys.length, keys: plan.keys.length, pairs: plan.chunkKeys.length + plan.slotSources.length, gas: r.gas, verifierBytes: d.verifierCodeSize, keyBytes: d.keyCodeSizes[0] };
 }
 
-/** A trapdoor-keyed model and bundle: chunk i uses key kindOf(i); nPrompt prompt tokens, `generated` after them. */
-function shape(ctx: number, nChunks: number, nKinds: number, nPrompt: number, generated: number[]): { manifest: Manifest; bundle: unknown } {
-  const modelId = bytesToHex(sha256(utf8ToBytes(`shape ${ctx}/${nChunks}/${nKinds}`)));
-  const keys = Array.from({ length: nKinds }, (_, k) => toyKey(nPublicForCtx(ctx), `shape/${nKinds}/kind${k}`, { phase1: 'shape', gammaIsGenerator: true }));
-  const kindOf = (i: number) => i % nKinds;
-  const written = new Set<number>();
-  const manifestJson = {
-    version: 1,
-    modelId,
-    name: `shape-${nChunks}x${nKinds}`,
-    architecture: { family: 'llama', vocabSize: 512, dModel: 8, nLayers: 1, nHeads: 1, nKvHeads: 1, headDim: 8, ffnDim: 8, parameters: 1 },
-    ctx,
-    ptau: { power: 8, sha256: bytesToHex(sha256(utf8ToBytes('ptau'))), insecure: true },
-    chunks: Array.from({ length: nChunks }, (_, i) => {
-      const k = kindOf(i);
-      const entry: Record<string, unknown> = { index: i, constraints: 1000, circuitHash: bytesToHex(sha256(utf8ToBytes(`kind ${k}`))), vkeyHash: vkeyHash(keys[k].vk) };
-      if (!written.has(k)) entry.vkey = vkJson(keys[k].vk);
-      written.add(k);
-      return entry;
-    }),
-  };
-  const statement = { promptCommitment: scalar('prompt'), nPrompt, nGenerated: generated.length, generated };
-  const chunks = Array.from({ length: nChunks }, (_, i) => {
-    const signals = expectedPublicSignals({
-      modelId,
-      ctx,
-      chunkIndex: i,
-      inCommitment: i === 0 ? 0n : scalar(`b${i}`),
-      outCommitment: i === nChunks - 1 ? 0n : scalar(`b${i + 1}`),
-      statement,
-    });
-    return { proof: proofJson(simulateProof(keys[kindOf(i)].trapdoor, signals, `c${i}`)), publicSignals: signals.map(String) };
-  });
-  const bundle = { version: 1, modelId, ctx, statement: { ...statement, promptCommitment: String(statement.promptCommitment) }, chunks };
-  return { manifest: parseManifest(manifestJson), bundle };
-}
-
+const loadAtStart = loadAverage();
 const rows: Row[] = [];
 const args = process.argv.slice(2);
 for (let i = 0; i < args.length; i++) {
@@ -94,15 +56,17 @@ for (let i = 0; i < args.length; i++) {
   rows.push(await measure(label, readPackage(dir).manifest, JSON.parse(readFileSync(bundlePath, 'utf8'))));
 }
 const gen8 = [10, 84, 104, 101, 32, 116, 104, 101];
-const gen24 = Array.from({ length: 24 }, (_, i) => 100 + i);
+// Tokens spread over stories260K's 512-token vocabulary (9 bits), like a real generation's.
+const gen24 = Array.from({ length: 24 }, (_, i) => (97 * i + 263) % 512);
 const shapes: [string, ReturnType<typeof shape>][] = [
   ['shape: 1 key, 16 chunks, T = 32, 8 generated', shape(32, 16, 1, 6, gen8)],
   ['shape: 1 key, 32 chunks, T = 32, 8 generated (bundled model)', shape(32, 32, 1, 6, gen8)],
   ['shape: 4 keys, 128 chunks, T = 32, 24 generated (stories260K positions)', shape(32, 128, 4, 5, gen24)],
-  ['shape: 19 keys, 19 chunks, T = 32, 24 generated (stories260K layers)', shape(32, 19, 19, 5, gen24)],
+  ['shape: 19 keys, 19 chunks, T = 32, 24 generated (stories260K layers; its 19 keys are not set up)', shape(32, 19, 19, 5, gen24)],
 ];
 for (const [label, s] of shapes) rows.push(await measure(label, s.manifest, s.bundle));
 
+const loadAtEnd = loadAverage();
 const a = rows.find((r) => r.label.startsWith('shape: 1 key, 16'));
 const b = rows.find((r) => r.label.startsWith('shape: 1 key, 32'));
 const perChunk = a && b ? (b.gas.total - a.gas.total) / BigInt(b.chunks - a.chunks) : 0n;
@@ -111,23 +75,36 @@ const table = markdownTable(
   ['bundle', 'chunks', 'keys', 'pairs', 'total gas', 'pairing', 'chunk ρA, ρC', 'public inputs', 'calldata', 'sha256', 'other', 'verifier / key bytes'],
   rows.map((r) => [r.label, r.chunks, r.keys, r.pairs, String(r.gas.total), k(r.gas.pairing), k(r.gas.chunkScalars), k(r.gas.publicInputs), k(r.gas.calldata), k(r.gas.sha256), k(r.gas.other + r.gas.base), `${r.verifierBytes} / ${r.keyBytes}`]),
 );
+const realS260k = rows.find((r) => r.label.includes('stories260K') && !r.label.startsWith('shape'));
+const realNote = realS260k ? `; stories260K's real ${realS260k.chunks}-chunk bundle ${(Number(realS260k.gas.total) / 1e6).toFixed(2)} M` : '';
+const biggest = rows.reduce((m, r) => (r.gas.total > m.gas.total ? r : m), rows[0]);
 writeBenchSection(
   'solidity-gas',
-  `## Solidity verifier: gas per bundle (@ethereumjs/vm 10.1.3, Prague; solc 0.8.37)
+  `## Solidity verifier: gas per bundle (@ethereumjs/vm 10.1.3, Prague; solc 0.8.37, optimizer runs 10,000)
 
-\`npx node bench/solidity-gas.ts --bundle "default model (real)=PKG,proof.json" …\` (${machineLine()}).
+\`npx node bench/solidity-gas.ts --bundle "LABEL=PKG,proof.json" …\` (${machineLine()}; 1-minute load
+average ${loadAtStart} at the start, ${loadAtEnd} at the end: gas does not depend on it).
 One \`submit\` transaction per bundle (first submission: the receipt is stored and the event
 emitted). "pairing" is the one EIP-197 call (45,000 + 34,000 per pair), "chunk ρA, ρC" the
-ecMul/ecAdd of every chunk's proof, "public inputs" the ecMul/ecAdd of the per-key sums
-Σρ_k·x_k,i·IC_i and s_j·α_j (one per IC point with a non-zero scalar and key, not per chunk),
-"calldata" EIP-2028 (16/4 gas per byte), "other" the rest with the 21,000 base (statement
-checks, keccak transcript, receipt text and its sha256, key reads, 22,100 for the receipt slot,
-the event, memory). Shape rows: trapdoor keys with the layout's chunk/key structure (see the
-script). Contract sizes: runtime code in bytes (EIP-170 allows 24,576 each).
+ecMul/ecAdd of every chunk's proof, "public inputs" the ecMul/ecAdd of the per-key sums (5
+ecMuls per key, one per α group, and the ecAdd double-and-add chain of the small signals
+nPrompt, nGenerated and the tokens: docs/solidity.md "The batch check"), "calldata" EIP-2028
+(16/4 gas per byte), "other" the rest with the 21,000 base (statement and point checks,
+keccak transcript, receipt text and its sha256, key reads, 22,100 for the receipt slot, the
+event, memory). Shape rows: trapdoor keys with the layout's chunk/key structure
+(bench/solidity-shape.ts). Contract sizes: runtime code in bytes (EIP-170 allows 24,576 each).
+\`npx node bench/solidity-gas-profile.ts [CHUNKS KEYS GENERATED]\` splits a call's gas by phase
+and opcode.
 
 ${table}
 
 Marginal gas of a chunk in a batch (1 key, 16 → 32 chunks): **${perChunk}** (target ≤ 100k);
-fixed part at 32 chunks: ${b ? b.gas.total - perChunk * BigInt(b.chunks) : 0n} (target ≤ 300k).
-A single snarkjs-exported verification of one chunk would cost about 181k + 6.2k × 39 ≈ 423k.`,
+fixed part at 32 chunks: **${b ? b.gas.total - perChunk * BigInt(b.chunks) : 0n}** (target ≤ 300k).
+A single snarkjs-exported verification of one chunk would cost about 181k + 6.2k × 39 ≈ 423k.
+Block and transaction limits: the largest bundle here (${biggest.label}) takes ${(Number(biggest.gas.total) / 1e6).toFixed(2)} M gas${realNote}:
+it fits a 30 M gas block and EIP-7825's per-transaction cap of 2^24 ≈ 16.78 M (Osaka).`,
 );
+
+function loadAverage(): string {
+  return process.getBuiltinModule('node:os').loadavg()[0].toFixed(2);
+}

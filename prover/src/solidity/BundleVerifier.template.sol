@@ -36,24 +36,58 @@ contract ZkinferVerifier {
     uint256 public constant N_KEYS = {{N_KEYS}};
     /// Distinct G2 points among the keys' β, γ, δ: pairs with the same G2 point are merged.
     uint256 internal constant N_SLOTS = {{N_SLOTS}};
-    /// Bytes of a key blob after its leading STOP byte: α, β, γ, δ, then the 8 + CTX IC points.
+    /// Bytes of a key blob after its leading STOP byte: α, β, γ, δ, IC[0] + modelTag·IC[1], then
+    /// IC[2..7 + CTX] (docs/solidity.md; IC[i] for i ≥ 2 at byte 384 + 64·i).
     uint256 internal constant KEY_BYTES = {{KEY_BYTES}};
+    /// Bits of the small signals (nPrompt, nGenerated ≤ CTX; tokens < VOCAB_SIZE): their
+    /// products with IC points are double-and-add chains of ecAdd (150 gas) instead of ecMul (6,000).
+    uint256 internal constant SMALL_SCALAR_BITS = {{SMALL_SCALAR_BITS}};
+    /// Groups of keys with the same α and β slot (snarkjs keys of one ptau share both): Σ_j s_j·α_j is one ecMul per group.
+    uint256 internal constant N_ALPHAS = {{N_ALPHAS}};
     /// Binds the transcript to the verification keys: keccak256 of the key contracts' code hashes.
     bytes32 internal constant KEYS_DIGEST = 0x{{KEYS_DIGEST}};
     bytes32 internal constant TRANSCRIPT_DOMAIN = keccak256("zkinfer-bundle-batch-v1");
 
-    /// Key index of every chunk, one byte each.
+    /// Per chunk: its key index and the slot of that key's δ, one byte each.
     bytes internal constant CHUNK_KEYS = hex"{{CHUNK_KEYS}}";
     /// Per key: the slots of its β, γ and δ, one byte each.
     bytes internal constant KEY_SLOTS = hex"{{KEY_SLOTS}}";
     /// Per slot: the key whose blob holds its G2 point (1 byte) and the point's offset (2 bytes).
     bytes internal constant SLOT_SOURCES = hex"{{SLOT_SOURCES}}";
+    /// Per key: its α group (1 byte).
+    bytes internal constant KEY_ALPHAS = hex"{{KEY_ALPHAS}}";
+    /// Per α group: a key whose blob holds its α (1 byte) and its β slot (1 byte).
+    bytes internal constant ALPHA_SOURCES = hex"{{ALPHA_SOURCES}}";
     /// "zkinfer-receipt-v1\n" + modelId + "\n" (docs/proof-format.md "Receipt id").
     bytes internal constant RECEIPT_PREFIX = "zkinfer-receipt-v1\n{{MODEL_ID}}\n";
     /// modelTag in decimal, as it starts every row of the receipt text.
     bytes internal constant MODEL_TAG_DECIMAL = "{{MODEL_TAG}}";
 
 {{KEY_IMMUTABLES}}
+
+    // Memory of one batch check, byte offsets from its base (all zero at the start); literals,
+    // as inline assembly reads only literal constants (source.ts computes them as commented).
+    /// (ρ_k·A_k, B_k) per chunk, then (−G_slot, H_slot) per slot: the pairing precompile's input.
+    uint256 internal constant M_PAIRS = 0;
+    /// Per slot, 5 words: its G1 sum G_slot (x, y), an addend (x, y) and a scalar, so that
+    /// ecMul(addend, scalar) → addend and ecAdd(sum, addend) → sum run in place, without copies.
+    uint256 internal constant M_SLOTS = {{M_SLOTS}}; // M_PAIRS + 192 * (N_CHUNKS + N_SLOTS)
+    /// Per key, 4 words (mod r): s_j = Σρ_k, Σρ_k·chunkIndex_k, Σρ_k·in_k, Σρ_k·out_k over its chunks.
+    uint256 internal constant M_SUMS = {{M_SUMS}}; // M_SLOTS + 160 * N_SLOTS
+    /// Per α group: Σ s_j over its keys (mod r).
+    uint256 internal constant M_ALPHA_SUMS = {{M_ALPHA_SUMS}}; // M_SUMS + 128 * N_KEYS
+    /// One key blob, read from its key contract.
+    uint256 internal constant M_KEY = {{M_KEY}}; // M_ALPHA_SUMS + 32 * N_ALPHAS
+    /// A point W (x, y), an addend (x, y), then an ecMul input (x, y, scalar).
+    uint256 internal constant M_WORK = {{M_WORK}}; // M_KEY + 32 * ((KEY_BYTES + 31) / 32)
+    uint256 internal constant M_BYTES = {{M_BYTES}}; // M_WORK + 7 * 32
+    /// Byte offsets in a key blob.
+    uint256 internal constant K_TAGGED_IC0 = 448;
+    uint256 internal constant K_IC2 = 512;
+    uint256 internal constant K_IC5 = 704;
+    uint256 internal constant K_IC6 = 768;
+    uint256 internal constant K_IC7 = 832;
+    uint256 internal constant K_POS_TOKENS = 896;
 
     /// Receipt ids of the bundles verified so far.
     mapping(bytes32 => bool) public verifiedReceipts;
@@ -118,11 +152,16 @@ contract ZkinferVerifier {
         uint256[8][] calldata proofs
     ) public view returns (bytes32) {
         _checkStatement(promptCommitment, nPrompt, generated, boundaries, proofs.length);
-        // τ = keccak256(domain ‖ KEYS_DIGEST ‖ the call's arguments as sent): the arguments
-        // decode from these bytes, so τ fixes every proof point and signal (docs/solidity.md).
+        _checkProofPoints(proofs);
+        _checkProofs(_transcript(), promptCommitment, nPrompt, generated, boundaries, proofs);
+        return _receiptId(promptCommitment, nPrompt, generated, boundaries);
+    }
+
+    /// τ = keccak256(domain ‖ KEYS_DIGEST ‖ the call's arguments as sent): the arguments
+    /// decode from these bytes, so τ fixes every proof point and signal (docs/solidity.md).
+    function _transcript() internal pure returns (bytes32 transcript) {
         bytes32 domain = TRANSCRIPT_DOMAIN;
         bytes32 keys = KEYS_DIGEST;
-        bytes32 transcript;
         assembly ("memory-safe") {
             let m := mload(0x40)
             let n := sub(calldatasize(), 4)
@@ -131,8 +170,6 @@ contract ZkinferVerifier {
             calldatacopy(add(m, 0x40), 4, n)
             transcript := keccak256(m, add(n, 0x40))
         }
-        _checkProofs(transcript, promptCommitment, nPrompt, generated, boundaries, proofs);
-        return _receiptId(promptCommitment, nPrompt, generated, boundaries);
     }
 
     // The statement checks of verifier/src/bundle.ts (parseStatement, statementMismatch).
@@ -155,59 +192,39 @@ contract ZkinferVerifier {
         }
     }
 
-    // ---- curve work on the EIP-196/197 precompiles -------------------------------------
-
-    function _ecMul(uint256 x, uint256 y, uint256 s) internal view returns (uint256 rx, uint256 ry) {
-        bool ok;
+    /**
+     * Strict proof points (docs/proof-format.md), every chunk before any curve work: coordinates
+     * < p, no point at infinity, A and C on y² = x³ + 3 (G1 has cofactor 1: on the curve is in
+     * the group). B's twist and subgroup checks are the pairing precompile's (EIP-197: inputs
+     * not in G2 make it fail).
+     */
+    function _checkProofPoints(uint256[8][] calldata proofs) internal pure {
+        uint256 code;
+        uint256 chunk;
         assembly ("memory-safe") {
-            let m := mload(0x40)
-            mstore(m, x)
-            mstore(add(m, 0x20), y)
-            mstore(add(m, 0x40), s)
-            ok := staticcall(gas(), 0x07, m, 0x60, m, 0x40)
-            rx := mload(m)
-            ry := mload(add(m, 0x20))
-        }
-        if (!ok) revert PrecompileFailed(7);
-    }
-
-    function _ecAdd(uint256 x1, uint256 y1, uint256 x2, uint256 y2) internal view returns (uint256 rx, uint256 ry) {
-        bool ok;
-        assembly ("memory-safe") {
-            let m := mload(0x40)
-            mstore(m, x1)
-            mstore(add(m, 0x20), y1)
-            mstore(add(m, 0x40), x2)
-            mstore(add(m, 0x60), y2)
-            ok := staticcall(gas(), 0x06, m, 0x80, m, 0x40)
-            rx := mload(m)
-            ry := mload(add(m, 0x20))
-        }
-        if (!ok) revert PrecompileFailed(6);
-    }
-
-    /// acc[slot] += s·(x, y), skipping s = 0 (its product is the point at infinity).
-    function _accumulate(uint256[] memory acc, uint256 slot, uint256 x, uint256 y, uint256 s) internal view {
-        if (s == 0) return;
-        (uint256 mx, uint256 my) = s == 1 ? (x, y) : _ecMul(x, y, s);
-        (acc[2 * slot], acc[2 * slot + 1]) = _ecAdd(acc[2 * slot], acc[2 * slot + 1], mx, my);
-    }
-
-    /// Strict proof points (DESIGN.md "Strict input rules"): coordinates < p, A and C on the curve, none at infinity.
-    function _checkProofPoints(uint256[8] calldata pr, uint256 chunk) internal pure {
-        bool big;
-        assembly ("memory-safe") {
-            for { let i := 0 } lt(i, 8) { i := add(i, 1) } {
-                big := or(big, iszero(lt(calldataload(add(pr, mul(i, 0x20))), P)))
+            for { let k := 0 } lt(k, N_CHUNKS) { k := add(k, 1) } {
+                let pr := add(proofs.offset, shl(8, k))
+                let big := 0
+                for { let i := 0 } lt(i, 0x100) { i := add(i, 0x20) } { big := or(big, iszero(lt(calldataload(add(pr, i)), P))) }
+                if big { code := 1 chunk := k break }
+                let ax := calldataload(pr)
+                let ay := calldataload(add(pr, 0x20))
+                let cx := calldataload(add(pr, 0xc0))
+                let cy := calldataload(add(pr, 0xe0))
+                let b := or(or(calldataload(add(pr, 0x40)), calldataload(add(pr, 0x60))), or(calldataload(add(pr, 0x80)), calldataload(add(pr, 0xa0))))
+                if or(or(iszero(or(ax, ay)), iszero(or(cx, cy))), iszero(b)) { code := 2 chunk := k break }
+                let aOn := eq(mulmod(ay, ay, P), addmod(mulmod(mulmod(ax, ax, P), ax, P), 3, P))
+                let cOn := eq(mulmod(cy, cy, P), addmod(mulmod(mulmod(cx, cx, P), cx, P), 3, P))
+                if iszero(and(aOn, cOn)) { code := 3 chunk := k break }
             }
         }
-        if (big) revert CoordinateNotBelowP(chunk);
-        if ((pr[0] | pr[1]) == 0 || (pr[6] | pr[7]) == 0 || (pr[2] | pr[3] | pr[4] | pr[5]) == 0) revert PointAtInfinity(chunk);
-        // y² = x³ + 3 (G1 has cofactor 1: on the curve is in the group). B's twist and
-        // subgroup checks are the pairing precompile's (EIP-197: inputs not in G2 make it fail).
-        if (mulmod(pr[1], pr[1], P) != addmod(mulmod(mulmod(pr[0], pr[0], P), pr[0], P), 3, P)) revert PointNotOnCurve(chunk);
-        if (mulmod(pr[7], pr[7], P) != addmod(mulmod(mulmod(pr[6], pr[6], P), pr[6], P), 3, P)) revert PointNotOnCurve(chunk);
+        if (code == 1) revert CoordinateNotBelowP(chunk);
+        if (code == 2) revert PointAtInfinity(chunk);
+        if (code == 3) revert PointNotOnCurve(chunk);
     }
+
+    // ---- the batch check on the EIP-196/197 precompiles ----------------------------------
+    // A failed ecAdd sets bit 6 of `failed`, a failed ecMul bit 7 (their addresses).
 
     /**
      * All chunk proofs in one pairing check (docs/solidity.md): with ρ_0 = 1 and
@@ -215,23 +232,7 @@ contract ZkinferVerifier {
      *   Π_k e(ρ_k·A_k, B_k) · Π_slots e(−G_slot, H_slot) = 1,
      * where G_slot sums, over the keys whose β (γ, δ) is the slot's G2 point H_slot,
      * s_j·α_j (resp. Σ_{k of j} ρ_k·vk_x,k; Σ_{k of j} ρ_k·C_k), s_j = Σ_{k of j} ρ_k.
-     * Per key, Σ_k ρ_k·vk_x,k = s_j·IC_0 + Σ_i (Σ_k ρ_k·x_k,i)·IC_{i+1}: one scalar
-     * multiplication per IC point and key, not per chunk.
      */
-    /// Working memory of one batch check.
-    struct Batch {
-        /// Per slot: the G1 sum (x, y) paired with the slot's G2 point.
-        uint256[] acc;
-        /// The pairing precompile's input: (ρ_k·A_k, B_k) per chunk, then (−G_slot, H_slot) per slot.
-        uint256[] pairs;
-        /// Per key: s_j = Σρ_k, Σρ_k·chunkIndex, Σρ_k·in_k, Σρ_k·out_k (mod r).
-        uint256[] sums;
-        bytes chunkKeys;
-        bytes keySlots;
-        /// Scratch for one key blob.
-        bytes key;
-    }
-
     function _checkProofs(
         bytes32 transcript,
         uint256 promptCommitment,
@@ -240,223 +241,308 @@ contract ZkinferVerifier {
         uint256[] calldata boundaries,
         uint256[8][] calldata proofs
     ) internal view {
-        Batch memory b = Batch({
-            acc: new uint256[](2 * N_SLOTS),
-            pairs: new uint256[](6 * (N_CHUNKS + N_SLOTS)),
-            sums: new uint256[](4 * N_KEYS),
-            chunkKeys: CHUNK_KEYS,
-            keySlots: KEY_SLOTS,
-            key: new bytes(KEY_BYTES)
-        });
-        for (uint256 k = 0; k < N_CHUNKS; k++) {
-            uint256 inC = k == 0 ? 0 : boundaries[k - 1];
-            uint256 outC = k == N_CHUNKS - 1 ? 0 : boundaries[k];
-            _addChunk(b, transcript, k, proofs[k], inC, outC);
+        uint256 base;
+        assembly ("memory-safe") {
+            base := mload(0x40)
+            mstore(0x40, add(base, M_BYTES))
+            // Zeros (copied from past the calldata's end): every sum at 0, every G1 sum at infinity (0, 0).
+            calldatacopy(base, calldatasize(), M_BYTES)
         }
-        for (uint256 j = 0; j < N_KEYS; j++) _addKey(b, j, promptCommitment, nPrompt, generated);
-        _pairingCheck(b);
+        uint256 failed;
+        {
+            uint256 boundariesAt;
+            uint256 proofsAt;
+            assembly ("memory-safe") {
+                boundariesAt := boundaries.offset
+                proofsAt := proofs.offset
+                mstore(0x00, transcript) // for ρ_k = keccak256(τ ‖ k): _addChunks hashes 0x00..0x40
+            }
+            failed = _addChunks(base, boundariesAt, proofsAt);
+        }
+        failed |= _addKeys(base, promptCommitment, nPrompt, generated);
+        failed |= _addAlphas(base);
+        if (failed & (1 << 7) != 0) revert PrecompileFailed(7);
+        if (failed & (1 << 6) != 0) revert PrecompileFailed(6);
+        _pairingCheck(base);
     }
 
-    function _addChunk(Batch memory b, bytes32 transcript, uint256 k, uint256[8] calldata pr, uint256 inC, uint256 outC) internal view {
-        _checkProofPoints(pr, k);
-        uint256 rho = 1;
-        if (k > 0) {
-            assembly ("memory-safe") {
-                mstore(0x00, transcript)
-                mstore(0x20, k)
-                rho := mod(keccak256(0x00, 0x40), R)
+    /// Per chunk: ρ_k; (ρ_k·A_k, B_k) into its pair; ρ_k·C_k into its key's δ slot; its key's four sums.
+    /// (The arrays come as their calldata offsets: fewer stack slots; their lengths are checked.)
+    function _addChunks(uint256 base, uint256 boundariesAt, uint256 proofsAt) internal view returns (uint256 failed) {
+        bytes memory chunkKeys = CHUNK_KEYS;
+        assembly ("memory-safe") {
+            // A at pair and C in the δ slot's addend, both times ρ, in place.
+            function timesRho(pair, delta, rho) -> f {
+                mstore(add(pair, 0x40), rho)
+                f := shl(7, iszero(staticcall(gas(), 0x07, pair, 0x60, pair, 0x40)))
+                mstore(add(delta, 0x80), rho)
+                f := or(f, shl(7, iszero(staticcall(gas(), 0x07, add(delta, 0x40), 0x60, add(delta, 0x40), 0x40))))
+            }
+            let inC := 0
+            for { let k := 0 } lt(k, N_CHUNKS) { k := add(k, 1) } {
+                let outC := 0
+                if lt(k, sub(N_CHUNKS, 1)) { outC := calldataload(add(boundariesAt, shl(5, k))) }
+                // CHUNK_KEYS[2k] = its key j, [2k + 1] = the slot of j's δ.
+                let delta := add(add(base, M_SLOTS), mul(160, byte(1, mload(add(add(chunkKeys, 0x20), shl(1, k))))))
+                let pair := add(base, add(M_PAIRS, mul(192, k)))
+                calldatacopy(pair, add(proofsAt, shl(8, k)), 0x40) // A
+                calldatacopy(add(delta, 0x40), add(add(proofsAt, shl(8, k)), 0xc0), 0x40) // C, as the δ slot's addend
+                let rho := 1
+                if k {
+                    mstore(0x20, k)
+                    rho := mod(keccak256(0x00, 0x40), R) // keccak256(transcript ‖ k): the caller left τ at 0x00
+                    failed := or(failed, timesRho(pair, delta, rho))
+                }
+                calldatacopy(add(pair, 0x40), add(add(proofsAt, shl(8, k)), 0x40), 0x80) // B
+                failed := or(failed, shl(6, iszero(staticcall(gas(), 0x06, delta, 0x80, delta, 0x40))))
+                // The key's four sums += ρ·(1, k, in, out) (mod r).
+                pair := add(add(base, M_SUMS), shl(7, byte(0, mload(add(add(chunkKeys, 0x20), shl(1, k))))))
+                mstore(pair, addmod(mload(pair), rho, R))
+                mstore(add(pair, 0x20), addmod(mload(add(pair, 0x20)), mulmod(rho, k, R), R))
+                mstore(add(pair, 0x40), addmod(mload(add(pair, 0x40)), mulmod(rho, inC, R), R))
+                mstore(add(pair, 0x60), addmod(mload(add(pair, 0x60)), mulmod(rho, outC, R), R))
+                inC := outC
             }
         }
-        uint256 j = uint8(b.chunkKeys[k]);
-        (uint256 ax, uint256 ay) = k == 0 ? (pr[0], pr[1]) : _ecMul(pr[0], pr[1], rho);
-        uint256[] memory pairs = b.pairs;
-        uint256 o = 6 * k;
-        pairs[o] = ax;
-        pairs[o + 1] = ay;
-        pairs[o + 2] = pr[2];
-        pairs[o + 3] = pr[3];
-        pairs[o + 4] = pr[4];
-        pairs[o + 5] = pr[5];
-        _accumulate(b.acc, uint8(b.keySlots[3 * j + 2]), pr[6], pr[7], rho);
-        uint256[] memory sums = b.sums;
-        sums[4 * j] = addmod(sums[4 * j], rho, R);
-        sums[4 * j + 1] = addmod(sums[4 * j + 1], mulmod(rho, k, R), R);
-        sums[4 * j + 2] = addmod(sums[4 * j + 2], mulmod(rho, inC, R), R);
-        sums[4 * j + 3] = addmod(sums[4 * j + 3], mulmod(rho, outC, R), R);
     }
 
-    /// Key j's part: s_j·α_j into its β slot, Σ_k ρ_k·vk_x,k into its γ slot.
-    function _addKey(Batch memory b, uint256 j, uint256 promptCommitment, uint256 nPrompt, uint16[] calldata generated) internal view {
-        uint256 s = b.sums[4 * j];
-        if (s == 0) return; // no chunk uses key j (the planner never makes such a key)
-        bytes memory key = b.key;
-        _loadKey(key, j);
-        uint256[] memory acc = b.acc;
-        _accumulate(acc, uint8(b.keySlots[3 * j]), _word(key, 0), _word(key, 1), s);
-        uint256 gamma = uint8(b.keySlots[3 * j + 1]);
-        // IC[i] is at words 14 + 2i, 15 + 2i of the blob (after α, β, γ, δ); signal i pairs with IC[i + 1].
-        _accumulate(acc, gamma, _word(key, 14), _word(key, 15), s);
-        _accumulate(acc, gamma, _word(key, 16), _word(key, 17), mulmod(s, MODEL_TAG, R));
-        _accumulate(acc, gamma, _word(key, 18), _word(key, 19), b.sums[4 * j + 1]);
-        _accumulate(acc, gamma, _word(key, 20), _word(key, 21), b.sums[4 * j + 2]);
-        _accumulate(acc, gamma, _word(key, 22), _word(key, 23), b.sums[4 * j + 3]);
-        _accumulate(acc, gamma, _word(key, 24), _word(key, 25), mulmod(s, promptCommitment, R));
-        _accumulate(acc, gamma, _word(key, 26), _word(key, 27), mulmod(s, nPrompt, R));
-        _accumulate(acc, gamma, _word(key, 28), _word(key, 29), mulmod(s, generated.length, R));
-        // posTokens[t] = generated[t − nPrompt] inside the generated window, 0 elsewhere (no term).
-        for (uint256 g = 0; g < generated.length; g++) {
-            uint256 w = 30 + 2 * (nPrompt + g);
-            _accumulate(acc, gamma, _word(key, w), _word(key, w + 1), mulmod(s, generated[g], R));
+    function _addKeys(uint256 base, uint256 promptCommitment, uint256 nPrompt, uint16[] calldata generated) internal view returns (uint256 failed) {
+        for (uint256 j = 0; j < N_KEYS; j++) failed |= _addKey(base, j, keyContract(j), promptCommitment, nPrompt, generated);
+    }
+
+    /**
+     * Key j's public-input part into its γ slot: Σ_{k of j} ρ_k·vk_x,k =
+     *   s_j·(IC[0] + modelTag·IC[1] + promptCommitment·IC[5] + W) + Σρ_k·k·IC[2] + Σρ_k·in_k·IC[3] + Σρ_k·out_k·IC[4],
+     * with W = nPrompt·IC[6] + nGenerated·IC[7] + Σ_g generated[g]·IC[8 + nPrompt + g] (the
+     * posTokens outside the generated window are 0: no term); and s_j into its α group.
+     */
+    function _addKey(uint256 base, uint256 j, address store, uint256 promptCommitment, uint256 nPrompt, uint16[] calldata generated)
+        internal
+        view
+        returns (uint256 failed)
+    {
+        uint256 s;
+        uint256 key;
+        uint256 w;
+        assembly ("memory-safe") {
+            s := mload(add(add(base, M_SUMS), shl(7, j)))
+            key := add(base, M_KEY)
+            w := add(base, M_WORK)
+        }
+        if (s == 0) return 0; // no chunk uses key j (the planner never makes such a key)
+        assembly ("memory-safe") {
+            extcodecopy(store, key, 1, KEY_BYTES)
+            mstore(w, 0)
+            mstore(add(w, 0x20), 0)
+        }
+        failed = _smallSignals(w, key, nPrompt, generated);
+        bytes memory keySlots = KEY_SLOTS;
+        bytes memory keyAlphas = KEY_ALPHAS;
+        assembly ("memory-safe") {
+            // slot's sum += t·(point at pt), in place in the slot's addend and scalar words.
+            function addMul(slot, pt, t) -> f {
+                mcopy(add(slot, 0x40), pt, 0x40)
+                mstore(add(slot, 0x80), t)
+                f := shl(7, iszero(staticcall(gas(), 0x07, add(slot, 0x40), 0x60, add(slot, 0x40), 0x40)))
+                f := or(f, shl(6, iszero(staticcall(gas(), 0x06, slot, 0x80, slot, 0x40))))
+            }
+            // W += IC[0] + modelTag·IC[1] (one point of the blob), then W += promptCommitment·IC[5].
+            mcopy(add(w, 0x40), add(key, K_TAGGED_IC0), 0x40)
+            failed := or(failed, shl(6, iszero(staticcall(gas(), 0x06, w, 0x80, w, 0x40))))
+            mcopy(add(w, 0x80), add(key, K_IC5), 0x40)
+            mstore(add(w, 0xc0), promptCommitment)
+            failed := or(failed, shl(7, iszero(staticcall(gas(), 0x07, add(w, 0x80), 0x60, add(w, 0x40), 0x40))))
+            failed := or(failed, shl(6, iszero(staticcall(gas(), 0x06, w, 0x80, w, 0x40))))
+            let sums := add(add(base, M_SUMS), shl(7, j))
+            let gamma := add(add(base, M_SLOTS), mul(160, byte(0, mload(add(add(keySlots, 0x21), mul(3, j))))))
+            failed := or(failed, addMul(gamma, w, s))
+            // Σρ_k·chunkIndex, Σρ_k·in, Σρ_k·out on IC[2], IC[3], IC[4] (0 when only chunk 0 uses the key).
+            for { let i := 1 } lt(i, 4) { i := add(i, 1) } {
+                let t := mload(add(sums, shl(5, i)))
+                if t { failed := or(failed, addMul(gamma, add(key, add(K_IC2, shl(6, sub(i, 1)))), t)) }
+            }
+            let alpha := add(add(base, M_ALPHA_SUMS), shl(5, byte(0, mload(add(add(keyAlphas, 0x20), j)))))
+            mstore(alpha, addmod(mload(alpha), s, R))
         }
     }
 
-    function _pairingCheck(Batch memory b) internal view {
-        uint256[] memory pairs = b.pairs;
+    /**
+     * W at w (starting at infinity) += nPrompt·IC[6] + nGenerated·IC[7] + Σ_g generated[g]·IC[8 + nPrompt + g]:
+     * one double-and-add chain over SMALL_SCALAR_BITS bits shared by all these small scalars
+     * (Straus), so a term costs an ecAdd per set bit instead of an ecMul. _checkStatement has
+     * bounded every scalar: nPrompt, nGenerated ≤ CTX and tokens < VOCAB_SIZE, all < 2^SMALL_SCALAR_BITS.
+     */
+    function _smallSignals(uint256 w, uint256 key, uint256 nPrompt, uint16[] calldata generated) internal view returns (uint256 failed) {
+        assembly ("memory-safe") {
+            // W += the point at pt.
+            function addPoint(v, pt) -> f {
+                mcopy(add(v, 0x40), pt, 0x40)
+                f := shl(6, iszero(staticcall(gas(), 0x06, v, 0x80, v, 0x40)))
+            }
+            let nG := generated.length
+            let tokens := add(key, add(K_POS_TOKENS, shl(6, nPrompt)))
+            let started := 0
+            for { let b := SMALL_SCALAR_BITS } b {} {
+                b := sub(b, 1)
+                if started { failed := or(failed, addPoint(w, w)) } // W = 2W (skipped while W is still 0)
+                if and(shr(b, nPrompt), 1) {
+                    failed := or(failed, addPoint(w, add(key, K_IC6)))
+                    started := 1
+                }
+                if and(shr(b, nG), 1) {
+                    failed := or(failed, addPoint(w, add(key, K_IC7)))
+                    started := 1
+                }
+                for { let g := 0 } lt(g, nG) { g := add(g, 1) } {
+                    if and(shr(b, calldataload(add(generated.offset, shl(5, g)))), 1) {
+                        failed := or(failed, addPoint(w, add(tokens, shl(6, g))))
+                        started := 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// Per α group: (Σ_{j in it} s_j)·α into its β slot.
+    function _addAlphas(uint256 base) internal view returns (uint256 failed) {
+        bytes memory sources = ALPHA_SOURCES;
+        for (uint256 g = 0; g < N_ALPHAS; g++) {
+            address store = keyContract(uint8(sources[2 * g]));
+            uint256 slot = uint8(sources[2 * g + 1]);
+            assembly ("memory-safe") {
+                let t := mload(add(add(base, M_ALPHA_SUMS), shl(5, g)))
+                if t {
+                    let beta := add(add(base, M_SLOTS), mul(160, slot))
+                    extcodecopy(store, add(beta, 0x40), 1, 0x40) // α: the blob's first point
+                    mstore(add(beta, 0x80), t)
+                    failed := or(failed, shl(7, iszero(staticcall(gas(), 0x07, add(beta, 0x40), 0x60, add(beta, 0x40), 0x40))))
+                    failed := or(failed, shl(6, iszero(staticcall(gas(), 0x06, beta, 0x80, beta, 0x40))))
+                }
+            }
+        }
+    }
+
+    /// The slots' pairs (−G_slot, H_slot) after the chunks', then the one EIP-197 call.
+    function _pairingCheck(uint256 base) internal view {
         bytes memory slotSources = SLOT_SOURCES;
         for (uint256 slot = 0; slot < N_SLOTS; slot++) {
-            uint256 o = 6 * (N_CHUNKS + slot);
-            uint256 y = b.acc[2 * slot + 1];
-            pairs[o] = b.acc[2 * slot];
-            pairs[o + 1] = y == 0 ? 0 : P - y; // −G; the point at infinity (0, 0) is its own negation
             address store = keyContract(uint8(slotSources[3 * slot]));
             uint256 offset = uint256(uint8(slotSources[3 * slot + 1])) << 8 | uint8(slotSources[3 * slot + 2]);
             assembly ("memory-safe") {
+                let pair := add(base, add(M_PAIRS, mul(192, add(N_CHUNKS, slot))))
+                let sum := add(add(base, M_SLOTS), mul(160, slot))
+                let y := mload(add(sum, 0x20))
+                mstore(pair, mload(sum))
+                mstore(add(pair, 0x20), mul(iszero(iszero(y)), sub(P, y))) // −G; (0, 0), infinity, is its own negation
                 // The slot's G2 point (128 bytes) straight from its key contract, after the STOP byte.
-                extcodecopy(store, add(add(pairs, 0x20), mul(add(o, 2), 0x20)), add(1, offset), 0x80)
+                extcodecopy(store, add(pair, 0x40), add(1, offset), 0x80)
             }
         }
         bool ok;
         uint256 result;
         assembly ("memory-safe") {
-            ok := staticcall(gas(), 0x08, add(pairs, 0x20), mul(mload(pairs), 0x20), 0x00, 0x20)
+            ok := staticcall(gas(), 0x08, add(base, M_PAIRS), mul(192, add(N_CHUNKS, N_SLOTS)), 0x00, 0x20)
             result := mload(0x00)
         }
         if (!ok) revert PrecompileFailed(8);
         if (result != 1) revert ProofsInvalid();
     }
 
-    /// Copies key j's blob (after its STOP byte) into `key`.
-    function _loadKey(bytes memory key, uint256 j) internal view {
-        address store = keyContract(j);
-        assembly ("memory-safe") {
-            extcodecopy(store, add(key, 0x20), 1, mload(key))
-        }
-    }
-
-    function _word(bytes memory b, uint256 i) internal pure returns (uint256 v) {
-        assembly ("memory-safe") {
-            v := mload(add(add(b, 0x20), mul(i, 0x20)))
-        }
-    }
-
     // ---- receipt id -------------------------------------------------------------------
 
     /**
-     * SHA-256 of "zkinfer-receipt-v1\n" + modelId + "\n" + rows, one row per chunk of its
-     * 7 + CTX signals in decimal joined by "," (verifier/src/receipt.ts). Rows differ only in
-     * chunkIndex, in and out: the rest (",promptCommitment,nPrompt,nGenerated,posTokens…") is
-     * written once and copied; chunk k's in is chunk k − 1's out, copied too.
+     * SHA-256 of "zkinfer-receipt-v1\n" + modelId + "\n" + rows joined by "\n", one row per
+     * chunk of its 7 + CTX signals in decimal joined by "," (verifier/src/receipt.ts). Rows
+     * differ only in chunkIndex, in and out: the rest (",promptCommitment,nPrompt,nGenerated,
+     * posTokens…", the tail) is written once, in row 0, and copied; chunk k's in is chunk
+     * k − 1's out, copied too. The text is built past the free memory pointer, which nothing
+     * moves until the hash.
      */
     function _receiptId(uint256 promptCommitment, uint256 nPrompt, uint16[] calldata generated, uint256[] calldata boundaries)
         internal
         view
         returns (bytes32 id)
     {
-        bytes memory prefix = RECEIPT_PREFIX;
         bytes memory tag = MODEL_TAG_DECIMAL;
-        bytes memory digits = new bytes(80);
-        bytes memory tail = _receiptTail(promptCommitment, nPrompt, generated, digits);
-        // Longest possible row: "\n", tag, ",255", "," + 77 digits twice, and the tail.
-        bytes memory buf = new bytes(prefix.length + N_CHUNKS * (1 + tag.length + 4 + 2 * 78 + tail.length));
-        uint256 start;
-        uint256 p;
-        assembly ("memory-safe") {
-            start := add(buf, 0x20)
-            mcopy(start, add(prefix, 0x20), mload(prefix))
-            p := add(start, mload(prefix))
-        }
-        uint256 prevOut;
-        uint256 prevOutLen;
-        for (uint256 k = 0; k < N_CHUNKS; k++) {
-            uint256 out = k < N_CHUNKS - 1 ? boundaries[k] : 0;
-            (p, prevOut, prevOutLen) = _receiptRow(p, k, tag, tail, digits, prevOut, prevOutLen, out);
-        }
+        (uint256 start, uint256 outAt, uint256 tailAt) = _receiptHead(tag, boundaries);
+        uint256 end = _receiptTail(tailAt, promptCommitment, nPrompt, generated);
+        end = _receiptRows(tag, outAt, tailAt, end, boundaries);
         bool ok;
         assembly ("memory-safe") {
-            ok := staticcall(gas(), 0x02, start, sub(p, start), 0x00, 0x20)
+            ok := staticcall(gas(), 0x02, start, sub(end, start), 0x00, 0x20)
             id := mload(0x00)
         }
         if (!ok) revert PrecompileFailed(2);
     }
 
-    /// Row k at p: [\n] tag "," k "," in "," out tail; in is the previous row's out (copied), 0 for row 0.
-    function _receiptRow(
-        uint256 p,
-        uint256 k,
-        bytes memory tag,
-        bytes memory tail,
-        bytes memory digits,
-        uint256 prevOut,
-        uint256 prevOutLen,
-        uint256 out
-    ) internal pure returns (uint256 end, uint256 outAt, uint256 outLen) {
+    /// The prefix and row 0's "tag,0,0,out_0" (chunkIndex 0, in 0); out_0 ends at tailAt.
+    function _receiptHead(bytes memory tag, uint256[] calldata boundaries) internal pure returns (uint256 start, uint256 outAt, uint256 tailAt) {
+        bytes memory prefix = RECEIPT_PREFIX;
+        uint256 scratch;
         assembly ("memory-safe") {
-            if k {
-                mstore8(p, 10)
-                p := add(p, 1)
-            }
+            scratch := mload(0x40) // 96 bytes for ZkinferDecimal.write, then the text
+            start := add(scratch, 0x60)
+            mcopy(start, add(prefix, 0x20), mload(prefix))
+            let p := add(start, mload(prefix))
             mcopy(p, add(tag, 0x20), mload(tag))
             p := add(p, mload(tag))
-            mstore8(p, 44)
+            mstore(p, ",0,0,") // the word's other bytes are written over next
+            outAt := add(p, 5)
         }
-        p = _putDecimal(p + 1, k, digits);
-        assembly ("memory-safe") {
-            mstore8(p, 44)
-            p := add(p, 1)
-            switch k
-            case 0 {
-                mstore8(p, 48)
-                p := add(p, 1)
-            }
-            default {
-                mcopy(p, prevOut, prevOutLen)
-                p := add(p, prevOutLen)
-            }
-            mstore8(p, 44)
-            p := add(p, 1)
-        }
-        outAt = p;
-        p = _putDecimal(p, out, digits);
-        outLen = p - outAt;
-        assembly ("memory-safe") {
-            mcopy(p, add(tail, 0x20), mload(tail))
-            end := add(p, mload(tail))
-        }
+        tailAt = ZkinferDecimal.write(outAt, N_CHUNKS > 1 ? boundaries[0] : 0, scratch);
     }
 
-    /// ",promptCommitment,nPrompt,nGenerated,posTokens[0],…,posTokens[CTX − 1]": the end of every row.
-    function _receiptTail(uint256 promptCommitment, uint256 nPrompt, uint16[] calldata generated, bytes memory digits)
-        internal
-        pure
-        returns (bytes memory tail)
-    {
-        uint256 nGenerated = generated.length;
-        tail = new bytes(1 + 78 + 2 * 6 + CTX * 6);
-        uint256 start;
+    /// The tail of every row at p: ",promptCommitment,nPrompt,nGenerated,posTokens[0],…,posTokens[CTX − 1]".
+    function _receiptTail(uint256 p, uint256 promptCommitment, uint256 nPrompt, uint16[] calldata generated) internal pure returns (uint256) {
+        uint256 scratch;
         assembly ("memory-safe") {
-            start := add(tail, 0x20)
+            scratch := mload(0x40) // as in _receiptHead: nothing allocated since
         }
-        uint256 p = start;
-        p = _putDecimal(_comma(p), promptCommitment, digits);
-        p = _putDecimal(_comma(p), nPrompt, digits);
-        p = _putDecimal(_comma(p), nGenerated, digits);
+        uint256 nGenerated = generated.length;
+        p = ZkinferDecimal.write(_comma(p), promptCommitment, scratch);
+        p = ZkinferDecimal.write(_comma(p), nPrompt, scratch);
+        p = ZkinferDecimal.write(_comma(p), nGenerated, scratch);
         for (uint256 t = 0; t < CTX; t++) {
             uint256 token = t >= nPrompt && t < nPrompt + nGenerated ? generated[t - nPrompt] : 0;
-            p = _putDecimal(_comma(p), token, digits);
+            p = ZkinferDecimal.write(_comma(p), token, scratch);
         }
+        return p;
+    }
+
+    /// Rows 1 … N_CHUNKS − 1 after row 0, whose out is at [outAt, tailAt) and tail at [tailAt, end).
+    function _receiptRows(bytes memory tag, uint256 outAt, uint256 tailAt, uint256 end, uint256[] calldata boundaries) internal pure returns (uint256) {
+        uint256 tailLen = end - tailAt;
+        uint256 outEnd = tailAt;
+        uint256 scratch;
         assembly ("memory-safe") {
-            mstore(tail, sub(p, start))
+            scratch := mload(0x40) // as in _receiptHead: nothing allocated since
         }
+        uint256 p = end;
+        for (uint256 k = 1; k < N_CHUNKS; k++) {
+            assembly ("memory-safe") {
+                mstore8(p, 10)
+                mcopy(add(p, 1), add(tag, 0x20), mload(tag))
+                p := add(add(p, 1), mload(tag))
+                mstore8(p, 44)
+            }
+            p = ZkinferDecimal.write(p + 1, k, scratch);
+            assembly ("memory-safe") {
+                mstore8(p, 44)
+                let n := sub(outEnd, outAt)
+                mcopy(add(p, 1), outAt, n) // in_k = out_{k−1}
+                p := add(add(p, 1), n)
+                mstore8(p, 44)
+                p := add(p, 1)
+            }
+            outAt = p;
+            p = ZkinferDecimal.write(p, k < N_CHUNKS - 1 ? boundaries[k] : 0, scratch);
+            outEnd = p;
+            assembly ("memory-safe") {
+                mcopy(p, tailAt, tailLen)
+                p := add(p, tailLen)
+            }
+        }
+        return p;
     }
 
     function _comma(uint256 p) internal pure returns (uint256) {
@@ -464,28 +550,5 @@ contract ZkinferVerifier {
             mstore8(p, 44)
         }
         return p + 1;
-    }
-
-    /// Writes v in decimal at memory address p and returns the end. Four digits per step go
-    /// backwards into `digits` (80 fit), leading zeros of the top group are skipped, one mcopy.
-    function _putDecimal(uint256 p, uint256 v, bytes memory digits) internal pure returns (uint256 end) {
-        assembly ("memory-safe") {
-            let e := add(digits, 0x70) // 80 bytes of scratch below e
-            let q := e
-            for {} 1 {} {
-                let x := mod(v, 10000)
-                v := div(v, 10000)
-                q := sub(q, 4)
-                mstore8(q, add(48, div(x, 1000)))
-                mstore8(add(q, 1), add(48, mod(div(x, 100), 10)))
-                mstore8(add(q, 2), add(48, mod(div(x, 10), 10)))
-                mstore8(add(q, 3), add(48, mod(x, 10)))
-                if iszero(v) { break }
-            }
-            // At most three leading zeros, never the last digit.
-            for {} and(eq(byte(0, mload(q)), 48), lt(q, sub(e, 1))) {} { q := add(q, 1) }
-            mcopy(p, q, sub(e, q))
-            end := add(p, sub(e, q))
-        }
     }
 }

@@ -14,12 +14,14 @@ import { g1Words, g2Words, wordsToBytes } from './words.ts';
 export interface ContractKey {
   /** The manifest's vkeyHash (SHA-256 of canonicalVkeyJson). */
   vkeyHash: string;
-  /** Contract code: a STOP byte (calling it does nothing), then α, β, γ, δ and IC (EIP-196/197 words). */
+  /** Contract code: a STOP byte (calling it does nothing), then α, β, γ, δ, IC[0] + modelTag·IC[1], IC[2..] (EIP-196/197 words). */
   code: Uint8Array;
   /** keccak256 of the code: what EXTCODEHASH returns for the deployed key contract. */
   codeHash: Uint8Array;
   /** Slots of β, γ, δ. */
   slots: [number, number, number];
+  /** Index of its α group (keys with the same α and β slot: s_j·α_j summed into one scalar multiplication). */
+  alphaGroup: number;
 }
 
 export interface ContractPlan {
@@ -33,6 +35,10 @@ export interface ContractPlan {
   chunkKeys: number[];
   /** Per slot: the key whose blob holds the point and its byte offset in the blob (after the STOP byte). */
   slotSources: { key: number; offset: number }[];
+  /** Per α group: the key whose blob holds α, and the group's β slot. */
+  alphaGroups: { key: number; slot: number }[];
+  /** Bits of the small public inputs (nPrompt, nGenerated ≤ ctx; tokens < vocabSize): their double-and-add length. */
+  smallScalarBits: number;
   /** keccak256 of the keys' code hashes, concatenated: binds the batch transcript to the keys. */
   keysDigest: Uint8Array;
 }
@@ -40,8 +46,14 @@ export interface ContractPlan {
 /** Byte offsets in a key blob (after the STOP byte) of β, γ, δ. */
 const G2_OFFSETS = [64, 192, 320] as const;
 
-export function keyBlob(vk: VerificationKey): Uint8Array {
-  const words = [...g1Words(vk.alpha), ...g2Words(vk.beta), ...g2Words(vk.gamma), ...g2Words(vk.delta), ...vk.ic.flatMap(g1Words)];
+/**
+ * The key as contract code. modelTag is the same constant signal in every chunk, so its IC
+ * point is folded into IC[0] here (vk_x = (IC[0] + modelTag·IC[1]) + Σ_{i≥2} x_i·IC[i]):
+ * the contract saves one scalar multiplication per key and the code hash still fixes it.
+ */
+export function keyBlob(vk: VerificationKey, modelTag: bigint): Uint8Array {
+  const tagged = vk.ic[0].add(vk.ic[1].multiplyUnsafe(modelTag));
+  const words = [...g1Words(vk.alpha), ...g2Words(vk.beta), ...g2Words(vk.gamma), ...g2Words(vk.delta), ...g1Words(tagged), ...vk.ic.slice(2).flatMap(g1Words)];
   const body = wordsToBytes(words);
   const code = new Uint8Array(1 + body.length);
   code.set(body, 1); // code[0] = 0x00, STOP
@@ -50,6 +62,7 @@ export function keyBlob(vk: VerificationKey): Uint8Array {
 
 export function planContract(manifest: Manifest): ContractPlan {
   const nPublic = nPublicForCtx(manifest.ctx);
+  const tag = modelTag(manifest.modelId);
   const keyIndex = new Map<string, number>();
   const distinct: VerificationKey[] = [];
   const keys: ContractKey[] = [];
@@ -60,8 +73,8 @@ export function planContract(manifest: Manifest): ContractPlan {
       j = distinct.length;
       keyIndex.set(c.vkeyHash, j);
       distinct.push(c.vkey);
-      const code = keyBlob(c.vkey);
-      keys.push({ vkeyHash: c.vkeyHash, code, codeHash: keccak_256(code), slots: [0, 0, 0] });
+      const code = keyBlob(c.vkey, tag);
+      keys.push({ vkeyHash: c.vkeyHash, code, codeHash: keccak_256(code), slots: [0, 0, 0], alphaGroup: 0 });
     }
     return j;
   });
@@ -82,6 +95,18 @@ export function planContract(manifest: Manifest): ContractPlan {
   });
   if (slotPoints.length > 255) throw new RangeError('more than 255 distinct G2 points');
 
+  // snarkjs keys of one ptau share α and β (phase 1): Σ_j s_j·α_j is then one multiplication.
+  const alphaGroups: { key: number; slot: number }[] = [];
+  distinct.forEach((vk, j) => {
+    let g = alphaGroups.findIndex((a) => a.slot === keys[j].slots[0] && distinct[a.key].alpha.equals(vk.alpha));
+    if (g < 0) {
+      g = alphaGroups.length;
+      alphaGroups.push({ key: j, slot: keys[j].slots[0] });
+    }
+    keys[j].alphaGroup = g;
+  });
+  const smallScalarBits = Math.max(manifest.ctx, manifest.architecture.vocabSize - 1, 1).toString(2).length;
+
   const hashes = new Uint8Array(32 * keys.length);
   keys.forEach((k, j) => hashes.set(k.codeHash, 32 * j));
   return {
@@ -89,10 +114,12 @@ export function planContract(manifest: Manifest): ContractPlan {
     name: manifest.name,
     ctx: manifest.ctx,
     vocabSize: manifest.architecture.vocabSize,
-    modelTag: modelTag(manifest.modelId),
+    modelTag: tag,
     keys,
     chunkKeys,
     slotSources,
+    alphaGroups,
+    smallScalarBits,
     keysDigest: keccak_256(hashes),
   };
 }

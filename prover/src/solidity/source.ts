@@ -9,6 +9,8 @@ import { toHex } from './words.ts';
  */
 
 const TEMPLATE = readFileSync(new URL('./BundleVerifier.template.sol', import.meta.url), 'utf8');
+/** The receipt text's decimal writer (a library without template fields, inlined into the verifier). */
+export const DECIMAL_LIBRARY = readFileSync(new URL('./ZkinferDecimal.sol', import.meta.url), 'utf8');
 
 export const VERIFIER_CONTRACT = 'ZkinferVerifier';
 export const keyContractName = (j: number): string => `ZkinferKey${j}`;
@@ -43,9 +45,13 @@ export function contractSource(plan: ContractPlan): string {
     N_SLOTS: String(plan.slotSources.length),
     KEY_BYTES: String(plan.keys[0].code.length - 1),
     KEYS_DIGEST: toHex(plan.keysDigest),
-    CHUNK_KEYS: toHex(Uint8Array.from(plan.chunkKeys)),
+    CHUNK_KEYS: toHex(Uint8Array.from(plan.chunkKeys.flatMap((j) => [j, plan.keys[j].slots[2]]))),
     KEY_SLOTS: toHex(Uint8Array.from(plan.keys.flatMap((k) => k.slots))),
     SLOT_SOURCES: toHex(Uint8Array.from(plan.slotSources.flatMap((s) => [s.key, s.offset >> 8, s.offset & 0xff]))),
+    KEY_ALPHAS: toHex(Uint8Array.from(plan.keys.map((k) => k.alphaGroup))),
+    ALPHA_SOURCES: toHex(Uint8Array.from(plan.alphaGroups.flatMap((a) => [a.key, a.slot]))),
+    N_ALPHAS: String(plan.alphaGroups.length),
+    SMALL_SCALAR_BITS: String(plan.smallScalarBits),
     KEY_CONTRACTS: range.map((j) => keyContract(plan, j)).join('\n\n'),
     KEY_IMMUTABLES: range.map((j) => `    address private immutable KEY_CONTRACT_${j};`).join('\n'),
     KEY_ASSIGNMENTS: range.map((j) => `        KEY_CONTRACT_${j} = keyContracts[${j}];`).join('\n'),
@@ -53,10 +59,19 @@ export function contractSource(plan: ContractPlan): string {
     KEY_CODEHASHES: plan.keys.map((k) => `bytes32(0x${toHex(k.codeHash)})`).join(', '),
   };
   if (plan.keys.some((k) => k.code.length !== plan.keys[0].code.length)) throw new RangeError('key blobs differ in length');
+  // The batch check's memory layout (the template's M_* constants).
+  const nSlots = plan.slotSources.length;
+  const keyBytes = plan.keys[0].code.length - 1;
+  const mSlots = 192 * (plan.chunkKeys.length + nSlots);
+  const mSums = mSlots + 160 * nSlots;
+  const mAlphaSums = mSums + 128 * n;
+  const mKey = mAlphaSums + 32 * plan.alphaGroups.length;
+  const mWork = mKey + 32 * Math.ceil(keyBytes / 32);
+  Object.assign(fields, { M_SLOTS: String(mSlots), M_SUMS: String(mSums), M_ALPHA_SUMS: String(mAlphaSums), M_KEY: String(mKey), M_WORK: String(mWork), M_BYTES: String(mWork + 7 * 32) });
   const out = TEMPLATE.replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) => {
     const v = fields[name];
     if (v === undefined) throw new Error(`template field ${name} has no value`);
     return v;
   });
-  return out;
+  return `${out}\n${DECIMAL_LIBRARY}`;
 }

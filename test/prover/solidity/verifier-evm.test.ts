@@ -76,7 +76,8 @@ describe('plan of the default model at T = 4', () => {
     // snarkjs keys of one ptau share β (phase 1) and γ (the G2 generator); δ is per key.
     expect(plan.slotSources.length).toBe(2 + distinct);
     expect(deployment.verifierCodeSize).toBeLessThanOrEqual(24_576);
-    for (const size of deployment.keyCodeSizes) expect(size).toBe(1 + 64 + 3 * 128 + 64 * (8 + manifest.ctx));
+    // STOP, α, β, γ, δ, IC[0] + modelTag·IC[1], IC[2..7 + T].
+    for (const size of deployment.keyCodeSizes) expect(size).toBe(1 + 64 + 3 * 128 + 64 * (7 + manifest.ctx));
     process.stderr.write(`  size | ZkinferVerifier ${deployment.verifierCodeSize} bytes, key contracts ${deployment.keyCodeSizes.join(', ')} bytes; deployment gas ${deployment.gasUsed}\n`);
   });
 });
@@ -280,6 +281,14 @@ describe('the README\'s three commands: export-solidity → chain deploy → cha
     expect(exported.code, exported.err).toBe(0);
     expect(JSON.parse(exported.out)).toMatchObject({ modelId: manifest.modelId, chunks: manifest.chunks.length, keys: plan.keys.length });
     expect(readFileSync(sol, 'utf8')).toBe(contractSource(plan));
+    // The same contract from the registered manifest (what GET /v1/models/ID serves), without the package.
+    const manifestPath = join(work, 'manifest.json');
+    writeFileSync(manifestPath, readFileSync(join(packageDir, 'manifest.json')));
+    const fromManifest = join(work, 'from-manifest.sol');
+    const exportedM = await cli(['export-solidity', '--manifest', manifestPath, '--out', fromManifest]);
+    expect(exportedM.code, exportedM.err).toBe(0);
+    expect(readFileSync(fromManifest, 'utf8')).toBe(readFileSync(sol, 'utf8'));
+    expect((await cli(['export-solidity', '--package', packageDir, '--manifest', manifestPath, '--out', fromManifest])).code).toBe(2);
     const deployed = await cli(['chain', 'deploy', '--chain', chainFile, '--contract', sol, '--json']);
     expect(deployed.code, deployed.err).toBe(0);
     const d = JSON.parse(deployed.out) as { verifier: string; modelId: string };
