@@ -31,7 +31,7 @@ describe('float pass observer', () => {
   it('probs sum to 1 per head, and a write into a site changes what follows', () => {
     const m = loadModel(path);
     const ids = [2, 5, 9];
-    forwardFloat(m, ids, { observe: (site, _l, v) => { if (site === 'probs') expect(v.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12); } });
+    forwardFloat(m, ids, { observe: (site, _l, v) => { if (site === 'probs') expect(Array.from(v).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12); } });
     const base = forwardFloat(m, ids);
     const zeroed = forwardFloat(m, ids, { observe: (site, layer, v) => { if (site === 'hidden' && layer === 0) v.fill(0); } });
     expect(Array.from(zeroed[2])).not.toEqual(Array.from(base[2]));
