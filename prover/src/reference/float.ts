@@ -15,6 +15,7 @@
  * quant/calibrate.ts; the accuracy bench injects one site's quantization error through it).
  */
 import { CANONICAL, isGlobalLayer, type FloatModel, type Tensor } from '../model/types.ts';
+import { archProfile, ropeBase } from './profile.ts';
 import { applyRope, ropeAngles } from './rope.ts';
 
 function matvec(w: Tensor, x: Float32Array): Float32Array {
@@ -93,14 +94,14 @@ export function createFloatSession(model: FloatModel, opts: FloatPassOptions = {
     if (!x) throw new TypeError(`${model.source.path}: missing tensor ${name}`);
     return x;
   };
-  const gemma = c.family === 'gemma3';
+  const arch = archProfile(c);
   const hd = c.headDim;
   const kvDim = c.nKvHeads * hd;
   const group = c.nHeads / c.nKvHeads;
-  const scale = 1 / Math.sqrt(gemma ? (c.queryPreAttnScalar ?? hd) : hd);
+  const scale = arch.attnScale;
   const embd = t(CANONICAL.tokenEmbd);
-  const out = c.tieEmbeddings ? embd : t(CANONICAL.output);
-  const embScale = gemma ? Math.fround(Math.sqrt(c.dModel)) : 1;
+  const out = arch.tiedEmbeddings ? embd : t(CANONICAL.output);
+  const embScale = arch.embedScale;
   const keys: Float32Array[][] = Array.from({ length: c.nLayers }, () => []);
   const values: Float32Array[][] = Array.from({ length: c.nLayers }, () => []);
   let pos = 0;
@@ -145,7 +146,7 @@ export function createFloatSession(model: FloatModel, opts: FloatPassOptions = {
     observe?.('embed', -1, x);
     for (let l = 0; l < c.nLayers; l++) {
       const global = isGlobalLayer(c, l);
-      const angles = ropeAngles(pos, hd, gemma && !global ? (c.ropeLocalTheta ?? c.ropeTheta) : c.ropeTheta);
+      const angles = ropeAngles(pos, hd, ropeBase(arch, c, l));
       const xn = rmsNorm(x, t(CANONICAL.attnNorm(l)).data, c.normEps);
       observe?.('attnIn', l, xn);
       let q = matvec(t(CANONICAL.attnQ(l)), xn);
@@ -154,7 +155,7 @@ export function createFloatSession(model: FloatModel, opts: FloatPassOptions = {
       observe?.('q', l, q);
       observe?.('k', l, k);
       observe?.('v', l, v);
-      if (gemma) {
+      if (arch.qkNorm) {
         q = rmsNorm(q, t(CANONICAL.attnQNorm(l)).data, c.normEps, hd);
         k = rmsNorm(k, t(CANONICAL.attnKNorm(l)).data, c.normEps, hd);
         observe?.('qn', l, q);
@@ -170,7 +171,7 @@ export function createFloatSession(model: FloatModel, opts: FloatPassOptions = {
       observe?.('attn', l, att);
       let a = matvec(t(CANONICAL.attnOutput(l)), att);
       observe?.('o', l, a);
-      if (gemma) {
+      if (arch.postNorms) {
         a = rmsNorm(a, t(CANONICAL.postAttentionNorm(l)).data, c.normEps);
         observe?.('oNorm', l, a);
       }
@@ -182,14 +183,14 @@ export function createFloatSession(model: FloatModel, opts: FloatPassOptions = {
       const up = matvec(t(CANONICAL.ffnUp(l)), fn);
       observe?.('gate', l, gate);
       observe?.('up', l, up);
-      const actFn = gemma ? geluTanh : silu;
+      const actFn = arch.activation === 'gelu_tanh' ? geluTanh : silu;
       const act = Float64Array.from(gate, actFn); // float64, as act(g)·up is computed
       observe?.('act', l, act);
       for (let i = 0; i < gate.length; i++) gate[i] = act[i] * up[i];
       observe?.('hidden', l, gate);
       let f = matvec(t(CANONICAL.ffnDown(l)), gate);
       observe?.('down', l, f);
-      if (gemma) {
+      if (arch.postNorms) {
         f = rmsNorm(f, t(CANONICAL.postFfwNorm(l)).data, c.normEps);
         observe?.('downNorm', l, f);
       }
