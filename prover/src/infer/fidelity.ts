@@ -4,7 +4,7 @@
  * flip does not derail the rest, unlike free-running greedy agreement), negative log-likelihood
  * / perplexity of the reference text in nats per token, and the mean KL divergence of one
  * path's next-token distribution from the other's. Inputs are real-valued logit rows (dequantize
- * integer logits first: infer/int.ts dequantizeLogits); row t predicts token t + 1.
+ * integer logits first: infer/int.ts dequantizeLogits).
  */
 
 /** Index of the largest value, lowest index on ties (the greedy rule the proofs check). */
@@ -37,21 +37,20 @@ export function topOneAgreement(a: ArrayLike<number>[], b: ArrayLike<number>[]):
 }
 
 /**
- * Negative log-likelihood of ids[1..] under the rows (row t predicts ids[t + 1]; the last row,
- * predicting past the text, is not scored): total nats, tokens scored, and the perplexity
- * exp(nats / tokens).
+ * Negative log-likelihood of `targets` under the rows (row t is the distribution of targets[t];
+ * for a text ids, pass the rows of ids[0..n−1) and targets ids[1..n)): total nats, tokens
+ * scored, and the perplexity exp(nats / tokens).
  */
-export function negLogLikelihood(logits: ArrayLike<number>[], ids: number[]): { nats: number; tokens: number; perplexity: number } {
-  if (logits.length !== ids.length) throw new RangeError(`negLogLikelihood: ${logits.length} logit rows for ${ids.length} tokens`);
+export function negLogLikelihood(logits: ArrayLike<number>[], targets: number[]): { nats: number; tokens: number; perplexity: number } {
+  if (logits.length !== targets.length) throw new RangeError(`negLogLikelihood: ${logits.length} logit rows for ${targets.length} targets`);
   let nats = 0;
-  for (let t = 0; t + 1 < ids.length; t++) {
+  for (let t = 0; t < targets.length; t++) {
     const row = logits[t];
-    const next = ids[t + 1];
-    if (!(next >= 0 && next < row.length)) throw new RangeError(`negLogLikelihood: token ${next} outside a ${row.length}-entry row`);
+    const next = targets[t];
+    if (!(Number.isInteger(next) && next >= 0 && next < row.length)) throw new RangeError(`negLogLikelihood: token ${next} outside a ${row.length}-entry row`);
     nats += logSumExp(row) - row[next];
   }
-  const tokens = Math.max(0, ids.length - 1);
-  return { nats, tokens, perplexity: tokens > 0 ? Math.exp(nats / tokens) : NaN };
+  return { nats, tokens: targets.length, perplexity: targets.length > 0 ? Math.exp(nats / targets.length) : NaN };
 }
 
 /** Mean over rows of KL(softmax(p) ‖ softmax(q)) in nats: how far q's distribution is from p's. */

@@ -11,19 +11,20 @@ describe('fidelity measures on toy logits', () => {
 
   it('NLL of uniform rows is ln(vocab) per token; perplexity = vocab', () => {
     const r = negLogLikelihood([[0, 0, 0, 0], [1, 1, 1, 1], [7, 7, 7, 7]], [0, 3, 2]);
-    expect(r.tokens).toBe(2);
-    expect(r.nats).toBeCloseTo(2 * Math.log(4), 12);
+    expect(r.tokens).toBe(3);
+    expect(r.nats).toBeCloseTo(3 * Math.log(4), 12);
     expect(r.perplexity).toBeCloseTo(4, 10);
   });
 
   it('NLL follows the target token: a confident right row costs ~0, a confident wrong row ~its margin', () => {
-    const right = negLogLikelihood([[0, 50], [0, 0]], [0, 1]);
+    const right = negLogLikelihood([[0, 50]], [1]);
     expect(right.nats).toBeLessThan(1e-20);
-    const wrong = negLogLikelihood([[50, 0], [0, 0]], [0, 1]);
+    const wrong = negLogLikelihood([[50, 0]], [1]);
     expect(wrong.nats).toBeCloseTo(50, 10);
     // Large logits stay finite (log-sum-exp is shifted by the max).
-    expect(Number.isFinite(negLogLikelihood([[1e4, 0], [0, 0]], [0, 1]).nats)).toBe(true);
-    expect(() => negLogLikelihood([[0, 0]], [0, 1])).toThrow(/1 logit rows for 2 tokens/);
+    expect(negLogLikelihood([[1e4, 0]], [1]).nats).toBeCloseTo(1e4, 6);
+    expect(() => negLogLikelihood([[0, 0]], [0, 1])).toThrow(/1 logit rows for 2 targets/);
+    expect(() => negLogLikelihood([[0, 0]], [2])).toThrow(/outside a 2-entry row/);
   });
 
   it('KL is 0 for rows equal up to a shift, positive and asymmetric otherwise', () => {
