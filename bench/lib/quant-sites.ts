@@ -49,15 +49,16 @@ export function presentGroups(sites: Map<string, SiteScale>, groups: readonly Si
 }
 
 /**
- * An observer that quantizes every site of `groups`, in every layer, with the recorded scales;
- * probabilities go to the 2^−PROB_FRAC grid of the integer softmax.
+ * An observer that quantizes every site of `groups` with the recorded scales, in every layer or
+ * only at layer `only` (model-level sites, layer −1, then stay float); probabilities go to the
+ * 2^−PROB_FRAC grid of the integer softmax.
  */
-export function injectQuantization(sites: Map<string, SiteScale>, groups: readonly SiteGroup[]): FloatObserver {
+export function injectQuantization(sites: Map<string, SiteScale>, groups: readonly SiteGroup[], only?: number): FloatObserver {
   const byFloat = new Map<FloatSite, string>();
   for (const g of groups) for (const [f, key] of Object.entries(g.sites)) byFloat.set(f as FloatSite, key);
   return (site, l, values) => {
     const key = byFloat.get(site);
-    if (key === undefined) return;
+    if (key === undefined || (only !== undefined && l !== only)) return;
     if (key === 'probs') {
       for (let i = 0; i < values.length; i++) values[i] = Math.round(values[i] * 2 ** PROB_FRAC) / 2 ** PROB_FRAC;
       return;
