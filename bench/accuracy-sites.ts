@@ -71,10 +71,19 @@ for (const { name, path, heldout } of MODELS) {
     rows.push([g.name, alone.agree, alone.kl, pct(alone.ppl), allBut.agree, allBut.kl, pct(allBut.ppl)]);
     console.error(`${name} | ${rows[rows.length - 1].join(' | ')}`);
   }
+  // The two groups that add the most KL alone, one layer at a time.
+  const worst = groups.map((g) => ({ g, kl: Number(rows[groups.indexOf(g)][2]) })).sort((a, b) => b.kl - a.kl).slice(0, 2);
+  const layerRows: (string | number)[][] = [];
+  for (const { g } of worst) {
+    for (let l = 0; l < model.config.nLayers; l++) {
+      const m = measure(texts, withObserver(injectQuantization(sites, [g], l)));
+      layerRows.push([g.name, l, m.agree, m.kl, pct(m.ppl)]);
+    }
+  }
   rows.push(['**all groups** (simulated integer path)', all.agree, all.kl, pct(all.ppl), '—', '—', '—']);
   rows.push(['**the integer path** (forwardInt)', intPath.agree, intPath.kl, pct(intPath.ppl), '—', '—', '—']);
   sections.push(`### ${name}\n\nFloat perplexity ${floatPpl.toFixed(3)} over ${fed.reduce((a, s) => a + s.length, 0)} positions.\n\n${markdownTable(
-    ['site group (every layer)', 'only this group: teacher-forced top-1', 'KL', 'ppl increase', 'all but this group: top-1', 'KL', 'ppl increase'], rows)}`);
+    ['site group (every layer)', 'only this group: teacher-forced top-1', 'KL', 'ppl increase', 'all but this group: top-1', 'KL', 'ppl increase'], rows)}\n\nThe two groups with the largest KL alone, one layer at a time (only that layer's site quantized):\n\n${markdownTable(['site group', 'layer', 'teacher-forced top-1', 'KL', 'ppl increase'], layerRows)}`);
 }
 
 writeBenchSection(
