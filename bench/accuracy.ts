@@ -5,26 +5,62 @@
  * generateInt vs generateFloat over up to 32 generated tokens per prompt (fewer where the context is shorter) (first divergence), and the
  * logit error of forwardInt (dequantized) against forwardFloat on the float's own greedy
  * sequence. Calibration: the built-in CALIBRATION_TEXTS (quant/calibration-text.ts).
+ * On held-out text (bench/lib/heldout-text.ts, never the calibration texts): teacher-forced
+ * top-1 agreement of forwardInt with forwardFloat (both fed the same reference tokens) and the
+ * perplexity (nats per token) of the text under each path (prover/src/infer/fidelity.ts).
  */
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { forwardFloat, generateFloat } from '@zkinfer/prover/reference/float.ts';
-import { dequantizeLogits, forwardInt, generateInt } from '@zkinfer/prover/infer/int.ts';
-import { DEFAULT_MODEL_PATH } from '@zkinfer/prover/model/default-model.ts';
-import { loadModel } from '@zkinfer/prover/model/load.ts';
-import { calibrationIds } from '@zkinfer/prover/quant/calibration-text.ts';
-import { quantizeModel } from '@zkinfer/prover/quant/quantize.ts';
-import type { QuantOptions } from '@zkinfer/prover/quant/types.ts';
+import { forwardFloat, generateFloat } from '../prover/src/reference/float.ts';
+import { dequantizeLogits, forwardInt, generateInt } from '../prover/src/infer/int.ts';
+import { DEFAULT_MODEL_PATH } from '../prover/src/model/default-model.ts';
+import { loadModel } from '../prover/src/model/load.ts';
+import { calibrationIds } from '../prover/src/quant/calibration-text.ts';
+import { quantizeModel } from '../prover/src/quant/quantize.ts';
+import type { QuantOptions } from '../prover/src/quant/types.ts';
+import { meanKl, negLogLikelihood, topOneAgreement } from '../prover/src/infer/fidelity.ts';
+import type { FloatModel } from '../prover/src/model/types.ts';
+import type { QuantModel } from '../prover/src/quant/types.ts';
+import { shakespeareValidation, STORIES_HELDOUT } from './lib/heldout-text.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
+const loadAverage = (): string => loadavg()[0].toFixed(2);
 const shared = (p: string) => fileURLToPath(new URL(`../../shared/${p}`, import.meta.url));
 const SHAKESPEARE_PROMPTS = ['ROMEO:', 'To be', 'KING:\n', 'First Citizen:', 'JULIET:\nO'];
-const MODELS: { name: string; path: string; prompts?: string[] }[] = [
-  { name: 'stories260K', path: shared('models/stories260K/stories260K.gguf') },
-  { name: 'default (prover/models/default)', path: DEFAULT_MODEL_PATH, prompts: SHAKESPEARE_PROMPTS },
-  { name: 'tiny-gemma3-random', path: shared('models/tiny-gemma3-random/model.safetensors') },
-  { name: 'llama-2-tiny-random', path: shared('models/llama-2-tiny-random/llama-2-tiny-random.gguf') },
+// Held-out texts: stories written for the bench (stories260K's domain; the random models have
+// no domain), and for the bundled model 24 windows of 33 bytes of tinyshakespeare's last 10 %,
+// its validation split (32 predictions each at its 32-position context).
+const SHAKESPEARE_HELDOUT = shakespeareValidation(shared('corpus/tinyshakespeare.txt'), 24, 33);
+const MODELS: { name: string; path: string; prompts?: string[]; heldout: readonly string[] | null; heldoutName: string }[] = [
+  { name: 'stories260K', path: shared('models/stories260K/stories260K.gguf'), heldout: STORIES_HELDOUT, heldoutName: '4 hand-written stories' },
+  { name: 'default (prover/models/default)', path: DEFAULT_MODEL_PATH, prompts: SHAKESPEARE_PROMPTS, heldout: SHAKESPEARE_HELDOUT, heldoutName: 'tinyshakespeare validation, 24 × 33 bytes' },
+  { name: 'tiny-gemma3-random', path: shared('models/tiny-gemma3-random/model.safetensors'), heldout: STORIES_HELDOUT, heldoutName: '4 hand-written stories' },
+  { name: 'llama-2-tiny-random', path: shared('models/llama-2-tiny-random/llama-2-tiny-random.gguf'), heldout: STORIES_HELDOUT, heldoutName: '4 hand-written stories' },
 ];
+
+/** Teacher-forced agreement, perplexities and KL of the integer path against float over the held-out texts. */
+function heldoutMeasures(model: FloatModel, q: QuantModel, texts: readonly string[]): { agree: number; total: number; pplInt: number; pplFloat: number; kl: number } {
+  let agree = 0;
+  let natsInt = 0;
+  let natsFloat = 0;
+  let total = 0;
+  let klSum = 0;
+  for (const text of texts) {
+    // Row t of ids[0..n−1) predicts ids[t + 1]; a text longer than the context is cut there.
+    const ids = model.tokenizer.encode(text, { bos: true }).slice(0, model.config.contextLength + 1);
+    const fed = ids.slice(0, -1);
+    const targets = ids.slice(1);
+    const lf = forwardFloat(model, fed);
+    const li = forwardInt(q, fed).map((row) => dequantizeLogits(q, row));
+    agree += topOneAgreement(lf, li).agree;
+    natsFloat += negLogLikelihood(lf, targets).nats;
+    natsInt += negLogLikelihood(li, targets).nats;
+    klSum += meanKl(lf, li) * fed.length;
+    total += fed.length;
+  }
+  return { agree, total, pplInt: Math.exp(natsInt / total), pplFloat: Math.exp(natsFloat / total), kl: klSum / total };
+}
 const PROMPTS = ['Once upon a time', 'The little dog', 'Tom and Sue went to', 'She looked at the sky and', 'ROMEO: What light'];
 const VARIANTS: { name: string; opts: Partial<QuantOptions> }[] = [
   { name: 'int8 everywhere', opts: { actBits: 8, attnBits: 8 } },
@@ -34,7 +70,9 @@ const VARIANTS: { name: string; opts: Partial<QuantOptions> }[] = [
 const N = 32;
 
 const rows: (string | number)[][] = [];
-for (const { name, path, prompts = PROMPTS } of MODELS) {
+const load0 = loadAverage();
+const heldoutRows: (string | number)[][] = [];
+for (const { name, path, prompts = PROMPTS, heldout, heldoutName } of MODELS) {
   if (!existsSync(path)) {
     console.error(`accuracy: skipping ${name} (${path} not found)`);
     continue;
@@ -77,6 +115,14 @@ for (const { name, path, prompts = PROMPTS } of MODELS) {
     }
     rows.push([name, v.name, firstDiv.join(', '), `${agreeTotal}/${generatedTotal}`, maxErr.toFixed(4), (sumErr / count).toFixed(4), maxLogit.toFixed(2)]);
     console.error(rows[rows.length - 1].join(' | '));
+    if (heldout) {
+      const h = heldoutMeasures(model, q, heldout);
+      heldoutRows.push([
+        name, v.name, heldoutName, `${agreeTotal}/${generatedTotal}`, `${h.agree}/${h.total} (${((100 * h.agree) / h.total).toFixed(1)} %)`,
+        h.pplFloat.toFixed(3), h.pplInt.toFixed(3), `${(100 * (h.pplInt / h.pplFloat - 1)).toFixed(2)} %`, h.kl.toFixed(4),
+      ]);
+      console.error(heldoutRows[heldoutRows.length - 1].join(' | '));
+    }
   }
 }
 
@@ -84,7 +130,7 @@ writeBenchSection(
   'accuracy',
   `## Integer vs float accuracy
 
-\`npx node bench/accuracy.ts\` — ${machineLine()}.
+\`npx node bench/accuracy.ts\` — ${machineLine()}; load average (1 min) ${load0} at the start, ${loadAverage()} at the end.
 
 Greedy decoding of ${N} tokens after each prompt (${PROMPTS.map((p) => JSON.stringify(p)).join(', ')}; BOS prepended).
 "first divergence" lists, per prompt, the index of the first generated token where int and float differ (— = all ${N} agree).
@@ -94,5 +140,14 @@ Calibration: the built-in texts of prover/src/quant/calibration-text.ts. Weights
 Models not present on the machine are skipped (listed on stderr).
 
 ${markdownTable(['model', 'activations', 'first divergence per prompt', 'tokens agreeing', 'max logit err', 'mean logit err', 'max abs float logit'], rows)}
+
+### Teacher-forced agreement and perplexity on held-out text
+
+Both paths are fed the same reference tokens (the held-out text, BOS prepended where the model has one, cut at the context length), so a single early flip does not derail the rest.
+"teacher-forced top-1": positions where forwardInt's argmax equals forwardFloat's. Perplexity: exp(mean nats per token) of the text's next tokens under each path ("int/float − 1" is the increase the quantization costs); KL: mean KL(float ‖ int) of the next-token distributions, nats.
+Held-out texts (bench/lib/heldout-text.ts, never the calibration texts): for stories260K four short stories written for this bench (TinyStories domain); for the bundled model 24 evenly spaced 33-byte windows of the last 10 % of tinyshakespeare, the validation split its card names; the random models get the stories too (their perplexities mean nothing, their agreement still does).
+Measures: prover/src/infer/fidelity.ts. Free-running greedy agreement from the table above, beside.
+
+${markdownTable(['model', 'activations', 'held-out text', 'greedy agreement', 'teacher-forced top-1', 'float ppl', 'int ppl', 'int/float − 1', 'KL nats/token'], heldoutRows)}
 `,
 );

@@ -10,8 +10,12 @@
  * add; GeGLU with tanh-approximated GELU; scores scaled by queryPreAttnScalar^-0.5; local
  * layers attend to the last `slidingWindow` positions with base ropeLocalTheta, global
  * layers (every slidingWindowPattern-th) attend causally with base ropeTheta.
+ *
+ * An optional FloatObserver sees every intermediate value (calibration records its maxima,
+ * quant/calibrate.ts; the accuracy bench injects one site's quantization error through it).
  */
 import { CANONICAL, isGlobalLayer, type FloatModel, type Tensor } from '../model/types.ts';
+import { archProfile, ropeBase } from './profile.ts';
 import { applyRope, ropeAngles } from './rope.ts';
 
 function matvec(w: Tensor, x: Float32Array): Float32Array {
@@ -43,6 +47,38 @@ export const silu = (x: number): number => x / (1 + Math.exp(-x));
 /** GELU, tanh approximation (PyTorch gelu(approximate='tanh'), Gemma's gelu_pytorch_tanh). */
 export const geluTanh = (x: number): number => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
 
+/**
+ * Sites of the float pass, in the order they are produced at each position (per layer l):
+ * embed (x after the embedding, layer −1); attnIn (attention norm output), q, k, v (projections),
+ * qn, kn (Gemma 3 QK-norm outputs), qr, kr (after RoPE), scores (scaled q·k of one head over the
+ * visible keys), probs (that head's softmax), attn (Σ p·v, all heads), o (Wo output), oNorm
+ * (Gemma 3 post-attention norm), attnRes (x after the attention residual add), ffnIn, gate, up,
+ * act (activation of gate, float64), hidden (act·up), down (Wdown output), downNorm (Gemma 3
+ * post-FFN norm), ffnRes (x after the FFN residual add); then finalIn (output norm) and logits
+ * (layer −1).
+ */
+export type FloatSite =
+  | 'embed' | 'attnIn' | 'q' | 'k' | 'v' | 'qn' | 'kn' | 'qr' | 'kr' | 'scores' | 'probs' | 'attn' | 'o' | 'oNorm' | 'attnRes'
+  | 'ffnIn' | 'gate' | 'up' | 'act' | 'hidden' | 'down' | 'downNorm' | 'ffnRes' | 'finalIn' | 'logits';
+
+/**
+ * Called with the live array of each site (layer −1 for embed, finalIn and logits; `head` only
+ * for scores and probs). The pass goes on with that same array, so an observer that writes
+ * into it changes what follows (the accuracy bench's error injection); calibration only reads.
+ * Keep a copy if you need the values after the call: some arrays are updated in place later.
+ */
+export type FloatObserver = (site: FloatSite, layer: number, values: Float32Array | Float64Array, head?: number) => void;
+
+export interface FloatPassOptions {
+  observe?: FloatObserver;
+  /**
+   * Run positions at or past the context length too (RoPE angles extend naturally). Only
+   * calibration asks for it: its built-in texts run up to 128 tokens on every model, and cutting
+   * them at a shorter context would change the default quantization (and every model id).
+   */
+  pastContext?: boolean;
+}
+
 /** Incremental decoder: feed one token per call, get that position's logits. */
 export interface FloatSession {
   /** Number of positions consumed so far. */
@@ -50,21 +86,22 @@ export interface FloatSession {
   step(token: number): Float32Array;
 }
 
-export function createFloatSession(model: FloatModel): FloatSession {
+export function createFloatSession(model: FloatModel, opts: FloatPassOptions = {}): FloatSession {
+  const observe = opts.observe;
   const c = model.config;
   const t = (name: string): Tensor => {
     const x = model.tensors.get(name);
     if (!x) throw new TypeError(`${model.source.path}: missing tensor ${name}`);
     return x;
   };
-  const gemma = c.family === 'gemma3';
+  const arch = archProfile(c);
   const hd = c.headDim;
   const kvDim = c.nKvHeads * hd;
   const group = c.nHeads / c.nKvHeads;
-  const scale = 1 / Math.sqrt(gemma ? (c.queryPreAttnScalar ?? hd) : hd);
+  const scale = arch.attnScale;
   const embd = t(CANONICAL.tokenEmbd);
-  const out = c.tieEmbeddings ? embd : t(CANONICAL.output);
-  const embScale = gemma ? Math.fround(Math.sqrt(c.dModel)) : 1;
+  const out = arch.tiedEmbeddings ? embd : t(CANONICAL.output);
+  const embScale = arch.embedScale;
   const keys: Float32Array[][] = Array.from({ length: c.nLayers }, () => []);
   const values: Float32Array[][] = Array.from({ length: c.nLayers }, () => []);
   let pos = 0;
@@ -73,20 +110,27 @@ export function createFloatSession(model: FloatModel): FloatSession {
     const res = new Float32Array(c.nHeads * hd);
     const first = global ? 0 : Math.max(0, pos - (c.slidingWindow ?? Infinity) + 1);
     const scores = new Float64Array(pos + 1);
+    const visible = scores.subarray(first);
+    const probs = observe ? new Float64Array(visible.length) : null;
     for (let h = 0; h < c.nHeads; h++) {
       const kvOff = Math.floor(h / group) * hd;
-      let max = -Infinity;
       for (let j = first; j <= pos; j++) {
         const k = keys[l][j];
         let s = 0;
         for (let i = 0; i < hd; i++) s += q[h * hd + i] * k[kvOff + i];
         scores[j] = s * scale;
-        if (scores[j] > max) max = scores[j];
       }
+      observe?.('scores', l, visible, h);
+      let max = -Infinity;
+      for (let j = first; j <= pos; j++) if (scores[j] > max) max = scores[j];
       let sum = 0;
       for (let j = first; j <= pos; j++) sum += (scores[j] = Math.exp(scores[j] - max));
+      if (probs) {
+        for (let j = first; j <= pos; j++) probs[j - first] = scores[j] / sum;
+        observe?.('probs', l, probs, h);
+      }
       for (let j = first; j <= pos; j++) {
-        const p = scores[j] / sum;
+        const p = probs ? probs[j - first] : scores[j] / sum;
         const v = values[l][j];
         for (let i = 0; i < hd; i++) res[h * hd + i] += p * v[kvOff + i];
       }
@@ -96,38 +140,69 @@ export function createFloatSession(model: FloatModel): FloatSession {
 
   function step(token: number): Float32Array {
     if (!Number.isInteger(token) || token < 0 || token >= c.vocabSize) throw new RangeError(`token id ${token} outside 0..${c.vocabSize - 1}`);
-    if (pos >= c.contextLength) throw new RangeError(`position ${pos} exceeds the context length ${c.contextLength}`);
+    if (pos >= c.contextLength && !opts.pastContext) throw new RangeError(`position ${pos} exceeds the context length ${c.contextLength}`);
     const x = new Float32Array(c.dModel);
     for (let i = 0; i < c.dModel; i++) x[i] = embd.data[token * c.dModel + i] * embScale;
+    observe?.('embed', -1, x);
     for (let l = 0; l < c.nLayers; l++) {
       const global = isGlobalLayer(c, l);
-      const angles = ropeAngles(pos, hd, gemma && !global ? (c.ropeLocalTheta ?? c.ropeTheta) : c.ropeTheta);
+      const angles = ropeAngles(pos, hd, ropeBase(arch, c, l));
       const xn = rmsNorm(x, t(CANONICAL.attnNorm(l)).data, c.normEps);
+      observe?.('attnIn', l, xn);
       let q = matvec(t(CANONICAL.attnQ(l)), xn);
       let k = matvec(t(CANONICAL.attnK(l)), xn);
       const v = matvec(t(CANONICAL.attnV(l)), xn);
-      if (gemma) {
+      observe?.('q', l, q);
+      observe?.('k', l, k);
+      observe?.('v', l, v);
+      if (arch.qkNorm) {
         q = rmsNorm(q, t(CANONICAL.attnQNorm(l)).data, c.normEps, hd);
         k = rmsNorm(k, t(CANONICAL.attnKNorm(l)).data, c.normEps, hd);
+        observe?.('qn', l, q);
+        observe?.('kn', l, k);
       }
       applyRope(q, c.nHeads, hd, c.ropeStyle, angles);
       applyRope(k, c.nKvHeads, hd, c.ropeStyle, angles);
+      observe?.('qr', l, q);
+      observe?.('kr', l, k);
       keys[l].push(k.length === kvDim ? k : k.slice(0, kvDim));
       values[l].push(v);
-      let a = matvec(t(CANONICAL.attnOutput(l)), attention(l, q, global));
-      if (gemma) a = rmsNorm(a, t(CANONICAL.postAttentionNorm(l)).data, c.normEps);
+      const att = attention(l, q, global);
+      observe?.('attn', l, att);
+      let a = matvec(t(CANONICAL.attnOutput(l)), att);
+      observe?.('o', l, a);
+      if (arch.postNorms) {
+        a = rmsNorm(a, t(CANONICAL.postAttentionNorm(l)).data, c.normEps);
+        observe?.('oNorm', l, a);
+      }
       for (let i = 0; i < c.dModel; i++) x[i] += a[i];
+      observe?.('attnRes', l, x);
       const fn = rmsNorm(x, t(CANONICAL.ffnNorm(l)).data, c.normEps);
+      observe?.('ffnIn', l, fn);
       const gate = matvec(t(CANONICAL.ffnGate(l)), fn);
       const up = matvec(t(CANONICAL.ffnUp(l)), fn);
-      const act = gemma ? geluTanh : silu;
-      for (let i = 0; i < gate.length; i++) gate[i] = act(gate[i]) * up[i];
+      observe?.('gate', l, gate);
+      observe?.('up', l, up);
+      const actFn = arch.activation === 'gelu_tanh' ? geluTanh : silu;
+      const act = Float64Array.from(gate, actFn); // float64, as act(g)·up is computed
+      observe?.('act', l, act);
+      for (let i = 0; i < gate.length; i++) gate[i] = act[i] * up[i];
+      observe?.('hidden', l, gate);
       let f = matvec(t(CANONICAL.ffnDown(l)), gate);
-      if (gemma) f = rmsNorm(f, t(CANONICAL.postFfwNorm(l)).data, c.normEps);
+      observe?.('down', l, f);
+      if (arch.postNorms) {
+        f = rmsNorm(f, t(CANONICAL.postFfwNorm(l)).data, c.normEps);
+        observe?.('downNorm', l, f);
+      }
       for (let i = 0; i < c.dModel; i++) x[i] += f[i];
+      observe?.('ffnRes', l, x);
     }
     pos++;
-    return matvec(out, rmsNorm(x, t(CANONICAL.outputNorm).data, c.normEps));
+    const fin = rmsNorm(x, t(CANONICAL.outputNorm).data, c.normEps);
+    observe?.('finalIn', -1, fin);
+    const logits = matvec(out, fin);
+    observe?.('logits', -1, logits);
+    return logits;
   }
 
   return { get pos() { return pos; }, step };
@@ -141,8 +216,8 @@ export function argmax(v: ArrayLike<number>): number {
 }
 
 /** Logits at every position of `ids` (causal: row t depends only on ids[0..t]). */
-export function forwardFloat(model: FloatModel, ids: number[]): Float32Array[] {
-  const s = createFloatSession(model);
+export function forwardFloat(model: FloatModel, ids: number[], opts: FloatPassOptions = {}): Float32Array[] {
+  const s = createFloatSession(model, opts);
   return ids.map((id) => s.step(id));
 }
 

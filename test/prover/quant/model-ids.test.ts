@@ -1,0 +1,32 @@
+/**
+ * The default quantization of each model, pinned by the SHA-256 of its .zkqm bytes (the model
+ * id). Any change to calibration, quantizeModel or the float reference that moves one of these
+ * changes the circuits' constants and so every package and proving key: such a change must be
+ * deliberate (update the pins, say so in the commit). scripts/quant-hashes.ts prints them, with
+ * two wider activation settings as well.
+ */
+import { describe, expect, it } from 'vitest';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { DEFAULT_MODEL_PATH } from '../../../prover/src/model/default-model.ts';
+import { loadModel } from '../../../prover/src/model/load.ts';
+import { calibrationIds } from '../../../prover/src/quant/calibration-text.ts';
+import { quantizeModel } from '../../../prover/src/quant/quantize.ts';
+import { serializeQuantModel } from '../../../prover/src/quant/serialize.ts';
+import { GEMMA3_TINY, STORIES, has } from '../model/helpers/shared.ts';
+
+const PINS: [string, string, string][] = [
+  ['bundled default model', DEFAULT_MODEL_PATH, '413433ed8b86fa1c7f51f9dc010431d2bfba10efd6f5415758fe3048244ae35e'],
+  ['stories260K', STORIES, '2c80b24a9868fbde3d2c73e1f86fbde0a0c1a1afe10cc184aad2e3d5e8021076'],
+  ['tiny-gemma3-random', GEMMA3_TINY, 'd3f13216f219e34cad8073cb106cb39de9e166014f10208542f8b232b3523078'],
+];
+
+describe('default quantization is pinned', () => {
+  for (const [name, path, want] of PINS) {
+    it.skipIf(!has(path))(`${name}: .zkqm SHA-256 (needs the model file)`, () => {
+      const model = loadModel(path);
+      const q = quantizeModel(model, calibrationIds((t, o) => model.tokenizer.encode(t, o)));
+      expect(bytesToHex(sha256(serializeQuantModel(q)))).toBe(want);
+    });
+  }
+});
