@@ -103,9 +103,12 @@ function runSnarkjs(zkey: string, wtns: string, mode: 'single' | 'multi', check:
   return { engine: 'snarkjs', threads: mode === 'single' ? 1 : 2, wallS: r.wallMs / 1000, cpuS: r.cpuMs / 1000, rssMiB: r.maxRssBytes / 2 ** 20 };
 }
 
+const loadAtStart = process.getBuiltinModule('node:os').loadavg()[0];
 const rows: (string | number)[][] = [];
 const floors: string[] = [];
 const speedups: [string, number][] = [];
+/** snarkjs CPU s / native CPU s, single-threaded first proof: steadier than wall time on a loaded machine. */
+const cpuRatios: string[] = [];
 const unit = await (async () => {
   const p = new NativeProver(1);
   try {
@@ -177,6 +180,9 @@ for (const [name, path] of models) {
     const snark2 = results.find((r) => r.engine === 'snarkjs' && r.threads === 2)!;
     const native2 = results.find((r) => r.engine === 'native' && r.threads === 2)!;
     speedups.push([name, snark2.wallS / native2.wallS]);
+    const snark1 = results.find((r) => r.engine === 'snarkjs' && r.threads === 1)!;
+    const native1 = results.find((r) => r.engine === 'native' && r.threads === 1)!;
+    cpuRatios.push(`${name} ${(snark1.cpuS / native1.cpuS).toFixed(1)}×`);
     log(`${label}: snarkjs 2 threads ${snark2.wallS.toFixed(2)} s, native 2 threads ${native2.wallS.toFixed(2)} s`);
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -189,14 +195,14 @@ const md = [
   '## Native prover vs snarkjs (same key, same witness)',
   '',
   'Command: `npx node bench/prover-vs-snarkjs.ts` (each prover in its own process; wall and CPU time of that process, peak RSS = its high-water mark; the native prover alone, without the Node worker that drives it in the pipeline).',
-  machineLine(),
+  `${machineLine()}; 1-minute load average ${loadAtStart.toFixed(1)} at the start, ${process.getBuiltinModule('node:os').loadavg()[0].toFixed(1)} at the end.`,
   '',
   markdownTable(['chunk', 'prover', 'threads', 'wall s', 'CPU s', 'peak RSS MiB', ''], rows),
   '',
   `One native mixed addition: G1 ${unit.g1AddNs.toFixed(0)} ns, G2 ${unit.g2AddNs.toFixed(0)} ns; one Fr multiplication ${unit.frMulNs.toFixed(1)} ns (dependent chains).`,
   ...floors,
   '',
-  `Speedup on 2 threads (snarkjs wall / native wall, first native proof): ${speedups.map(([n, x]) => `${n} ${x.toFixed(1)}×`).join(', ')}.`,
+  `Speedup on 2 threads (snarkjs wall / native wall, first native proof): ${speedups.map(([n, x]) => `${n} ${x.toFixed(1)}×`).join(', ')}. CPU time, single-threaded (snarkjs / native): ${cpuRatios.join(', ')}.`,
   '',
   ...(only ? [`Only ${only} was measured in this run (--only=${only}); the speedup below is that chunk's, not the minimum over both chunks.`, ''] : []),
   `native/snarkjs speedup: ${minSpeedup.toFixed(1)}x`,

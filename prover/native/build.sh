@@ -4,7 +4,7 @@
 # `npm run build:native -w prover`. Without a compiler, or if the build fails, it says so in
 # one line and exits 0: zkinfer then proves with snarkjs (prover/src/snark/engine.ts).
 # -march=x86-64-v3 (AVX2, BMI2, ...) only when this CPU has those features and the compiler
-# knows the level; otherwise portable -O3. ZKINFER_NATIVE_CXXFLAGS overrides the choice.
+# knows the level (plus -madx with ADX); otherwise portable -O3. ZKINFER_NATIVE_CXXFLAGS overrides the choice.
 set -u
 cd "$(dirname "$0")" || exit 0
 out=build/zkinfer-prover
@@ -27,6 +27,8 @@ if [ -z "$flags" ]; then
   if [ -r /proc/cpuinfo ] && grep -qw avx2 /proc/cpuinfo && grep -qw bmi2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo \
     && echo 'int main(){return 0;}' | "$cxx" -x c++ -march=x86-64-v3 -o /dev/null - >/dev/null 2>&1; then
     flags="$flags -march=x86-64-v3"
+    # ADX (adcx/adox) is not part of x86-64-v3; field_asm.hpp's Montgomery product uses it.
+    if grep -qw adx /proc/cpuinfo; then flags="$flags -madx"; fi
   fi
 fi
 

@@ -106,6 +106,8 @@ std::vector<std::string> arith_command(const std::vector<std::string>& args) {
   if (op == "fq_add") { Fq a = fe<FqModulus>(in), b = fe<FqModulus>(in); res = {hx(a + b)}; }
   else if (op == "fq_sub") { Fq a = fe<FqModulus>(in), b = fe<FqModulus>(in); res = {hx(a - b)}; }
   else if (op == "fq_mul") { Fq a = fe<FqModulus>(in), b = fe<FqModulus>(in); res = {hx(a * b)}; }
+  else if (op == "fq_sqr") { res = {hx(Fq::sqr(fe<FqModulus>(in)))}; }
+  else if (op == "fr_sqr") { res = {hx(Fr::sqr(fe<FrModulus>(in)))}; }
   else if (op == "fq_neg") { res = {hx(Fq::neg(fe<FqModulus>(in)))}; }
   else if (op == "fq_inv") { res = {hx(Fq::inv(fe<FqModulus>(in)))}; }
   else if (op == "fr_add") { Fr a = fe<FrModulus>(in), b = fe<FrModulus>(in); res = {hx(a + b)}; }

@@ -6,6 +6,7 @@
 // - 2^c bit[jc+c-1] (the sum over j telescopes to the scalar), so windows are independent and
 // threads take them in any order.
 #pragma once
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <thread>
@@ -29,15 +30,18 @@ inline int window_digit(const Limbs& s, int j, int c) {
 }
 
 // Cost model for the window size, in field multiplications: every nonzero digit is one
-// bucket addition (about 6 in affine coordinates with batched inversion), every window's
-// reduction one mixed and one full Jacobian addition per bucket (about 27 for 2^(c-1) buckets).
+// affine bucket addition (about 6 with batched inversions, bucket_affine.hpp), every
+// window's reduction one mixed and one full Jacobian addition per bucket (about 27 for
+// 2^(c-1) buckets) plus its inversions (about log2(n) rounds of ~300 multiplications).
 inline int choose_window(const ScalarSet& s) {
   if (s.idx.empty()) return 1;
   int best = 1;
   double best_cost = 1e300;
+  double rounds = 1;
+  for (size_t m = s.idx.size(); m > 1; m >>= 1) rounds++;
   for (int c = 2; c <= 16; c++) {
     int windows = s.max_bits / c + 1;
-    double cost = windows * 27.0 * (double)(1 << (c - 1));
+    double cost = windows * (27.0 * (double)(1 << (c - 1)) + 300.0 * rounds);
     for (int b = 1; b <= 256; b++) {
       if (s.bits_histogram[b]) cost += 6.0 * (double)s.bits_histogram[b] * (b / c + 1);
     }
@@ -56,6 +60,26 @@ inline Affine<F> load_affine(const uint8_t* bases, size_t i) {
   return a;
 }
 
+
+template <class F>
+inline Affine<F> negate_if(Affine<F> p, bool neg) {
+  if (neg && !p.is_inf()) p.y = F::neg(p.y);
+  return p;
+}
+
+// sum of the +-1 terms: one bucket, summed as a tree of batched affine additions.
+template <class F>
+Jacobian<F> sum_unit_terms(const uint8_t* bases, const ScalarSet& s) {
+  BucketSummer<F> one;
+  one.layout(std::vector<uint32_t>{(uint32_t)(s.plus_one.size() + s.minus_one.size())});
+  size_t k = 0;
+  for (uint32_t i : s.plus_one) one.points[k++] = load_affine<F>(bases, i);
+  for (uint32_t i : s.minus_one) one.points[k++] = negate_if(load_affine<F>(bases, i), true);
+  if (k == 0) return Jacobian<F>::inf();
+  one.sum();
+  return Jacobian<F>::from_affine(one.points[0]);
+}
+
 }  // namespace msm_detail
 
 // `bases`: n affine points in .zkey layout (possibly unaligned), n = scalars.n.
@@ -63,46 +87,40 @@ template <class F>
 Jacobian<F> msm_pippenger(const uint8_t* bases, const ScalarSet& s, int threads) {
   using namespace msm_detail;
   using J = Jacobian<F>;
-  using A = Affine<F>;
-  J ones = J::inf();
-  for (uint32_t i : s.plus_one) ones = J::madd(ones, load_affine<F>(bases, i));
-  for (uint32_t i : s.minus_one) {
-    A p = load_affine<F>(bases, i);
-    if (!p.is_inf()) p.y = F::neg(p.y);
-    ones = J::madd(ones, p);
-  }
+  const J ones = sum_unit_terms<F>(bases, s);
   if (s.idx.empty()) return ones;
   const int c = choose_window(s);
   const int windows = s.max_bits / c + 1;
   std::vector<J> window_sums(windows, J::inf());
   std::atomic<int> next{0};
   const size_t n_buckets = (size_t)1 << (c - 1);
-  // Batch: large enough to spread the inversion, small enough that few points find their
-  // bucket already taken.
-  size_t batch = n_buckets / 4;
-  batch = batch < 32 ? 32 : batch > 1024 ? 1024 : batch;
   auto work = [&]() {
-    AffineBuckets<F> buckets(n_buckets, batch);
+    BucketSummer<F> buckets;
+    std::vector<uint32_t> count(n_buckets);
+    std::vector<int32_t> digit(s.idx.size());
     for (int j; (j = next.fetch_add(1)) < windows;) {
-      buckets.reset();
+      // Digits of this window, then a counting sort of the points by bucket |digit| - 1.
+      std::fill(count.begin(), count.end(), 0);
       const size_t m = s.idx.size();
       for (size_t k = 0; k < m; k++) {
         int d = window_digit(s.mag[k], j, c);
-        if (d == 0) continue;
-        A p = load_affine<F>(bases, s.idx[k]);
-        if (p.is_inf()) continue;
-        bool negate = (d < 0) != (s.neg[k] != 0);
-        if (negate) p.y = F::neg(p.y);
-        buckets.add((size_t)(d < 0 ? -d : d) - 1, p);
+        digit[k] = d;
+        if (d != 0) count[(d < 0 ? -d : d) - 1]++;
       }
-      buckets.finish();
+      buckets.layout(count);
+      std::vector<uint32_t>& fill = count;  // reused as each run's write position
+      for (size_t b = 0; b < n_buckets; b++) fill[b] = buckets.start[b];
+      for (size_t k = 0; k < m; k++) {
+        const int d = digit[k];
+        if (d == 0) continue;
+        const bool negate = (d < 0) != (s.neg[k] != 0);
+        buckets.points[fill[(d < 0 ? -d : d) - 1]++] = negate_if(load_affine<F>(bases, s.idx[k]), negate);
+      }
+      buckets.sum();
       // sum_k k * bucket_k by running sums from the top bucket down.
-      const auto& b = buckets.buckets();
-      const auto& spill = buckets.spills();
       J running = J::inf(), total = J::inf();
-      for (size_t k = b.size(); k-- > 0;) {
-        if (!b[k].inf) running = J::madd(running, b[k].p);
-        if (!spill[k].is_inf()) running = J::add(running, spill[k]);
+      for (size_t b = n_buckets; b-- > 0;) {
+        if (!buckets.run_empty(b)) running = J::madd(running, buckets.points[buckets.start[b]]);
         total = J::add(total, running);
       }
       window_sums[j] = total;

@@ -31,7 +31,7 @@ const randomG1 = () => bn254.G1.Point.BASE.multiply(randomBelow(R - 1n) + 1n);
 const randomG2 = () => bn254.G2.Point.BASE.multiply(randomBelow(R - 1n) + 1n);
 
 describe.skipIf(nativeSkipReason !== undefined)('native prover arithmetic vs @noble/curves', () => {
-  it('Fq and Fr: add, sub, mul, neg, inverse on edge and random values', async () => {
+  it('Fq and Fr: add, sub, mul, square, neg, inverse on edge and random values', async () => {
     for (const [name, m] of [['fq', P], ['fr', R]] as const) {
       const values = [0n, 1n, 2n, m - 1n, m - 2n, (m - 1n) / 2n, (m + 1n) / 2n, 1n << 255n > m ? 1n << 253n : 0n, ...Array.from({ length: 12 }, () => randomBelow(m))];
       for (const a of values) {
@@ -40,6 +40,7 @@ describe.skipIf(nativeSkipReason !== undefined)('native prover arithmetic vs @no
           expect(await prover().arith(`${name}_sub`, [a, b])).toEqual([mod(a - b, m)]);
           expect(await prover().arith(`${name}_mul`, [a, b])).toEqual([mod(a * b, m)]);
         }
+        expect(await prover().arith(`${name}_sqr`, [a])).toEqual([mod(a * a, m)]);
         if (a !== 0n) {
           const [inv] = await prover().arith(`${name}_inv`, [a]);
           expect(mod(inv * a, m)).toBe(1n);
