@@ -1,42 +1,48 @@
 /**
- * Phase-2 setup cost of one real chunk circuit, step by step, snarkjs against our own code
- * (prover/src/snark/zkey-*.ts) in one run: `zkey new` (the two files must be equal byte for
- * byte), one contribution then the beacon (snarkjs: two commands; ours: both in one pass),
- * and the key's check (snarkjs `zkey verify` from the .r1cs, which recomputes `zkey new`;
- * ours: the randomised check of zkey-check.ts, independent of the code that made the key),
- * then groth16Setup as `zkinfer compile` runs it. snarkjs's verify also runs on our key.
+ * Phase-2 setup cost of one real chunk circuit, step by step, our own code (prover/src/snark/
+ * zkey-*.ts) on its two engines — the TypeScript one (wasm workers over ffjavascript) and the
+ * native one (prover/native setup_*.cpp) — and, with --snarkjs, snarkjs's own commands, in one
+ * run: `zkey new` (the files must be equal byte for byte), one contribution then the beacon
+ * (ours: both in one pass), and the key's check (ours: the randomised check of zkey-check.ts,
+ * independent of the code that made the key; snarkjs: `zkey verify` from the .r1cs), then
+ * groth16Setup as `zkinfer compile` runs it. snarkjs's verify runs on that key.
  * Phase 2 is what `zkinfer compile` (and so the first `npm start`) spends its time on, once
  * per distinct circuit.
  *
- *   npx node bench/phase2.ts [--ctx 32] [--chunk 0] [--power 15]   (defaults: what npm start compiles)
+ *   npx node bench/phase2.ts [--ctx 32] [--chunk 0] [--power 15] [--snarkjs]   (defaults: what npm start compiles)
  *
  * The chunk is chunk `--chunk` of the bundled default model's package (position chunks, the
  * default layout) for T = ctx with chunks below 2^power rows; the ptau is the cached local one
  * of that power.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as snarkjs from 'snarkjs';
-import { buildChunk } from '@zkinfer/prover/chunks/build.ts';
-import { planPositionChunks } from '@zkinfer/prover/chunks/position.ts';
-import { positionStages } from '@zkinfer/prover/circuit/transformer/position-stages.ts';
-import { writeR1cs } from '@zkinfer/prover/circuit/r1cs-writer.ts';
-import { DEFAULT_MODEL_PATH } from '@zkinfer/prover/model/default-model.ts';
-import { prepareModel } from '@zkinfer/prover/package/model.ts';
-import { zkinferCacheDir } from '@zkinfer/prover/quant/cache.ts';
-import { preparedPtau } from '@zkinfer/prover/snark/ptau.ts';
-import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
-import { groth16Setup } from '@zkinfer/prover/snark/setup.ts';
-import { checkZkey } from '@zkinfer/prover/snark/zkey-check.ts';
-import { applyFactors, contributeBeacon, contributeRandom } from '@zkinfer/prover/snark/zkey-contribute.ts';
-import { writeZkey } from '@zkinfer/prover/snark/zkey-file.ts';
-import { composeInitialKey, pointCurve } from '@zkinfer/prover/snark/zkey-new.ts';
+import { buildChunk } from '../prover/src/chunks/build.ts';
+import { planPositionChunks } from '../prover/src/chunks/position.ts';
+import { positionStages } from '../prover/src/circuit/transformer/position-stages.ts';
+import { writeR1cs } from '../prover/src/circuit/r1cs-writer.ts';
+import { DEFAULT_MODEL_PATH } from '../prover/src/model/default-model.ts';
+import { prepareModel } from '../prover/src/package/model.ts';
+import { zkinferCacheDir } from '../prover/src/quant/cache.ts';
+import type { ProverEngine } from '../prover/src/snark/engine.ts';
+import { nativeUnavailableReason } from '../prover/src/snark/native.ts';
+import { preparedPtau } from '../prover/src/snark/ptau.ts';
+import { shutdownProver } from '../prover/src/snark/prove.ts';
+import { groth16Setup } from '../prover/src/snark/setup.ts';
+import { checkZkey } from '../prover/src/snark/zkey-check.ts';
+import { applyFactors, contributeBeacon, contributeRandom } from '../prover/src/snark/zkey-contribute.ts';
+import { writeZkey } from '../prover/src/snark/zkey-file.ts';
+import { composeInitialKey, pointCurve } from '../prover/src/snark/zkey-new.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
-const { values } = parseArgs({ options: { ctx: { type: 'string', default: '32' }, chunk: { type: 'string', default: '0' }, power: { type: 'string', default: '15' } } });
+const { values } = parseArgs({ options: { ctx: { type: 'string', default: '32' }, chunk: { type: 'string', default: '0' }, power: { type: 'string', default: '15' }, snarkjs: { type: 'boolean', default: false } } });
+const withSnarkjs = values.snarkjs;
+const withNative = nativeUnavailableReason() === undefined;
+if (!withNative) console.error(`no native rows: ${nativeUnavailableReason()}`);
 const ctx = Number(values.ctx);
 const power = Number(values.power);
 const index = Number(values.chunk);
@@ -58,59 +64,79 @@ const rows: (string | number)[][] = [];
 async function step<T>(name: string, run: () => Promise<T>): Promise<T> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  const children0 = childCpu();
   const r = await run();
   const s = (performance.now() - t0) / 1000;
-  console.error(`${name}: ${s.toFixed(1)} s`);
-  rows.push([name, s.toFixed(1), (process.cpuUsage(cpu0).user / 1e6).toFixed(1)]);
+  const cpu = process.cpuUsage(cpu0).user / 1e6 + (childCpu() - children0);
+  console.error(`${name}: ${s.toFixed(1)} s wall, ${cpu.toFixed(1)} CPU s`);
+  rows.push([name, s.toFixed(1), cpu.toFixed(1)]);
   return r;
 }
-const z = (i: number) => join(dir, `k${i}.zkey`);
-const OURS_NEW = 'zkey new, ours (zkey-new.ts)';
-const OURS_CONTRIB = 'zkey contribute + beacon, ours (one pass)';
-const OURS_CHECK = 'key check, ours (zkey-check.ts)';
-const SETUP = 'groth16Setup (all of the above, ours, as compile runs it)';
+/** User CPU seconds of this process's children: the waited-for ones (cutime) and the live ones (the native setup process). */
+function childCpu(): number {
+  const fields = (stat: string) => stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  let total = Number(fields(readFileSync('/proc/self/stat', 'latin1'))[13]) / 100;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const f = fields(readFileSync(`/proc/${entry}/stat`, 'latin1'));
+      if (Number(f[1]) === process.pid) total += Number(f[11]) / 100;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+const z = (name: string) => join(dir, `${name}.zkey`);
 let snarkjsAcceptsOurs = false;
+const engines: ProverEngine[] = withNative ? ['snarkjs', 'native'] : ['snarkjs'];
+const label = (e: ProverEngine) => (e === 'native' ? 'native (prover/native setup_*.cpp)' : 'TypeScript (wasm workers)');
 try {
-  await step('zkey new (groth16 setup), snarkjs', () => snarkjs.zKey.newZKey(r1cs, ptau, z(9)));
-  const { key, pool } = await step(OURS_NEW, async () => {
-    const made = await composeInitialKey(r1cs, ptau);
-    writeZkey(z(0), made.key, 'new');
-    return made;
-  });
-  if (!readFileSync(z(0)).equals(readFileSync(z(9)))) throw new Error('our zkey new wrote another file than snarkjs');
-  await step('zkey contribute, snarkjs', () => snarkjs.zKey.contribute(z(9), z(1), 'bench', randomBytes(32).toString('hex')));
-  await step('zkey beacon (2^10), snarkjs', () => snarkjs.zKey.beacon(z(1), z(2), 'bench', randomBytes(32).toString('hex'), 10));
-  await step(OURS_CONTRIB, async () => {
-    const curve = await pointCurve();
-    const x = contributeRandom(curve, key, 'bench');
-    const xb = contributeBeacon(curve, key, { name: 'bench', hash: randomBytes(32).toString('hex'), numIterationsExp: 10 });
-    await applyFactors(curve, pool, key, [x, xb]);
-    writeZkey(z(3), key);
-  });
-  await pool.close();
-  const verified = await step('zkey verify from the .r1cs, snarkjs', () => snarkjs.zKey.verifyFromR1cs(r1cs, ptau, z(2)));
-  await step(OURS_CHECK, () => checkZkey(r1cs, ptau, z(3)));
-  await step(SETUP, () => groth16Setup({ r1csPath: r1cs, ptauPath: ptau, zkeyPath: z(4) }));
-  snarkjsAcceptsOurs = (await snarkjs.zKey.verifyFromR1cs(r1cs, ptau, z(4))) === true;
-  if (verified !== true || !snarkjsAcceptsOurs) throw new Error(`zkey verify failed: snarkjs's key ${verified}, groth16Setup's key ${snarkjsAcceptsOurs}`);
+  if (withSnarkjs) {
+    await step('zkey new (groth16 setup), snarkjs', () => snarkjs.zKey.newZKey(r1cs, ptau, z('snarkjs-new')));
+    await step('zkey contribute, snarkjs', () => snarkjs.zKey.contribute(z('snarkjs-new'), z('snarkjs-1'), 'bench', randomBytes(32).toString('hex')));
+    await step('zkey beacon (2^10), snarkjs', () => snarkjs.zKey.beacon(z('snarkjs-1'), z('snarkjs-2'), 'bench', randomBytes(32).toString('hex'), 10));
+    const verified = await step('zkey verify from the .r1cs, snarkjs', () => snarkjs.zKey.verifyFromR1cs(r1cs, ptau, z('snarkjs-2')));
+    if (verified !== true) throw new Error('snarkjs zkey verify refused its own key');
+  }
+  for (const engine of engines) {
+    const { key, pool } = await step(`zkey new, ours, ${label(engine)}`, async () => {
+      const made = await composeInitialKey(r1cs, ptau, undefined, undefined, engine);
+      writeZkey(z(`${engine}-new`), made.key, 'new');
+      return made;
+    });
+    await step(`zkey contribute + beacon, ours, ${label(engine)}`, async () => {
+      const curve = await pointCurve();
+      const x = contributeRandom(curve, key, 'bench');
+      const xb = contributeBeacon(curve, key, { name: 'bench', hash: randomBytes(32).toString('hex'), numIterationsExp: 10 });
+      await applyFactors(curve, pool, key, [x, xb]);
+      writeZkey(z(`${engine}-final`), key);
+    });
+    await pool.close();
+    await step(`key check, ours, ${label(engine)}`, () => checkZkey(r1cs, ptau, z(`${engine}-final`), undefined, engine));
+  }
+  if (withNative && !readFileSync(z('native-new')).equals(readFileSync(z('snarkjs-new')))) throw new Error('zkey new on the native engine wrote another file than on the TypeScript engine');
+  if (withSnarkjs && !readFileSync(z(`${engines[0]}-new`)).equals(readFileSync(z('snarkjs-new')))) throw new Error('our zkey new wrote another file than snarkjs');
+  await step(`groth16Setup (all of ours, as compile runs it), ${label(engines[engines.length - 1])}`, () => groth16Setup({ r1csPath: r1cs, ptauPath: ptau, zkeyPath: z('setup') }));
+  snarkjsAcceptsOurs = (await snarkjs.zKey.verifyFromR1cs(r1cs, ptau, z('setup'))) === true;
+  if (!snarkjsAcceptsOurs) throw new Error("snarkjs zkey verify refused groth16Setup's key");
 } finally {
   await shutdownProver();
   rmSync(dir, { recursive: true, force: true });
 }
-const total = (names: string[]) => rows.filter((r) => names.includes(String(r[0]))).reduce((s, r) => s + Number(r[1]), 0);
-const before = total(['zkey new (groth16 setup), snarkjs', 'zkey contribute, snarkjs', 'zkey beacon (2^10), snarkjs', 'zkey verify from the .r1cs, snarkjs']);
-const after = total([SETUP]);
+const cpuOf = (prefix: string) => rows.filter((r) => String(r[0]).startsWith(prefix)).reduce((s, r) => s + Number(r[2]), 0);
+const perEngine = engines.map((e) => `${label(e)}: ${cpuOf('zkey new, ours, ' + label(e)) + cpuOf('zkey contribute + beacon, ours, ' + label(e)) + cpuOf('key check, ours, ' + label(e))} CPU s`.replace(/(\d+\.\d)\d+/, '$1'));
 
 writeBenchSection(
   'phase2',
-  `## Phase-2 setup of one chunk (snarkjs 0.7.6 against our own code)
+  `## Phase-2 setup of one chunk (our own code on the native and the TypeScript engine${withSnarkjs ? ', and snarkjs 0.7.6' : ''})
 
-Reproduce: \`npx node bench/phase2.ts --ctx ${ctx} --chunk ${index} --power ${power}\`. ${machineLine()}; 1-minute load average ${load0.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end.
+Reproduce: \`npx node bench/phase2.ts --ctx ${ctx} --chunk ${index} --power ${power}${withSnarkjs ? ' --snarkjs' : ''}\` (\`--snarkjs\` adds snarkjs's own four commands, about 270 CPU s). ${machineLine()}; 1-minute load average ${load0.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end.
 
-Chunk ${index} of the default model's package at T = ${ctx} (position chunks: ${kinds} circuits of < 2^${power} rows, ${plans.length} chunks): ${cs.nConstraints.toLocaleString('en-US')} constraints, ${cs.nWires.toLocaleString('en-US')} wires. CPU is the process's user time over all its threads (snarkjs and our setup run worker threads).
+Chunk ${index} of the default model's package at T = ${ctx} (position chunks: ${kinds} circuits of < 2^${power} rows, ${plans.length} chunks): ${cs.nConstraints.toLocaleString('en-US')} constraints, ${cs.nWires.toLocaleString('en-US')} wires. CPU is user time over all threads of this process and of the native setup process (docs/decisions.md 13: what runs where).
 
 ${markdownTable(['step', 'wall s', 'CPU s (all threads)'], rows)}
 
-Both \`zkey new\` runs wrote the same file, byte for byte; \`snarkjs zkey verify\` (its own recomputation from the .r1cs) accepted groth16Setup's key: ${snarkjsAcceptsOurs}. One chunk's phase 2 as \`zkinfer compile\` runs it: **${after.toFixed(0)} s** (snarkjs's own \`zkey new\`, contribute, beacon and \`zkey verify\`: ${before.toFixed(0)} s). A package costs this once per distinct circuit, so the first \`npm start\` (T = ${ctx}: ${kinds} circuit${kinds === 1 ? '' : 's'} for ${plans.length} chunks) spends about ${kinds} × ${after.toFixed(0)} s on phase 2, plus the local ptau; see docs/decisions.md (5, 6, 12).`,
+${withNative ? '`zkey new` on both engines wrote the same file, byte for byte. ' : ''}\`snarkjs zkey verify\` (its own recomputation from the .r1cs) accepted groth16Setup's key: ${snarkjsAcceptsOurs}. zkey new + contribute + beacon + check: ${perEngine.join('; ')}.`,
 );
 console.error('wrote the phase2 section of BENCHMARKS.md');

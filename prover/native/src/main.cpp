@@ -5,7 +5,8 @@
 //         bytes follow the line, nVars values of 32 bytes little-endian; "-" r/s: random)
 //   arith <op> <hex args...>                               (tests, see arith_cmd.cpp)
 //   exit
-// Usage: zkinfer-prover serve [--threads N]. The proving key stays mapped between requests
+// Usage: zkinfer-prover serve [--threads N]; `zkinfer-prover setup [--threads N]` serves the
+// phase-2 setup's point arithmetic instead (binary frames, setup_cmd.cpp). The proving key stays mapped between requests
 // (the last two keys), since position chunks prove with the same key many times.
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -22,6 +23,7 @@
 #include <vector>
 #include "arith_cmd.hpp"
 #include "groth16.hpp"
+#include "setup_cmd.hpp"
 #include "text.hpp"
 #include "wtns.hpp"
 
@@ -173,9 +175,9 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (mode != "serve" || threads < 1 || threads > 256) {
-    std::cerr << "usage: zkinfer-prover serve [--threads N]\n";
+  if ((mode != "serve" && mode != "setup") || threads < 1 || threads > 256) {
+    std::cerr << "usage: zkinfer-prover serve|setup [--threads N]\n";
     return 2;
   }
-  return serve(threads);
+  return mode == "setup" ? setup_serve(threads) : serve(threads);
 }

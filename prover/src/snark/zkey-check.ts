@@ -3,7 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { R } from '../circuit/field.ts';
 import { getCurve, type Curve } from './curve.ts';
+import type { ProverEngine } from './engine.ts';
+import { NativeSetup } from './native-setup.ts';
 import { requiredPtauPower } from './ptau.ts';
+import { setupEngine } from './setup-engine.ts';
 import { beaconRng, transcriptBefore, transcriptG2 } from './zkey-contribute.ts';
 import { readZkey, type Groth16Key } from './zkey-file.ts';
 
@@ -117,6 +120,20 @@ async function msmOfNonZero(G: Curve['G1'], bases: Uint8Array, scalars: Uint8Arr
   return G.multiExpAffine(kb, ks);
 }
 
+/**
+ * Σ scalar_i·base_i (LEM bases, little-endian standard scalars of equal size) as an ffjavascript
+ * point: on the native MSM (which takes the point at infinity as a base) when given, else on
+ * ffjavascript's. The MSM is the one primitive the check shares with the prover, not with
+ * the key's maker (zkey-new.ts sums each point from its own terms).
+ */
+async function msmOn(native: NativeSetup | undefined, G: Curve['G1'], group: 'G1' | 'G2', bases: Uint8Array, scalars: Uint8Array): Promise<unknown> {
+  const pointSize = group === 'G1' ? 64 : 128;
+  if (!native) return msmOfNonZero(G, bases, scalars, pointSize);
+  const n = bases.length / pointSize;
+  if (n === 0) return G.zero;
+  return G.fromRprLEM(await native.msm(group, bases, scalars, scalars.length / n), 0);
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -163,7 +180,7 @@ async function checkContributions(curve: Curve, key: Groth16Key): Promise<void> 
  * Checks the key at `zkeyPath` against the circuit and the ptau (see the module comment);
  * throws KeyCheckError naming the first failed check.
  */
-export async function checkZkey(r1csPath: string, ptauPath: string, zkeyPath: string, onProgress: (msg: string) => void = () => {}): Promise<void> {
+export async function checkZkey(r1csPath: string, ptauPath: string, zkeyPath: string, onProgress: (msg: string) => void = () => {}, engine: ProverEngine = setupEngine()): Promise<void> {
   const curve = await getCurve();
   const { G1, G2 } = curve;
   const key = readZkey(zkeyPath);
@@ -187,6 +204,7 @@ export async function checkZkey(r1csPath: string, ptauPath: string, zkeyPath: st
   if (key.nVars !== nVars || key.nPublic !== nPub || key.domainSize !== N) fail(`key for ${key.nVars} wires, ${key.nPublic} public, domain ${key.domainSize}; the circuit has ${nVars}, ${nPub}, ${N}`);
 
   const ptau = ptauSections(ptauPath);
+  const native = engine === 'native' ? new NativeSetup() : undefined;
   try {
     if (ptau.power < power) fail(`${ptauPath}: power ${ptau.power} < 2^${power}`);
     const g2 = new Uint8Array(128);
@@ -260,19 +278,20 @@ export async function checkZkey(r1csPath: string, ptauPath: string, zkeyPath: st
     for (let i = 0; i < N; i++) hOdd.set(level2.subarray((2 * i + 1) * 64, (2 * i + 2) * 64), i * 64);
 
     onProgress('zkey check: A, B1, IC');
-    const lhs1 = await msmOfNonZero(G1, concatBytes(key.a, key.b1, key.ic), concatBytes(rA.bytes, rB1.bytes, rIC.bytes), 64);
-    const rhs1 = await G1.multiExpAffine(concatBytes(lagTau, lagAlpha, lagBeta), concatBytes(scalarBytes(tau, N), scalarBytes(alphaIC, N), scalarBytes(betaIC, N)));
+    const lhs1 = await msmOn(native, G1, 'G1', concatBytes(key.a, key.b1, key.ic), concatBytes(rA.bytes, rB1.bytes, rIC.bytes));
+    const rhs1 = await msmOn(native, G1, 'G1', concatBytes(lagTau, lagAlpha, lagBeta), concatBytes(scalarBytes(tau, N), scalarBytes(alphaIC, N), scalarBytes(betaIC, N)));
     if (!G1.eq(lhs1, rhs1)) fail('the A, B1 or IC points are not the circuit’s');
     onProgress('zkey check: B2');
-    const lhs2 = await msmOfNonZero(G2, key.b2, rB2.bytes, 128);
-    const rhs2 = await G2.multiExpAffine(lag(13, 128), scalarBytes(tauG2, N));
+    const lhs2 = await msmOn(native, G2, 'G2', key.b2, rB2.bytes);
+    const rhs2 = await msmOn(native, G2, 'G2', lag(13, 128), scalarBytes(tauG2, N));
     if (!G2.eq(lhs2, rhs2)) fail('the B2 points are not the circuit’s');
     onProgress('zkey check: L and H with δ');
-    const lhs3 = await msmOfNonZero(G1, concatBytes(key.l, key.h), concatBytes(rL.bytes, rH.bytes), 64);
+    const lhs3 = await msmOn(native, G1, 'G1', concatBytes(key.l, key.h), concatBytes(rL.bytes, rH.bytes));
     const rhsH = scalarBytes(rH.values, N);
-    const rhs3 = await G1.multiExpAffine(concatBytes(lagTau, lagAlpha, lagBeta, hOdd), concatBytes(scalarBytes(tauL, N), scalarBytes(alphaL, N), scalarBytes(betaL, N), rhsH));
+    const rhs3 = await msmOn(native, G1, 'G1', concatBytes(lagTau, lagAlpha, lagBeta, hOdd), concatBytes(scalarBytes(tauL, N), scalarBytes(alphaL, N), scalarBytes(betaL, N), rhsH));
     if (G1.isZero(lhs3) || !(await curve.pairingEq(lhs3, delta2, G1.neg(rhs3), G2.g))) fail('the L or H points are not the circuit’s divided by δ');
   } finally {
     closeSync(ptau.fd);
+    await native?.close();
   }
 }

@@ -3,7 +3,7 @@ import { blake2b } from '@noble/hashes/blake2.js';
 import { ChaCha } from 'ffjavascript';
 import type { Curve } from './curve.ts';
 import type { ContributionRecord, Groth16Key } from './zkey-file.ts';
-import type { ComposePool } from './zkey-compose.ts';
+import type { SetupPool } from './setup-engine.ts';
 
 /** ffjavascript's ChaCha20 generator (untyped module). */
 type Rng = unknown;
@@ -135,7 +135,7 @@ export function contributeBeacon(curve: Curve, key: Groth16Key, beacon: BeaconPa
 }
 
 /** Divides every L and H point by the product of the factors (one scalar multiplication each). */
-export async function applyFactors(curve: Curve, pool: ComposePool, key: Groth16Key, factors: readonly unknown[]): Promise<void> {
+export async function applyFactors(curve: Curve, pool: SetupPool, key: Groth16Key, factors: readonly unknown[]): Promise<void> {
   const { Fr } = curve;
   let prod = Fr.one;
   for (const x of factors) prod = Fr.mul(prod, x);

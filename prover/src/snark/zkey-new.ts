@@ -6,7 +6,8 @@ import { requiredPtauPower } from './ptau.ts';
 import { TWO_ADICITY } from './ptau-scalars.ts';
 import { readR1csTerms, type R1csTerms } from './r1cs-terms.ts';
 import { ALPHA_G1, BETA_G1, SOURCE_SHIFT, TAU_G1, TAU_G2 } from './zkey-compose-core.ts';
-import { ComposePool } from './zkey-compose.ts';
+import type { ProverEngine } from './engine.ts';
+import { startSetupPool, type SetupPool } from './setup-engine.ts';
 import { writeZkey, type Groth16Key } from './zkey-file.ts';
 
 /**
@@ -160,13 +161,14 @@ function u32be(n: number): Uint8Array {
 
 /**
  * The initial key (no contribution) of the circuit in `r1csPath` from the prepared ptau at
- * `ptauPath`, with the pool's threads. The pool is the caller's (contributions reuse it).
+ * `ptauPath`, with the pool's threads on `engine` (default: setup-engine.ts's choice, native
+ * where built). The pool is the caller's (contributions reuse it).
  */
-export async function composeInitialKey(r1csPath: string, ptauPath: string, threads?: number, onProgress: (msg: string) => void = () => {}): Promise<{ key: Groth16Key; pool: ComposePool }> {
+export async function composeInitialKey(r1csPath: string, ptauPath: string, threads?: number, onProgress: (msg: string) => void = () => {}, engine?: ProverEngine): Promise<{ key: Groth16Key; pool: SetupPool }> {
   const r = readR1csTerms(r1csPath);
   const power = requiredPtauPower(r.nConstraints, r.nPublic);
   const ptau = openPtau(ptauPath);
-  let pool: ComposePool | undefined;
+  let pool: SetupPool | undefined;
   try {
     if (power > ptau.power) throw new RangeError(`${ptauPath}: power ${ptau.power} is too small for a circuit of domain 2^${power}`);
     if (power >= TWO_ADICITY) throw new RangeError(`a circuit of domain 2^${power} is too large for BN254`);
@@ -175,7 +177,7 @@ export async function composeInitialKey(r1csPath: string, ptauPath: string, thre
     const curve = await pointCurve();
     const level = (section: number, size: number) => ptau.read(section, (N - 1) * size, N * size);
     onProgress(`zkey new: ${r.nConstraints} constraints, ${r.nVars} wires, ${r.matrix.length} terms, domain 2^${power}`);
-    pool = await ComposePool.start({ sources: [level(12, 64), level(13, 128), level(14, 64), level(15, 64)], magnitude: r.coefs.magnitude, length: r.coefs.length, negative: r.coefs.negative }, threads);
+    pool = await startSetupPool({ sources: [level(12, 64), level(13, 128), level(14, 64), level(15, 64)], magnitude: r.coefs.magnitude, length: r.coefs.length, negative: r.coefs.negative }, threads, engine);
 
     const nPub = r.nPublic;
     const publicRows = (src: number): [number, number, number, number][] => Array.from({ length: nPub + 1 }, (_, s) => [s, src, r.nConstraints + s, r.coefs.one]);
@@ -246,8 +248,8 @@ export async function composeInitialKey(r1csPath: string, ptauPath: string, thre
 }
 
 /** The initial key alone, written in `zkey new`'s section order (the reference for tests and benches). */
-export async function writeInitialZkey(r1csPath: string, ptauPath: string, zkeyPath: string, threads?: number): Promise<Groth16Key> {
-  const { key, pool } = await composeInitialKey(r1csPath, ptauPath, threads);
+export async function writeInitialZkey(r1csPath: string, ptauPath: string, zkeyPath: string, threads?: number, engine?: ProverEngine): Promise<Groth16Key> {
+  const { key, pool } = await composeInitialKey(r1csPath, ptauPath, threads, undefined, engine);
   await pool.close();
   writeZkey(zkeyPath, key, 'new');
   return key;

@@ -1,0 +1,143 @@
+/**
+ * The native setup arithmetic (prover/native/src/setup_*.cpp, prover/src/snark/native-setup.ts)
+ * against the TypeScript engine (the wasm worker pool over ffjavascript) and snarkjs on small
+ * domains: `zkey new` writes the same bytes on both engines and as snarkjs (coefficients ±1,
+ * short, 2^200-size and negative, unused wires, one wire with many non-unit terms, which takes
+ * the native per-wire MSM), the contribution's 1/δ gives the same L and H (a fixed beacon),
+ * and the key check on the native MSMs accepts the key (so does snarkjs's own `zkey verify`)
+ * and refuses tampered ones.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as snarkjs from 'snarkjs';
+import { R } from '../../../prover/src/circuit/field.ts';
+import { LinearCombination } from '../../../prover/src/circuit/lc.ts';
+import { writeR1cs } from '../../../prover/src/circuit/r1cs-writer.ts';
+import { ConstraintSystem } from '../../../prover/src/circuit/system.ts';
+import { preparedPtau, requiredPtauPower } from '../../../prover/src/snark/ptau.ts';
+import { shutdownProver } from '../../../prover/src/snark/prove.ts';
+import type { ProverEngine } from '../../../prover/src/snark/engine.ts';
+import { NativeSetup } from '../../../prover/src/snark/native-setup.ts';
+import { checkZkey } from '../../../prover/src/snark/zkey-check.ts';
+import { applyFactors, contributeBeacon } from '../../../prover/src/snark/zkey-contribute.ts';
+import { readZkey, writeZkey, type Groth16Key } from '../../../prover/src/snark/zkey-file.ts';
+import { composeInitialKey, pointCurve } from '../../../prover/src/snark/zkey-new.ts';
+import { nativeSkipReason } from './helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'zkinfer-native-setup-'));
+afterAll(async () => {
+  await shutdownProver();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** `rows` constraints of every coefficient kind; wire `hub` has `rows` non-unit terms. */
+function circuit(rows: number): ConstraintSystem {
+  const cs = new ConstraintSystem({ witness: false });
+  const pubs = [cs.publicInput('p0'), cs.publicInput('p1')];
+  const hub = cs.privateInput('hub');
+  cs.privateInput('unused');
+  const weights = [1n, -1n, 3n, -128n, 4096n, 2n ** 40n, R - 2n ** 130n, 2n ** 200n];
+  let acc = cs.privateInput('x0');
+  for (let i = 0; i < rows; i++) {
+    const x = cs.privateInput(`x${i + 1}`);
+    const w = weights[i % weights.length];
+    cs.assertR1(x.scale(w).add(hub.scale(BigInt(i + 2))), acc.add(pubs[i % 2]), x.scale(-(i + 1)), `r${i}`);
+    acc = x;
+  }
+  return cs;
+}
+
+async function setupFiles(name: string, rows: number): Promise<{ r1cs: string; ptau: string }> {
+  const cs = circuit(rows);
+  const r1cs = join(dir, `${name}.r1cs`);
+  writeR1cs(cs, r1cs);
+  const k = requiredPtauPower(cs.nConstraints, cs.nPublic);
+  const ptau = await preparedPtau({ power: Math.max(4, k), levels: [k], cacheDir: join(dir, 'cache') });
+  return { r1cs, ptau: ptau.path };
+}
+
+/** The initial key on `engine`, then the beacon of a fixed hash applied to L and H on the same engine. */
+async function keyOn(engine: ProverEngine, r1cs: string, ptau: string, out: string): Promise<{ initial: Buffer; final: Groth16Key }> {
+  const { key, pool } = await composeInitialKey(r1cs, ptau, 2, undefined, engine);
+  try {
+    writeZkey(`${out}.new`, key, 'new');
+    const curve = await pointCurve();
+    const x = contributeBeacon(curve, key, { name: 'fixed', hash: 'ab'.repeat(32), numIterationsExp: 10 });
+    await applyFactors(curve, pool, key, [x]);
+  } finally {
+    await pool.close();
+  }
+  writeZkey(out, key);
+  return { initial: readFileSync(`${out}.new`), final: key };
+}
+
+describe.skipIf(nativeSkipReason !== undefined)('native phase-2 setup', () => {
+  let r1cs: string;
+  let ptau: string;
+  let nativeKey: string;
+  beforeAll(async () => {
+    ({ r1cs, ptau } = await setupFiles('c300', 300)); // 2^9 rows
+    nativeKey = join(dir, 'native.zkey');
+  });
+
+  it('zkey new: the same bytes as the TypeScript engine and snarkjs; the beacon: the same L and H', async () => {
+    const theirs = join(dir, 'snarkjs.zkey');
+    await snarkjs.zKey.newZKey(r1cs, ptau, theirs);
+    const native = await keyOn('native', r1cs, ptau, nativeKey);
+    const wasm = await keyOn('snarkjs', r1cs, ptau, join(dir, 'wasm.zkey'));
+    expect(native.initial.equals(readFileSync(theirs))).toBe(true);
+    expect(native.initial.equals(wasm.initial)).toBe(true);
+    expect(Buffer.from(native.final.l).equals(Buffer.from(wasm.final.l))).toBe(true);
+    expect(Buffer.from(native.final.h).equals(Buffer.from(wasm.final.h))).toBe(true);
+    expect(readFileSync(nativeKey).equals(readFileSync(join(dir, 'wasm.zkey')))).toBe(true);
+  });
+
+  it('the same bytes on a domain of 2^10 and on one thread', async () => {
+    const files = await setupFiles('c900', 900);
+    const one = await composeInitialKey(files.r1cs, files.ptau, 1, undefined, 'native');
+    await one.pool.close();
+    const two = await composeInitialKey(files.r1cs, files.ptau, 2, undefined, 'snarkjs');
+    await two.pool.close();
+    writeZkey(join(dir, 'n1.zkey'), one.key, 'new');
+    writeZkey(join(dir, 'w2.zkey'), two.key, 'new');
+    expect(readFileSync(join(dir, 'n1.zkey')).equals(readFileSync(join(dir, 'w2.zkey')))).toBe(true);
+  });
+
+  it('the key check on the native MSMs accepts the key (and so does snarkjs zkey verify), and refuses a changed L, A or B2 point', async () => {
+    await expect(checkZkey(r1cs, ptau, nativeKey, undefined, 'native')).resolves.toBeUndefined();
+    expect(await snarkjs.zKey.verifyFromR1cs(r1cs, ptau, nativeKey)).toBe(true);
+    const cases: [keyof Groth16Key, number, RegExp][] = [
+      ['l', 64, /L or H/],
+      ['a', 64, /A, B1 or IC/],
+      ['b2', 128, /B2/],
+    ];
+    for (const [section, size, message] of cases) {
+      const k = readZkey(nativeKey);
+      const s = (k[section] as Uint8Array).slice();
+      s.copyWithin(size * 6, size * 7, size * 8); // point 6 := point 7 (both non-zero here)
+      (k as unknown as Record<string, Uint8Array>)[section] = s;
+      const path = join(dir, `tampered-${section}.zkey`);
+      writeZkey(path, k);
+      await expect(checkZkey(r1cs, ptau, path, undefined, 'native')).rejects.toThrow(message);
+    }
+  });
+
+  it('the native MSM equals ffjavascript on bases with the point at infinity; bad requests are errors', async () => {
+    const curve = await pointCurve();
+    const native = new NativeSetup(2);
+    try {
+      const bases = new Uint8Array(64 * 3);
+      curve.G1.toRprLEM(bases, 64, curve.G1.g);
+      curve.G1.toRprLEM(bases, 128, curve.G1.toAffine(curve.G1.double(curve.G1.g)));
+      const scalars = new Uint8Array([9, 0, 5, 0, 7, 1]); // 9, 5, 263 as 2-byte words
+      const got = curve.G1.fromRprLEM(await native.msm('G1', bases, scalars, 2), 0);
+      expect(curve.G1.eq(got, curve.G1.timesScalar(curve.G1.g, 5 + 2 * 263))).toBe(true);
+      await expect(native.compose('G1', new Uint32Array([1]), new Uint32Array([0, 0]))).rejects.toThrow(/no init/);
+      await expect(native.scale(new Uint8Array(64), new Uint8Array(32).fill(255))).rejects.toThrow(/not below r/);
+    } finally {
+      await native.close();
+    }
+  });
+});
