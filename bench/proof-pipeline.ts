@@ -15,7 +15,7 @@
  * then finds the keys in the cache).
  */
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBundle, verifyBundle } from '@zkinfer/verifier';
 import { forwardStages } from '@zkinfer/prover/circuit/transformer/stages.ts';
@@ -135,9 +135,11 @@ for (const [name, path] of models) {
       const prompt = m.model.tokenizer.encode('Once upon a time', { bos: true }).slice(0, 4);
       const generated = generateInt(m.q, prompt, ctx - prompt.length);
       peakRss = 0;
+      const load0 = loadavg()[0];
       t0 = performance.now();
       const proved = await proveBundle({ pkg, q: m.q, stages: runStages, promptTokens: prompt, generated, threads: 2, onProgress: log });
       const proveS = (performance.now() - t0) / 1000;
+      const load1 = loadavg()[0];
       const bundleJson = JSON.stringify(proved.bundle);
       writeFileSync(join(out, 'proof.json'), bundleJson);
       t0 = performance.now();
@@ -147,7 +149,7 @@ for (const [name, path] of models) {
       log(`${name} (${layout}): verifying in workerd`);
       const workerdMs = await verifyInWorkerd(readFileSync(join(out, MANIFEST_FILE), 'utf8'), bundleJson);
       const circuits = layout === 'positions' ? plural(kinds, 'circuit') : plural(runPlans.length, 'circuit');
-      runRows.push([name, layout, ctx, `${runPlans.length} (${circuits}, ≤ 2^${runPower})`, `${compileS.toFixed(0)} s${r.newKeys === 0 ? ' (keys cached)' : ` (${plural(r.newKeys, 'new key')})`}`, `${proveS.toFixed(1)} s (witness ${(proved.witnessMs / 1000).toFixed(1)} s)`, `${(peakRss / 2 ** 20).toFixed(0)} MiB`, `${(bundleJson.length / 1024).toFixed(1)} KiB`, `${verifyMs.toFixed(0)} ms`, `${workerdMs.toFixed(0)} ms (${(workerdMs / runPlans.length).toFixed(1)} ms / chunk)`]);
+      runRows.push([name, layout, ctx, `${runPlans.length} (${circuits}, ≤ 2^${runPower})`, `${compileS.toFixed(0)} s${r.newKeys === 0 ? ' (keys cached)' : ` (${plural(r.newKeys, 'new key')})`}`, `${proveS.toFixed(1)} s (last witness at ${(proved.witnessMs / 1000).toFixed(1)} s; witness CPU ${(proved.witnessCpuMs / 1000).toFixed(1)} s, Σ worker proofs ${(proved.workerProveMs / 1000).toFixed(1)} s)`, `${load0.toFixed(1)} → ${load1.toFixed(1)}`, `${(peakRss / 2 ** 20).toFixed(0)} MiB`, `${(bundleJson.length / 1024).toFixed(1)} KiB`, `${verifyMs.toFixed(0)} ms`, `${workerdMs.toFixed(0)} ms (${(workerdMs / runPlans.length).toFixed(1)} ms / chunk)`]);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
@@ -168,7 +170,7 @@ const md = [
   '',
   '### Full pipeline',
   '',
-  runRows.length ? markdownTable(['model', 'layout', 'T', 'chunks', 'compile + setup (+ local ptau if not cached)', 'prove (wall, 2 workers)', 'peak RSS while proving (main + worker processes)', 'bundle', 'verify (Node, strict)', 'verify (workerd CPU)'], runRows) : 'No model small enough was run (see notes).',
+  runRows.length ? markdownTable(['model', 'layout', 'T', 'chunks', 'compile + setup (+ local ptau if not cached)', 'prove (wall, 2 workers)', 'load avg (1 min) before → after prove', 'peak RSS while proving (main + worker processes)', 'bundle', 'verify (Node, strict)', 'verify (workerd CPU)'], runRows) : 'No model small enough was run (see notes).',
   '',
   ...notes.map((n) => `- ${n}`),
   `- Verify in workerd: the CPU time of the workerd process (miniflare ${miniflareVersion()}, read from /proc) for what POST /v1/verify does with a bundle once its model's keys are prepared (JSON.parse, strict parse, batch verification; bench/workerd/worker.ts), less an empty request, mean of 3 requests; the section "Verifier in workerd" has the method. Cloudflare Workers allow 10 ms of CPU per request on the free plan, 30 s by default on the paid plan (\`limits.cpu_ms\` up to 5 minutes).`,

@@ -68,3 +68,9 @@ export function groupMembers(pgid: number): { pid: number; comm: string }[] {
   }
   return out;
 }
+
+/** User + system CPU seconds a process has used so far (stat fields 14 and 15, in clock ticks of 100 Hz). */
+export function cpuSeconds(pid: number): number {
+  const { fields } = readStat(String(pid));
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}

@@ -3,7 +3,9 @@
  * from the package's layout over its model) and a greedy generation (prompt tokens → generated tokens, from the integer
  * inference), builds every chunk's witness in chain order, proves the chunks on a worker
  * pool while later witnesses are built, assembles the proof bundle of docs/proof-format.md
- * and checks it with the strict verifier before returning it.
+ * and checks it with the strict verifier before returning it. On the native engine the
+ * witnesses go to the workers in memory (no .wtns files) unless `wtnsDir` asks for files;
+ * snarkjs reads .wtns files, written to a temporary directory.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,13 +14,14 @@ import { planStages, stagesForLayout } from '../chunks/position.ts';
 import type { Stage } from '../circuit/transformer/stage.ts';
 import { chunkWitnesses, freshProofWitness } from '../chunks/witness.ts';
 import { writeWtns } from '../circuit/wtns-writer.ts';
+import { witnessBytes } from '../snark/native.ts';
+import type { WitnessInput } from '../snark/engine.ts';
 import { circuitCodeFingerprint } from '../package/code-fingerprint.ts';
 import { staleCircuitsReason, type LoadedPackage } from '../package/layout.ts';
 import type { QuantModel } from '../quant/types.ts';
-import type { ProofResult } from '../snark/prove.ts';
 import { promptCommitment, randomSalt } from '../commit/commit.ts';
 import type { Opening } from './opening.ts';
-import { createProvePool } from './prove-pool.ts';
+import { createProvePool, type PoolProofResult } from './prove-pool.ts';
 import { ZkinferError } from '../errors.ts';
 
 export interface ProveBundleArgs {
@@ -33,8 +36,12 @@ export interface ProveBundleArgs {
   generated: readonly number[];
   /** Worker processes proving concurrently (a single-threaded prover each); 0 = sequential, one multi-threaded prover. */
   threads: number;
-  /** Scratch directory for .wtns files (default: a temporary one inside the package). */
-  workDir?: string;
+  /**
+   * Write every chunk's witness as `chunk-<i>.wtns` into this directory and prove from the
+   * files (kept afterwards). Default: in memory on the native engine; a temporary directory
+   * inside the package, removed afterwards, on snarkjs.
+   */
+  wtnsDir?: string;
   onProgress?: (msg: string) => void;
 }
 
@@ -42,7 +49,12 @@ export interface ProveBundleResult {
   bundle: BundleJson;
   opening: Omit<Opening, 'prompt'>;
   receiptId: string;
+  /** Wall time from the start until the last witness was built (it overlaps the proofs). */
   witnessMs: number;
+  /** This process's CPU time spent building witnesses (and their bytes or .wtns files). */
+  witnessCpuMs: number;
+  /** Σ over chunks of the worker's time on the proof (from job to reply). */
+  workerProveMs: number;
   proveMs: number;
 }
 
@@ -65,26 +77,32 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
     generated: [...args.generated],
   };
   const witness = freshProofWitness(statement, args.promptTokens, salt, plans.length);
-  const work = args.workDir ?? mkdtempSync(join(args.pkg.dir, 'prove-'));
   const pool = createProvePool(args.threads);
+  const inMemory = args.wtnsDir === undefined && pool.engine === 'native';
+  const work = args.wtnsDir ?? (inMemory ? undefined : mkdtempSync(join(args.pkg.dir, 'prove-')));
   const t0 = performance.now();
   let witnessMs = 0;
-  const proofs: Promise<ProofResult>[] = [];
+  let witnessCpuMs = 0;
+  const proofs: Promise<PoolProofResult>[] = [];
   const expected: string[][] = [];
   try {
+    let cpu0 = cpuMs();
     for (const built of chunkWitnesses({ modelId: manifest.modelId, ctx, q: args.q, stages, plans, proof: witness, lean: true })) {
-      const wtnsPath = join(work, `chunk-${built.index}.wtns`);
-      writeWtns(built.cs, wtnsPath);
+      let input: WitnessInput;
+      if (work === undefined) input = witnessBytes(built.cs.values);
+      else writeWtns(built.cs, (input = join(work, `chunk-${built.index}.wtns`)));
       witnessMs = performance.now() - t0;
+      witnessCpuMs += cpuMs() - cpu0;
       expected.push(built.publicSignals!.map((s) => s.toString()));
       progress(`chunk ${built.index + 1}/${plans.length}: witness ready (${built.cs.nConstraints} constraints), proving`);
       const i = built.index;
-      const p = pool.prove(`${args.pkg.dir}/${info.chunks[i].zkey}`, wtnsPath, built.cs.nConstraints);
+      const p = pool.prove(`${args.pkg.dir}/${info.chunks[i].zkey}`, input, built.cs.nConstraints);
       p.then(() => progress(`chunk ${i + 1}/${plans.length}: proved`), () => {});
       proofs.push(p);
       // Let finished workers take a waiting proof before the next witness (the witnesses are
       // built synchronously): otherwise a worker done early idles until the last witness.
       await new Promise<void>((resolve) => setImmediate(resolve));
+      cpu0 = cpuMs();
     }
     const results = await Promise.all(proofs);
     const proveMs = performance.now() - t0;
@@ -98,9 +116,16 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
     const verdict = verifyBundle(manifest, parsed);
     if (!verdict.valid) throw new RangeError(`the assembled bundle does not verify: ${verdict.reason}`);
     const opening = { version: 1 as const, modelId: manifest.modelId, promptCommitment: statement.promptCommitment.toString(), salt: salt.toString(), promptTokens: [...args.promptTokens] };
-    return { bundle: bundleToJson(parsed), opening, receiptId: receiptId(manifest.modelId, parsed), witnessMs, proveMs };
+    const workerProveMs = results.reduce((n, r) => n + (r.workerMs ?? 0), 0);
+    return { bundle: bundleToJson(parsed), opening, receiptId: receiptId(manifest.modelId, parsed), witnessMs, witnessCpuMs, workerProveMs, proveMs };
   } finally {
     await pool.close();
-    if (!args.workDir) rmSync(work, { recursive: true, force: true });
+    if (work !== undefined && args.wtnsDir === undefined) rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** This process's CPU time (user + system, all its threads), in ms. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }

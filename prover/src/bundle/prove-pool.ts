@@ -5,32 +5,51 @@
  * `threads: 0` proves one chunk at a time from this process instead, on all cores (the native
  * prover's threads, or snarkjs's own multi-threaded curve; bench/proof-pipeline.ts compares).
  * The engine (native or snarkjs, snark/engine.ts) is chosen once, here, for every worker.
+ * Witnesses travel as .wtns paths or, for the native engine, as bytes over the IPC channel
+ * (advanced serialization: a Uint8Array is copied as one buffer, not as JSON), which the worker
+ * passes to its native prover through the pipe: no file is written or read.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { chosenEngine, proveWithEngine, type ProverEngine } from '../snark/engine.ts';
+import { chosenEngine, proveWithEngine, type ProverEngine, type WitnessInput } from '../snark/engine.ts';
 import type { ProofResult, SnarkjsProof } from '../snark/prove.ts';
 import { SnarkError } from '../snark/errors.ts';
 import type { ProveJob, ProveReply } from './prove-worker.ts';
 
+/** A proof, with the time the worker spent on it (its prover's wall time, from job to reply). */
+export interface PoolProofResult extends ProofResult {
+  workerMs?: number;
+}
+
 export interface ProvePool {
+  /** The engine every proof of this pool runs on. */
+  readonly engine: ProverEngine;
   /**
    * Proves one chunk. `weight` (e.g. its constraints) orders the jobs waiting for a worker:
    * the heaviest goes first (longest-processing-time-first), so the last proofs to finish are
    * short ones and no worker idles through a big one at the end.
    */
-  prove(zkeyPath: string, wtnsPath: string, weight?: number): Promise<ProofResult>;
+  prove(zkeyPath: string, witness: WitnessInput, weight?: number): Promise<PoolProofResult>;
   close(): Promise<void>;
 }
 
 export function createProvePool(threads: number, engine: ProverEngine = chosenEngine()): ProvePool {
   if (!Number.isInteger(threads) || threads < 0 || threads > 64) throw new RangeError(`prove pool: threads ${threads} not an integer in 0..64`);
+  const checkWitness = (zkeyPath: string, witness: WitnessInput) => {
+    if (engine === 'snarkjs' && typeof witness !== 'string') throw new TypeError(`prove pool ${zkeyPath}: snarkjs proves from a .wtns file, not from witness bytes`);
+  };
   if (threads === 0) {
     // Sequential: one proof at a time on all cores.
     let queue: Promise<unknown> = Promise.resolve();
     return {
-      prove(zkeyPath, wtnsPath) {
-        const next = queue.then(() => proveWithEngine(zkeyPath, wtnsPath, { engine }));
+      engine,
+      prove(zkeyPath, witness) {
+        checkWitness(zkeyPath, witness);
+        const next = queue.then(async () => {
+          const t0 = performance.now();
+          const r = await proveWithEngine(zkeyPath, witness, { engine });
+          return { ...r, workerMs: performance.now() - t0 };
+        });
         queue = next.catch(() => undefined);
         return next;
       },
@@ -41,10 +60,10 @@ export function createProvePool(threads: number, engine: ProverEngine = chosenEn
   }
   const script = fileURLToPath(new URL('./prove-worker.ts', import.meta.url));
   // execArgv [] : the parent's flags (e.g. a test runner's loaders) are not for the worker.
-  const workers = Array.from({ length: threads }, () => fork(script, [engine], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] }));
+  const workers = Array.from({ length: threads }, () => fork(script, [engine], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' }));
   const idle = [...workers];
   const waiting: { weight: number; seq: number; wake: () => void }[] = [];
-  const pending = new Map<number, { resolve: (r: ProofResult) => void; reject: (e: Error) => void; worker: ChildProcess }>();
+  const pending = new Map<number, { resolve: (r: PoolProofResult) => void; reject: (e: Error) => void; worker: ChildProcess }>();
   let nextId = 0;
   let failure: Error | undefined;
   let closing = false;
@@ -55,7 +74,7 @@ export function createProvePool(threads: number, engine: ProverEngine = chosenEn
       pending.delete(r.id);
       idle.push(w);
       nextWaiting()?.wake();
-      if (r.ok) p.resolve({ proof: r.proof as SnarkjsProof, publicSignals: r.publicSignals });
+      if (r.ok) p.resolve({ proof: r.proof as SnarkjsProof, publicSignals: r.publicSignals, workerMs: r.ms });
       else p.reject(new SnarkError(r.error));
     });
     const fail = (err: Error): void => {
@@ -98,12 +117,14 @@ export function createProvePool(threads: number, engine: ProverEngine = chosenEn
     return idle.shift()!;
   };
   return {
-    async prove(zkeyPath, wtnsPath, weight = 0) {
+    engine,
+    async prove(zkeyPath, witness, weight = 0) {
+      checkWitness(zkeyPath, witness);
       const w = await acquire(weight);
       const id = nextId++;
-      return new Promise<ProofResult>((resolve, reject) => {
+      return new Promise<PoolProofResult>((resolve, reject) => {
         pending.set(id, { resolve, reject, worker: w });
-        w.send({ id, zkeyPath, wtnsPath } satisfies ProveJob);
+        w.send({ id, zkeyPath, witness } satisfies ProveJob);
       });
     },
     async close() {

@@ -8,13 +8,14 @@
  * any worker thread that imports it (it expects to be its own worker's entry point).
  */
 import { installSingleThreadedCurve } from '../snark/curve.ts';
-import { closeNativeProver, sharedNativeProver } from '../snark/engine.ts';
+import { closeNativeProver, sharedNativeProver, type WitnessInput } from '../snark/engine.ts';
 import { groth16Prove, shutdownProver, type ProofResult } from '../snark/prove.ts';
 
 export interface ProveJob {
   id: number;
   zkeyPath: string;
-  wtnsPath: string;
+  /** A .wtns path, or (native engine) the witness bytes of native.ts witnessBytes. */
+  witness: WitnessInput;
 }
 
 export type ProveReply = { id: number; ok: true; proof: unknown; publicSignals: string[]; ms: number } | { id: number; ok: false; error: string };
@@ -27,7 +28,12 @@ const ready: Promise<unknown> = engine === 'native' ? Promise.resolve().then(() 
 ready.catch(() => {});
 const prove = (job: ProveJob): Promise<ProofResult> =>
   // (groth16Prove's default curve is the installed single-threaded one.)
-  engine === 'native' ? sharedNativeProver(1).prove(job.zkeyPath, job.wtnsPath) : groth16Prove(job.zkeyPath, job.wtnsPath);
+  engine === 'native' ? sharedNativeProver(1).prove(job.zkeyPath, job.witness) : groth16Prove(job.zkeyPath, wtnsPathOf(job));
+/** snarkjs reads files; the pool sends it paths only (prove-pool.ts checkWitness). */
+const wtnsPathOf = (job: ProveJob): string => {
+  if (typeof job.witness !== 'string') throw new TypeError('prove worker: snarkjs needs a .wtns path');
+  return job.witness;
+};
 process.on('message', (msg: ProveJob | 'exit') => {
   if (msg === 'exit') {
     void Promise.all([closeNativeProver(), shutdownProver()]).finally(() => process.disconnect());

@@ -53,6 +53,17 @@ export function inv(a: bigint): bigint {
   return pow(x, R - 2n);
 }
 
+/** 2^−k mod r for k in 0..256, by powers of (r + 1)/2 = 2^−1: requantization divides by 2^k per value. */
+const INV_POW2: bigint[] = [1n];
+for (let k = 1; k <= 256; k++) INV_POW2.push((INV_POW2[k - 1] * ((R + 1n) / 2n)) % R);
+
+/** 2^−k in F_r (k an integer in 0..256), from a table instead of a Fermat inversion. */
+export function invPow2(k: number): bigint {
+  const v = INV_POW2[k];
+  if (v === undefined) throw new RangeError(`invPow2: ${k} not an integer in 0..256`);
+  return v;
+}
+
 /** The signed integer v ∈ (−r/2, r/2] with v ≡ a (mod r). */
 export function toSigned(a: bigint): bigint {
   const x = mod(a);

@@ -53,13 +53,23 @@ export async function closeNativeProver(): Promise<void> {
 }
 
 /**
- * Proves a .wtns against a .zkey on the chosen engine. `threads`: the native prover's threads
- * (default all cores); snarkjs uses its own multi-threaded curve unless `singleThread`.
+ * A chunk's witness as a prover takes it: a .wtns path, or the values in memory as
+ * native.ts witnessBytes writes them (the native prover only; snarkjs reads files).
  */
-export async function proveWithEngine(zkeyPath: string, wtnsPath: string, options: { engine?: ProverEngine; threads?: number; singleThread?: boolean } = {}): Promise<ProofResult> {
+export type WitnessInput = string | Uint8Array;
+
+/**
+ * Proves a witness (.wtns path, or in-memory bytes for the native engine) against a .zkey on
+ * the chosen engine. `threads`: the native prover's threads (default all cores); snarkjs uses
+ * its own multi-threaded curve unless `singleThread`.
+ */
+export async function proveWithEngine(zkeyPath: string, witness: WitnessInput, options: { engine?: ProverEngine; threads?: number; singleThread?: boolean } = {}): Promise<ProofResult> {
   const engine = options.engine ?? chosenEngine();
-  if (engine === 'snarkjs') return groth16Prove(zkeyPath, wtnsPath, { singleThread: options.singleThread });
+  if (engine === 'snarkjs') {
+    if (typeof witness !== 'string') throw new TypeError(`proveWithEngine ${zkeyPath}: snarkjs proves from a .wtns file, not from witness bytes`);
+    return groth16Prove(zkeyPath, witness, { singleThread: options.singleThread });
+  }
   const threads = options.threads ?? (options.singleThread ? 1 : availableParallelism());
-  const { proof, publicSignals } = await sharedNativeProver(threads).prove(zkeyPath, wtnsPath);
+  const { proof, publicSignals } = await sharedNativeProver(threads).prove(zkeyPath, witness);
   return { proof, publicSignals };
 }

@@ -71,13 +71,17 @@ type Reply = { ok: true; [k: string]: unknown } | { ok: false; error: string };
 /** The witness as the prover reads it from memory: 32 bytes little-endian per value, standard form. */
 export function witnessBytes(values: readonly bigint[]): Uint8Array {
   const out = new Uint8Array(32 * values.length);
+  const view = new DataView(out.buffer);
   for (let i = 0; i < values.length; i++) {
     let v = values[i];
     if (typeof v !== 'bigint' || v < 0n || v >= R) throw new RangeError(`witness value ${i} is not a field element in [0, r)`);
-    for (let b = 0; b < 32 && v > 0n; b++, v >>= 8n) out[32 * i + b] = Number(v & 0xffn);
+    // Four 64-bit limbs; most of our wires are 0 or small, so the loop ends after one limb or none.
+    for (let off = 32 * i; v > 0n; off += 8, v >>= 64n) view.setBigUint64(off, v & MASK64, true);
   }
   return out;
 }
+
+const MASK64 = (1n << 64n) - 1n;
 
 const field = (name: string, v: string): string => {
   if (/[\t\n\r]/.test(v) || v.length === 0) throw new TypeError(`native prover: ${name} must be non-empty, without tabs or newlines: ${JSON.stringify(v)}`);

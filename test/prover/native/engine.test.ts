@@ -10,6 +10,8 @@ import { chosenEngine, closeNativeProver } from '@zkinfer/prover/snark/engine.ts
 import { setupCircuit } from '@zkinfer/prover/snark/pipeline.ts';
 import { shutdownProver, verifyStrict, verifyWithSnarkjs } from '@zkinfer/prover/snark/prove.ts';
 import { mixedCircuit } from './mixed-circuit.ts';
+import { R } from '../../../prover/src/circuit/field.ts';
+import { witnessBytes } from '../../../prover/src/snark/native.ts';
 import { nativeSkipReason } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zkinfer-engine-'));
@@ -59,6 +61,19 @@ describe('prover engine choice', () => {
           expect(publicSignals).toEqual([cs.values[1].toString(), cs.values[2].toString()]);
           expect(verifyStrict(keys.vkey, publicSignals, proof), `${engine} threads ${threads}`).toBe(true);
           expect(await verifyWithSnarkjs(keys.vkey, publicSignals, proof)).toBe(true);
+          if (engine === 'native') {
+            // The same witness in memory (no file): the same statement, a valid proof; one
+            // wire changed gives a proof that does not verify.
+            const mem = await pool.prove(keys.zkeyPath, witnessBytes(cs.values));
+            expect(mem.publicSignals).toEqual(publicSignals);
+            expect(verifyStrict(keys.vkey, mem.publicSignals, mem.proof), `in memory, threads ${threads}`).toBe(true);
+            const bad = [...cs.values];
+            bad[bad.length - 1] = (bad[bad.length - 1] + 1n) % R;
+            const tampered = await pool.prove(keys.zkeyPath, witnessBytes(bad));
+            expect(verifyStrict(keys.vkey, tampered.publicSignals, tampered.proof)).toBe(false);
+          } else {
+            await expect(Promise.resolve().then(() => pool.prove(keys.zkeyPath, witnessBytes(cs.values)))).rejects.toThrow(/snarkjs proves from a \.wtns file/);
+          }
         } finally {
           await pool.close();
         }

@@ -1,4 +1,4 @@
-import { inv, mod, toSigned } from '../field.ts';
+import { HALF_R, invPow2, mod, toSigned } from '../field.ts';
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
 import { booleanHint, toBits } from './bits.ts';
@@ -41,13 +41,17 @@ const bitLength = (v: bigint): number => (v <= 0n ? 0 : v.toString(2).length);
  */
 function commonTwos(v: LinearCombination, s: number): number {
   let t = s;
+  let mask = (1n << BigInt(t)) - 1n;
   for (const c of v.coeffs) {
     if (t === 0) break;
-    const a = signedCoeff(c);
-    if (a === 0n) continue;
+    // A coefficient within (−r/2, r/2] is its own signed value (no reduction needed).
+    const a = c >= -HALF_R && c <= HALF_R ? c : signedCoeff(c);
+    // Divisible by 2^t already (most terms): t stays. (BigInt & is two's complement, so this holds for a < 0 too.)
+    if ((a & mask) === 0n) continue;
     let z = 0;
     for (let b = a < 0n ? -a : a; (b & 1n) === 0n && z < t; b >>= 1n) z++;
     t = z;
+    mask = (1n << BigInt(t)) - 1n;
   }
   return t;
 }
@@ -98,7 +102,7 @@ function roundShiftSaturateWith(cs: ConstraintSystem, v: LinearCombination, vBou
   const k = commonTwos(v, s);
   if (k > 0) {
     const d = 1n << BigInt(k);
-    const v2 = new LinearCombination(v.vars, v.coeffs.map((c) => signedCoeff(c) / d), v.value === undefined ? undefined : mod(v.value * inv(d)));
+    const v2 = new LinearCombination(v.vars, v.coeffs.map((c) => signedCoeff(c) / d), v.value === undefined ? undefined : mod(v.value * invPow2(k)));
     const ceilDiv = (a: bigint): bigint => -floorDiv(-a, d);
     return roundShiftSaturateWith(cs, v2, { min: ceilDiv(vBounds.min), max: floorDiv(vBounds.max, d) }, s - k, bits, withBits);
   }
