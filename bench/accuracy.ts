@@ -12,16 +12,16 @@
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { forwardFloat, generateFloat } from '../prover/src/reference/float.ts';
-import { dequantizeLogits, forwardInt, generateInt } from '../prover/src/infer/int.ts';
-import { DEFAULT_MODEL_PATH } from '../prover/src/model/default-model.ts';
-import { loadModel } from '../prover/src/model/load.ts';
-import { calibrationIds } from '../prover/src/quant/calibration-text.ts';
-import { quantizeModel } from '../prover/src/quant/quantize.ts';
-import type { QuantOptions } from '../prover/src/quant/types.ts';
-import { meanKl, negLogLikelihood, topOneAgreement } from '../prover/src/infer/fidelity.ts';
-import type { FloatModel } from '../prover/src/model/types.ts';
-import type { QuantModel } from '../prover/src/quant/types.ts';
+import { forwardFloat, generateFloat } from '@zkinfer/prover/reference/float.ts';
+import { dequantizeLogits, forwardInt, generateInt } from '@zkinfer/prover/infer/int.ts';
+import { DEFAULT_MODEL_PATH } from '@zkinfer/prover/model/default-model.ts';
+import { loadModel } from '@zkinfer/prover/model/load.ts';
+import { calibrationIds } from '@zkinfer/prover/quant/calibration-text.ts';
+import { quantizeModel } from '@zkinfer/prover/quant/quantize.ts';
+import type { QuantOptions } from '@zkinfer/prover/quant/types.ts';
+import { meanKl, negLogLikelihood, topOneAgreement } from '@zkinfer/prover/infer/fidelity.ts';
+import type { FloatModel } from '@zkinfer/prover/model/types.ts';
+import type { QuantModel } from '@zkinfer/prover/quant/types.ts';
 import { shakespeareValidation, STORIES_HELDOUT } from './lib/heldout-text.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 

@@ -9,14 +9,14 @@
 // precompile a call runs included).
 import { readFileSync } from 'node:fs';
 import type { Manifest } from '@zkinfer/verifier';
-import { readPackage } from '../prover/src/package/layout.ts';
-import { SUBMIT_SIGNATURE, encodeVerifierCall } from '../prover/src/solidity/abi.ts';
-import { bundleToCall } from '../prover/src/solidity/calldata.ts';
-import { deployVerifier } from '../prover/src/solidity/deploy.ts';
-import { LocalChain } from '../prover/src/solidity/local-chain.ts';
-import { planContract } from '../prover/src/solidity/plan.ts';
-import { compileVerifier } from '../prover/src/solidity/solc.ts';
-import { contractSource } from '../prover/src/solidity/source.ts';
+import { readPackage } from '@zkinfer/prover/package/layout.ts';
+import { SUBMIT_SIGNATURE, encodeVerifierCall } from '@zkinfer/prover/solidity/abi.ts';
+import { bundleToCall } from '@zkinfer/prover/solidity/calldata.ts';
+import { deployVerifier } from '@zkinfer/prover/solidity/deploy.ts';
+import { LocalChain } from '@zkinfer/prover/solidity/local-chain.ts';
+import { planContract } from '@zkinfer/prover/solidity/plan.ts';
+import { compileVerifier } from '@zkinfer/prover/solidity/solc.ts';
+import { contractSource } from '@zkinfer/prover/solidity/source.ts';
 import { shape } from './solidity-shape.ts';
 
 interface Step {

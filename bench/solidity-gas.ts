@@ -12,14 +12,14 @@
 // give the marginal gas of a chunk in a batch.
 import { readFileSync } from 'node:fs';
 import type { Manifest } from '@zkinfer/verifier';
-import { readPackage } from '../prover/src/package/layout.ts';
-import { bundleToCall } from '../prover/src/solidity/calldata.ts';
-import { submitCall, type GasParts } from '../prover/src/solidity/client.ts';
-import { deployVerifier } from '../prover/src/solidity/deploy.ts';
-import { LocalChain } from '../prover/src/solidity/local-chain.ts';
-import { planContract } from '../prover/src/solidity/plan.ts';
-import { compileVerifier } from '../prover/src/solidity/solc.ts';
-import { contractSource } from '../prover/src/solidity/source.ts';
+import { readPackage } from '@zkinfer/prover/package/layout.ts';
+import { bundleToCall } from '@zkinfer/prover/solidity/calldata.ts';
+import { submitCall, type GasParts } from '@zkinfer/prover/solidity/client.ts';
+import { deployVerifier } from '@zkinfer/prover/solidity/deploy.ts';
+import { LocalChain } from '@zkinfer/prover/solidity/local-chain.ts';
+import { planContract } from '@zkinfer/prover/solidity/plan.ts';
+import { compileVerifier } from '@zkinfer/prover/solidity/solc.ts';
+import { contractSource } from '@zkinfer/prover/solidity/source.ts';
 import { shape } from './solidity-shape.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 

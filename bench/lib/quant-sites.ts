@@ -7,9 +7,9 @@
  * fixed-point multipliers' own rounding (the "all sites" row against the true integer path
  * shows how much of the divergence those leave).
  */
-import { PROB_FRAC } from '../../prover/src/arith/softmax.ts';
-import type { FloatObserver, FloatSite } from '../../prover/src/reference/float.ts';
-import type { SiteScale } from '../../prover/src/quant/builders.ts';
+import { PROB_FRAC } from '@zkinfer/prover/arith/softmax.ts';
+import type { FloatObserver, FloatSite } from '@zkinfer/prover/reference/float.ts';
+import type { SiteScale } from '@zkinfer/prover/quant/builders.ts';
 
 /** A row of the site table: the float sites it covers and the quantization key they map to. */
 export interface SiteGroup {

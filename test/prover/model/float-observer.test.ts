@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { forwardFloat, type FloatSite } from '../../../prover/src/reference/float.ts';
-import { loadModel } from '../../../prover/src/model/load.ts';
+import { forwardFloat, type FloatSite } from '@zkinfer/prover/reference/float.ts';
+import { loadModel } from '@zkinfer/prover/model/load.ts';
 import { GEMMA3_TINY, has } from './helpers/shared.ts';
 import { modelGguf, randomTensors, tinyLlamaConfig } from './helpers/synthetic.ts';
 

@@ -10,8 +10,8 @@ import { chosenEngine, closeNativeProver } from '@zkinfer/prover/snark/engine.ts
 import { setupCircuit } from '@zkinfer/prover/snark/pipeline.ts';
 import { shutdownProver, verifyStrict, verifyWithSnarkjs } from '@zkinfer/prover/snark/prove.ts';
 import { mixedCircuit } from './mixed-circuit.ts';
-import { R } from '../../../prover/src/circuit/field.ts';
-import { witnessBytes } from '../../../prover/src/snark/native.ts';
+import { R } from '@zkinfer/prover/circuit/field.ts';
+import { witnessBytes } from '@zkinfer/prover/snark/native.ts';
 import { nativeSkipReason } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zkinfer-engine-'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meanKl, negLogLikelihood, topOneAgreement } from '../../../prover/src/infer/fidelity.ts';
+import { meanKl, negLogLikelihood, topOneAgreement } from '@zkinfer/prover/infer/fidelity.ts';
 
 describe('fidelity measures on toy logits', () => {
   it('top-1 agreement counts equal argmaxes, lowest index on ties', () => {

@@ -8,11 +8,11 @@
 import { describe, expect, it } from 'vitest';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { DEFAULT_MODEL_PATH } from '../../../prover/src/model/default-model.ts';
-import { loadModel } from '../../../prover/src/model/load.ts';
-import { calibrationIds } from '../../../prover/src/quant/calibration-text.ts';
-import { quantizeModel } from '../../../prover/src/quant/quantize.ts';
-import { serializeQuantModel } from '../../../prover/src/quant/serialize.ts';
+import { DEFAULT_MODEL_PATH } from '@zkinfer/prover/model/default-model.ts';
+import { loadModel } from '@zkinfer/prover/model/load.ts';
+import { calibrationIds } from '@zkinfer/prover/quant/calibration-text.ts';
+import { quantizeModel } from '@zkinfer/prover/quant/quantize.ts';
+import { serializeQuantModel } from '@zkinfer/prover/quant/serialize.ts';
 import { GEMMA3_TINY, STORIES, has } from '../model/helpers/shared.ts';
 
 const PINS: [string, string, string][] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { archProfile, ropeBase, usesLocalRope } from '../../../prover/src/reference/profile.ts';
+import { archProfile, ropeBase, usesLocalRope } from '@zkinfer/prover/reference/profile.ts';
 import { tinyLlamaConfig } from '../model/helpers/synthetic.ts';
 
 describe('architecture profile', () => {

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { injectQuantization, presentGroups, SITE_GROUPS } from '../../../bench/lib/quant-sites.ts';
-import { loadModel } from '../../../prover/src/model/load.ts';
-import { quantizeModelWithSites } from '../../../prover/src/quant/quantize.ts';
-import { forwardFloat } from '../../../prover/src/reference/float.ts';
+import { loadModel } from '@zkinfer/prover/model/load.ts';
+import { quantizeModelWithSites } from '@zkinfer/prover/quant/quantize.ts';
+import { forwardFloat } from '@zkinfer/prover/reference/float.ts';
 import { modelGguf, randomTensors, tinyLlamaConfig } from '../model/helpers/synthetic.ts';
 
 const path = join(mkdtempSync(join(tmpdir(), 'zkinfer-sites-')), 'm.gguf');

@@ -7,11 +7,11 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { R } from '@zkinfer/verifier';
-import { LocalChain } from '../../../prover/src/solidity/local-chain.ts';
-import { compileContracts } from '../../../prover/src/solidity/solc.ts';
-import { DECIMAL_LIBRARY } from '../../../prover/src/solidity/source.ts';
-import { selector, wordAt } from '../../../prover/src/solidity/abi.ts';
-import { wordsToBytes } from '../../../prover/src/solidity/words.ts';
+import { LocalChain } from '@zkinfer/prover/solidity/local-chain.ts';
+import { compileContracts } from '@zkinfer/prover/solidity/solc.ts';
+import { DECIMAL_LIBRARY } from '@zkinfer/prover/solidity/source.ts';
+import { selector, wordAt } from '@zkinfer/prover/solidity/abi.ts';
+import { wordsToBytes } from '@zkinfer/prover/solidity/words.ts';
 
 const HARNESS = `// SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
