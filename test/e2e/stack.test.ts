@@ -45,7 +45,8 @@ describe.skipIf(!HAVE_CHROMIUM)('e2e: local stack, prove, submit, badge in Chrom
       source = p;
     });
     const reg = await registerManifest(stack!.api, stack!.adminToken, source!.manifest);
-    expect(reg).toEqual({ modelId: source!.manifest.modelId, created: true });
+    // The one API client (prover/src/client/api.ts) also returns the registry's manifest hash.
+    expect(reg).toEqual({ modelId: source!.manifest.modelId, created: true, manifestHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     browser = await launchChromium();
   }, 900_000);
 
@@ -59,7 +60,7 @@ describe.skipIf(!HAVE_CHROMIUM)('e2e: local stack, prove, submit, badge in Chrom
 
   it('registers the model with the admin token (idempotent) and lists it', async () => {
     const again = await registerManifest(stack!.api, stack!.adminToken, source!.manifest);
-    expect(again).toEqual({ modelId: source!.manifest.modelId, created: false });
+    expect(again).toEqual({ modelId: source!.manifest.modelId, created: false, manifestHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const listed = (await (await fetch(`${stack!.api}/v1/models`)).json()) as { models: { modelId: string }[] };
     expect(listed.models.map((m) => m.modelId)).toContain(source!.manifest.modelId);
   });
