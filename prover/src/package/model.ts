@@ -57,7 +57,14 @@ export async function loadPackageModel(pkg: LoadedPackage): Promise<{ q: QuantMo
   const qPath = join(dir, info.quantFile);
   if (!existsSync(qPath)) throw new ZkinferError('bad_package', `${qPath}: quantized model not found`);
   const bytes = new Uint8Array(readFileSync(qPath));
-  const q = deserializeQuantModel(bytes, qPath);
+  let q: QuantModel;
+  try {
+    q = deserializeQuantModel(bytes, qPath);
+  } catch (err) {
+    // Every throw of deserializeQuantModel describes the file (magic, version, truncation):
+    // here that file is the package's, so it is the user's package that is broken, not our code.
+    throw new ZkinferError('bad_package', (err as Error).message);
+  }
   if (quantModelId(q) !== info.modelId) throw new ZkinferError('bad_package', `${qPath}: SHA-256 of the quantized model is not the package's modelId ${info.modelId}`);
   if (!info.model) throw new ZkinferError('bad_package', `${dir}: the package does not reference a model file (needed for its tokenizer)`);
   if (!existsSync(info.model.path)) throw new ZkinferError('bad_package', `${info.model.path}: model file of the package not found (needed for its tokenizer)`);
