@@ -10,22 +10,11 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { main } from '@zkinfer/prover/cli/main.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cli } from '../../helpers/cli.ts';
 import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
 import { modelGguf, randomTensors, tinyLlamaConfig } from '../model/helpers/synthetic.ts';
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  try {
-    return { code: await main(args), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'zkinfer-e2e-'));
 process.env.ZKINFER_CACHE_DIR = join(dir, 'cache'); // cold, as on a fresh machine

@@ -13,8 +13,7 @@ import { DECIMAL_LIBRARY } from '@zkinfer/prover/solidity/source.ts';
 import { selector, wordAt } from '@zkinfer/prover/solidity/abi.ts';
 import { wordsToBytes } from '@zkinfer/prover/solidity/words.ts';
 
-const HARNESS = `// SPDX-License-Identifier: MIT
-pragma solidity ^0.8.24;
+const HARNESS = `pragma solidity ^0.8.24;
 ${DECIMAL_LIBRARY}
 contract DecimalHarness {
     /// The decimal texts of vs, each in its own 96-byte cell (length byte, then the digits).

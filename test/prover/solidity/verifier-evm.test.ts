@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bn254 } from '@noble/curves/bn254.js';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { main } from '@zkinfer/prover/cli/main.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../../helpers/cli.ts';
 import { P, R, parseBundle, receiptId, type Manifest } from '@zkinfer/verifier';
 import { concatBytes } from '@noble/hashes/utils.js';
 import { encodeAddresses, type VerifierCall } from '@zkinfer/prover/solidity/abi.ts';
@@ -260,17 +260,6 @@ describe('deployment and the local chain', () => {
   });
 });
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => void err.push(a.join(' ')));
-  try {
-    return { code: await main(args), out: out.join('\n'), err: err.join('\n') };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 describe('the README\'s three commands: export-solidity → chain deploy → chain submit', () => {
   it('take a bundle to a receipt recorded on a local chain kept in a file', async () => {
