@@ -22,14 +22,11 @@ export interface SetupPool {
 }
 
 /**
- * The engine for setup. NOT the default yet: above 2^14 + 1 rows the circuit hash's last H
- * difference is taken over the 64 bytes after the ptau's section 2 (snarkjs's quirk, zkey-new.ts),
- * not a curve point, and the native arithmetic gives another result there than wasm's, so the
- * hash differs from snarkjs's (bench/phase2.ts at 2^15 caught it). Opt in with
- * ZKINFER_SETUP_ENGINE=native (then as for proving: ZKINFER_PROVER, the native build's presence).
+ * The engine for setup: the same choice as for proving (engine.ts chosenEngine) — native where
+ * it is built and current, else the wasm pool announced in one line; ZKINFER_PROVER=snarkjs
+ * forces the wasm pool, ZKINFER_PROVER=native the native engine (an error where it cannot run).
  */
 export function setupEngine(env: NodeJS.ProcessEnv = process.env): ProverEngine {
-  if (env.ZKINFER_SETUP_ENGINE !== 'native') return 'snarkjs';
   return chosenEngine(env);
 }
 

@@ -198,9 +198,17 @@ export function scalePoints(points: Uint8Array, scalar: Uint8Array): Uint8Array 
   return out;
 }
 
-/** U(a_i − b_i) for affine LEM G1 points (uncompressed, as snarkjs hashes them). */
+/** U(a_i − b_i) for affine LEM G1 points (uncompressed, as snarkjs hashes them), on this thread's loaded instance. */
 export function differencesU(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const { e } = state();
+  return differencesOn(state().e, a, b);
+}
+
+/**
+ * U(a_i − b_i) on the wasm instance `e`: g1m_subAffine, batchToAffine, batchLEMtoU, the calls
+ * snarkjs 0.7.6's zkey new makes (hashHPoints), so even 64 bytes that are not a point (the
+ * circuit hash's quirk, zkey-new.ts) give the bytes snarkjs hashes.
+ */
+export function differencesOn(e: Engine, a: Uint8Array, b: Uint8Array): Uint8Array {
   const x = e.exports;
   const affine = 64;
   const count = a.length / affine;

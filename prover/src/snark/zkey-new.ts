@@ -1,14 +1,15 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import { blake2b } from '@noble/hashes/blake2.js';
 import { R } from '../circuit/field.ts';
 import { getCurve, type Curve } from './curve.ts';
 import { requiredPtauPower } from './ptau.ts';
 import { TWO_ADICITY } from './ptau-scalars.ts';
+import { openPtau } from './ptau-reader.ts';
 import { readR1csTerms, type R1csTerms } from './r1cs-terms.ts';
 import { ALPHA_G1, BETA_G1, SOURCE_SHIFT, TAU_G1, TAU_G2 } from './zkey-compose-core.ts';
 import type { ProverEngine } from './engine.ts';
 import { startSetupPool, type SetupPool } from './setup-engine.ts';
 import { writeZkey, type Groth16Key } from './zkey-file.ts';
+import { hashedHDifferences } from './zkey-h-term.ts';
 
 /**
  * Groth16 key generation for one circuit from a prepared powers-of-tau file, before any
@@ -26,54 +27,6 @@ import { writeZkey, type Groth16Key } from './zkey-file.ts';
  * ptau sections (snarkjs layout): 2 τ^i·G1, 4 α·τ^i·G1, 5 β·τ^i·G1, 6 β·G2, 12–15 the Lagrange
  * forms of τG1, τG2, ατG1, βτG1, level 2^p at offset 2^p − 1 points.
  */
-
-interface PtauReader {
-  power: number;
-  /** `length` bytes from `offset` in the section; with `pastEnd`, reading beyond its end (into the next bytes of the file). */
-  read(section: number, offset: number, length: number, pastEnd?: boolean): Uint8Array;
-  close(): void;
-}
-
-function openPtau(path: string): PtauReader {
-  const fd = openSync(path, 'r');
-  const head = Buffer.alloc(12);
-  readSync(fd, head, 0, 12, 0);
-  if (head.toString('latin1', 0, 4) !== 'ptau') {
-    closeSync(fd);
-    throw new TypeError(`${path}: not a .ptau file`);
-  }
-  const sections = new Map<number, [number, number]>();
-  let pos = 12;
-  const sh = Buffer.alloc(12);
-  for (let i = 0, n = head.readUInt32LE(8); i < n; i++) {
-    readSync(fd, sh, 0, 12, pos);
-    const id = sh.readUInt32LE(0);
-    const size = sh.readUInt32LE(4) + sh.readUInt32LE(8) * 2 ** 32;
-    if (!sections.has(id)) sections.set(id, [pos + 12, size]);
-    pos += 12 + size;
-  }
-  const h = sections.get(1);
-  if (!h) throw new TypeError(`${path}: no ptau header`);
-  const hb = Buffer.alloc(44);
-  readSync(fd, hb, 0, 44, h[0]);
-  if (hb.readUInt32LE(0) !== 32) throw new TypeError(`${path}: not a BN254 ptau`);
-  return {
-    power: hb.readUInt32LE(36),
-    read(section, offset, length, pastEnd = false) {
-      const s = sections.get(section);
-      if (!s || (offset + length > s[1] && !pastEnd)) throw new RangeError(`${path}: section ${section} has no bytes ${offset}…${offset + length}`);
-      const out = new Uint8Array(length);
-      let done = 0;
-      while (done < length) {
-        const n = readSync(fd, out, done, Math.min(length - done, 1 << 30), s[0] + offset + done);
-        if (n === 0) throw new RangeError(`${path}: section ${section} truncated`);
-        done += n;
-      }
-      return out;
-    },
-    close: () => closeSync(fd),
-  };
-}
 
 /** Per-output term lists (CSR): counts per output and two words per term, in file order. */
 interface Program {
@@ -196,12 +149,7 @@ export async function composeInitialKey(r1csPath: string, ptauPath: string, thre
     const level2 = ptau.read(12, (2 * N - 1) * 64, 2 * N * 64);
     const h = new Uint8Array(N * 64);
     for (let i = 0; i < N; i++) h.set(level2.subarray((2 * i + 1) * 64, (2 * i + 2) * 64), i * 64);
-    // snarkjs 0.7.6 (zkey_new.js hashHPoints) hashes these in chunks of 2^14 points and does
-    // not shorten the last chunk: for N − 1 > 2^14 it hashes N differences (under the count
-    // N − 1), the last one taking as τ^(2N−1)·G1 the 64 bytes that follow section 2 in the
-    // file. The circuit hash is compared by `zkey verify`, so we hash exactly the same bytes.
-    const hashed = N - 1 > 1 << 14 ? Math.ceil((N - 1) / (1 << 14)) * (1 << 14) : N - 1;
-    const hHash = await pool.differences(ptau.read(2, N * 64, hashed * 64, true), ptau.read(2, 0, hashed * 64));
+    const hHash = await hashedHDifferences(ptau, N, pool);
 
     const g1 = new Uint8Array(64);
     curve.G1.toRprLEM(g1, 0, curve.G1.g);

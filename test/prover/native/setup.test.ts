@@ -24,6 +24,9 @@ import { checkZkey } from '@zkinfer/prover/snark/zkey-check.ts';
 import { applyFactors, contributeBeacon } from '@zkinfer/prover/snark/zkey-contribute.ts';
 import { readZkey, writeZkey, type Groth16Key } from '@zkinfer/prover/snark/zkey-file.ts';
 import { composeInitialKey, pointCurve } from '@zkinfer/prover/snark/zkey-new.ts';
+import { openPtau } from '@zkinfer/prover/snark/ptau-reader.ts';
+import { startSetupPool } from '@zkinfer/prover/snark/setup-engine.ts';
+import { hashedHDifferences, snarkjsHashedH } from '@zkinfer/prover/snark/zkey-h-term.ts';
 import { nativeSkipReason } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zkinfer-native-setup-'));
@@ -121,6 +124,34 @@ describe.skipIf(nativeSkipReason !== undefined)('native phase-2 setup', () => {
       const path = join(dir, `tampered-${section}.zkey`);
       writeZkey(path, k);
       await expect(checkZkey(r1cs, ptau, path, undefined, 'native')).rejects.toThrow(message);
+    }
+  });
+
+  it("the circuit hash's H entry past the ptau's section 2 (snarkjs's quirk above 2^14 + 1 rows) is the same bytes on both engines", async () => {
+    // snarkjs hashes N entries for N = 2^15 and up; at N = 2^4 we ask for that count directly,
+    // with the ptau's own power 4, so the last entry's first operand is the 64 bytes after section 2.
+    expect(snarkjsHashedH(1 << 15)).toBe(1 << 15);
+    expect(snarkjsHashedH(1 << 14)).toBe((1 << 14) - 1);
+    const N = 16;
+    const ptau = openPtau((await preparedPtau({ power: 4, levels: [4], cacheDir: join(dir, 'cache') })).path);
+    const init = { sources: [new Uint8Array(64), new Uint8Array(128), new Uint8Array(64), new Uint8Array(64)], magnitude: new Uint8Array(32), length: new Uint8Array(1), negative: new Uint8Array(1) };
+    const native = await startSetupPool(init, 1, 'native');
+    const wasm = await startSetupPool(init, 1, 'snarkjs');
+    try {
+      expect(ptau.size(2)).toBe((2 * N - 1) * 64);
+      const [n, w] = [await hashedHDifferences(ptau, N, native, N), await hashedHDifferences(ptau, N, wasm, N)];
+      expect(Buffer.from(n).equals(Buffer.from(w))).toBe(true);
+      // Why the entry cannot go to the native engine: its coordinates are no field elements
+      // (above 2q), and native arithmetic makes other bytes of them than wasm's.
+      const garbage = ptau.read(2, (2 * N - 1) * 64, 64, true);
+      const onNative = await native.differences(garbage, ptau.read(2, (N - 1) * 64, 64));
+      expect(Buffer.from(onNative).equals(Buffer.from(w.subarray((N - 1) * 64)))).toBe(false);
+      // The real entries are engine-independent: the native engine computed them.
+      expect(Buffer.from(await native.differences(ptau.read(2, N * 64, 64), ptau.read(2, 0, 64))).equals(Buffer.from(w.subarray(0, 64)))).toBe(true);
+    } finally {
+      await native.close();
+      await wasm.close();
+      ptau.close();
     }
   });
 
