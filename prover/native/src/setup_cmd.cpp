@@ -11,6 +11,8 @@
 //   4 differences: u64 n, n G1 LEM points a, n b                  -> U(a_i - b_i)
 //   5 msm:         u32 group, u64 n, u32 scalar bytes s <= 32, n LEM points, n scalars (standard,
 //                  < r)                                           -> sum s_i P_i, LEM (the key check's MSMs)
+//   6 comb:        u32 group, one LEM point G, n scalars (32 bytes standard, < r)
+//                                                                 -> k_i G as LEM points, then their U form
 // The MSMs run on Backend (backend.hpp); compose, scale and differences on setup_points.hpp.
 #include "setup_cmd.hpp"
 #include <unistd.h>
@@ -233,6 +235,32 @@ std::vector<uint8_t> msm(Reader& in, Backend& backend) {
   return out;
 }
 
+template <class F>
+std::vector<uint8_t> comb(Reader& in, int threads) {
+  using A = Affine<F>;
+  const size_t affine = sizeof(A);
+  A g = load<F>(in.take(affine));
+  if (in.left % 32) throw std::runtime_error("setup comb: not whole scalars");
+  size_t n = in.left / 32;
+  const uint8_t* raw = in.take(in.left);
+  std::vector<A> table = comb_table(g);
+  std::vector<uint8_t> out(2 * n * affine);
+  uint8_t* lem = out.data();
+  uint8_t* u = out.data() + n * affine;
+  parallel_jobs((n + BLOCK - 1) / BLOCK, threads, [&](size_t b) {
+    size_t lo = b * BLOCK, hi = lo + BLOCK < n ? lo + BLOCK : n;
+    std::vector<Jacobian<F>> jac(hi - lo);
+    for (size_t i = lo; i < hi; i++) jac[i - lo] = mul_comb(table, scalar_below_r(raw + 32 * i, 32));
+    std::vector<A> aff(hi - lo);
+    batch_to_affine(jac.data(), hi - lo, aff.data());
+    for (size_t i = lo; i < hi; i++) {
+      memcpy(lem + i * affine, &aff[i - lo], affine);
+      to_u(u + i * affine, aff[i - lo]);
+    }
+  });
+  return out;
+}
+
 bool read_all(void* buf, size_t n) {
   uint8_t* p = (uint8_t*)buf;
   while (n > 0) {
@@ -283,6 +311,12 @@ int setup_serve(int threads) {
       } else if (op == 3) out = scale(in, threads);
       else if (op == 4) out = differences(in, threads);
       else if (op == 5) out = msm(in, *backend);
+      else if (op == 6) {
+        uint32_t group = in.u32();
+        if (group == 1) out = comb<Fq>(in, threads);
+        else if (group == 2) out = comb<Fq2>(in, threads);
+        else throw std::runtime_error("setup comb: group must be 1 or 2");
+      }
       else throw std::runtime_error("setup: unknown op " + std::to_string(op));
       if (in.left != 0) throw std::runtime_error("setup: request payload longer than its op reads");
       reply(0, out.data(), out.size());

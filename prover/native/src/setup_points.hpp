@@ -4,7 +4,9 @@
 //  - compose: sparse sums P_j = sum_t c_t * S[row_t] of the ptau's Lagrange points S with the
 //    r1cs coefficients c_t (sign and magnitude), one output per wire;
 //  - scale: k * P_i for one scalar k and many points (a contribution's 1/delta on L and H);
-//  - difference: P_i - Q_i (the circuit hash's H term).
+//  - difference: P_i - Q_i (the circuit hash's H term);
+//  - comb: k_i * G for one fixed point G and many scalars (key points straight from their
+//    scalars where the ptau's secrets are known: zkey-new.ts, the local insecure ptau).
 // Affine points are in .zkey layout ("LEM": x then y, little-endian Montgomery, (0, 0) the point
 // at infinity); "U" is the uncompressed big-endian standard form snarkjs hashes: each
 // coordinate's standard-form little-endian bytes reversed as a whole (for Fq2 that gives c1
@@ -148,6 +150,37 @@ Jacobian<F> mul_wnaf(const Affine<F>& p, const std::vector<int>& digits, int w) 
     if (d > 0) acc = J::add(acc, table[(d - 1) / 2]);
     else if (d < 0) acc = J::add(acc, J::neg(table[(-d - 1) / 2]));
   }
+  return acc;
+}
+
+// Fixed-base comb for one point G (the byte-window method, e.g. Lim-Lee 1994 in its simplest
+// form): table[32 j + d - 1] = d * 2^(8j) * G, d = 1..255, j = 0..31, affine; then k * G is
+// the sum over k's 32 bytes k_j of table[32 j + k_j - 1], at most 32 mixed additions.
+template <class F>
+std::vector<Affine<F>> comb_table(const Affine<F>& g) {
+  using J = Jacobian<F>;
+  std::vector<J> jac(32 * 255);
+  J base = J::from_affine(g);
+  for (int j = 0; j < 32; j++) {
+    J acc = base;
+    for (int d = 0; d < 255; d++) {
+      jac[255 * j + d] = acc;
+      acc = J::add(acc, base);
+    }
+    base = acc;  // 256 * 2^(8j) * G
+  }
+  std::vector<Affine<F>> out(jac.size());
+  batch_to_affine(jac.data(), jac.size(), out.data());
+  return out;
+}
+
+template <class F>
+Jacobian<F> mul_comb(const std::vector<Affine<F>>& table, const Limbs& k) {
+  using J = Jacobian<F>;
+  J acc = J::inf();
+  const uint8_t* b = (const uint8_t*)k.v;
+  for (int j = 0; j < 32; j++)
+    if (b[j]) acc = J::madd(acc, table[255 * j + b[j] - 1]);
   return acc;
 }
 

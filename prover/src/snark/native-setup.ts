@@ -18,6 +18,7 @@ const OP_COMPOSE = 2;
 const OP_SCALE = 3;
 const OP_DIFFERENCES = 4;
 const OP_MSM = 5;
+const OP_COMB = 6;
 
 const groupId = (g: Group) => (g === 'G1' ? 1 : 2);
 
@@ -121,6 +122,13 @@ export class NativeSetup {
     const n = bases.length / (group === 'G1' ? 64 : 128);
     if (scalars.length !== n * scalarBytes) throw new RangeError(`native msm: ${n} bases, ${scalars.length} scalar bytes`);
     return new Uint8Array(await this.#request(OP_MSM, [u32(groupId(group)), u64(n), u32(scalarBytes), bases, scalars]));
+  }
+
+  /** k_i·G for the LEM point `generator` and 32-byte little-endian standard scalars k_i (< r): LEM points, then their U form. */
+  async comb(group: Group, generator: Uint8Array, scalars: Uint8Array): Promise<{ lem: Uint8Array; u: Uint8Array }> {
+    const out = await this.#request(OP_COMB, [u32(groupId(group)), generator, scalars]);
+    const half = out.length / 2;
+    return { lem: new Uint8Array(out.buffer, out.byteOffset, half), u: new Uint8Array(out.buffer, out.byteOffset + half, half) };
   }
 
   /** Ends the process (pending requests are answered first). */

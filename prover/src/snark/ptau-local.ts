@@ -4,6 +4,7 @@ import { mod, R } from '../circuit/field.ts';
 import { BinFileWriter, toHex } from '../circuit/binfile.ts';
 import { geometric, lagrangeAtTau, TWO_ADICITY } from './ptau-scalars.ts';
 import { mulGenerator, type Group } from './fixed-base.ts';
+import { writePtauSecrets } from './ptau-secrets.ts';
 
 /** BN254 base field prime q (EIP-196), the ptau header's prime. */
 const Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583n;
@@ -66,13 +67,17 @@ export function lagrangeLevelsFor(power: number, domains: readonly number[]): La
  * records the levels inside it: groth16Setup checks the levels it reads
  * (assertPtauLevel in ptau.ts refuses a level of points at infinity) and preparedPtau
  * names the cache entry by its levels. Sections 2–6 are always complete.
- * The secrets live only in local variables, dropped (overwritten) before returning; JS
- * bigints cannot be wiped from memory, so the process should not be shared.
+ * The secrets live only in local variables, dropped (overwritten) before returning — unless
+ * `keepSecretsIn` names a directory: then they are written there (ptau-secrets.ts, for faster
+ * key generation from this insecure file). JS bigints cannot be wiped from memory, so the
+ * process should not be shared.
  */
-export async function writeLocalPtau(path: string, power: number, onProgress: (msg: string) => void = () => {}, only?: LagrangeLevels): Promise<LocalPtauResult> {
+export async function writeLocalPtau(path: string, power: number, onProgress: (msg: string) => void = () => {}, only?: LagrangeLevels, keepSecretsIn?: string): Promise<LocalPtauResult> {
   const secrets = { tau: randomNonZero(), alpha: randomNonZero(), beta: randomNonZero() };
   try {
-    return await writePtauWithSecrets(path, power, secrets, onProgress, only);
+    const made = await writePtauWithSecrets(path, power, secrets, onProgress, only);
+    if (keepSecretsIn) writePtauSecrets(keepSecretsIn, secrets);
+    return made;
   } finally {
     secrets.tau = secrets.alpha = secrets.beta = 0n;
   }

@@ -200,8 +200,8 @@ export async function preparedPtau(opts: PtauOptions): Promise<PtauFile> {
   // never see a ptau without its metadata, nor one file replaced under another's key.
   const scratch = mkdtempSync(join(root, 'tmp-'));
   try {
-    const made = await writeLocalPtau(join(scratch, 'pot.ptau'), power, progress, only);
-    const meta = { label: 'INSECURE local powers of tau (one party; secrets erased after use)', power, levels: levels ?? 'all', sha256: made.sha256, createdAt: new Date().toISOString() };
+    const made = await writeLocalPtau(join(scratch, 'pot.ptau'), power, progress, only, scratch);
+    const meta = { label: 'INSECURE local powers of tau (one party; its secrets kept in secrets.json beside it, for faster key generation)', power, levels: levels ?? 'all', sha256: made.sha256, createdAt: new Date().toISOString() };
     writeFileSync(join(scratch, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
     try {
       renameSync(scratch, dir);

@@ -18,6 +18,8 @@ export interface SetupPool {
   compose(group: Group, counts: Uint32Array, terms: Uint32Array): Promise<{ lem: Uint8Array; u: Uint8Array }>;
   scale(points: Uint8Array, scalar: Uint8Array): Promise<Uint8Array>;
   differences(a: Uint8Array, b: Uint8Array): Promise<Uint8Array>;
+  /** k_i·G by a fixed-base comb (LEM and U), where the engine has one (native): zkey-direct.ts. */
+  comb?(group: Group, generator: Uint8Array, scalars: Uint8Array): Promise<{ lem: Uint8Array; u: Uint8Array }>;
   close(): Promise<void>;
 }
 

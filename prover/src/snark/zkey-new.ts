@@ -3,12 +3,14 @@ import { R } from '../circuit/field.ts';
 import { getCurve, type Curve } from './curve.ts';
 import { requiredPtauPower } from './ptau.ts';
 import { TWO_ADICITY } from './ptau-scalars.ts';
-import { openPtau } from './ptau-reader.ts';
+import { openPtau, type PtauReader } from './ptau-reader.ts';
+import { readPtauSecrets, type PtauSecrets } from './ptau-secrets.ts';
 import { readR1csTerms, type R1csTerms } from './r1cs-terms.ts';
 import { ALPHA_G1, BETA_G1, SOURCE_SHIFT, TAU_G1, TAU_G2 } from './zkey-compose-core.ts';
 import type { ProverEngine } from './engine.ts';
 import { startSetupPool, type SetupPool } from './setup-engine.ts';
 import { writeZkey, type Groth16Key } from './zkey-file.ts';
+import { directPoints } from './zkey-direct.ts';
 import { hashedHDifferences } from './zkey-h-term.ts';
 
 /**
@@ -99,6 +101,31 @@ function coefficientSection(r: R1csTerms): Uint8Array {
   return out;
 }
 
+/** The key's points as sparse sums of the ptau's Lagrange points over each wire's terms, on the pool. */
+async function sparsePoints(r: R1csTerms, pool: SetupPool) {
+  const publicRows = (src: number): [number, number, number, number][] => Array.from({ length: r.nPublic + 1 }, (_, s) => [s, src, r.nConstraints + s, r.coefs.one]);
+  const progA = program(r, r.nVars, (t) => (r.matrix[t] === 0 ? [r.wire[t], TAU_G1] : undefined), publicRows(TAU_G1));
+  const progB1 = program(r, r.nVars, (t) => (r.matrix[t] === 1 ? [r.wire[t], TAU_G1] : undefined));
+  const progB2 = { counts: progB1.counts, terms: progB1.terms.slice() };
+  for (let k = 0; k < progB2.terms.length; k += 2) progB2.terms[k] = (progB2.terms[k] & ((1 << SOURCE_SHIFT) - 1)) | (TAU_G2 << SOURCE_SHIFT);
+  const cSource = [BETA_G1, ALPHA_G1, TAU_G1];
+  const progC = program(r, r.nVars, (t) => [r.wire[t], cSource[r.matrix[t]]], publicRows(BETA_G1));
+  const [a, b1, b2, c] = await Promise.all([pool.compose('G1', progA.counts, progA.terms), pool.compose('G1', progB1.counts, progB1.terms), pool.compose('G2', progB2.counts, progB2.terms), pool.compose('G1', progC.counts, progC.terms)]);
+  return { a, b1, b2, c };
+}
+
+/** The secrets kept beside the ptau (ptau-secrets.ts) if they give its τ·G1, α·G1 and β·G1 points; else undefined. */
+function trustedSecrets(ptauPath: string, ptau: PtauReader, curve: Curve): PtauSecrets | undefined {
+  const s = readPtauSecrets(ptauPath);
+  if (!s) return undefined;
+  const gives = (k: bigint, section: number, index: number) => {
+    const p = new Uint8Array(64);
+    curve.G1.toRprLEM(p, 0, curve.G1.toAffine(curve.G1.timesScalar(curve.G1.g, k)));
+    return Buffer.from(p).equals(Buffer.from(ptau.read(section, index * 64, 64)));
+  };
+  return gives(s.tau, 2, 1) && gives(s.alpha, 4, 0) && gives(s.beta, 5, 0) ? s : undefined;
+}
+
 let smallCurve: Promise<Curve> | undefined;
 /** A single-threaded curve for the few single-point conversions (no worker threads). */
 export function pointCurve(): Promise<Curve> {
@@ -133,16 +160,13 @@ export async function composeInitialKey(r1csPath: string, ptauPath: string, thre
     pool = await startSetupPool({ sources: [level(12, 64), level(13, 128), level(14, 64), level(15, 64)], magnitude: r.coefs.magnitude, length: r.coefs.length, negative: r.coefs.negative }, threads, engine);
 
     const nPub = r.nPublic;
-    const publicRows = (src: number): [number, number, number, number][] => Array.from({ length: nPub + 1 }, (_, s) => [s, src, r.nConstraints + s, r.coefs.one]);
-    const progA = program(r, r.nVars, (t) => (r.matrix[t] === 0 ? [r.wire[t], TAU_G1] : undefined), publicRows(TAU_G1));
-    const progB1 = program(r, r.nVars, (t) => (r.matrix[t] === 1 ? [r.wire[t], TAU_G1] : undefined));
-    const progB2 = { counts: progB1.counts, terms: progB1.terms.slice() };
-    for (let k = 0; k < progB2.terms.length; k += 2) progB2.terms[k] = (progB2.terms[k] & ((1 << SOURCE_SHIFT) - 1)) | (TAU_G2 << SOURCE_SHIFT);
-    const cSource = [BETA_G1, ALPHA_G1, TAU_G1];
-    const progC = program(r, r.nVars, (t) => [r.wire[t], cSource[r.matrix[t]]], publicRows(BETA_G1));
-
-    onProgress('zkey new: A, B1, B2, C points');
-    const [a, b1, b2, c] = await Promise.all([pool.compose('G1', progA.counts, progA.terms), pool.compose('G1', progB1.counts, progB1.terms), pool.compose('G2', progB2.counts, progB2.terms), pool.compose('G1', progC.counts, progC.terms)]);
+    const g1 = new Uint8Array(64);
+    curve.G1.toRprLEM(g1, 0, curve.G1.g);
+    const g2 = new Uint8Array(128);
+    curve.G2.toRprLEM(g2, 0, curve.G2.g);
+    const secrets = pool.comb ? trustedSecrets(ptauPath, ptau, curve) : undefined;
+    onProgress(`zkey new: A, B1, B2, C points (${secrets ? "from the local ptau's secrets, one fixed-base product per point" : 'sparse sums of ptau points'})`);
+    const { a, b1, b2, c } = secrets && pool.comb ? await directPoints(r, power, secrets, { comb: pool.comb.bind(pool) }, { g1, g2 }) : await sparsePoints(r, pool);
     const icEnd = (nPub + 1) * 64;
 
     // H: odd entries of level 2N of section 12; its hash term from the tauG1 powers.
@@ -151,10 +175,6 @@ export async function composeInitialKey(r1csPath: string, ptauPath: string, thre
     for (let i = 0; i < N; i++) h.set(level2.subarray((2 * i + 1) * 64, (2 * i + 2) * 64), i * 64);
     const hHash = await hashedHDifferences(ptau, N, pool);
 
-    const g1 = new Uint8Array(64);
-    curve.G1.toRprLEM(g1, 0, curve.G1.g);
-    const g2 = new Uint8Array(128);
-    curve.G2.toRprLEM(g2, 0, curve.G2.g);
     const key: Groth16Key = {
       nVars: r.nVars,
       nPublic: nPub,

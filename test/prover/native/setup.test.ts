@@ -7,9 +7,9 @@
  * and the key check on the native MSMs accepts the key (so does snarkjs's own `zkey verify`)
  * and refuses tampered ones.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as snarkjs from 'snarkjs';
 import { R } from '@zkinfer/prover/circuit/field.ts';
@@ -95,6 +95,37 @@ describe.skipIf(nativeSkipReason !== undefined)('native phase-2 setup', () => {
     expect(Buffer.from(native.final.l).equals(Buffer.from(wasm.final.l))).toBe(true);
     expect(Buffer.from(native.final.h).equals(Buffer.from(wasm.final.h))).toBe(true);
     expect(readFileSync(nativeKey).equals(readFileSync(join(dir, 'wasm.zkey')))).toBe(true);
+  });
+
+  it("zkey new from the local ptau's secrets (fixed-base) equals the sparse sums of its points; wrong or absent secrets fall back to the sums", async () => {
+    const via = async (ptauPath: string, engine: ProverEngine) => {
+      const lines: string[] = [];
+      const { key, pool } = await composeInitialKey(r1cs, ptauPath, 2, (m) => lines.push(m), engine);
+      await pool.close();
+      const out = join(dir, `via-${lines.length}-${Math.random()}.zkey`);
+      writeZkey(out, key, 'new');
+      return { bytes: readFileSync(out), direct: lines.some((m) => m.includes("from the local ptau's secrets")) };
+    };
+    expect(existsSync(join(dirname(ptau), 'secrets.json'))).toBe(true);
+    const direct = await via(ptau, 'native');
+    expect(direct.direct).toBe(true);
+    // The same file without its secrets, and with secrets of another ptau: sparse sums.
+    const bare = join(dir, 'bare');
+    mkdirSync(bare, { recursive: true });
+    copyFileSync(ptau, join(bare, 'pot.ptau'));
+    const sparse = await via(join(bare, 'pot.ptau'), 'native');
+    expect(sparse.direct).toBe(false);
+    expect(direct.bytes.equals(sparse.bytes)).toBe(true);
+    const wrong = JSON.parse(readFileSync(join(dirname(ptau), 'secrets.json'), 'utf8')) as Record<string, string>;
+    wrong.tau = (BigInt(`0x${wrong.tau}`) + 1n).toString(16);
+    writeFileSync(join(bare, 'secrets.json'), JSON.stringify(wrong));
+    const refused = await via(join(bare, 'pot.ptau'), 'native');
+    expect(refused.direct).toBe(false);
+    expect(refused.bytes.equals(direct.bytes)).toBe(true);
+    // The wasm engine has no comb: always the sums, the same bytes.
+    const wasm = await via(ptau, 'snarkjs');
+    expect(wasm.direct).toBe(false);
+    expect(wasm.bytes.equals(direct.bytes)).toBe(true);
   });
 
   it('the same bytes on a domain of 2^10 and on one thread', async () => {

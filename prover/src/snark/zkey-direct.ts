@@ -1,0 +1,57 @@
+/**
+ * The initial key's A, B1, B2 and C/IC points straight from their scalars, for a ptau whose
+ * secrets are known (the local insecure one, ptau-secrets.ts). With ℓ_i = L_i(τ) the Lagrange
+ * basis of the domain of N rows at τ, the sparse sums of zkey-new.ts are the points
+ *   A_j = (Σ_i a_ij ℓ_i)·G1,  B1_j = (Σ_i b_ij ℓ_i)·G1,  B2_j = (Σ_i b_ij ℓ_i)·G2,
+ *   C_j = (β·Σ_i a_ij ℓ_i + α·Σ_i b_ij ℓ_i + Σ_i c_ij ℓ_i)·G1,
+ * A including snarkjs's public rows (a = 1 in row nConstraints + s for public wire s), so the
+ * same bytes (an affine point has one encoding): the scalars are field sums (one BigInt
+ * product per term) and each point one fixed-base comb multiplication on the native engine,
+ * instead of a sum of ptau points per term with full-width coefficients costing hundreds of
+ * curve operations each. The key check (zkey-check.ts) still tests every point against the
+ * ptau's own points, independently of this.
+ */
+import { R } from '../circuit/field.ts';
+import type { PtauSecrets } from './ptau-secrets.ts';
+import { lagrangeAtTau } from './ptau-scalars.ts';
+import type { R1csTerms } from './r1cs-terms.ts';
+import type { SetupPool } from './setup-engine.ts';
+
+type Points = { lem: Uint8Array; u: Uint8Array };
+
+/** 32-byte little-endian encodings of values mod r. */
+function encode(values: bigint[]): Uint8Array {
+  const out = new Uint8Array(32 * values.length);
+  const v = new DataView(out.buffer);
+  const mask = (1n << 64n) - 1n;
+  for (let j = 0; j < values.length; j++) {
+    let x = values[j] % R;
+    if (x < 0n) x += R;
+    for (let k = 0; k < 4; k++, x >>= 64n) v.setBigUint64(32 * j + 8 * k, x & mask, true);
+  }
+  return out;
+}
+
+/** The four point sets of the initial key from the secrets; `generators`: affine LEM G1 and G2. */
+export async function directPoints(r: R1csTerms, power: number, secrets: PtauSecrets, pool: Required<Pick<SetupPool, 'comb'>>, generators: { g1: Uint8Array; g2: Uint8Array }): Promise<{ a: Points; b1: Points; b2: Points; c: Points }> {
+  const l = lagrangeAtTau(secrets.tau, power);
+  const n = r.nVars;
+  const sa = new Array<bigint>(n).fill(0n);
+  const sb = new Array<bigint>(n).fill(0n);
+  const sc = new Array<bigint>(n).fill(0n);
+  const sums = [sa, sb, sc];
+  const values = r.coefs.values;
+  for (let t = 0; t < r.matrix.length; t++) {
+    const s = sums[r.matrix[t]];
+    s[r.wire[t]] += l[r.row[t]] * values[r.coef[t]];
+  }
+  for (let s = 0; s <= r.nPublic; s++) sa[s] += l[r.nConstraints + s];
+  for (let j = 0; j < n; j++) {
+    sa[j] %= R;
+    sb[j] %= R;
+    sc[j] = secrets.beta * sa[j] + secrets.alpha * sb[j] + sc[j];
+  }
+  const bScalars = encode(sb);
+  const [a, b1, b2, c] = [await pool.comb('G1', generators.g1, encode(sa)), await pool.comb('G1', generators.g1, bScalars), await pool.comb('G2', generators.g2, bScalars), await pool.comb('G1', generators.g1, encode(sc))];
+  return { a, b1, b2, c };
+}
