@@ -3,6 +3,7 @@ import { blake2b } from '@noble/hashes/blake2.js';
 import { ChaCha } from 'ffjavascript';
 import type { Curve } from './curve.ts';
 import type { ContributionRecord, Groth16Key } from './zkey-file.ts';
+import { scaleFromScalars } from './zkey-direct.ts';
 import type { SetupPool } from './setup-engine.ts';
 
 /** ffjavascript's ChaCha20 generator (untyped module). */
@@ -141,5 +142,10 @@ export async function applyFactors(curve: Curve, pool: SetupPool, key: Groth16Ke
   for (const x of factors) prod = Fr.mul(prod, x);
   const inv = new Uint8Array(32);
   Fr.toRprLE(inv, 0, Fr.inv(prod));
-  [key.l, key.h] = await Promise.all([pool.scale(key.l, inv), pool.scale(key.h, inv)]);
+  // Keys made from the local ptau's secrets: from their scalars, one comb product per point.
+  const g1 = new Uint8Array(64);
+  curve.G1.toRprLEM(g1, 0, curve.G1.g);
+  const direct = await scaleFromScalars(key, pool, BigInt(Fr.toString(Fr.inv(prod))), g1);
+  if (direct) [key.l, key.h] = [direct.l, direct.h];
+  else [key.l, key.h] = await Promise.all([pool.scale(key.l, inv), pool.scale(key.h, inv)]);
 }

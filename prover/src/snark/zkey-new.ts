@@ -10,7 +10,7 @@ import { ALPHA_G1, BETA_G1, SOURCE_SHIFT, TAU_G1, TAU_G2 } from './zkey-compose-
 import type { ProverEngine } from './engine.ts';
 import { startSetupPool, type SetupPool } from './setup-engine.ts';
 import { writeZkey, type Groth16Key } from './zkey-file.ts';
-import { directPoints } from './zkey-direct.ts';
+import { directPoints, hScalars, rememberScalars } from './zkey-direct.ts';
 import { hashedHDifferences } from './zkey-h-term.ts';
 
 /**
@@ -166,7 +166,7 @@ export async function composeInitialKey(r1csPath: string, ptauPath: string, thre
     curve.G2.toRprLEM(g2, 0, curve.G2.g);
     const secrets = pool.comb ? trustedSecrets(ptauPath, ptau, curve) : undefined;
     onProgress(`zkey new: A, B1, B2, C points (${secrets ? "from the local ptau's secrets, one fixed-base product per point" : 'sparse sums of ptau points'})`);
-    const { a, b1, b2, c } = secrets && pool.comb ? await directPoints(r, power, secrets, { comb: pool.comb.bind(pool) }, { g1, g2 }) : await sparsePoints(r, pool);
+    const { a, b1, b2, c, cScalars } = secrets && pool.comb ? await directPoints(r, power, secrets, { comb: pool.comb.bind(pool) }, { g1, g2 }) : { ...(await sparsePoints(r, pool)), cScalars: undefined };
     const icEnd = (nPub + 1) * 64;
 
     // H: odd entries of level 2N of section 12; its hash term from the tauG1 powers.
@@ -206,6 +206,7 @@ export async function composeInitialKey(r1csPath: string, ptauPath: string, thre
     hasher.update(u32be(r.nVars)).update(b1.u);
     hasher.update(u32be(r.nVars)).update(b2.u);
     key.csHash = hasher.digest();
+    if (secrets && cScalars) rememberScalars(key, cScalars.slice(nPub + 1), hScalars(secrets.tau, power, ptau.power));
     return { key, pool };
   } catch (err) {
     await pool?.close();

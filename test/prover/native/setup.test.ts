@@ -126,6 +126,14 @@ describe.skipIf(nativeSkipReason !== undefined)('native phase-2 setup', () => {
     const wasm = await via(ptau, 'snarkjs');
     expect(wasm.direct).toBe(false);
     expect(wasm.bytes.equals(direct.bytes)).toBe(true);
+    // A ptau of a larger power (H's scalars from a level that is not the extra one), with the
+    // beacon: L/δ and H/δ from the scalars equal the wasm engine's scaled points.
+    const big = (await preparedPtau({ power: 10, levels: [9], cacheDir: join(dir, 'cache') })).path;
+    const n = await keyOn('native', r1cs, big, join(dir, 'big-native.zkey'));
+    const w = await keyOn('snarkjs', r1cs, big, join(dir, 'big-wasm.zkey'));
+    expect(n.initial.equals(w.initial)).toBe(true);
+    expect(readFileSync(join(dir, 'big-native.zkey')).equals(readFileSync(join(dir, 'big-wasm.zkey')))).toBe(true);
+    await expect(checkZkey(r1cs, big, join(dir, 'big-native.zkey'), undefined, 'native')).resolves.toBeUndefined();
   });
 
   it('the same bytes on a domain of 2^10 and on one thread', async () => {
