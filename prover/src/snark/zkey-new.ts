@@ -28,6 +28,9 @@ import { hashedHDifferences } from './zkey-h-term.ts';
  *    ptau's tauG1 powers, as bellman hashes it), C, A, B1, B2.
  * ptau sections (snarkjs layout): 2 τ^i·G1, 4 α·τ^i·G1, 5 β·τ^i·G1, 6 β·G2, 12–15 the Lagrange
  * forms of τG1, τG2, ατG1, βτG1, level 2^p at offset 2^p − 1 points.
+ * Two ways to the same points: the sums above over the ptau's points (any ptau, either engine),
+ * or, for a local insecure ptau whose secrets the cache kept, each point from its scalar by
+ * one fixed-base product on the native engine (zkey-direct.ts).
  */
 
 /** Per-output term lists (CSR): counts per output and two words per term, in file order. */
