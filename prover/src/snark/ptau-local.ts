@@ -3,7 +3,8 @@ import { renameSync, rmSync } from 'node:fs';
 import { mod, R } from '../circuit/field.ts';
 import { BinFileWriter, toHex } from '../circuit/binfile.ts';
 import { geometric, lagrangeAtTau, TWO_ADICITY } from './ptau-scalars.ts';
-import { mulGenerator, type Group } from './fixed-base.ts';
+import type { Group } from './fixed-base.ts';
+import { generatorMultiples } from './generator-multiples.ts';
 import { writePtauSecrets } from './ptau-secrets.ts';
 
 /** BN254 base field prime q (EIP-196), the ptau header's prime. */
@@ -58,7 +59,8 @@ export function lagrangeLevelsFor(power: number, domains: readonly number[]): La
  * 6 betaG2 β·G2; 7 contributions (none recorded); 12–15 the Lagrange forms of 2–5 for every
  * level 2^p, p = 0…power, concatenated (level p at offset 2^p − 1 points), plus for 12 the
  * level 2^(power+1) (zkey new takes the quotient points from its odd entries).
- * Every point is scalar·generator with the scalar computed in F_r (ptau-scalars.ts).
+ * Every point is scalar·generator with the scalar computed in F_r (ptau-scalars.ts), on the
+ * native comb where built (generator-multiples.ts).
  *
  * With `only` (lagrangeLevelsFor), the Lagrange sections hold real points only at those
  * levels; every other level is all zero bytes — the point at infinity in this encoding —
@@ -112,7 +114,7 @@ export async function writePtauWithSecrets(path: string, power: number, secrets:
     const step = async (id: number, name: string, group: Group, scalars: readonly bigint[]): Promise<void> => {
       onProgress(`ptau 2^${power}: section ${id} ${name} (${scalars.length} ${group} points)`);
       w.section(id, scalars.length * (group === 'G1' ? G1_BYTES : G2_BYTES));
-      w.bytes(await mulGenerator(group, scalars));
+      w.bytes(await generatorMultiples(group, scalars));
     };
     await step(2, 'tauG1', 'G1', geometric(1n, tau, 2 * N - 1));
     await step(3, 'tauG2', 'G2', geometric(1n, tau, N));
@@ -137,7 +139,7 @@ export async function writePtauWithSecrets(path: string, power: number, secrets:
       const total = 2 ** (top + 1) - 1;
       const missing = only ? `; levels ${real.join(', ')} only, the rest points at infinity` : '';
       onProgress(`ptau 2^${power}: section ${id} ${name} (${scalars.length} ${group} points${missing})`);
-      const points = await mulGenerator(group, scalars);
+      const points = await generatorMultiples(group, scalars);
       w.section(id, total * size);
       let src = 0;
       for (let p = 0; p <= top; p++) {

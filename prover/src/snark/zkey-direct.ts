@@ -12,6 +12,7 @@
  * ptau's own points, independently of this.
  */
 import { R } from '../circuit/field.ts';
+import { encodeScalars } from './fixed-base-core.ts';
 import type { PtauSecrets } from './ptau-secrets.ts';
 import { lagrangeAtTau } from './ptau-scalars.ts';
 import type { R1csTerms } from './r1cs-terms.ts';
@@ -19,19 +20,6 @@ import type { SetupPool } from './setup-engine.ts';
 import type { Groth16Key } from './zkey-file.ts';
 
 type Points = { lem: Uint8Array; u: Uint8Array };
-
-/** 32-byte little-endian encodings of values mod r. */
-function encode(values: bigint[]): Uint8Array {
-  const out = new Uint8Array(32 * values.length);
-  const v = new DataView(out.buffer);
-  const mask = (1n << 64n) - 1n;
-  for (let j = 0; j < values.length; j++) {
-    let x = values[j] % R;
-    if (x < 0n) x += R;
-    for (let k = 0; k < 4; k++, x >>= 64n) v.setBigUint64(32 * j + 8 * k, x & mask, true);
-  }
-  return out;
-}
 
 /**
  * The scalars of a key's L and H points before δ (L_j = l_j·G1, H_i = h_i·G1), for keys made
@@ -52,7 +40,7 @@ export function rememberScalars(key: Groth16Key, l: bigint[], h: bigint[]): void
 export async function scaleFromScalars(key: Groth16Key, pool: SetupPool, inv: bigint, g1: Uint8Array): Promise<{ l: Uint8Array; h: Uint8Array } | undefined> {
   const s = scalarsOf.get(key);
   if (!s || !pool.comb) return undefined;
-  const times = (xs: bigint[]) => encode(xs.map((x) => (x * inv) % R));
+  const times = (xs: bigint[]) => encodeScalars(xs.map((x) => (x * inv) % R));
   const l = await pool.comb('G1', g1, times(s.l));
   const h = await pool.comb('G1', g1, times(s.h));
   scalarsOf.delete(key); // the scalars are before δ: a later scaling must scale these points
@@ -88,7 +76,7 @@ export async function directPoints(r: R1csTerms, power: number, secrets: PtauSec
     sb[j] %= R;
     sc[j] = (secrets.beta * sa[j] + secrets.alpha * sb[j] + sc[j]) % R;
   }
-  const bScalars = encode(sb);
-  const [a, b1, b2, c] = [await pool.comb('G1', generators.g1, encode(sa)), await pool.comb('G1', generators.g1, bScalars), await pool.comb('G2', generators.g2, bScalars), await pool.comb('G1', generators.g1, encode(sc))];
+  const bScalars = encodeScalars(sb);
+  const [a, b1, b2, c] = [await pool.comb('G1', generators.g1, encodeScalars(sa)), await pool.comb('G1', generators.g1, bScalars), await pool.comb('G2', generators.g2, bScalars), await pool.comb('G1', generators.g1, encodeScalars(sc))];
   return { a, b1, b2, c, cScalars: sc };
 }

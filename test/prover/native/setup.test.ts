@@ -26,6 +26,7 @@ import { readZkey, writeZkey, type Groth16Key } from '@zkinfer/prover/snark/zkey
 import { composeInitialKey, pointCurve } from '@zkinfer/prover/snark/zkey-new.ts';
 import { openPtau } from '@zkinfer/prover/snark/ptau-reader.ts';
 import { startSetupPool } from '@zkinfer/prover/snark/setup-engine.ts';
+import { generatorMultiples } from '@zkinfer/prover/snark/generator-multiples.ts';
 import { hashedHDifferences, snarkjsHashedH } from '@zkinfer/prover/snark/zkey-h-term.ts';
 import { nativeSkipReason } from './helpers.ts';
 
@@ -191,6 +192,15 @@ describe.skipIf(nativeSkipReason !== undefined)('native phase-2 setup', () => {
       await native.close();
       await wasm.close();
       ptau.close();
+    }
+  });
+
+  it('generator multiples (the local ptau\'s points): the native comb writes the wasm comb\'s bytes, zero and r − 1 included', async () => {
+    const scalars = [0n, 1n, 2n, 255n, 256n, 2n ** 200n + 12345n, R - 1n, ...Array.from({ length: 40 }, (_, i) => (BigInt(i) * 0x9e3779b97f4a7c15f39cc0605cedc834n) % R)];
+    for (const group of ['G1', 'G2'] as const) {
+      const native = await generatorMultiples(group, scalars, 'native');
+      const wasm = await generatorMultiples(group, scalars, 'snarkjs');
+      expect(Buffer.from(native).equals(Buffer.from(wasm))).toBe(true);
     }
   });
 
