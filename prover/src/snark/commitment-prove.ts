@@ -1,0 +1,80 @@
+import { pippenger } from '@noble/curves/abstract/curve.js';
+import { bn254 } from '@noble/curves/bn254.js';
+import { commitmentChallenge, g1ToJson, type G1Point, type ProofCommitment } from '@zkinfer/verifier';
+import type { ChallengeOracle } from '../circuit/commitment-spec.ts';
+import { Q } from './zkey-file.ts';
+import type { CommitmentKey } from './zkey-commitment.ts';
+
+/**
+ * The prover's side of the BSB22 commitment (docs/lookups-design.md "The commitment"):
+ * D = Σ_{j∈J} w_j·P_j and π = Σ_{j∈J} w_j·σ·P_j from the key's sections 12–13, and the
+ * challenge oracle of witness mode — D under the proving key, hashed with the other public
+ * values and the key's hash exactly as the verifier will (verifier/src/commitment.ts), so the
+ * circuit's challenge wire gets the value the verifier recomputes.
+ *
+ * Here on @noble/curves (synchronous: the oracle is called while a circuit's witness is being
+ * built); the native prover computes the same two sums (prover/native/src/groth16.cpp), and
+ * tests check both against each other.
+ */
+
+const G1 = bn254.G1.Point;
+const R_INV = (() => {
+  // 2^-256 mod q: LEM coordinates are x·2^256 mod q, little-endian.
+  const r = (1n << 256n) % Q;
+  let [a, b, x0, x1] = [r, Q, 1n, 0n];
+  while (b !== 0n) {
+    const t = a / b;
+    [a, b, x0, x1] = [b, a - t * b, x1, x0 - t * x1];
+  }
+  return ((x0 % Q) + Q) % Q;
+})();
+
+function leBigint(bytes: Uint8Array, offset: number): bigint {
+  let v = 0n;
+  for (let k = 31; k >= 0; k--) v = (v << 8n) | BigInt(bytes[offset + k]);
+  return v;
+}
+
+/** An affine LEM G1 point (the .zkey encoding; all zero bytes: infinity) as a noble point. */
+export function g1FromLem(bytes: Uint8Array, offset = 0): G1Point {
+  const xm = leBigint(bytes, offset);
+  const ym = leBigint(bytes, offset + 32);
+  if (xm === 0n && ym === 0n) return G1.ZERO;
+  const p = G1.fromAffine({ x: (xm * R_INV) % Q, y: (ym * R_INV) % Q });
+  p.assertValidity();
+  return p;
+}
+
+function points(lem: Uint8Array): G1Point[] {
+  return Array.from({ length: lem.length / 64 }, (_, k) => g1FromLem(lem, 64 * k));
+}
+
+/** A key's P_j and σ·P_j as noble points, decoded once per key. */
+export interface CommitmentBases {
+  p: G1Point[];
+  sigmaP: G1Point[];
+}
+
+export function commitmentBases(c: CommitmentKey): CommitmentBases {
+  return { p: points(c.p), sigmaP: points(c.sigmaP) };
+}
+
+/** D and π for the committed values (in the order of the key's wire set). */
+export function commitmentPoints(bases: CommitmentBases, committed: readonly bigint[]): ProofCommitment {
+  if (committed.length !== bases.p.length) throw new RangeError(`commitment: ${committed.length} values for ${bases.p.length} committed wires`);
+  return { d: pippenger(G1, bases.p, [...committed]), pok: pippenger(G1, bases.sigmaP, [...committed]) };
+}
+
+/**
+ * The challenge oracle for witness mode under a key: c = H(tag, D, publics, keyHash) with D of
+ * the committed values (commitment-spec.ts ChallengeOracle; `publics` without c's own slot).
+ */
+export function challengeOracle(c: CommitmentKey, keyHash: string): ChallengeOracle {
+  const bases = commitmentBases(c);
+  return (committed, publics) => commitmentChallenge(commitmentPoints(bases, committed).d, publics, keyHash);
+}
+
+/** The proof JSON fields of a commitment: `commitment` (D) and `commitmentPok` (π). */
+export function commitmentJson(pc: ProofCommitment): { commitment: string[]; commitmentPok: string[] } {
+  return { commitment: g1ToJson(pc.d), commitmentPok: g1ToJson(pc.pok) };
+}
