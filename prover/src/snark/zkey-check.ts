@@ -339,7 +339,7 @@ export async function checkZkey(r1csPath: string, ptauPath: string, zkeyPath: st
     const pPoints = key.commitment?.p ?? new Uint8Array(0);
     const lhs1 = await msmOn(native, G1, 'G1', concatBytes(key.a, key.b1, key.ic, pPoints), concatBytes(rA.bytes, rB1.bytes, rIC.bytes, rP.bytes));
     const rhs1 = await msmOn(native, G1, 'G1', concatBytes(lagTau, lagAlpha, lagBeta), concatBytes(scalarBytes(tau, N), scalarBytes(alphaIC, N), scalarBytes(betaIC, N)));
-    if (!G1.eq(lhs1, rhs1)) fail('the A, B1, IC or commitment P points are not the circuit’s');
+    if (!G1.eq(lhs1, rhs1)) fail(`the A, B1 or IC points are not the circuit’s${key.commitment ? ' (or the commitment’s P points)' : ''}`);
     if (key.commitment) {
       const sp = await msmOn(native, G1, 'G1', key.commitment.sigmaP, rP.bytes);
       const pp = await msmOn(native, G1, 'G1', pPoints, rP.bytes);

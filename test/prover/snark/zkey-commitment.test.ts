@@ -82,7 +82,7 @@ describe('zkey with a commitment', () => {
   };
 
   it.each([
-    ['a P point swapped with another', (k: Groth16Key) => g1Swap(k.commitment!.p, 0, 1), /IC or commitment P/],
+    ['a P point swapped with another', (k: Groth16Key) => g1Swap(k.commitment!.p, 0, 1), /commitment’s P points/],
     ['a σ·P point swapped with another', (k: Groth16Key) => g1Swap(k.commitment!.sigmaP, 0, 1), /σ·P points/],
     ['σ·P set to P (σ = 1 for the points)', (k: Groth16Key) => (k.commitment!.sigmaP = k.commitment!.p.slice()), /σ·P points/],
     ['σ₁ of another σ', (k: Groth16Key) => (k.commitment!.sigma1 = k.commitment!.records[0].sigmaAfter), /σ₁ is not the last/],
