@@ -3,6 +3,8 @@
 // D, π equal the TypeScript sums of commitment-prove.ts; the witness's challenge comes from
 // the snark's oracle, and the proof verifies with the strict verifier. snarkjs cannot prove
 // such a key (its multi-exponentiation takes the point at infinity of L for a point): refused.
+// The native setup engine writes the same commitment key as the TypeScript one (initial key and
+// a fixed beacon), and the key check on native MSMs accepts it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +16,12 @@ import { challengeOracle, commitmentBases, commitmentJson, commitmentPoints } fr
 import { proveWithEngine } from '@zkinfer/prover/snark/engine.ts';
 import { NativeProver, witnessBytes } from '@zkinfer/prover/snark/native.ts';
 import { shutdownProver, verifyStrict } from '@zkinfer/prover/snark/prove.ts';
-import { readZkeyCommitment } from '@zkinfer/prover/snark/zkey-file.ts';
+import { readFileSync } from 'node:fs';
+import type { ProverEngine } from '@zkinfer/prover/snark/engine.ts';
+import { applyFactors, contributeBeacon } from '@zkinfer/prover/snark/zkey-contribute.ts';
+import { checkZkey } from '@zkinfer/prover/snark/zkey-check.ts';
+import { composeInitialKey, pointCurve } from '@zkinfer/prover/snark/zkey-new.ts';
+import { readZkeyCommitment, writeZkey } from '@zkinfer/prover/snark/zkey-file.ts';
 import { COMMIT_SPEC, commitCircuit, commitKeys, type CommitKeys } from '../snark/commit-circuit.ts';
 import { referenceProof } from './reference-proof.ts';
 import { nativeSkipReason, randomBelow } from './helpers.ts';
@@ -54,6 +61,27 @@ describe.skipIf(nativeSkipReason !== undefined)('native prover with a commitment
     expect(got.proof.commitmentPok).toEqual(ts.commitmentPok);
     expect(got.publicSignals[1]).toBe(cs.values[2].toString());
     expect(verifyStrict(keys.vkey, got.publicSignals, got.proof)).toBe(true);
+  }, 60_000);
+
+  it('the native setup engine writes the same commitment key as the TypeScript engine', async () => {
+    const keyOn = async (engine: ProverEngine) => {
+      const { key, pool } = await composeInitialKey(keys.r1csPath, keys.ptauPath, 2, undefined, engine, COMMIT_SPEC);
+      const out = join(dir, `${engine}.zkey`);
+      try {
+        writeZkey(`${out}.new`, key, 'new');
+        const x = contributeBeacon(await pointCurve(), key, { name: 'fixed', hash: 'cd'.repeat(32), numIterationsExp: 10 });
+        await applyFactors(await pointCurve(), pool, key, [x]);
+      } finally {
+        await pool.close();
+      }
+      writeZkey(out, key);
+      return out;
+    };
+    const native = await keyOn('native');
+    const wasm = await keyOn('snarkjs');
+    expect(readFileSync(`${native}.new`).equals(readFileSync(`${wasm}.new`))).toBe(true);
+    expect(readFileSync(native).equals(readFileSync(wasm))).toBe(true);
+    await expect(checkZkey(keys.r1csPath, keys.ptauPath, native, undefined, 'native', COMMIT_SPEC)).resolves.toBeUndefined();
   }, 60_000);
 
   it('refuses to prove a commitment key on snarkjs', async () => {
