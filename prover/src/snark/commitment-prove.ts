@@ -1,8 +1,8 @@
 import { pippenger } from '@noble/curves/abstract/curve.js';
 import { bn254 } from '@noble/curves/bn254.js';
-import { commitmentChallenge, g1ToJson, type G1Point, type ProofCommitment } from '@zkinfer/verifier';
+import { commitmentChallenge, g1ToJson, parseVerificationKey, vkeyHash, type G1Point, type ProofCommitment } from '@zkinfer/verifier';
 import type { ChallengeOracle } from '../circuit/commitment-spec.ts';
-import { Q } from './zkey-file.ts';
+import { Q, readZkeyCommitment } from './zkey-file.ts';
 import type { CommitmentKey } from './zkey-commitment.ts';
 
 /**
@@ -72,6 +72,16 @@ export function commitmentPoints(bases: CommitmentBases, committed: readonly big
 export function challengeOracle(c: CommitmentKey, keyHash: string): ChallengeOracle {
   const bases = commitmentBases(c);
   return (committed, publics) => commitmentChallenge(commitmentPoints(bases, committed).d, publics, keyHash);
+}
+
+/**
+ * The oracle for the circuit whose proving key is at `zkeyPath` and verification key (JSON) is
+ * `vkey`: what a lookup circuit is given in witness mode. Throws for a key without a commitment.
+ */
+export function challengeOracleForKey(zkeyPath: string, vkey: unknown): ChallengeOracle {
+  const c = readZkeyCommitment(zkeyPath);
+  if (!c) throw new RangeError(`${zkeyPath}: the key has no commitment, so its circuit has no challenge`);
+  return challengeOracle(c, vkeyHash(parseVerificationKey(vkey)));
 }
 
 /** The proof JSON fields of a commitment: `commitment` (D) and `commitmentPok` (π). */

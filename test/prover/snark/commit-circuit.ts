@@ -11,11 +11,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChallengeOracle, CommitmentSpec } from '@zkinfer/prover/circuit/commitment-spec.ts';
 import { R } from '@zkinfer/prover/circuit/field.ts';
-import { writeR1cs } from '@zkinfer/prover/circuit/r1cs-writer.ts';
 import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
 import { writePtauWithSecrets } from '@zkinfer/prover/snark/ptau-local.ts';
 import { requiredPtauPower } from '@zkinfer/prover/snark/ptau.ts';
-import { exportVerificationKey, groth16Setup, type SnarkjsVkey } from '@zkinfer/prover/snark/setup.ts';
+import { setupCircuit } from '@zkinfer/prover/snark/pipeline.ts';
+import type { SnarkjsVkey } from '@zkinfer/prover/snark/setup.ts';
 import { parseVerificationKey, vkeyHash } from '@zkinfer/verifier';
 
 export const COMMIT_SPEC: CommitmentSpec = { wires: [3, 4], challengeWire: 2 };
@@ -71,13 +71,9 @@ export interface CommitKeys {
 export async function commitKeys(dir: string, name = 'commit'): Promise<CommitKeys> {
   mkdirSync(dir, { recursive: true });
   const shape = commitCircuit();
-  const r1csPath = join(dir, `${name}.r1cs`);
-  writeR1cs(shape, r1csPath);
   const power = Math.max(6, requiredPtauPower(shape.nConstraints, shape.nPublic));
   const ptauPath = join(dir, `${name}.ptau`);
   await writePtauWithSecrets(ptauPath, power, SECRETS);
-  const zkeyPath = join(dir, `${name}.zkey`);
-  await groth16Setup({ r1csPath, ptauPath, zkeyPath, commitment: COMMIT_SPEC });
-  const vkey = await exportVerificationKey(zkeyPath);
+  const { r1csPath, zkeyPath, vkey } = await setupCircuit(shape, { dir, name, ptau: ptauPath, commitment: COMMIT_SPEC });
   return { r1csPath, ptauPath, zkeyPath, vkey, keyHash: vkeyHash(parseVerificationKey(vkey)), power };
 }

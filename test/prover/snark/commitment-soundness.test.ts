@@ -32,7 +32,7 @@ import {
 import type { ChallengeOracle } from '@zkinfer/prover/circuit/commitment-spec.ts';
 import { R } from '@zkinfer/prover/circuit/field.ts';
 import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
-import { challengeOracle, g1FromLem } from '@zkinfer/prover/snark/commitment-prove.ts';
+import { challengeOracle, challengeOracleForKey, g1FromLem } from '@zkinfer/prover/snark/commitment-prove.ts';
 import { NativeProver, witnessBytes } from '@zkinfer/prover/snark/native.ts';
 import { lagrangeAtTau } from '@zkinfer/prover/snark/ptau-scalars.ts';
 import { shutdownProver, type SnarkjsProof } from '@zkinfer/prover/snark/prove.ts';
@@ -72,7 +72,9 @@ describe.skipIf(nativeSkipReason !== undefined)('BSB22 commitment: soundness and
     keys = await commitKeys(dir);
     plain = await setupCircuit(toyCircuit(undefined), { dir, name: 'plain', cacheDir: join(dir, 'cache') });
     native = new NativeProver(2);
-    oracle = challengeOracle(readZkeyCommitment(keys.zkeyPath)!, keys.keyHash);
+    oracle = challengeOracleForKey(keys.zkeyPath, keys.vkey);
+    expect(oracle([5n, 9n], [25n])).toBe(challengeOracle(readZkeyCommitment(keys.zkeyPath)!, keys.keyHash)([5n, 9n], [25n]));
+    expect(() => challengeOracleForKey(plain.zkeyPath, plain.vkey)).toThrow(/no commitment/);
     pvk = prepareVerificationKey(parseVerificationKey(keys.vkey));
   }, 180_000);
   afterAll(async () => {
