@@ -13,6 +13,7 @@
  *     (s the G1 point of the same δ record, y the contribution's σ factor) and y·g₂ₛ' (G2),
  *     g₂ₛ' the G2 point hashed from the δ record's transcript and s·y (sigmaTranscriptG2).
  */
+import { concatBytes as concat } from '@noble/hashes/utils.js';
 import type { CommitmentSpec } from '../circuit/commitment-spec.ts';
 
 export interface SigmaRecord {
@@ -44,16 +45,6 @@ function u32s(values: number[]): Uint8Array {
   return out;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
 /** Section 11's bytes (also what the circuit hash absorbs for the commitment). */
 export function wireSetSection(spec: CommitmentSpec): Uint8Array {
   return u32s([1, spec.challengeWire, spec.wires.length, ...spec.wires]);
@@ -65,8 +56,8 @@ export function commitmentSections(c: CommitmentKey): Record<number, Uint8Array>
     11: wireSetSection(c.spec),
     12: c.p,
     13: c.sigmaP,
-    14: concat([c.sigma1, c.sigma2]),
-    15: concat([u32s([c.records.length]), ...c.records.map((r) => concat([r.sigmaAfter, r.g1Sy, r.g2Spy]))]),
+    14: concat(c.sigma1, c.sigma2),
+    15: concat(u32s([c.records.length]), ...c.records.map((r) => concat(r.sigmaAfter, r.g1Sy, r.g2Spy))),
   };
 }
 

@@ -10,7 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChallengeOracle, CommitmentSpec } from '@zkinfer/prover/circuit/commitment-spec.ts';
-import { R } from '@zkinfer/prover/circuit/field.ts';
+import { R, inv } from '@zkinfer/prover/circuit/field.ts';
 import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
 import { writePtauWithSecrets } from '@zkinfer/prover/snark/ptau-local.ts';
 import { requiredPtauPower } from '@zkinfer/prover/snark/ptau.ts';
@@ -19,16 +19,6 @@ import type { SnarkjsVkey } from '@zkinfer/prover/snark/setup.ts';
 import { parseVerificationKey, vkeyHash } from '@zkinfer/verifier';
 
 export const COMMIT_SPEC: CommitmentSpec = { wires: [3, 4], challengeWire: 2 };
-
-function inverse(v: bigint): bigint {
-  let [a, b, x0, x1] = [((v % R) + R) % R, R, 1n, 0n];
-  while (b !== 0n) {
-    const t = a / b;
-    [a, b, x0, x1] = [b, a - t * b, x1, x0 - t * x1];
-  }
-  if (a !== 1n) throw new RangeError('no inverse of 0');
-  return ((x0 % R) + R) % R;
-}
 
 export interface CommitWitness {
   x: bigint;
@@ -48,7 +38,7 @@ export function commitCircuit(w?: CommitWitness, extraRows = 8): ConstraintSyste
   const rho1 = cs.hint('rho1', () => w!.rho);
   cs.assertR1(rho, cs.one, rho1, 'blind');
   cs.assertR1(x, x, y, 'square');
-  const u = cs.hint('u', () => inverse(cv! - w!.x));
+  const u = cs.hint('u', () => inv(cv! - w!.x));
   cs.assertR1(u, c.sub(x), cs.one, 'uses c');
   let acc = x;
   for (let i = 0; i < extraRows; i++) acc = cs.mul(acc, u, `p${i}`);

@@ -30,7 +30,7 @@ import {
   type PreparedVerificationKey,
 } from '@zkinfer/verifier';
 import type { ChallengeOracle } from '@zkinfer/prover/circuit/commitment-spec.ts';
-import { R } from '@zkinfer/prover/circuit/field.ts';
+import { R, inv } from '@zkinfer/prover/circuit/field.ts';
 import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
 import { challengeOracle, challengeOracleForKey, g1FromLem } from '@zkinfer/prover/snark/commitment-prove.ts';
 import { NativeProver, witnessBytes } from '@zkinfer/prover/snark/native.ts';
@@ -182,14 +182,6 @@ describe.skipIf(nativeSkipReason !== undefined)('BSB22 commitment: soundness and
     const [x1, x2] = [5n, 6n];
     const rho1 = randomBelow(R);
     // x1·K_x + ρ1·K_ρ = x2·K_x + ρ2·K_ρ  ⇒  ρ2 = ρ1 + (x1 − x2)·K_x/K_ρ.
-    const inv = (v: bigint) => {
-      let [a, b, s0, s1] = [v, R, 1n, 0n];
-      while (b !== 0n) {
-        const q = a / b;
-        [a, b, s0, s1] = [b, a - q * b, s1, s0 - q * s1];
-      }
-      return ((s0 % R) + R) % R;
-    };
     const rho2 = (((rho1 + (((x1 - x2) % R) + R) * kx % R * inv(kr)) % R) + R) % R;
     const first = await prove(x1, rho1);
     const second = await prove(x2, rho2);
