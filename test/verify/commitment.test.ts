@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bn254 } from '@noble/curves/bn254.js';
-import { CHALLENGE_TAG, R, commitmentChallenge, withoutChallenge } from '@zkinfer/verifier';
+import { CHALLENGE_TAG, R, commitmentChallenge, g1ToJson, parseBundle, parseManifest, withoutChallenge } from '@zkinfer/verifier';
+import { toyBundle, toyModel } from './helpers/toy-bundle.ts';
 
 const hex = (v: bigint) => v.toString(16).padStart(64, '0');
 
@@ -37,6 +38,15 @@ describe('commitment challenge', () => {
     expect(() => commitmentChallenge(bn254.G1.Point.ZERO, [], key)).toThrow(/infinity/);
     expect(() => commitmentChallenge(d, [R], key)).toThrow(/field element/);
     expect(() => commitmentChallenge(d, [], 'AB'.repeat(32))).toThrow(/hex/);
+  });
+
+  it('parseBundle refuses a chunk proof with a commitment under a chunk key without one', () => {
+    const model = toyModel(8, 2);
+    const manifest = parseManifest(model.manifest);
+    const json = toyBundle(model);
+    expect(parseBundle(json, manifest).chunks.length).toBe(2);
+    json.chunks[1].proof = { ...json.chunks[1].proof, commitment: g1ToJson(d), commitmentPok: g1ToJson(d.double()) };
+    expect(() => parseBundle(json, manifest)).toThrow(/chunks\[1\]\.proof: the proof has a commitment, the chunk key has none/);
   });
 
   it('leaves out the challenge’s own slot', () => {
