@@ -59,10 +59,55 @@ export function commitmentBases(c: CommitmentKey): CommitmentBases {
   return { p: points(c.p), sigmaP: points(c.sigmaP) };
 }
 
+const SMALL_BITS = 64;
+
+/**
+ * Σ k_i·P_i (0 ≤ k_i < r). A lookup's committed values are mostly small (limbs, multiplicities)
+ * with a few full-width ones (the blinding wire): noble's pippenger walks all 254 bits for every
+ * point, so the small scalars go through buckets over only the bits the largest of them has
+ * (w-bit windows, zero digits skipped; Pippenger's bucket method) and the others through
+ * noble's pippenger on their own.
+ */
+export function multiExp(points: readonly G1Point[], scalars: readonly bigint[]): G1Point {
+  const small: number[] = [];
+  const big: number[] = [];
+  let bits = 0;
+  scalars.forEach((k, i) => {
+    if (k === 0n) return;
+    const b = k.toString(2).length;
+    if (b <= SMALL_BITS) {
+      small.push(i);
+      bits = Math.max(bits, b);
+    } else big.push(i);
+  });
+  let acc = big.length ? pippenger(G1, big.map((i) => points[i]), big.map((i) => scalars[i])) : G1.ZERO;
+  if (small.length === 0) return acc;
+  const w = Math.max(2, Math.min(bits, Math.floor(Math.log2(small.length)) - 1));
+  const mask = (1n << BigInt(w)) - 1n;
+  let sum = G1.ZERO;
+  for (let shift = Math.ceil(bits / w) * w - w; shift >= 0; shift -= w) {
+    for (let d = 0; d < w; d++) sum = sum.double();
+    const buckets: (G1Point | undefined)[] = new Array(1 << w);
+    for (const i of small) {
+      const digit = Number((scalars[i] >> BigInt(shift)) & mask);
+      if (digit !== 0) buckets[digit] = buckets[digit] ? buckets[digit]!.add(points[i]) : points[i];
+    }
+    // Σ_d d·bucket_d as a running sum from the top bucket down.
+    let running = G1.ZERO;
+    let window = G1.ZERO;
+    for (let d = buckets.length - 1; d > 0; d--) {
+      if (buckets[d]) running = running.add(buckets[d]!);
+      window = window.add(running);
+    }
+    sum = sum.add(window);
+  }
+  return acc.add(sum);
+}
+
 /** D and π for the committed values (in the order of the key's wire set). */
 export function commitmentPoints(bases: CommitmentBases, committed: readonly bigint[]): ProofCommitment {
   if (committed.length !== bases.p.length) throw new RangeError(`commitment: ${committed.length} values for ${bases.p.length} committed wires`);
-  return { d: pippenger(G1, bases.p, [...committed]), pok: pippenger(G1, bases.sigmaP, [...committed]) };
+  return { d: multiExp(bases.p, committed), pok: multiExp(bases.sigmaP, committed) };
 }
 
 /**
