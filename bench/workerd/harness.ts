@@ -11,6 +11,8 @@ import { childProcesses } from '../../test/helpers/proc.ts';
 export interface VerifyWorker {
   /** POST /setup with `{"manifest": …, "bundle": …}` (JSON text, as the API receives them): the worker parses both and prepares the keys. */
   setup(fixtureJson: string): Promise<void>;
+  /** POST `path` with a JSON body (e.g. /setup-batch). */
+  post(path: string, json: string): Promise<void>;
   /** Mean wall and workerd CPU ms per request over `requests` sequential GETs of `path`. */
   series(path: string, requests: number): Promise<{ wall: number; cpu: number }>;
   dispose(): Promise<void>;
@@ -75,11 +77,13 @@ export async function startVerifyWorker(): Promise<VerifyWorker> {
     await mf.dispose();
     throw e;
   }
+  const post = async (path: string, json: string) => {
+    const res = await fetch(new URL(path, base), { method: 'POST', body: json });
+    if (!res.ok) throw new Error(`${path} failed: ${res.status} ${await res.text()}`);
+  };
   return {
-    async setup(fixtureJson) {
-      const res = await fetch(new URL('/setup', base), { method: 'POST', body: fixtureJson });
-      if (!res.ok) throw new Error(`setup failed: ${res.status} ${await res.text()}`);
-    },
+    setup: (fixtureJson) => post('/setup', fixtureJson),
+    post,
     async series(path, requests) {
       const cpu0 = cpuNs(pid);
       const t0 = performance.now();

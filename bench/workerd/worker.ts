@@ -8,7 +8,15 @@
 //   GET  /parse-verify-bundle?n=N N × (JSON.parse + parseBundle + verifyBundle), as POST /v1/verify does
 //   GET  /parse-bundle?n=N        N × (JSON.parse + parseBundle)
 //   GET  /load-model?n=N          N × (JSON.parse + parseManifest + prepareManifest), the API's model-cache miss
+//   POST /setup-batch            { vkeys, items: [{ key, proof, publicSignals }] }: keys prepared, proofs parsed
+//   GET  /verify-batch?n=N        N × verifyGroth16Batch of those items (bench/verify-commitment.ts)
 import {
+  parseProof,
+  parsePublicSignals,
+  parseVerificationKey,
+  prepareVerificationKeys,
+  verifyGroth16Batch,
+  type Groth16BatchItem,
   parseBundle,
   parseManifest,
   prepareManifest,
@@ -28,6 +36,7 @@ interface Loaded {
 }
 
 let loaded: Loaded | undefined;
+let batch: Groth16BatchItem[] | undefined;
 
 function repeat(n: number, work: () => boolean): Response {
   for (let i = 0; i < n; i++) {
@@ -46,8 +55,20 @@ export default {
       loaded = { manifest, prepared: prepareManifest(manifest), bundle: parseBundle(body.bundle, manifest), bundleText: JSON.stringify(body.bundle), manifestText: JSON.stringify(body.manifest) };
       return Response.json({ chunks: manifest.chunks.length });
     }
+    if (url.pathname === '/setup-batch') {
+      const body = (await request.json()) as { vkeys: unknown[]; items: { key: number; proof: unknown; publicSignals: unknown }[] };
+      const vks = body.vkeys.map((v) => parseVerificationKey(v));
+      const pvks = prepareVerificationKeys(vks);
+      batch = body.items.map((it) => ({ pvk: pvks[it.key], proof: parseProof(it.proof), publicSignals: parsePublicSignals(it.publicSignals, vks[it.key].nPublic) }));
+      return Response.json({ items: batch.length });
+    }
     const n = Number(url.searchParams.get('n') ?? '1');
     if (!Number.isInteger(n) || n < 1 || n > 1000) return new Response(`n=${url.searchParams.get('n')} is not 1..1000`, { status: 400 });
+    if (url.pathname === '/verify-batch') {
+      const items = batch;
+      if (!items) return new Response('POST /setup-batch first', { status: 409 });
+      return repeat(n, () => verifyGroth16Batch(items));
+    }
     const s = loaded;
     if (!s) return new Response('POST /setup first', { status: 409 });
     switch (url.pathname) {

@@ -73,6 +73,15 @@ export function parseBundle(json: unknown, manifest?: Manifest): Bundle {
   // Pass 2: every chunk's signals (cheap), then pass 3: proof points (curve and subgroup checks).
   const signals = shaped.map((co, i) => parsePublicSignals(co.publicSignals, nPublic, at(at('chunks', i), 'publicSignals')));
   const chunks = shaped.map((co, i) => ({ proof: parseProof(co.proof, at(at('chunks', i), 'proof')), publicSignals: signals[i] }));
+  // A BSB22 commitment (D, π) exactly where the chunk's key has one (docs/proof-format.md "Commitment").
+  if (manifest) {
+    chunks.forEach((c, i) => {
+      const keyHas = manifest.chunks[i].vkey.commitment !== undefined;
+      if (keyHas !== (c.proof.commitment !== undefined)) {
+        throw new VerifyInputError('bad_proof', at(at('chunks', i), 'proof'), keyHas ? 'the chunk key has a commitment, the proof has none' : 'the proof has a commitment, the chunk key has none');
+      }
+    });
+  }
   return { version: 1, modelId, ctx, statement, chunks };
 }
 

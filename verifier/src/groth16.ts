@@ -1,5 +1,6 @@
 import { mulAddUnsafe } from '@noble/curves/abstract/curve.js';
 import { bn254 } from '@noble/curves/bn254.js';
+import { commitmentChallenge, withoutChallenge } from './commitment.ts';
 import { VerifyInputError } from './errors.ts';
 import { R } from './fields.ts';
 import type { Groth16Proof, VerificationKey } from './groth16-json.ts';
@@ -7,6 +8,7 @@ import { finalExponentiate } from './final-exp.ts';
 import { g2Lines } from './g2-lines.ts';
 import { millerLoop } from './miller-loop.ts';
 import type { G1Point, G2Point } from './points.ts';
+import { vkeyHash } from './manifest.ts';
 import { signalSum } from './public-input.ts';
 
 /**
@@ -36,6 +38,8 @@ export interface PreparedVerificationKey {
   negGammaLines: LinePrecompute;
   negDeltaLines: LinePrecompute;
   negBetaLines: LinePrecompute;
+  /** For a key with a BSB22 commitment: its vkeyHash (the challenge binds it) and the lines of σ₂ and −g₂. */
+  commitment?: { keyHash: string; sigmaLines: LinePrecompute; negG2Lines: LinePrecompute };
 }
 
 /** Precomputes the key-only parts of verification. Does not judge key safety (see checkKeySafety). */
@@ -68,7 +72,12 @@ export function prepareVerificationKeys(vks: readonly VerificationKey[]): Prepar
       pushPair(pairs, negBetaLines, vk.alpha.negate());
       pairings.set(k, (alphaBeta = finalExponentiate(millerLoop(pairs))));
     }
-    return { vk, alphaBeta, negGammaLines: negLines(vk.gamma), negDeltaLines: negLines(vk.delta), negBetaLines };
+    const prepared: PreparedVerificationKey = { vk, alphaBeta, negGammaLines: negLines(vk.gamma), negDeltaLines: negLines(vk.delta), negBetaLines };
+    if (vk.commitment) {
+      // Lines of −(−σ₂) = σ₂: the knowledge check pairs D with +σ₂ (see verifyGroth16).
+      prepared.commitment = { keyHash: vkeyHash(vk), sigmaLines: negLines(vk.commitment.sigmaG2.negate()), negG2Lines: negLines(bn254.G2.Point.BASE) };
+    }
+    return prepared;
   });
 }
 
@@ -102,13 +111,44 @@ function linesOf(q: G2Point): LinePrecompute {
   return g2Lines(q);
 }
 
-/** One Groth16 verification (three Miller loops, one final exponentiation). */
-export function verifyGroth16(pvk: PreparedVerificationKey, proof: Groth16Proof, publicSignals: readonly bigint[]): boolean {
+/**
+ * The commitment part of one item (docs/proof-format.md "Commitment"): refuses a proof whose
+ * commitment does not match the key's (one without the other: VerifyInputError `bad_proof`),
+ * recomputes the challenge c from D, the other signals and the key hash — never reading it
+ * from the proof — and returns the public-input point L + D, or undefined when the signal in
+ * c's slot is not c (the statement then claims a different challenge: not valid).
+ */
+function publicSum(pvk: PreparedVerificationKey, proof: Groth16Proof, publicSignals: readonly bigint[]): G1Point | undefined {
   const l = publicInputPoint(pvk.vk, publicSignals);
+  const slot = pvk.vk.commitment?.publicIndex;
+  if ((slot === undefined) !== (proof.commitment === undefined)) {
+    throw new VerifyInputError('bad_proof', 'commitment', slot === undefined ? 'the proof has a commitment, its key has none' : 'the key has a commitment, the proof has none');
+  }
+  if (slot === undefined || !proof.commitment || !pvk.commitment) return l;
+  const c = commitmentChallenge(proof.commitment.d, withoutChallenge(publicSignals, slot), pvk.commitment.keyHash);
+  if (publicSignals[slot - 1] !== c) return undefined;
+  return l.add(proof.commitment.d);
+}
+
+/**
+ * One Groth16 verification (three Miller loops, one final exponentiation). With a commitment
+ * (D, π) the public sum is L + D and the knowledge check e(D, σ₂) = e(π, g₂) rides in the same
+ * final exponentiation, raised to a fresh random ρ ∈ [1, 2^128): a proof that fails either
+ * equation passes with probability ≤ 1/(2^128 − 1) (GT has prime order; the argument of
+ * verifyGroth16Batch below).
+ */
+export function verifyGroth16(pvk: PreparedVerificationKey, proof: Groth16Proof, publicSignals: readonly bigint[]): boolean {
+  const l = publicSum(pvk, proof, publicSignals);
+  if (!l) return false;
   const pairs: MillerPair[] = [];
   pushPair(pairs, linesOf(proof.b), proof.a);
   pushPair(pairs, pvk.negGammaLines, l);
   pushPair(pairs, pvk.negDeltaLines, proof.c);
+  if (proof.commitment && pvk.commitment) {
+    const rho = randomScalar128();
+    pushPair(pairs, pvk.commitment.sigmaLines, proof.commitment.d.multiplyUnsafe(rho));
+    pushPair(pairs, pvk.commitment.negG2Lines, proof.commitment.pok.multiplyUnsafe(rho));
+  }
   return Fp12.eql(finalExponentiate(millerLoop(pairs)), pvk.alphaBeta);
 }
 
@@ -155,6 +195,12 @@ function randomScalar128(): bigint {
  *     FE( Π_i ML(ρ_i·A_i, B_i) · Π_{Q ∈ {−γ, −δ, −β} distinct} ML(Σ ρ_i·P_i,Q, Q) ) = 1,
  * and each G1 sum Σ ρ_i·P_i,Q is one multi-scalar multiplication (equal points' scalars added
  * mod r first), so the L_i of a bundle share one 128-bit doubling chain.
+ *
+ * Commitments (docs/lookups-design.md "Costs for the verifier"): item i's public point is
+ * L_i + D_i, and its knowledge check K_i = e(D_i, σ_i)·e(π_i, −g₂) joins the product with its
+ * OWN fresh ρ'_i (item 0 included: reusing ρ_i would let a Groth16 defect cancel a knowledge
+ * defect of the same item). So the D_i fold into one pair per distinct σ₂ and the π_i into
+ * the −g₂ pair, which is the −γ pair when γ = g₂ (snarkjs keys).
  */
 export function verifyGroth16Batch(items: readonly Groth16BatchItem[]): boolean {
   if (items.length === 0) throw new RangeError('verifyGroth16Batch: no items to verify');
@@ -175,14 +221,23 @@ export function verifyGroth16Batch(items: readonly Groth16BatchItem[]): boolean 
     }
   };
 
+  let invalid = false;
   items.forEach(({ pvk, proof, publicSignals }, i) => {
     const rho = i === 0 ? 1n : randomScalar128();
     const { vk } = pvk;
+    const l = publicSum(pvk, proof, publicSignals);
+    if (!l) invalid = true;
     pushPair(pairs, linesOf(proof.b), proof.a.multiplyUnsafe(rho));
-    addTo(vk.gamma, pvk.negGammaLines, publicInputPoint(vk, publicSignals), rho);
+    if (l) addTo(vk.gamma, pvk.negGammaLines, l, rho);
     addTo(vk.delta, pvk.negDeltaLines, proof.c, rho);
     addTo(vk.beta, pvk.negBetaLines, vk.alpha, rho);
+    if (proof.commitment && pvk.commitment && vk.commitment) {
+      const rhoK = randomScalar128();
+      addTo(vk.commitment.sigmaG2.negate(), pvk.commitment.sigmaLines, proof.commitment.d, rhoK);
+      addTo(bn254.G2.Point.BASE, pvk.commitment.negG2Lines, proof.commitment.pok, rhoK);
+    }
   });
+  if (invalid) return false;
   for (const g of groups) pushPair(pairs, g.lines, mulAddUnsafe(bn254.G1.Point, g.points, g.scalars));
   return Fp12.eql(finalExponentiate(millerLoop(pairs)), Fp12.ONE);
 }

@@ -68,3 +68,4 @@ export {
 } from './bundle.ts';
 export { receiptId } from './receipt.ts';
 export { decodeTokens } from './detokenize.ts';
+export { commitmentChallenge, withoutChallenge, CHALLENGE_TAG, type KeyCommitment, type ProofCommitment } from './commitment.ts';

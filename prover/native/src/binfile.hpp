@@ -23,6 +23,7 @@ class MappedBinFile {
 
   // The section of `type`, which must occur exactly once.
   Section section(uint32_t type) const;
+  bool has(uint32_t type) const { return sections_.count(type) > 0; }
   uint32_t version() const { return version_; }
   const std::string& path() const { return path_; }
 

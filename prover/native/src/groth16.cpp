@@ -69,11 +69,27 @@ Groth16Proof groth16_prove(const Zkey& key, const uint8_t* witness, size_t witne
   double t1 = now_ms();
   ScalarSet wires = ScalarSet::build(witness, key.n_vars);
   const size_t first_private = (size_t)key.n_public + 1;
-  ScalarSet priv = ScalarSet::build(witness + 32 * first_private, key.n_vars - first_private);
+  // Committed wires are the commitment's (D), not C's: their scalars are zeroed in C's set (their
+  // L points are the point at infinity too), and D, pi are sums over them alone.
+  std::vector<uint8_t> priv_values(witness + 32 * first_private, witness + 32 * (size_t)key.n_vars);
+  std::vector<uint8_t> committed_values(32 * key.committed.size());
+  for (size_t k = 0; k < key.committed.size(); k++) {
+    uint8_t* v = priv_values.data() + 32 * (key.committed[k] - first_private);
+    memcpy(committed_values.data() + 32 * k, v, 32);
+    memset(v, 0, 32);
+  }
+  ScalarSet priv = ScalarSet::build(priv_values.data(), key.n_vars - first_private);
   G1J a = backend.msm_g1(key.a.data, wires);
   G1J b1 = backend.msm_g1(key.b1.data, wires);
   G2J b2 = backend.msm_g2(key.b2.data, wires);
   G1J c = backend.msm_g1(key.c.data, priv);
+  Groth16Proof proof;
+  if (!key.committed.empty()) {
+    ScalarSet cs = ScalarSet::build(committed_values.data(), key.committed.size());
+    proof.has_commitment = true;
+    proof.d = backend.msm_g1(key.commit_p.data, cs).to_affine();
+    proof.pok = backend.msm_g1(key.commit_sigma_p.data, cs).to_affine();
+  }
   double t2 = now_ms();
   ScalarSet hs = ScalarSet::build(h.data(), key.domain_size);
   G1J hsum = backend.msm_g1(key.h.data, hs);
@@ -94,5 +110,8 @@ Groth16Proof groth16_prove(const Zkey& key, const uint8_t* witness, size_t witne
   t.msm_h_ms = t3 - t2;
   t.total_ms = now_ms() - t0;
   if (timings) *timings = t;
-  return Groth16Proof{a.to_affine(), b2.to_affine(), c.to_affine()};
+  proof.a = a.to_affine();
+  proof.b = b2.to_affine();
+  proof.c = c.to_affine();
+  return proof;
 }

@@ -3,7 +3,9 @@
 // groth16 prover does (src/groth16_prove.js), so its proofs verify against the same key:
 //   A = alpha + sum w_i A_i + r delta                (G1)
 //   B = beta  + sum w_i B_i + s delta                (G2, and in G1 for C)
-//   C = sum_{private} w_i C_i + sum_j h_j H_j + s A + r B1 - r s delta
+//   C = sum_{private, not committed} w_i C_i + sum_j h_j H_j + s A + r B1 - r s delta
+// and for a key with a BSB22 commitment (Belling-Soleimanian-Begassat, ePrint 2022/1072) over
+// the committed wires J: D = sum_{j in J} w_j P_j, pi = sum_{j in J} w_j sigma P_j.
 // where h are the values of (a * b - c) on the coset w_{2n} * domain: a, b are the A and B
 // matrices times the witness per row, c = a * b, each interpolated (inverse NTT), shifted to
 // the coset (coefficient i times w_{2n}^i) and evaluated there (NTT); the key's H points are
@@ -17,6 +19,8 @@ struct Groth16Proof {
   G1A a;
   G2A b;
   G1A c;
+  bool has_commitment = false;
+  G1A d, pok;
 };
 
 struct ProveTimings {

@@ -47,7 +47,11 @@ std::string proof_json(const Groth16Proof& p) {
   std::ostringstream o;
   o << "{\"pi_a\":[" << dec(p.a.x) << "," << dec(p.a.y) << ",\"1\"],";
   o << "\"pi_b\":[[" << dec(p.b.x.c0) << "," << dec(p.b.x.c1) << "],[" << dec(p.b.y.c0) << "," << dec(p.b.y.c1) << "],[\"1\",\"0\"]],";
-  o << "\"pi_c\":[" << dec(p.c.x) << "," << dec(p.c.y) << ",\"1\"],\"protocol\":\"groth16\",\"curve\":\"bn128\"}";
+  o << "\"pi_c\":[" << dec(p.c.x) << "," << dec(p.c.y) << ",\"1\"],\"protocol\":\"groth16\",\"curve\":\"bn128\"";
+  if (p.has_commitment) {
+    o << ",\"commitment\":[" << dec(p.d.x) << "," << dec(p.d.y) << ",\"1\"],\"commitmentPok\":[" << dec(p.pok.x) << "," << dec(p.pok.y) << ",\"1\"]";
+  }
+  o << "}";
   return o.str();
 }
 

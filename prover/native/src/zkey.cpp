@@ -61,5 +61,21 @@ std::unique_ptr<Zkey> Zkey::load(const std::string& path) {
       throw std::runtime_error(path + ": coefficient " + std::to_string(i) + " out of range");
     }
   }
+  if (f.has(11)) {
+    Section w = f.section(11);
+    if (w.size < 12 || read_u32(w.data) != 1) throw std::runtime_error(path + ": section 11 must hold exactly one commitment");
+    uint32_t n = read_u32(w.data + 8);
+    expect_size(path, "committed wires", w, 12 + 4 * (uint64_t)n);
+    if (n == 0) throw std::runtime_error(path + ": a commitment to no wire");
+    for (uint32_t k = 0; k < n; k++) {
+      uint32_t j = read_u32(w.data + 12 + 4 * k);
+      if (j <= z->n_public || j >= z->n_vars || (k > 0 && j <= z->committed.back())) throw std::runtime_error(path + ": committed wires must be private and increasing");
+      z->committed.push_back(j);
+    }
+    z->commit_p = f.section(12);
+    z->commit_sigma_p = f.section(13);
+    expect_size(path, "commitment P", z->commit_p, (uint64_t)n * 64);
+    expect_size(path, "commitment sigma P", z->commit_sigma_p, (uint64_t)n * 64);
+  }
   return z;
 }

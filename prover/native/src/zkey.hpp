@@ -5,9 +5,13 @@
 // c * R^2 mod r, so one Montgomery product with a standard-form witness value yields the
 // Montgomery form of c * w); 5 A, 6 B1 (G1), 7 B2 (G2) per wire; 8 C per private wire;
 // 9 H per domain row. Points affine, Montgomery, little-endian.
+// Our sections 11-13, only in keys of circuits with a BSB22 commitment (docs/proof-format.md,
+// prover/src/snark/zkey-commitment.ts): 11 u32 count (1), u32 challenge wire, u32 n, n u32
+// committed wires; 12 P_j and 13 sigma*P_j (n G1 points each). 14-15 are the setup's.
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 #include "binfile.hpp"
 #include "curve.hpp"
 
@@ -19,6 +23,9 @@ struct Zkey {
   G2A beta2, gamma2, delta2;
   Section coefs, a, b1, b2, c, h;
   uint32_t n_coefs = 0;
+  // BSB22 commitment (empty `committed` without one).
+  std::vector<uint32_t> committed;
+  Section commit_p, commit_sigma_p;
 
   static std::unique_ptr<Zkey> load(const std::string& path);
 };

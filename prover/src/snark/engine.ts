@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { SnarkError } from './errors.ts';
 import { NativeProver, nativeUnavailableReason } from './native.ts';
 import { groth16Prove, type ProofResult } from './prove.ts';
+import { readZkeyCommitment } from './zkey-file.ts';
 
 export type ProverEngine = 'native' | 'snarkjs';
 
@@ -67,6 +68,9 @@ export async function proveWithEngine(zkeyPath: string, witness: WitnessInput, o
   const engine = options.engine ?? chosenEngine();
   if (engine === 'snarkjs') {
     if (typeof witness !== 'string') throw new TypeError(`proveWithEngine ${zkeyPath}: snarkjs proves from a .wtns file, not from witness bytes`);
+    // snarkjs knows no commitment (D, π), and its multi-exponentiation would take the committed
+    // wires' L entries (the point at infinity, encoded (0, 0)) for a point.
+    if (readZkeyCommitment(zkeyPath)) throw new SnarkError(`proveWithEngine ${zkeyPath}: the key has a BSB22 commitment, which only the native prover computes`);
     return groth16Prove(zkeyPath, witness, { singleThread: options.singleThread });
   }
   const threads = options.threads ?? (options.singleThread ? 1 : availableParallelism());

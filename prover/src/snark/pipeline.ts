@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import type { CommitmentSpec } from '../circuit/commitment-spec.ts';
 import type { ConstraintSystem } from '../circuit/system.ts';
 import { writeR1cs } from '../circuit/r1cs-writer.ts';
 import { writeWtns } from '../circuit/wtns-writer.ts';
@@ -29,6 +30,8 @@ export interface SetupCircuitOptions {
   minPower?: number;
   cacheDir?: string;
   onProgress?: (msg: string) => void;
+  /** The circuit's BSB22 commitment (committed wires, challenge wire), if it has one (docs/proof-format.md "Commitment"). */
+  commitment?: CommitmentSpec;
 }
 
 /**
@@ -43,7 +46,7 @@ export async function setupCircuit(shape: ConstraintSystem, opts: SetupCircuitOp
   const power = Math.max(opts.minPower ?? 1, requiredPtauPower(shape.nConstraints, shape.nPublic));
   const ptau = await preparedPtau({ ptau: opts.ptau, power, cacheDir: opts.cacheDir, onProgress: opts.onProgress });
   const zkeyPath = join(opts.dir, `${name}.zkey`);
-  const { vkey } = await groth16Setup({ r1csPath, ptauPath: ptau.path, zkeyPath, onProgress: opts.onProgress });
+  const { vkey } = await groth16Setup({ r1csPath, ptauPath: ptau.path, zkeyPath, onProgress: opts.onProgress, commitment: opts.commitment });
   return { r1csPath, circuitHash, constraints: shape.nConstraints, zkeyPath, vkey, ptau };
 }
 

@@ -11,6 +11,9 @@ export interface SnarkjsProof {
   pi_c: string[];
   protocol: string;
   curve: string;
+  /** BSB22 commitment D and its proof of knowledge π (keys with a commitment only; docs/proof-format.md). */
+  commitment?: string[];
+  commitmentPok?: string[];
 }
 
 export interface ProofResult {

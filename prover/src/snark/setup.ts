@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
 import { renameSync, rmSync } from 'node:fs';
 import * as snarkjs from 'snarkjs';
+import type { CommitmentSpec } from '../circuit/commitment-spec.ts';
 import { runSnark } from './errors.ts';
 import { assertPtauLevel, r1csDomainPower } from './ptau.ts';
 import { checkZkey } from './zkey-check.ts';
-import { applyFactors, contributeBeacon, contributeRandom } from './zkey-contribute.ts';
-import { writeZkey } from './zkey-file.ts';
+import { applyFactors, contributeBeacon, contributeRandom, type ContributionFactors } from './zkey-contribute.ts';
+import { readZkeyCommitment, writeZkey } from './zkey-file.ts';
 import { composeInitialKey, pointCurve } from './zkey-new.ts';
 
 /** snarkjs verification_key.json (groth16, bn128). */
@@ -20,6 +21,8 @@ export interface SnarkjsVkey {
   vk_delta_2: string[][];
   vk_alphabeta_12?: unknown;
   IC: string[][];
+  /** Ours, for a key with a BSB22 commitment (docs/proof-format.md): the challenge's IC slot and [σ]₂. */
+  commitment?: { publicIndex: number; sigmaG2: string[][] };
 }
 
 /** The BN254 G2 generator (EIP-197) in snarkjs JSON order [[x0, x1], [y0, y1], [1, 0]]. */
@@ -52,6 +55,8 @@ export interface SetupOptions {
   /** Beacon hash (hex); default: 32 fresh random bytes. */
   beaconHash?: string;
   onProgress?: (msg: string) => void;
+  /** The circuit's committed wires and challenge wire, if it has a BSB22 commitment (docs/lookups-design.md). */
+  commitment?: CommitmentSpec;
 }
 
 export interface SetupResult {
@@ -81,11 +86,11 @@ export async function groth16Setup(opts: SetupOptions): Promise<SetupResult> {
     const power = r1csDomainPower(opts.r1csPath);
     assertPtauLevel(opts.ptauPath, power);
     assertHeapFor(power);
-    const { key, pool } = await composeInitialKey(opts.r1csPath, opts.ptauPath, undefined, progress);
+    const { key, pool } = await composeInitialKey(opts.r1csPath, opts.ptauPath, undefined, progress, undefined, opts.commitment);
     try {
       progress(`zkey contribute ×${n} + beacon`);
       const curve = await pointCurve();
-      const factors: unknown[] = [];
+      const factors: ContributionFactors[] = [];
       for (let i = 0; i < n; i++) factors.push(contributeRandom(curve, key, `zkinfer contribution ${i + 1}`));
       factors.push(contributeBeacon(curve, key, { name: 'zkinfer beacon', hash: opts.beaconHash ?? randomBytes(32).toString('hex'), numIterationsExp: 10 }));
       await applyFactors(curve, pool, key, factors);
@@ -94,7 +99,7 @@ export async function groth16Setup(opts: SetupOptions): Promise<SetupResult> {
     }
     writeZkey(tmp, key);
     progress('zkey check');
-    await checkZkey(opts.r1csPath, opts.ptauPath, tmp, progress);
+    await checkZkey(opts.r1csPath, opts.ptauPath, tmp, progress, undefined, opts.commitment);
     renameSync(tmp, opts.zkeyPath);
     const vkey = await exportVerificationKey(opts.zkeyPath);
     assertContributed(vkey);
@@ -116,9 +121,17 @@ export function assertHeapFor(power: number, heapLimit = getHeapStatistics().hea
   }
 }
 
-/** snarkjs zkey export verificationkey. */
+/**
+ * snarkjs zkey export verificationkey; for a key with a commitment (sections 11–15, which
+ * snarkjs does not read) plus `commitment: { publicIndex, sigmaG2 }` from them.
+ */
 export async function exportVerificationKey(zkeyPath: string): Promise<SnarkjsVkey> {
-  return runSnark<SnarkjsVkey>(`snarkjs zkey export verificationkey ${zkeyPath}`, (l) => snarkjs.zKey.exportVerificationKey(zkeyPath, l));
+  const vkey = await runSnark<SnarkjsVkey>(`snarkjs zkey export verificationkey ${zkeyPath}`, (l) => snarkjs.zKey.exportVerificationKey(zkeyPath, l));
+  const c = readZkeyCommitment(zkeyPath);
+  if (!c) return vkey;
+  const { G2 } = await pointCurve();
+  const sigma = G2.toObject(G2.toAffine(G2.fromRprLEM(c.sigma2, 0))) as bigint[][];
+  return { ...vkey, commitment: { publicIndex: c.spec.challengeWire, sigmaG2: sigma.map((pair) => pair.map(String)) } };
 }
 
 /** snarkjs's own groth16 setup alone (no contribution): the reference for tests of the refusal above and of zkey-new.ts. */

@@ -1,13 +1,14 @@
 import { concatBytes } from '@noble/hashes/utils.js';
 import { randomBytes } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import type { CommitmentSpec } from '../circuit/commitment-spec.ts';
 import { R } from '../circuit/field.ts';
 import { getCurve, type Curve } from './curve.ts';
 import type { ProverEngine } from './engine.ts';
 import { NativeSetup } from './native-setup.ts';
 import { requiredPtauPower } from './ptau.ts';
 import { setupEngine } from './setup-engine.ts';
-import { beaconRng, transcriptBefore, transcriptG2 } from './zkey-contribute.ts';
+import { beaconRng, sigmaTranscriptG2, transcriptBefore, transcriptG2 } from './zkey-contribute.ts';
 import { readZkey, type Groth16Key } from './zkey-file.ts';
 
 /**
@@ -29,6 +30,12 @@ import { readZkey, type Groth16Key } from './zkey-file.ts';
  * Plus: the header against the .r1cs and the ptau (α₁, β₁, β₂ copied, γ₂ = g₂, domain), and
  * the contribution chain (snarkjs's records: transcripts, proofs of knowledge by pairings,
  * the beacon recomputed, the last δ₁ after = δ₁), at least one contribution.
+ * With a BSB22 commitment (zkey-commitment.ts): the key's wire set is the circuit's; the
+ * committed wires' L points are the point at infinity and their P_j join the IC check (P_j is
+ * a C point over γ = 1); the σ records as δ's (proof of knowledge on each record's own G2 base,
+ * [σ]₁ chain, the beacon's y recomputed), [σ]₁ and [σ]₂ the same σ ≠ 1, and every σ·P_j = σ·P_j
+ * by one random combination: e(Σ ρ_j·σP_j, g₂) = e(Σ ρ_j·P_j, σ₂). A key without the commitment
+ * the circuit declares, or with one it does not, fails.
  * Not checked: the circuit hash in section 10 (it needs every C point before /δ) and the
  * coefficient section 4 (what the prover evaluates; snarkjs's `zkey verify` checks both:
  * tests run it on our keys).
@@ -176,14 +183,56 @@ async function checkContributions(curve: Curve, key: Groth16Key): Promise<void> 
   if (!G1.eq(prev, G1.fromRprLEM(key.delta1, 0))) fail('δ₁ is not the last contribution’s δ after');
 }
 
+/** The σ records of a key with a commitment, and [σ]₁ against [σ]₂ (see the module comment). */
+async function checkSigma(curve: Curve, key: Groth16Key): Promise<void> {
+  const { G1, G2, Fr } = curve;
+  const c = key.commitment;
+  if (!c) return;
+  const u = (p: unknown) => {
+    const b = new Uint8Array(64);
+    G1.toRprUncompressed(b, 0, p);
+    return b;
+  };
+  let prev = G1.g;
+  for (let i = 0; i < c.records.length; i++) {
+    const r = c.records[i];
+    const d = key.contributions[i];
+    const s = G1.fromRprLEM(d.g1S, 0);
+    const sy = G1.fromRprLEM(r.g1Sy, 0);
+    const base = sigmaTranscriptG2(curve, d.transcript, u(sy));
+    const spy = G2.fromRprLEM(r.g2Spy, 0);
+    if (!(await sameRatio(curve, s, sy, base, spy))) fail(`contribution ${i}: its σ proof of knowledge does not hold`);
+    const after = G1.fromRprLEM(r.sigmaAfter, 0);
+    if (!(await sameRatio(curve, prev, after, base, spy))) fail(`contribution ${i}: σ after it is not σ before it times its factor`);
+    if (d.type === 1 && d.beaconHash && d.numIterationsExp !== undefined) {
+      const rng = beaconRng(d.beaconHash, d.numIterationsExp);
+      Fr.fromRng(rng); // x, then s, then y: the order contributions draw them
+      G1.fromRng(rng);
+      if (!G1.eq(G1.timesFr(s, Fr.fromRng(rng)), sy)) fail(`contribution ${i}: the beacon's σ factor is not the one its hash gives`);
+    }
+    prev = after;
+  }
+  const sigma1 = G1.fromRprLEM(c.sigma1, 0);
+  const sigma2 = G2.fromRprLEM(c.sigma2, 0);
+  if (!G1.eq(prev, sigma1)) fail('σ₁ is not the last contribution’s σ after');
+  if (G2.eq(sigma2, G2.g)) fail('σ₂ is the G2 generator: no contribution to σ, commitments would be forgeable');
+  if (!(await sameRatio(curve, G1.g, sigma1, G2.g, sigma2))) fail('σ₁ and σ₂ are not the same σ');
+}
+
 /**
  * Checks the key at `zkeyPath` against the circuit and the ptau (see the module comment);
  * throws KeyCheckError naming the first failed check.
  */
-export async function checkZkey(r1csPath: string, ptauPath: string, zkeyPath: string, onProgress: (msg: string) => void = () => {}, engine: ProverEngine = setupEngine()): Promise<void> {
+export async function checkZkey(r1csPath: string, ptauPath: string, zkeyPath: string, onProgress: (msg: string) => void = () => {}, engine: ProverEngine = setupEngine(), commitment?: CommitmentSpec): Promise<void> {
   const curve = await getCurve();
   const { G1, G2 } = curve;
   const key = readZkey(zkeyPath);
+  const spec = key.commitment?.spec;
+  if (!commitment !== !spec) fail(commitment ? 'the circuit commits to wires, the key has no commitment' : 'the key has a commitment the circuit does not declare');
+  if (commitment && spec && (spec.challengeWire !== commitment.challengeWire || spec.wires.length !== commitment.wires.length || spec.wires.some((w, i) => w !== commitment.wires[i]))) fail('the key’s committed wires or challenge wire are not the circuit’s');
+  // Committed wire j → its index in P (−1 for the others).
+  const committedAt = new Int32Array(key.nVars).fill(-1);
+  spec?.wires.forEach((w, k) => (committedAt[w] = k));
   const r1cs = readFileSync(r1csPath);
   if (r1cs.toString('latin1', 0, 4) !== 'r1cs') fail(`${r1csPath}: not an .r1cs file`);
   // r1cs header (section 1) and constraints (section 2), read here on their own.
@@ -216,6 +265,7 @@ export async function checkZkey(r1csPath: string, ptauPath: string, zkeyPath: st
     if (G2.eq(delta2, G2.g)) fail('δ₂ is the G2 generator: no phase-2 contribution, proofs would be forgeable');
     if (!(await sameRatio(curve, G1.g, delta1, G2.g, delta2))) fail('δ₁ and δ₂ are not the same δ');
     await checkContributions(curve, key);
+    await checkSigma(curve, key);
 
     onProgress('zkey check: random combinations of the r1cs');
     const rA = randomScalars(nVars);
@@ -224,6 +274,11 @@ export async function checkZkey(r1csPath: string, ptauPath: string, zkeyPath: st
     const rIC = randomScalars(nPub + 1);
     const rL = randomScalars(nVars - nPub - 1);
     const rH = randomScalars(N);
+    const nCommitted = spec?.wires.length ?? 0;
+    const rP = randomScalars(nCommitted);
+    for (const w of spec?.wires ?? []) {
+      if (key.l.subarray(64 * (w - nPub - 1), 64 * (w - nPub)).some((b) => b !== 0)) fail(`committed wire ${w} still has an L point`);
+    }
     // Per row i: tau (A, B1, IC's C terms), alpha / beta (IC's B / A terms), G2, and L's three.
     const tau: bigint[] = new Array(N);
     const alphaIC: bigint[] = new Array(N);
@@ -246,18 +301,21 @@ export async function checkZkey(r1csPath: string, ptauPath: string, zkeyPath: st
           if (j >= nVars) fail(`${r1csPath}: wire ${j} out of range`);
           let c = r1cs.readBigUInt64LE(pos + 4) | (r1cs.readBigUInt64LE(pos + 12) << 64n) | (r1cs.readBigUInt64LE(pos + 20) << 128n) | (r1cs.readBigUInt64LE(pos + 28) << 192n);
           if (c > R / 2n) c -= R; // small negatives stay small products
-          const pub = j <= nPub;
+          // Public wires and committed ones (P_j = K_j/γ, γ = 1) against the IC side, the rest against L.
+          const k = committedAt[j];
+          const pub = j <= nPub || k >= 0;
+          const rPub = j <= nPub ? rIC.values[j] : k >= 0 ? rP.values[k] : 0n;
           if (m === 0) {
             addTo(tau, row, rA.values[j] * c);
-            if (pub) addTo(betaIC, row, rIC.values[j] * c);
+            if (pub) addTo(betaIC, row, rPub * c);
             else addTo(betaL, row, rL.values[j - nPub - 1] * c);
           } else if (m === 1) {
             addTo(tau, row, rB1.values[j] * c);
             addTo(tauG2, row, rB2.values[j] * c);
-            if (pub) addTo(alphaIC, row, rIC.values[j] * c);
+            if (pub) addTo(alphaIC, row, rPub * c);
             else addTo(alphaL, row, rL.values[j - nPub - 1] * c);
           } else {
-            if (pub) addTo(tau, row, rIC.values[j] * c);
+            if (pub) addTo(tau, row, rPub * c);
             else addTo(tauL, row, rL.values[j - nPub - 1] * c);
           }
         }
@@ -278,9 +336,15 @@ export async function checkZkey(r1csPath: string, ptauPath: string, zkeyPath: st
     for (let i = 0; i < N; i++) hOdd.set(level2.subarray((2 * i + 1) * 64, (2 * i + 2) * 64), i * 64);
 
     onProgress('zkey check: A, B1, IC');
-    const lhs1 = await msmOn(native, G1, 'G1', concatBytes(key.a, key.b1, key.ic), concatBytes(rA.bytes, rB1.bytes, rIC.bytes));
+    const pPoints = key.commitment?.p ?? new Uint8Array(0);
+    const lhs1 = await msmOn(native, G1, 'G1', concatBytes(key.a, key.b1, key.ic, pPoints), concatBytes(rA.bytes, rB1.bytes, rIC.bytes, rP.bytes));
     const rhs1 = await msmOn(native, G1, 'G1', concatBytes(lagTau, lagAlpha, lagBeta), concatBytes(scalarBytes(tau, N), scalarBytes(alphaIC, N), scalarBytes(betaIC, N)));
-    if (!G1.eq(lhs1, rhs1)) fail('the A, B1 or IC points are not the circuit’s');
+    if (!G1.eq(lhs1, rhs1)) fail(`the A, B1 or IC points are not the circuit’s${key.commitment ? ' (or the commitment’s P points)' : ''}`);
+    if (key.commitment) {
+      const sp = await msmOn(native, G1, 'G1', key.commitment.sigmaP, rP.bytes);
+      const pp = await msmOn(native, G1, 'G1', pPoints, rP.bytes);
+      if (G1.isZero(pp) || !(await curve.pairingEq(sp, G2.g, G1.neg(pp), G2.fromRprLEM(key.commitment.sigma2, 0)))) fail('the σ·P points are not σ times the P points');
+    }
     onProgress('zkey check: B2');
     const lhs2 = await msmOn(native, G2, 'G2', key.b2, rB2.bytes);
     const rhs2 = await msmOn(native, G2, 'G2', lag(13, 128), scalarBytes(tauG2, N));

@@ -25,6 +25,13 @@ type Rng = unknown;
  *    recompute them: the last factor is public, and a key is as good as its best secret one.
  * All of a setup's factors are applied to L and H in one pass (one scalar multiplication per
  * point by 1/(x₁·…·x_n·x_beacon)): the same points as one pass per contribution.
+ *
+ * A key with a BSB22 commitment (zkey-commitment.ts) has a second secret σ, contributed the
+ * same way: each contribution also draws y (after x and s from the same generator, so a
+ * beacon's y is public too), multiplies [σ]₁, [σ]₂ and every σ·P_j by y, and records [σ]₁
+ * after it, s·y and y·g₂ₛ' with g₂ₛ' = G2.fromRng(ChaCha20(blake2b-512(transcript ‖ s·y
+ * uncompressed))): the same proof of knowledge as δ's, on its own G2 base. Keys without a
+ * commitment draw nothing more: their contributions are snarkjs's, byte for byte.
  */
 
 export interface BeaconParams {
@@ -65,6 +72,17 @@ export function chachaFrom(seed: Uint8Array): Rng {
   return new ChaCha(Array.from({ length: 8 }, (_, i) => v.getUint32(4 * i, false)));
 }
 
+/** One contribution's secret factors: x for δ, y for σ (keys with a commitment only). */
+export interface ContributionFactors {
+  delta: unknown;
+  sigma?: unknown;
+}
+
+/** The G2 base of a contribution's σ proof of knowledge: from its transcript and s·y (uncompressed). */
+export function sigmaTranscriptG2(curve: Curve, transcript: Uint8Array, g1SyUncompressed: Uint8Array): unknown {
+  return transcriptG2(curve, blake2b.create({ dkLen: 64 }).update(transcript).update(g1SyUncompressed).digest());
+}
+
 /** The G2 base of a contribution's proof of knowledge, from its transcript. */
 export function transcriptG2(curve: Curve, transcript: Uint8Array): unknown {
   return curve.G2.fromRng(chachaFrom(transcript));
@@ -100,11 +118,11 @@ function hexBytes(hex: string): Uint8Array {
 }
 
 /**
- * Appends one contribution record to `key` (updating δ₁, δ₂) with factor x and proof base s
- * drawn from `rng`, and returns x (an Fr element, Montgomery form). L and H are not touched:
- * see applyFactors.
+ * Appends one contribution record to `key` (updating δ₁, δ₂, and σ₁, σ₂ with its σ record for
+ * a key with a commitment) with factors and proof base s drawn from `rng`, and returns the
+ * factors (Fr elements, Montgomery form). L, H and σ·P are not touched: see applyFactors.
  */
-function contributeWith(curve: Curve, key: Groth16Key, rng: Rng, type: 0 | 1, extra: Partial<ContributionRecord>): unknown {
+function contributeWith(curve: Curve, key: Groth16Key, rng: Rng, type: 0 | 1, extra: Partial<ContributionRecord>): ContributionFactors {
   const { G1, G2, Fr } = curve;
   const x = Fr.fromRng(rng);
   if (Fr.isZero(x)) throw new RangeError('contribution factor is zero');
@@ -119,33 +137,53 @@ function contributeWith(curve: Curve, key: Groth16Key, rng: Rng, type: 0 | 1, ex
   key.delta1 = lemG1(curve, delta1);
   key.delta2 = lemG2(curve, delta2);
   key.contributions.push({ deltaAfter: key.delta1, g1S: lemG1(curve, s), g1Sx: lemG1(curve, sx), g2Spx: lemG2(curve, spx), transcript, type, ...extra });
-  return x;
+  const c = key.commitment;
+  if (!c) return { delta: x };
+  const y = Fr.fromRng(rng);
+  if (Fr.isZero(y)) throw new RangeError('contribution factor is zero');
+  const sy = G1.toAffine(G1.timesFr(s, y));
+  const spy = G2.timesFr(sigmaTranscriptG2(curve, transcript, uG1(curve, sy)), y);
+  c.sigma1 = lemG1(curve, G1.timesFr(G1.fromRprLEM(c.sigma1, 0), y));
+  c.sigma2 = lemG2(curve, G2.timesFr(G2.fromRprLEM(c.sigma2, 0), y));
+  c.records.push({ sigmaAfter: c.sigma1, g1Sy: lemG1(curve, sy), g2Spy: lemG2(curve, spy) });
+  return { delta: x, sigma: y };
 }
 
-/** A contribution from fresh OS randomness (32 bytes seed ChaCha20); returns its factor. */
-export function contributeRandom(curve: Curve, key: Groth16Key, name?: string): unknown {
+/** A contribution from fresh OS randomness (32 bytes seed ChaCha20); returns its factors. */
+export function contributeRandom(curve: Curve, key: Groth16Key, name?: string): ContributionFactors {
   return contributeWith(curve, key, chachaFrom(randomBytes(32)), 0, name ? { name } : {});
 }
 
-/** The beacon contribution; returns its (public) factor. */
-export function contributeBeacon(curve: Curve, key: Groth16Key, beacon: BeaconParams): unknown {
+/** The beacon contribution; returns its (public) factors. */
+export function contributeBeacon(curve: Curve, key: Groth16Key, beacon: BeaconParams): ContributionFactors {
   const e = beacon.numIterationsExp;
   if (!Number.isInteger(e) || e < 10 || e > 63) throw new RangeError(`beacon iterations exponent ${e} not in [10, 63]`);
   const hash = hexBytes(beacon.hash);
   return contributeWith(curve, key, beaconRng(hash, e), 1, { numIterationsExp: e, beaconHash: hash, ...(beacon.name ? { name: beacon.name } : {}) });
 }
 
-/** Divides every L and H point by the product of the factors (one scalar multiplication each). */
-export async function applyFactors(curve: Curve, pool: SetupPool, key: Groth16Key, factors: readonly unknown[]): Promise<void> {
+/**
+ * Divides every L and H point by the product of the δ factors and multiplies every σ·P_j by
+ * the product of the σ factors (one scalar multiplication each).
+ */
+export async function applyFactors(curve: Curve, pool: SetupPool, key: Groth16Key, factors: readonly ContributionFactors[]): Promise<void> {
   const { Fr } = curve;
   let prod = Fr.one;
-  for (const x of factors) prod = Fr.mul(prod, x);
+  let sigma = Fr.one;
+  for (const f of factors) {
+    prod = Fr.mul(prod, f.delta);
+    if (f.sigma !== undefined) sigma = Fr.mul(sigma, f.sigma);
+  }
   const inv = new Uint8Array(32);
   Fr.toRprLE(inv, 0, Fr.inv(prod));
-  // Keys made from the local ptau's secrets: from their scalars, one comb product per point.
+  // Keys made from the local ptau's secrets: L and H from their scalars, one comb product per point.
   const g1 = new Uint8Array(64);
   curve.G1.toRprLEM(g1, 0, curve.G1.g);
+  const c = key.commitment;
+  const sigmaBytes = new Uint8Array(32);
+  Fr.toRprLE(sigmaBytes, 0, sigma);
   const direct = await scaleFromScalars(key, pool, BigInt(Fr.toString(Fr.inv(prod))), g1);
   if (direct) [key.l, key.h] = [direct.l, direct.h];
   else [key.l, key.h] = await Promise.all([pool.scale(key.l, inv), pool.scale(key.h, inv)]);
+  if (c) c.sigmaP = await pool.scale(c.sigmaP, sigmaBytes);
 }

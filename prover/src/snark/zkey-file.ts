@@ -1,5 +1,6 @@
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { R } from '../circuit/field.ts';
+import { commitmentSections, readCommitmentSections, type CommitmentKey } from './zkey-commitment.ts';
 
 /**
  * A Groth16 proving key in snarkjs's .zkey layout (iden3 binfile "zkey", version 1, 10
@@ -10,7 +11,8 @@ import { R } from '../circuit/field.ts';
  *  3 IC (wires 0…nPublic); 4 the A and B coefficients the prover evaluates, as
  *    (u32 matrix, u32 row, u32 wire, 32-byte c·R² mod r) after a u32 count;
  *  5 A, 6 B1, 7 B2 (per wire); 8 L = C points of the private wires / δ; 9 H (domainSize);
- *  10 MPC parameters: the 64-byte circuit hash and the contribution records.
+ *  10 MPC parameters: the 64-byte circuit hash and the contribution records;
+ *  11–15 (ours, only for a circuit with a BSB22 commitment): zkey-commitment.ts.
  */
 export interface Groth16Key {
   nVars: number;
@@ -31,6 +33,8 @@ export interface Groth16Key {
   h: Uint8Array;
   csHash: Uint8Array;
   contributions: ContributionRecord[];
+  /** The commitment's sections (zkey-commitment.ts); absent for circuits without one. */
+  commitment?: CommitmentKey;
 }
 
 /** One phase-2 contribution (snarkjs's record): δ after it and the proof of knowledge of its factor. */
@@ -115,14 +119,16 @@ export function writeZkey(path: string, k: Groth16Key, order: 'new' | 'final' = 
     9: () => k.h,
     10: () => mpcSection(k),
   };
-  const ids = order === 'new' ? [1, 2, 4, 3, 9, 8, 5, 6, 7, 10] : [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const extra = k.commitment ? commitmentSections(k.commitment) : {};
+  Object.assign(body, Object.fromEntries(Object.entries(extra).map(([id, b]) => [id, () => b])));
+  const ids = [...(order === 'new' ? [1, 2, 4, 3, 9, 8, 5, 6, 7, 10] : [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), ...Object.keys(extra).map(Number)];
   const fd = openSync(path, 'w');
   try {
     const write = (b: Uint8Array) => {
       let off = 0;
       while (off < b.length) off += writeSync(fd, b, off, b.length - off);
     };
-    write(concat([new TextEncoder().encode('zkey'), u32(1), u32(10)]));
+    write(concat([new TextEncoder().encode('zkey'), u32(1), u32(ids.length)]));
     for (const id of ids) {
       const data = body[id]();
       const head = new Uint8Array(12);
@@ -191,7 +197,10 @@ export function readZkey(path: string): Groth16Key {
   ];
   for (const [id, n] of sizes) if (sec(id).length !== n) throw new TypeError(`${path}: section ${id} has ${sec(id).length} bytes, ${n} expected`);
   const { csHash, contributions } = readMpc(sec(10), path);
-  return { nVars, nPublic, domainSize, alpha1, beta1, beta2, gamma2, delta1, delta2, ic: sec(3), coefs: sec(4), a: sec(5), b1: sec(6), b2: sec(7), l: sec(8), h: sec(9), csHash, contributions };
+  const key: Groth16Key = { nVars, nPublic, domainSize, alpha1, beta1, beta2, gamma2, delta1, delta2, ic: sec(3), coefs: sec(4), a: sec(5), b1: sec(6), b2: sec(7), l: sec(8), h: sec(9), csHash, contributions };
+  const commitment = readCommitmentSections(sections, nPublic, nVars, contributions.length, path);
+  if (commitment) key.commitment = commitment;
+  return key;
 }
 
 function readMpc(s: Uint8Array, path: string): { csHash: Uint8Array; contributions: ContributionRecord[] } {
@@ -237,4 +246,39 @@ function readMpc(s: Uint8Array, path: string): { csHash: Uint8Array; contributio
   }
   if (o !== s.length) throw new TypeError(`${path}: ${s.length - o} bytes after the contributions`);
   return { csHash, contributions };
+}
+
+/**
+ * The commitment part of the key at `path` (sections 11–15, with what validates them from
+ * sections 2 and 10), reading only those sections: cheap on a large key.
+ */
+export function readZkeyCommitment(path: string): CommitmentKey | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const head = Buffer.alloc(12);
+    readSync(fd, head, 0, 12, 0);
+    if (head.toString('latin1', 0, 4) !== 'zkey') throw new TypeError(`${path}: not a .zkey file`);
+    const wanted = new Set([2, 10, 11, 12, 13, 14, 15]);
+    const sections = new Map<number, Uint8Array>();
+    let pos = 12;
+    for (let i = 0, n = head.readUInt32LE(8); i < n; i++) {
+      readSync(fd, head, 0, 12, pos);
+      const id = head.readUInt32LE(0);
+      const size = head.readUInt32LE(4) + head.readUInt32LE(8) * 2 ** 32;
+      if (wanted.has(id)) {
+        if (sections.has(id)) throw new TypeError(`${path}: section ${id} appears twice`);
+        const b = Buffer.alloc(size);
+        if (readSync(fd, b, 0, size, pos + 12) !== size) throw new TypeError(`${path}: section ${id} truncated`);
+        sections.set(id, new Uint8Array(b.buffer, b.byteOffset, size));
+      }
+      pos += 12 + size;
+    }
+    const h = sections.get(2);
+    const mpc = sections.get(10);
+    if (!h || !mpc) throw new TypeError(`${path}: no header or MPC section`);
+    const hv = new DataView(h.buffer, h.byteOffset, h.byteLength);
+    return readCommitmentSections(sections, hv.getUint32(76, true), hv.getUint32(72, true), readMpc(mpc, path).contributions.length, path);
+  } finally {
+    closeSync(fd);
+  }
 }

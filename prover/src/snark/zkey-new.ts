@@ -1,4 +1,5 @@
 import { blake2b } from '@noble/hashes/blake2.js';
+import { assertCommitmentSpec, type CommitmentSpec } from '../circuit/commitment-spec.ts';
 import { R } from '../circuit/field.ts';
 import { getCurve, type Curve } from './curve.ts';
 import { requiredPtauPower } from './ptau.ts';
@@ -9,6 +10,7 @@ import { readR1csTerms, type R1csTerms } from './r1cs-terms.ts';
 import { ALPHA_G1, BETA_G1, SOURCE_SHIFT, TAU_G1, TAU_G2 } from './zkey-compose-core.ts';
 import type { ProverEngine } from './engine.ts';
 import { startSetupPool, type SetupPool } from './setup-engine.ts';
+import { wireSetSection } from './zkey-commitment.ts';
 import { writeZkey, type Groth16Key } from './zkey-file.ts';
 import { directPoints, hScalars, rememberScalars } from './zkey-direct.ts';
 import { hashedHDifferences } from './zkey-h-term.ts';
@@ -26,6 +28,10 @@ import { hashedHDifferences } from './zkey-h-term.ts';
  *  - circuit hash: blake2b-512 over α₁, β₁, β₂, γ₂, δ₁, δ₂, then per section a big-endian u32
  *    count and the points uncompressed: IC, the H term (τ^i·(τ^N − 1), i < N − 1, from the
  *    ptau's tauG1 powers, as bellman hashes it), C, A, B1, B2.
+ * With a BSB22 commitment (zkey-commitment.ts) the committed wires' C points become P_j = K_j/γ
+ * (= their C point here: γ = δ = 1) and σ·P_j (σ = 1 until contributions) in sections 12–13,
+ * and their L entries the point at infinity; the circuit hash then absorbs those L entries as
+ * 64 zero bytes and, after everything above, section 11's bytes and the P_j uncompressed.
  * ptau sections (snarkjs layout): 2 τ^i·G1, 4 α·τ^i·G1, 5 β·τ^i·G1, 6 β·G2, 12–15 the Lagrange
  * forms of τG1, τG2, ατG1, βτG1, level 2^p at offset 2^p − 1 points.
  * Two ways to the same points: the sums above over the ptau's points (any ptau, either engine),
@@ -147,8 +153,9 @@ function u32be(n: number): Uint8Array {
  * `ptauPath`, with the pool's threads on `engine` (default: setup-engine.ts's choice, native
  * where built). The pool is the caller's (contributions reuse it).
  */
-export async function composeInitialKey(r1csPath: string, ptauPath: string, threads?: number, onProgress: (msg: string) => void = () => {}, engine?: ProverEngine): Promise<{ key: Groth16Key; pool: SetupPool }> {
+export async function composeInitialKey(r1csPath: string, ptauPath: string, threads?: number, onProgress: (msg: string) => void = () => {}, engine?: ProverEngine, commitment?: CommitmentSpec): Promise<{ key: Groth16Key; pool: SetupPool }> {
   const r = readR1csTerms(r1csPath);
+  if (commitment) assertCommitmentSpec(commitment, r.nPublic, r.nVars);
   const power = requiredPtauPower(r.nConstraints, r.nPublic);
   const ptau = openPtau(ptauPath);
   let pool: SetupPool | undefined;
@@ -178,6 +185,19 @@ export async function composeInitialKey(r1csPath: string, ptauPath: string, thre
     for (let i = 0; i < N; i++) h.set(level2.subarray((2 * i + 1) * 64, (2 * i + 2) * 64), i * 64);
     const hHash = await hashedHDifferences(ptau, N, pool);
 
+    // The committed wires' points move from L to P (zkey-commitment.ts); hashed L entries are zero.
+    const l = c.lem.slice(icEnd);
+    const lHashed = c.u.slice(icEnd);
+    const committed = commitment?.wires ?? [];
+    const p = new Uint8Array(64 * committed.length);
+    const pHashed = new Uint8Array(64 * committed.length);
+    committed.forEach((j, k) => {
+      p.set(c.lem.subarray(64 * j, 64 * (j + 1)), 64 * k);
+      pHashed.set(c.u.subarray(64 * j, 64 * (j + 1)), 64 * k);
+      const at = 64 * (j - nPub - 1);
+      l.fill(0, at, at + 64);
+      lHashed.fill(0, at, at + 64);
+    });
     const key: Groth16Key = {
       nVars: r.nVars,
       nPublic: nPub,
@@ -193,23 +213,30 @@ export async function composeInitialKey(r1csPath: string, ptauPath: string, thre
       a: a.lem,
       b1: b1.lem,
       b2: b2.lem,
-      l: c.lem.slice(icEnd),
+      l,
       h,
       csHash: new Uint8Array(64),
       contributions: [],
     };
+    if (commitment) key.commitment = { spec: { wires: [...commitment.wires], challengeWire: commitment.challengeWire }, p, sigmaP: p.slice(), sigma1: g1.slice(), sigma2: g2.slice(), records: [] };
     const hasher = blake2b.create({ dkLen: 64 });
     const uG1 = (p: Uint8Array) => curve.G1.toUncompressed(curve.G1.fromRprLEM(p, 0)) as Uint8Array;
     const uG2 = (p: Uint8Array) => curve.G2.toUncompressed(curve.G2.fromRprLEM(p, 0)) as Uint8Array;
     for (const p of [uG1(key.alpha1), uG1(key.beta1), uG2(key.beta2), uG2(key.gamma2), uG1(key.delta1), uG2(key.delta2)]) hasher.update(p);
     hasher.update(u32be(nPub + 1)).update(c.u.subarray(0, icEnd));
     hasher.update(u32be(N - 1)).update(hHash);
-    hasher.update(u32be(r.nVars - nPub - 1)).update(c.u.subarray(icEnd));
+    hasher.update(u32be(r.nVars - nPub - 1)).update(lHashed);
     hasher.update(u32be(r.nVars)).update(a.u);
     hasher.update(u32be(r.nVars)).update(b1.u);
     hasher.update(u32be(r.nVars)).update(b2.u);
+    if (commitment) hasher.update(wireSetSection(commitment)).update(pHashed);
     key.csHash = hasher.digest();
-    if (secrets && cScalars) rememberScalars(key, cScalars.slice(nPub + 1), hScalars(secrets.tau, power, ptau.power));
+    if (secrets && cScalars) {
+      // The contribution rewrites L from these scalars: committed wires' L entries stay the identity.
+      const lScalars = cScalars.slice(nPub + 1);
+      for (const j of committed) lScalars[j - nPub - 1] = 0n;
+      rememberScalars(key, lScalars, hScalars(secrets.tau, power, ptau.power));
+    }
     return { key, pool };
   } catch (err) {
     await pool?.close();
@@ -220,8 +247,8 @@ export async function composeInitialKey(r1csPath: string, ptauPath: string, thre
 }
 
 /** The initial key alone, written in `zkey new`'s section order (the reference for tests and benches). */
-export async function writeInitialZkey(r1csPath: string, ptauPath: string, zkeyPath: string, threads?: number, engine?: ProverEngine): Promise<Groth16Key> {
-  const { key, pool } = await composeInitialKey(r1csPath, ptauPath, threads, undefined, engine);
+export async function writeInitialZkey(r1csPath: string, ptauPath: string, zkeyPath: string, threads?: number, engine?: ProverEngine, commitment?: CommitmentSpec): Promise<Groth16Key> {
+  const { key, pool } = await composeInitialKey(r1csPath, ptauPath, threads, undefined, engine, commitment);
   await pool.close();
   writeZkey(zkeyPath, key, 'new');
   return key;

@@ -1,7 +1,9 @@
 /**
  * A reference Groth16 proof for fixed randomness (r, s), computed from a .zkey and a witness
  * with ffjavascript's primitives (multiExpAffine, fft/ifft, timesFr): the test's independent
- * check of the native prover's A, B and C (the formulas are in prover/native/src/groth16.hpp).
+ * check of the native prover's A, B and C (the formulas are in prover/native/src/groth16.hpp),
+ * and for a key with a BSB22 commitment (sections 11–13) of D and π, with the committed wires
+ * left out of C.
  */
 import { readFileSync } from 'node:fs';
 import { buildBn128 } from 'ffjavascript';
@@ -24,6 +26,21 @@ export interface ReferenceProof {
   pi_a: string[];
   pi_b: string[][];
   pi_c: string[];
+  commitment?: string[];
+  commitmentPok?: string[];
+}
+
+/** The bases that are not the point at infinity (all-zero bytes), with their scalars: ffjavascript's multiExpAffine takes (0, 0) for a point. */
+function nonZero(bases: Uint8Array, scalars: Uint8Array): [Uint8Array, Uint8Array] {
+  const keep: number[] = [];
+  for (let i = 0; i < bases.length / 64; i++) if (bases.subarray(64 * i, 64 * i + 64).some((b) => b !== 0)) keep.push(i);
+  const b = new Uint8Array(64 * keep.length);
+  const s = new Uint8Array(32 * keep.length);
+  keep.forEach((i, k) => {
+    b.set(bases.subarray(64 * i, 64 * i + 64), 64 * k);
+    s.set(scalars.subarray(32 * i, 32 * i + 32), 32 * k);
+  });
+  return [b, s];
 }
 
 export async function referenceProof(zkeyPath: string, witness: Uint8Array, r: bigint, s: bigint): Promise<ReferenceProof> {
@@ -42,7 +59,20 @@ export async function referenceProof(zkeyPath: string, witness: Uint8Array, r: b
     const pA = await G1.multiExpAffine(sec.get(5)!, witness);
     const pB1 = await G1.multiExpAffine(sec.get(6)!, witness);
     const pB2 = await G2.multiExpAffine(sec.get(7)!, witness);
-    const pC = await G1.multiExpAffine(sec.get(8)!, witness.slice(32 * (nPublic + 1)));
+    // Committed wires (section 11: count, challenge wire, n, wires) go to D, π and not to C.
+    const committed: number[] = [];
+    const s11 = sec.get(11);
+    if (s11) {
+      const v = new DataView(s11.buffer, s11.byteOffset, s11.byteLength);
+      for (let k = 0; k < v.getUint32(8, true); k++) committed.push(v.getUint32(12 + 4 * k, true));
+    }
+    const priv = witness.slice(32 * (nPublic + 1));
+    for (const j of committed) priv.fill(0, 32 * (j - nPublic - 1), 32 * (j - nPublic));
+    const pC = await G1.multiExpAffine(...nonZero(sec.get(8)!, priv));
+    const committedValues = new Uint8Array(32 * committed.length);
+    committed.forEach((j, k) => committedValues.set(witness.subarray(32 * j, 32 * j + 32), 32 * k));
+    const pD = s11 && (await G1.multiExpAffine(sec.get(12)!, committedValues));
+    const pPok = s11 && (await G1.multiExpAffine(sec.get(13)!, committedValues));
 
     // a, b per row from the coefficients (Montgomery c R times the standard witness value).
     const coefs = sec.get(4)!;
@@ -80,6 +110,7 @@ export async function referenceProof(zkeyPath: string, witness: Uint8Array, r: b
       pi_a: str(G1.toObject(G1.toAffine(A))) as string[],
       pi_b: str(G2.toObject(G2.toAffine(B))) as string[][],
       pi_c: str(G1.toObject(G1.toAffine(C))) as string[],
+      ...(s11 ? { commitment: str(G1.toObject(G1.toAffine(pD))) as string[], commitmentPok: str(G1.toObject(G1.toAffine(pPok))) as string[] } : {}),
     };
   } finally {
     await curve.terminate();

@@ -17,7 +17,9 @@ const usage = `usage: zkinfer verify-groth16 --vkey vk.json --proof proof.json -
 Checks one snarkjs Groth16 proof (groth16 / bn128) with zkinfer's strict verifier, the same
 code the API and the badge widget run: decimal strings only, points canonical, on the curve,
 in their subgroups and not at infinity, exactly nPublic signals each < r, unknown fields
-refused, and keys without a phase-2 contribution (δ = γ or δ = g2) refused.
+refused, and keys without a phase-2 contribution (δ = γ or δ = g2) refused. A key with a
+BSB22 commitment (docs/proof-format.md "Commitment") needs a proof with commitment and
+commitmentPok; the challenge's public signal is recomputed from them, never trusted.
 
 exit codes: 0 valid, 1 invalid proof, 2 malformed input or unsafe key (one-line reason)
   --json   print {"valid": bool, "reason"?: string, "code"?: string} instead of text`;
