@@ -6,7 +6,7 @@
 // The native setup engine writes the same commitment key as the TypeScript one (initial key and
 // a fixed beacon), and the key check on native MSMs accepts it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { R } from '@zkinfer/prover/circuit/field.ts';
@@ -22,7 +22,8 @@ import { applyFactors, contributeBeacon } from '@zkinfer/prover/snark/zkey-contr
 import { checkZkey } from '@zkinfer/prover/snark/zkey-check.ts';
 import { composeInitialKey, pointCurve } from '@zkinfer/prover/snark/zkey-new.ts';
 import { readZkeyCommitment, writeZkey } from '@zkinfer/prover/snark/zkey-file.ts';
-import { COMMIT_SPEC, commitCircuit, commitKeys, type CommitKeys } from '../snark/commit-circuit.ts';
+import { writePtauSecrets } from '@zkinfer/prover/snark/ptau-secrets.ts';
+import { COMMIT_SPEC, SECRETS, commitCircuit, commitKeys, type CommitKeys } from '../snark/commit-circuit.ts';
 import { referenceProof } from './reference-proof.ts';
 import { nativeSkipReason, randomBelow } from './helpers.ts';
 
@@ -64,9 +65,9 @@ describe.skipIf(nativeSkipReason !== undefined)('native prover with a commitment
   }, 60_000);
 
   it('the native setup engine writes the same commitment key as the TypeScript engine', async () => {
-    const keyOn = async (engine: ProverEngine) => {
-      const { key, pool } = await composeInitialKey(keys.r1csPath, keys.ptauPath, 2, undefined, engine, COMMIT_SPEC);
-      const out = join(dir, `${engine}.zkey`);
+    const keyOn = async (engine: ProverEngine, ptauPath = keys.ptauPath, name: string = engine) => {
+      const { key, pool } = await composeInitialKey(keys.r1csPath, ptauPath, 2, undefined, engine, COMMIT_SPEC);
+      const out = join(dir, `${name}.zkey`);
       try {
         writeZkey(`${out}.new`, key, 'new');
         const x = contributeBeacon(await pointCurve(), key, { name: 'fixed', hash: 'cd'.repeat(32), numIterationsExp: 10 });
@@ -82,6 +83,15 @@ describe.skipIf(nativeSkipReason !== undefined)('native prover with a commitment
     expect(readFileSync(`${native}.new`).equals(readFileSync(`${wasm}.new`))).toBe(true);
     expect(readFileSync(native).equals(readFileSync(wasm))).toBe(true);
     await expect(checkZkey(keys.r1csPath, keys.ptauPath, native, undefined, 'native', COMMIT_SPEC)).resolves.toBeUndefined();
+    // With the ptau's secrets beside it, zkey new and the contribution compute the points from
+    // their scalars (zkey-direct.ts): the committed wires' L entries must stay the identity there too.
+    const withSecrets = join(dir, 'with-secrets');
+    mkdirSync(withSecrets, { recursive: true });
+    copyFileSync(keys.ptauPath, join(withSecrets, 'pot.ptau'));
+    writePtauSecrets(withSecrets, SECRETS);
+    const direct = await keyOn('native', join(withSecrets, 'pot.ptau'), 'direct');
+    expect(readFileSync(`${direct}.new`).equals(readFileSync(`${wasm}.new`))).toBe(true);
+    expect(readFileSync(direct).equals(readFileSync(wasm))).toBe(true);
   }, 60_000);
 
   it('refuses to prove a commitment key on snarkjs', async () => {
