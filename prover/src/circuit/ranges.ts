@@ -1,3 +1,4 @@
+import type { CommitmentSpec } from './commitment-spec.ts';
 import type { LinearCombination, Scalar } from './lc.ts';
 import type { ConstraintSystem } from './system.ts';
 import { decomposeBits } from './bit-decomposition.ts';
@@ -24,6 +25,17 @@ export interface RangeChecks {
   lookup(indexBits: readonly LinearCombination[], table: ArrayLike<Scalar>): LinearCombination;
   /** Adds whatever the backend deferred; called once, when the circuit is complete (buildChunk). */
   resolve(): void;
+  /**
+   * Called once right after the circuit's own public inputs, before any private wire: a
+   * backend that needs a public wire declares it here (LogUp: the challenge, the last public).
+   */
+  declarePublics(): void;
+  /** Rows `resolve` will add for the requests so far (the chunk planner charges them to the stage that asked). */
+  readonly pendingRows: number;
+  /** Rows `resolve` adds once per circuit whatever was asked (LogUp: the table); 0 for decomposition. */
+  readonly fixedRows: number;
+  /** The committed wires and challenge wire (commitment-spec.ts) once resolved; undefined for a plain circuit. */
+  readonly commitment: CommitmentSpec | undefined;
 }
 
 /**
@@ -52,4 +64,10 @@ export class BitDecompositionRanges implements RangeChecks {
   }
 
   resolve(): void {}
+
+  declarePublics(): void {}
+
+  readonly pendingRows = 0;
+  readonly fixedRows = 0;
+  readonly commitment = undefined;
 }

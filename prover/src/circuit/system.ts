@@ -1,3 +1,4 @@
+import type { CommitmentSpec } from './commitment-spec.ts';
 import { mod, toField } from './field.ts';
 import { LinearCombination, ONE_WIRE, type Scalar, type Variable } from './lc.ts';
 import { BitDecompositionRanges, type RangeChecks } from './ranges.ts';
@@ -79,6 +80,16 @@ export class ConstraintSystem {
     if (this.lean && !this.computesWitness) throw new TypeError('ConstraintSystem: a lean system is a witness-mode one (shape mode must record its rows)');
     if (this.computesWitness) this.values.push(1n);
     this.ranges = options.ranges?.(this) ?? new BitDecompositionRanges(this);
+  }
+
+  /** The wires a lookup argument commits to and its challenge wire, once `ranges.resolve()` ran (undefined: a plain circuit). */
+  get commitment(): CommitmentSpec | undefined {
+    return this.ranges.commitment;
+  }
+
+  /** Rows so far plus the rows the range backend will add for the requests so far (the planner's accounting). */
+  get plannedRows(): number {
+    return this.nConstraints + this.ranges.pendingRows;
   }
 
   get nPublic(): number {

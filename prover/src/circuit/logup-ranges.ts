@@ -1,0 +1,187 @@
+import { randomSalt } from '../commit/commit.ts';
+import { checkWidth, decomposeBits } from './bit-decomposition.ts';
+import { assertCommitmentSpec, type ChallengeOracle, type CommitmentSpec } from './commitment-spec.ts';
+import { LinearCombination, type Scalar, type Variable } from './lc.ts';
+import { countMultiplicities, stateLogUp, type LogUpWires } from './logup.ts';
+import type { RangeChecks } from './ranges.ts';
+import type { ConstraintSystem } from './system.ts';
+import { splitMuxLookup } from './table-lookup.ts';
+
+/**
+ * The LogUp range-check backend (issue 16; docs/lookups-design.md; the seam is
+ * docs/decisions.md 14). gnark's std/rangecheck has the same shape: checks are collected and
+ * one log-derivative argument (circuit/logup.ts) over the table {0 … 2^b − 1} states them all
+ * when the circuit is complete.
+ *
+ * - `check(x, k)`: x is split into ⌈k/b⌉ limbs (hint wires, committed) with one linear
+ *   recomposition row, x = Σ limb_i·2^(i·b), made where the check is asked; each limb is a
+ *   query, and a top limb of r < b bits is queried a second time as limb·2^(b − r) (both in
+ *   [0, 2^b) ⇒ limb < 2^r, as the integers involved are far below r). The argument's rows
+ *   (an inverse per query) are deferred to `resolve`. A check of so few bits that its
+ *   decomposition is no more rows (k ≤ 1 + queries) stays a decomposition: bit wires are
+ *   almost free in the prover's MSMs, an inverse wire is a full scalar.
+ * - `bits`, `lookup`: decomposition and split mux, as the plain backend.
+ * - `declarePublics()`: declares the challenge c as the circuit's last public input (a late
+ *   public input: the verifier computes it from the commitment, a bundle never carries it).
+ * - `resolve()`: the multiplicities m_t (committed hints), the blinding wire ρ (committed, a
+ *   fresh uniform value per proof, with the linear row ρ = ρ' so that its key point is not
+ *   the identity: CVE-2024-45040), then c from the oracle (witness mode), then the argument.
+ *
+ * Committed set J = every limb + every m_t + ρ; `commitment` exposes it once resolved.
+ */
+export interface LogUpRangesOptions {
+  /** b: the table is {0 … 2^b − 1}. */
+  limbBits: number;
+  /** Witness mode: the challenge from the committed values and the publics (commitment-spec.ts). */
+  oracle?: ChallengeOracle;
+  /** Witness mode: the blinding value (default: uniform in F_r); tests fix it. */
+  blinding?: () => bigint;
+}
+
+/** The wires of a resolved argument (tests tamper with them). */
+export interface LogUpLayout extends LogUpWires {
+  queries: { wires: readonly Variable[]; scales: readonly number[] };
+  limbs: readonly Variable[];
+  multiplicities: readonly Variable[];
+  blinding: Variable;
+  challenge: Variable;
+}
+
+/** Queries of a k-bit check at limb width b: one per limb, one more for a short top limb. */
+export function logUpQueries(k: number, b: number): number {
+  const limbs = Math.ceil(k / b);
+  return limbs + (k - (limbs - 1) * b < b ? 1 : 0);
+}
+
+/** True when a k-bit check is cheaper (or no dearer in rows) as a decomposition than as limbs. */
+export function decomposesAt(k: number, b: number): boolean {
+  return k <= 1 + logUpQueries(k, b);
+}
+
+/** Rows a k-bit check costs with limb width b: its recomposition and one inverse per query. */
+export function logUpCheckRows(k: number, b: number): number {
+  return decomposesAt(k, b) ? k : 1 + logUpQueries(k, b);
+}
+
+/** Rows `resolve` adds once per circuit besides the per-query inverses: the table's 2^b, the sum and the blinding. */
+export function logUpFixedRows(b: number): number {
+  return 2 ** b + 2;
+}
+
+export class LogUpRanges implements RangeChecks {
+  private readonly cs: ConstraintSystem;
+  private readonly b: number;
+  private readonly oracle?: ChallengeOracle;
+  private readonly blinding: () => bigint;
+  private challenge?: LinearCombination;
+  private readonly queryWires: Variable[] = [];
+  private readonly queryScales: number[] = [];
+  private readonly limbs: Variable[] = [];
+  private resolved?: { spec: CommitmentSpec; layout: LogUpLayout };
+
+  constructor(cs: ConstraintSystem, opts: LogUpRangesOptions) {
+    if (!Number.isInteger(opts.limbBits) || opts.limbBits < 2 || opts.limbBits > 20) throw new RangeError(`LogUpRanges: limb width ${opts.limbBits} not an integer in 2..20`);
+    this.cs = cs;
+    this.b = opts.limbBits;
+    this.oracle = opts.oracle;
+    this.blinding = opts.blinding ?? randomSalt;
+  }
+
+  get limbBits(): number {
+    return this.b;
+  }
+
+  /** Rows resolve() will add for the checks so far (one inverse per query), the per-circuit rows aside. */
+  get pendingRows(): number {
+    return this.queryWires.length;
+  }
+
+  get fixedRows(): number {
+    return logUpFixedRows(this.b);
+  }
+
+  /** The committed wires and the challenge wire, once resolved. */
+  get commitment(): CommitmentSpec | undefined {
+    return this.resolved?.spec;
+  }
+
+  get layout(): LogUpLayout | undefined {
+    return this.resolved?.layout;
+  }
+
+  declarePublics(): void {
+    if (this.challenge) throw new TypeError('LogUpRanges: the challenge is already declared');
+    this.challenge = this.cs.latePublicInput('logupChallenge');
+  }
+
+  check(x: LinearCombination, k: number): void {
+    checkWidth('check', k);
+    const { cs, b } = this;
+    if (decomposesAt(k, b)) {
+      decomposeBits(cs, x, k);
+      return;
+    }
+    const n = Math.ceil(k / b);
+    const top = k - (n - 1) * b;
+    cs.scope(`range${k}`, () => {
+      const limbs = cs.hints('limb', n, () => limbsOf(cs.valueOf(x), b, n));
+      cs.assertEqual(x, LinearCombination.dot(limbs, limbs.map((_, i) => 1n << BigInt(i * b))), 'recompose');
+      for (const l of limbs) {
+        const w = l.vars[0];
+        this.limbs.push(w);
+        this.queryWires.push(w);
+        this.queryScales.push(1);
+      }
+      if (top < b) {
+        this.queryWires.push(limbs[n - 1].vars[0]);
+        this.queryScales.push(2 ** (b - top));
+      }
+    });
+  }
+
+  bits(x: LinearCombination, k: number): LinearCombination[] {
+    return decomposeBits(this.cs, x, k);
+  }
+
+  lookup(indexBits: readonly LinearCombination[], table: ArrayLike<Scalar>): LinearCombination {
+    return splitMuxLookup(this.cs, indexBits, table);
+  }
+
+  resolve(): void {
+    const { cs, b } = this;
+    if (this.resolved) throw new TypeError('LogUpRanges: resolve() called twice');
+    if (!this.challenge) throw new TypeError('LogUpRanges: no challenge wire (the circuit must call cs.ranges.declarePublics() after its public inputs)');
+    const challengeWire = this.challenge.vars[0];
+    const queries = { wires: this.queryWires, scales: this.queryScales };
+    const { m, rho } = cs.scope('logup', () => {
+      const m = cs.hints('m', 2 ** b, () => countMultiplicities(cs.values, queries, b));
+      const rho = cs.hint('blind', () => this.blinding());
+      cs.assertEqual(rho, cs.hint("blind'", () => cs.valueOf(rho)), 'blind');
+      return { m, rho };
+    });
+    const wires = [...this.limbs, ...m.map((x) => x.vars[0]), rho.vars[0]];
+    const spec: CommitmentSpec = { wires, challengeWire };
+    assertCommitmentSpec(spec, cs.nPublic, cs.nWires);
+    let challenge = this.challenge;
+    if (cs.computesWitness) {
+      if (!this.oracle) throw new TypeError('LogUpRanges: witness mode needs a challenge oracle');
+      const publics: bigint[] = [];
+      for (let i = 1; i <= cs.nPublic; i++) if (i !== challengeWire) publics.push(cs.values[i]);
+      const c = this.oracle(wires.map((w) => cs.values[w]), publics);
+      cs.values[challengeWire] = c;
+      challenge = new LinearCombination([challengeWire], [1n], c);
+    }
+    const added = stateLogUp(cs, { tableBits: b, queries, multiplicities: m, challenge, committed: new Set(wires) });
+    const layout: LogUpLayout = { ...added, queries, limbs: this.limbs, multiplicities: m.map((x) => x.vars[0]), blinding: rho.vars[0], challenge: challengeWire };
+    this.resolved = { spec, layout };
+  }
+}
+
+/** n limbs of b bits of v, little-endian; the top one takes every remaining bit (a value out of range shows there, as a limb outside the table). */
+function limbsOf(v: bigint, b: number, n: number): bigint[] {
+  const out: bigint[] = [];
+  const mask = (1n << BigInt(b)) - 1n;
+  for (let i = 0; i < n - 1; i++) out.push((v >> BigInt(i * b)) & mask);
+  out.push(v >> BigInt((n - 1) * b));
+  return out;
+}

@@ -1,0 +1,144 @@
+import { inv, mod, R } from './field.ts';
+import { LinearCombination, type Variable } from './lc.ts';
+import type { ConstraintSystem } from './system.ts';
+
+/**
+ * The log-derivative lookup argument (Haböck, "Multivariate lookups based on logarithmic
+ * derivatives", ePrint 2022/1530, "LogUp") in R1CS, over the range table {0 … 2^b − 1}
+ * (docs/lookups-design.md "The lookup (LogUp over R1CS)"). For queries f_1 … f_N and
+ * multiplicities m_t, with a challenge c fixed after the queries' wires and the m_t (they are
+ * committed: circuit/commitment-spec.ts), the rows are
+ *
+ *   u_k·(c − f_k) = 1          one per query (u_k: a hint wire, the inverse)
+ *   v_t·(c − t)   = m_t        one per table entry
+ *   Σ_k u_k − Σ_t v_t = 0      one linear row
+ *
+ * i.e. Σ_k 1/(c − f_k) = Σ_t m_t/(c − t). By the lemma of ePrint 2022/1530 (§2: the identity of
+ * rational functions implies the multiset inclusion when N < char F_r) and Schwartz–Zippel, a
+ * false inclusion passes for at most N + 2^b values of c out of r.
+ *
+ * A query is `scale·w` for one wire w (a limb, or a limb shifted to test a shorter top limb):
+ * the soundness argument needs every wire a query touches to be committed, and this module
+ * refuses (at build, shape mode included) a query over a wire outside the committed set.
+ */
+
+/** One query f = scale·values[wire]; scale is a small positive integer (a power of two). */
+export interface LogUpQueries {
+  wires: readonly Variable[];
+  scales: readonly number[];
+}
+
+export interface LogUpInstance {
+  tableBits: number;
+  queries: LogUpQueries;
+  /** m_0 … m_{2^b − 1}, one committed wire each. */
+  multiplicities: readonly LinearCombination[];
+  /** The challenge c: a public wire, carrying its value in witness mode. */
+  challenge: LinearCombination;
+  /** The committed wires (CommitmentSpec.wires). */
+  committed: ReadonlySet<Variable>;
+}
+
+/** What the argument added: the wires tests tamper with. */
+export interface LogUpWires {
+  queryInverses: Variable[];
+  tableInverses: Variable[];
+}
+
+/** Refuses a query or a multiplicity over an uncommitted wire (docs/lookups-design.md: c may only be used on committed values). */
+export function assertCommittedQueries(inst: Pick<LogUpInstance, 'queries' | 'multiplicities' | 'committed'>): void {
+  for (const w of inst.queries.wires) {
+    if (!inst.committed.has(w)) throw new TypeError(`logup: a query touches wire ${w}, which is not committed (the challenge must not be used on uncommitted values)`);
+  }
+  for (const m of inst.multiplicities) {
+    for (const w of m.vars) if (!inst.committed.has(w)) throw new TypeError(`logup: multiplicity wire ${w} is not committed`);
+  }
+}
+
+/** States the argument's rows (see the module comment). Witness mode: computes the inverse wires. */
+export function stateLogUp(cs: ConstraintSystem, inst: LogUpInstance): LogUpWires {
+  const { tableBits, queries, multiplicities, challenge } = inst;
+  const n = 2 ** tableBits;
+  if (multiplicities.length !== n) throw new RangeError(`logup: ${multiplicities.length} multiplicities for a table of ${n}`);
+  if (queries.wires.length !== queries.scales.length) throw new RangeError('logup: query wires and scales differ in length');
+  if (challenge.vars.length !== 1) throw new TypeError('logup: the challenge must be a single wire');
+  assertCommittedQueries(inst);
+  const cWire = challenge.vars[0];
+  const c = cs.computesWitness ? cs.valueOf(challenge) : undefined;
+  // Witness: the inverses 1/(c − t) of the table, one batch inversion. An honest query's value
+  // is a table entry, so its inverse is looked up; any other value (a cheating witness) is
+  // inverted on its own (0 when c − f = 0: that row then simply fails).
+  const tableInv = c === undefined ? undefined : batchInverse(Array.from({ length: n }, (_, t) => mod(c - BigInt(t))));
+  const inverseOf = (f: bigint): bigint => {
+    if (f < BigInt(n)) return tableInv![Number(f)];
+    const d = mod(c! - f);
+    return d === 0n ? 0n : inv(d);
+  };
+  const one = LinearCombination.constant(1);
+  const wires: LogUpWires = { queryInverses: [], tableInverses: [] };
+  const sumVars: Variable[] = [];
+  const sumCoeffs: bigint[] = [];
+  cs.scope('logup', () => {
+    for (let k = 0; k < queries.wires.length; k++) {
+      const w = queries.wires[k];
+      const s = BigInt(queries.scales[k]);
+      const f = c === undefined ? undefined : mod(s * cs.values[w]);
+      const u = cs.hint('u', () => inverseOf(f!));
+      // c − s·w, built directly (the challenge is public, so its wire sorts before the limb).
+      const cMinusF = new LinearCombination([cWire, w], [1n, -s], c === undefined ? undefined : mod(c - f!));
+      cs.assertR1(u, cMinusF, one, 'query');
+      wires.queryInverses.push(u.vars[0]);
+      sumVars.push(u.vars[0]);
+      sumCoeffs.push(1n);
+    }
+    for (let t = 0; t < n; t++) {
+      const m = multiplicities[t];
+      const v = cs.hint('v', () => mod(cs.valueOf(m) * tableInv![t]));
+      cs.assertR1(v, challenge.sub(t), m, 'table');
+      wires.tableInverses.push(v.vars[0]);
+      sumVars.push(v.vars[0]);
+      sumCoeffs.push(-1n);
+    }
+    const sum = new LinearCombination(sumVars, sumCoeffs, c === undefined ? undefined : sumOf(cs.values, sumVars, sumCoeffs));
+    cs.assertEqual(sum, 0, 'sum');
+  });
+  return wires;
+}
+
+/** m_t = how many queries take the value t (witness mode; queries outside the table are not counted). */
+export function countMultiplicities(values: readonly bigint[], queries: LogUpQueries, tableBits: number): bigint[] {
+  const n = 2 ** tableBits;
+  const counts = new Array<number>(n).fill(0);
+  for (let k = 0; k < queries.wires.length; k++) {
+    const f = mod(BigInt(queries.scales[k]) * values[queries.wires[k]]);
+    if (f < BigInt(n)) counts[Number(f)]++;
+  }
+  return counts.map(BigInt);
+}
+
+/** Inverses of non-zero field elements with one Fermat inversion (Montgomery's trick); a zero maps to 0. */
+export function batchInverse(xs: readonly bigint[]): bigint[] {
+  const prefix: bigint[] = new Array(xs.length);
+  let acc = 1n;
+  for (let i = 0; i < xs.length; i++) {
+    prefix[i] = acc;
+    if (xs[i] !== 0n) acc = (acc * xs[i]) % R;
+  }
+  let invAcc = inv(acc);
+  const out: bigint[] = new Array(xs.length);
+  for (let i = xs.length - 1; i >= 0; i--) {
+    if (xs[i] === 0n) {
+      out[i] = 0n;
+      continue;
+    }
+    out[i] = (invAcc * prefix[i]) % R;
+    invAcc = (invAcc * xs[i]) % R;
+  }
+  return out;
+}
+
+function sumOf(values: readonly bigint[], vars: readonly Variable[], coeffs: readonly bigint[]): bigint {
+  let acc = 0n;
+  for (let i = 0; i < vars.length; i++) acc += coeffs[i] * values[vars[i]];
+  return mod(acc);
+}

@@ -1,0 +1,236 @@
+/**
+ * The LogUp range-check backend at the R1CS level (issue 16; circuit/logup.ts,
+ * circuit/logup-ranges.ts): honest witnesses satisfy every row for many challenges; a value
+ * outside the table, a recomposition that does not match, a wrong multiplicity, inverses for
+ * another challenge and an adaptive prover all fail; a query over an uncommitted wire does
+ * not build. No proofs: the challenge comes from oracles chosen here (a hash of the committed
+ * values and the publics, as the proof system's will be, or plain random values).
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
+import type { ChallengeOracle } from '@zkinfer/prover/circuit/commitment-spec.ts';
+import { inv, mod, R } from '@zkinfer/prover/circuit/field.ts';
+import type { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
+import { batchInverse, countMultiplicities, stateLogUp } from '@zkinfer/prover/circuit/logup.ts';
+import { logUpCheckRows, logUpFixedRows, LogUpRanges, type LogUpLayout } from '@zkinfer/prover/circuit/logup-ranges.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+
+const B = 4; // a 16-entry table keeps every test cheap
+
+/** c = SHA-256(committed ‖ publics) mod r: the shape of the proof system's oracle (it hashes D, not the values). */
+const hashOracle: ChallengeOracle = (committed, publics) => {
+  const h = createHash('sha256');
+  for (const v of [...committed, -1n, ...publics]) h.update(v.toString(16) + ',');
+  return mod(BigInt(`0x${h.digest('hex')}`));
+};
+
+const randomField = (): bigint => mod(BigInt(`0x${createHash('sha256').update(String(Math.random())).digest('hex')}`));
+
+/** Checks of these widths (k ≤ 3 decompose, k = B one full limb, k = B + 1 a short top limb, 2B two full limbs). */
+const WIDTHS = [2, 3, 4, 5, 7, 8, 11];
+
+interface Built {
+  cs: ConstraintSystem;
+  ranges: LogUpRanges;
+  xs: LinearCombination[];
+}
+
+function build(values: readonly bigint[] | undefined, opts: { oracle?: ChallengeOracle; lean?: boolean; blinding?: bigint } = {}): Built {
+  let ranges: LogUpRanges | undefined;
+  const cs = new ConstraintSystem({
+    witness: values !== undefined,
+    lean: opts.lean,
+    ranges: (c) => (ranges = new LogUpRanges(c, { limbBits: B, oracle: opts.oracle ?? hashOracle, blinding: () => opts.blinding ?? 12345n })),
+  });
+  cs.publicInput('pub', values && 7n);
+  cs.ranges.declarePublics();
+  const xs = WIDTHS.map((k, i) => cs.privateInput(`x${i}`, values?.[i]));
+  WIDTHS.forEach((k, i) => cs.scope(`c${i}`, () => cs.ranges.check(xs[i], k)));
+  cs.ranges.resolve();
+  return { cs, ranges: ranges!, xs };
+}
+
+const inRange = (): bigint[] => WIDTHS.map((k) => BigInt(Math.floor(Math.random() * 2 ** k)));
+
+/**
+ * What a prover computes after c: the multiplicities (unless given), then every inverse, for
+ * the challenge `c`, into a copy of the values. Tampering tests change a committed value and
+ * call this to make every derived wire consistent again.
+ */
+function rederive(cs: ConstraintSystem, layout: LogUpLayout, values: bigint[], c: bigint, keepMultiplicities = false): bigint[] {
+  const v = [...values];
+  v[layout.challenge] = c;
+  if (!keepMultiplicities) countMultiplicities(v, layout.queries, B).forEach((m, t) => (v[layout.multiplicities[t]] = m));
+  const fs = layout.queries.wires.map((w, k) => mod(BigInt(layout.queries.scales[k]) * v[w]));
+  batchInverse(fs.map((f) => mod(c - f))).forEach((u, k) => (v[layout.queryInverses[k]] = u));
+  layout.multiplicities.forEach((w, t) => (v[layout.tableInverses[t]] = mod(v[w] * inv(mod(c - BigInt(t))))));
+  return v;
+}
+
+const committedValues = (cs: ConstraintSystem, v: readonly bigint[]): bigint[] => cs.commitment!.wires.map((w) => v[w]);
+
+describe('LogUp range checks: shape and honest witnesses', () => {
+  it('adds exactly the rows of the cost model; J = limbs + multiplicities + ρ; the challenge is the last public input', () => {
+    const { cs, ranges } = build(undefined);
+    const perCheck = WIDTHS.reduce((n, k) => n + logUpCheckRows(k, B), 0);
+    expect(cs.nConstraints).toBe(perCheck + logUpFixedRows(B));
+    const layout = ranges.layout!;
+    const spec = cs.commitment!;
+    expect(spec.challengeWire).toBe(cs.nPublic);
+    expect(spec.challengeWire).toBe(2);
+    expect(spec.wires).toEqual([...layout.limbs, ...layout.multiplicities, layout.blinding]);
+    expect(new Set(layout.queries.wires).size).toBeLessThan(layout.queries.wires.length); // short top limbs are queried twice
+    for (const w of layout.queries.wires) expect(spec.wires).toContain(w);
+    // the blinding wire is in a row (its key point is not the identity) with a wire outside J
+    const blindRows = cs.constraints.filter((r) => r.c.vars.includes(layout.blinding));
+    expect(blindRows).toHaveLength(1);
+    expect(blindRows[0].c.vars.some((w) => !spec.wires.includes(w))).toBe(true);
+  });
+
+  it('honest witnesses pass for many random challenges, in recording and in lean mode (same values)', () => {
+    for (let i = 0; i < 12; i++) {
+      const xs = inRange();
+      xs[6] = i === 0 ? 2n ** 11n - 1n : xs[6]; // the extremes
+      xs[1] = i === 1 ? 0n : xs[1];
+      const c = randomField();
+      const rec = build(xs, { oracle: () => c });
+      expect(findUnsatisfied(rec.cs)).toBeNull();
+      expect(rec.cs.values[rec.cs.commitment!.challengeWire]).toBe(c);
+      const lean = build(xs, { oracle: () => c, lean: true });
+      expect(findUnsatisfied(lean.cs)).toBeNull();
+      expect(lean.cs.values).toEqual(rec.cs.values);
+    }
+  });
+
+  it('the oracle sees the committed values in J order and the publics without the challenge slot', () => {
+    const xs = inRange();
+    let seen: { committed: readonly bigint[]; publics: readonly bigint[] } | undefined;
+    const { cs } = build(xs, { oracle: (committed, publics) => ((seen = { committed, publics }), 99n) });
+    expect(seen!.publics).toEqual([7n]);
+    expect(seen!.committed).toEqual(committedValues(cs, cs.values));
+    expect(seen!.committed[seen!.committed.length - 1]).toBe(12345n); // ρ last
+  });
+
+  it('a fresh blinding value changes the committed vector (the commitment hides the prompt-derived values)', () => {
+    const xs = inRange();
+    const a = build(xs, { blinding: 1n });
+    const b = build(xs, { blinding: 2n });
+    expect(committedValues(a.cs, a.cs.values)).not.toEqual(committedValues(b.cs, b.cs.values));
+    expect(a.cs.values[a.cs.commitment!.challengeWire]).not.toBe(b.cs.values[b.cs.commitment!.challengeWire]);
+  });
+
+  it('refuses a circuit without its challenge wire and a witness without an oracle', () => {
+    const cs = new ConstraintSystem({ witness: false, ranges: (c) => new LogUpRanges(c, { limbBits: B }) });
+    cs.ranges.check(cs.privateInput('x'), 9);
+    expect(() => cs.ranges.resolve()).toThrow(/no challenge wire/);
+    const w = new ConstraintSystem({ witness: true, ranges: (c) => new LogUpRanges(c, { limbBits: B }) });
+    w.ranges.declarePublics();
+    w.ranges.check(w.privateInput('x', 3n), 9);
+    expect(() => w.ranges.resolve()).toThrow(/oracle/);
+  });
+});
+
+describe('LogUp range checks: cheating witnesses fail', () => {
+  /** Honest values everywhere except check `i`, which gets `x`. */
+  const withValue = (i: number, x: bigint): bigint[] => {
+    const xs = inRange();
+    xs[i] = x;
+    return xs;
+  };
+
+  it('a value outside the range fails, for a full top limb (limb ≥ 2^b) and a short one (shifted query ≥ 2^b)', () => {
+    for (const [i, x] of [[5, 2n ** 8n], [5, 2n ** 8n + 3n], [3, 2n ** 5n], [6, 2n ** 11n], [2, 16n], [2, R - 1n]] as const) {
+      for (let trial = 0; trial < 3; trial++) {
+        const c = randomField();
+        const { cs } = build(withValue(i, x), { oracle: () => c });
+        const bad = findUnsatisfied(cs);
+        expect(bad, `x${i} = ${x}`).not.toBeNull();
+        expect(bad!.label).toMatch(/logup\/sum|recompose/);
+      }
+    }
+  });
+
+  it('a limb that does not recompose its value fails (the lookup rows made consistent with it)', () => {
+    const { cs, ranges } = build(inRange());
+    const layout = ranges.layout!;
+    const c = cs.values[layout.challenge];
+    for (const limb of layout.limbs) {
+      const v = [...cs.values];
+      v[limb] = (v[limb] + 1n) % BigInt(2 ** B); // still in the table
+      const bad = findUnsatisfied(cs, rederive(cs, layout, v, c));
+      expect(bad).not.toBeNull();
+      expect(bad!.label).toMatch(/recompose/);
+    }
+  });
+
+  it('a wrong multiplicity fails (table inverses made consistent with it)', () => {
+    const { cs, ranges } = build(inRange());
+    const layout = ranges.layout!;
+    const c = cs.values[layout.challenge];
+    for (const [t, d] of [[0, 1n], [3, R - 1n], [15, 2n]] as const) {
+      const v = [...cs.values];
+      v[layout.multiplicities[t]] = mod(v[layout.multiplicities[t]] + d);
+      const bad = findUnsatisfied(cs, rederive(cs, layout, v, c, true));
+      expect(bad!.label).toBe('logup/sum');
+    }
+    // moving one count from t to t' keeps Σ m_t but not the multiset: still fails
+    const v = [...cs.values];
+    v[layout.multiplicities[1]] = mod(v[layout.multiplicities[1]] + 1n);
+    v[layout.multiplicities[2]] = mod(v[layout.multiplicities[2]] - 1n);
+    expect(findUnsatisfied(cs, rederive(cs, layout, v, c, true))!.label).toBe('logup/sum');
+  });
+
+  it('inverses computed for another challenge fail', () => {
+    const { cs, ranges } = build(inRange());
+    const layout = ranges.layout!;
+    const c = cs.values[layout.challenge];
+    const v = rederive(cs, layout, cs.values, mod(c + 1n));
+    v[layout.challenge] = c;
+    expect(findUnsatisfied(cs, v)!.label).toMatch(/logup\/query/);
+  });
+
+  it('an out-of-range value makes the sum identity fail for (almost) every challenge: only a root of a polynomial of degree ≤ N + 2^b passes', () => {
+    const { cs, ranges } = build(withValue(4, 2n ** 7n + 1n)); // 7-bit check: top limb 8 > 2^3 − 1
+    const layout = ranges.layout!;
+    for (let i = 0; i < 20; i++) expect(findUnsatisfied(cs, rederive(cs, layout, cs.values, randomField()))!.label).toBe('logup/sum');
+  });
+
+  it('an adaptive prover who picks a hint after seeing c must change a committed wire, so c changes and the witness fails', () => {
+    // x4 = 2^7 + 1 is out of its 7-bit range; the prover states it honestly as limbs (a top limb
+    // outside the table), gets c from its commitment, then fixes the sum by choosing m_0 for c.
+    const { cs, ranges } = build(withValue(4, 2n ** 7n + 1n));
+    const layout = ranges.layout!;
+    const c = cs.values[layout.challenge];
+    const v = rederive(cs, layout, cs.values, c);
+    const sumU = layout.queryInverses.reduce((s, w) => s + v[w], 0n);
+    const sumV = layout.tableInverses.slice(1).reduce((s, w) => s + v[w], 0n);
+    v[layout.multiplicities[0]] = mod((sumU - sumV) * c); // m_0/(c − 0) closes the sum
+    const adaptive = rederive(cs, layout, v, c, true);
+    // 1. Were c independent of the committed values, this witness would pass: the attack is real.
+    expect(findUnsatisfied(cs, adaptive)).toBeNull();
+    // 2. But m_0 is committed: the committed vector changed, so the oracle gives another c …
+    const before = committedValues(cs, cs.values);
+    const after = committedValues(cs, adaptive);
+    expect(after).not.toEqual(before);
+    const c2 = hashOracle(after, [7n]);
+    expect(c2).not.toBe(c);
+    // 3. … for which the chosen m_0 no longer closes the sum.
+    expect(findUnsatisfied(cs, rederive(cs, layout, adaptive, c2, true))!.label).toBe('logup/sum');
+  });
+
+  it('a query over an uncommitted wire does not build (shape and witness mode)', () => {
+    for (const witness of [false, true]) {
+      const cs = new ConstraintSystem({ witness });
+      const c = cs.publicInput('c', witness ? 5n : undefined);
+      const m = Array.from({ length: 2 ** B }, (_, t) => cs.hint(`m${t}`, () => (t === 3 ? 1n : 0n)));
+      const q = cs.hint('q', () => 3n);
+      const committed = new Set(m.map((x) => x.vars[0]));
+      const inst = { tableBits: B, queries: { wires: [q.vars[0]], scales: [1] }, multiplicities: m, challenge: c, committed };
+      expect(() => stateLogUp(cs, inst)).toThrow(/not committed/);
+      expect(() => stateLogUp(cs, { ...inst, committed: new Set([q.vars[0]]) })).toThrow(/multiplicity wire .* not committed/);
+      expect(() => stateLogUp(cs, { ...inst, committed: new Set([...committed, q.vars[0]]) })).not.toThrow();
+      if (witness) expect(findUnsatisfied(cs)).toBeNull();
+    }
+  });
+});
