@@ -78,6 +78,8 @@ export class LogUpRanges implements RangeChecks {
   private readonly queryScales: number[] = [];
   private readonly limbs: Variable[] = [];
   private resolved?: { spec: CommitmentSpec; layout: LogUpLayout };
+  /** k ↦ how many k-bit checks were asked (limb-cost.ts chooses b from it). */
+  readonly checkWidths = new Map<number, number>();
 
   constructor(cs: ConstraintSystem, opts: LogUpRangesOptions) {
     if (!Number.isInteger(opts.limbBits) || opts.limbBits < 2 || opts.limbBits > 20) throw new RangeError(`LogUpRanges: limb width ${opts.limbBits} not an integer in 2..20`);
@@ -117,6 +119,7 @@ export class LogUpRanges implements RangeChecks {
   check(x: LinearCombination, k: number): void {
     checkWidth('check', k);
     const { cs, b } = this;
+    this.checkWidths.set(k, (this.checkWidths.get(k) ?? 0) + 1);
     if (decomposesAt(k, b)) {
       decomposeBits(cs, x, k);
       return;

@@ -86,7 +86,7 @@ export function stateLogUp(cs: ConstraintSystem, inst: LogUpInstance): LogUpWire
       const u = cs.hint('u', () => inverseOf(f!));
       // c − s·w, built directly (the challenge is public, so its wire sorts before the limb).
       const cMinusF = new LinearCombination([cWire, w], [1n, -s], c === undefined ? undefined : mod(c - f!));
-      cs.assertR1(u, cMinusF, one, 'query');
+      cs.assertR1Ordered(u, cMinusF, one, 'query'); // u (full width) in A, not in B: no G2 term
       wires.queryInverses.push(u.vars[0]);
       sumVars.push(u.vars[0]);
       sumCoeffs.push(1n);
@@ -94,7 +94,7 @@ export function stateLogUp(cs: ConstraintSystem, inst: LogUpInstance): LogUpWire
     for (let t = 0; t < n; t++) {
       const m = multiplicities[t];
       const v = cs.hint('v', () => mod(cs.valueOf(m) * tableInv![t]));
-      cs.assertR1(v, challenge.sub(t), m, 'table');
+      cs.assertR1Ordered(v, challenge.sub(t), m, 'table');
       wires.tableInverses.push(v.vars[0]);
       sumVars.push(v.vars[0]);
       sumCoeffs.push(-1n);
