@@ -172,7 +172,7 @@ for (const m of MODELS) {
       `(\`check\` requests; circuit/limb-cost.ts; ${circuits} chunks per bundle, each paying the table) — plain decomposition ${(plain / 1e6).toFixed(2)} s; ` +
       LIMB_CANDIDATES.map((x) => `b = ${x}: ${(predictedCostUs(pass.widths, circuits, x) / 1e6).toFixed(2)} s`).join(', ') +
       `. ${fixedB ? `b fixed at ${b} (--ranges=logup:${b})` : `The model picks **b = ${b}**`}.`;
-    if (b !== backend.limbBits) {
+    if (b !== (fixedB ?? 8)) {
       backend = { kind: 'logup', limbBits: b };
       pass = measurePass(m.name, q, backend);
     }

@@ -13,13 +13,16 @@ import { splitMuxLookup } from './table-lookup.ts';
  * one log-derivative argument (circuit/logup.ts) over the table {0 … 2^b − 1} states them all
  * when the circuit is complete.
  *
- * - `check(x, k)`: x is split into ⌈k/b⌉ limbs (hint wires, committed) with one linear
- *   recomposition row, x = Σ limb_i·2^(i·b), made where the check is asked; each limb is a
+ * - `check(x, k)`: deferred. At resolve x is split into ⌈k/b⌉ limbs (hint wires, committed)
+ *   with one linear recomposition row, x = Σ limb_i·2^(i·b); each limb is a
  *   query, and a top limb of r < b bits is queried a second time as limb·2^(b − r) (both in
  *   [0, 2^b) ⇒ limb < 2^r, as the integers involved are far below r). The argument's rows
  *   (an inverse per query) are deferred to `resolve`. A check of so few bits that its
  *   decomposition is no more rows (k ≤ 1 + queries) stays a decomposition: bit wires are
  *   almost free in the prover's MSMs, an inverse wire is a full scalar.
+ * - `checkWithBits(x, k)`: a deferred check whose bits the gadget may ask for later (a
+ *   requantized value is a table index for some callers only): asked for before resolve, the
+ *   check becomes a decomposition (k rows instead of the limb check's); never asked, a limb check.
  * - `bits`, `lookup`: decomposition and split mux, as the plain backend.
  * - `declarePublics()`: declares the challenge c as the circuit's last public input (a late
  *   public input: the verifier computes it from the commitment, a bundle never carries it).
@@ -68,6 +71,14 @@ export function logUpFixedRows(b: number): number {
   return 2 ** b + 2;
 }
 
+/** A check waiting for resolve(); `bits` once a gadget asked for them (then it is a decomposition instead). */
+interface PendingCheck {
+  x: LinearCombination;
+  k: number;
+  scope: string | undefined;
+  bits?: LinearCombination[];
+}
+
 export class LogUpRanges implements RangeChecks {
   private readonly cs: ConstraintSystem;
   private readonly b: number;
@@ -77,6 +88,8 @@ export class LogUpRanges implements RangeChecks {
   private readonly queryWires: Variable[] = [];
   private readonly queryScales: number[] = [];
   private readonly limbs: Variable[] = [];
+  private readonly pending: PendingCheck[] = [];
+  private pendingCheckRows = 0;
   private resolved?: { spec: CommitmentSpec; layout: LogUpLayout };
   /** k ↦ how many k-bit checks were asked (limb-cost.ts chooses b from it). */
   readonly checkWidths = new Map<number, number>();
@@ -93,9 +106,9 @@ export class LogUpRanges implements RangeChecks {
     return this.b;
   }
 
-  /** Rows resolve() will add for the checks so far (one inverse per query), the per-circuit rows aside. */
+  /** Rows resolve() will add for the checks so far (recomposition and inverses), the per-circuit rows aside. */
   get pendingRows(): number {
-    return this.queryWires.length;
+    return this.pendingCheckRows;
   }
 
   get fixedRows(): number {
@@ -117,13 +130,44 @@ export class LogUpRanges implements RangeChecks {
   }
 
   check(x: LinearCombination, k: number): void {
-    checkWidth('check', k);
-    const { cs, b } = this;
-    this.checkWidths.set(k, (this.checkWidths.get(k) ?? 0) + 1);
-    if (decomposesAt(k, b)) {
-      decomposeBits(cs, x, k);
-      return;
+    this.defer(x, k);
+  }
+
+  checkWithBits(x: LinearCombination, k: number): () => LinearCombination[] {
+    const entry = this.defer(x, k);
+    if (!entry) {
+      const bits = decomposeBits(this.cs, x, k);
+      return () => bits;
     }
+    // Asked for later (before resolve): the decomposition replaces the pending limb check.
+    return () => {
+      if (!entry.bits) {
+        if (this.resolved) throw new TypeError('LogUpRanges: bits asked for after resolve()');
+        entry.bits = decomposeBits(this.cs, entry.x, k);
+        this.pendingCheckRows -= logUpCheckRows(k, this.b);
+      }
+      return entry.bits;
+    };
+  }
+
+  /** Records a k-bit check for resolve(), or decomposes it now when that is no more rows (then undefined). */
+  private defer(x: LinearCombination, k: number): PendingCheck | undefined {
+    checkWidth('check', k);
+    this.checkWidths.set(k, (this.checkWidths.get(k) ?? 0) + 1);
+    if (decomposesAt(k, this.b)) {
+      decomposeBits(this.cs, x, k);
+      return undefined;
+    }
+    // Shape mode keeps the asking gadget's scope, so the deferred rows carry its label.
+    const entry: PendingCheck = { x, k, scope: this.cs.computesWitness ? undefined : this.cs.scopeLabel };
+    this.pending.push(entry);
+    this.pendingCheckRows += logUpCheckRows(k, this.b);
+    return entry;
+  }
+
+  /** The limbs of one pending check, their recomposition row and their queries. */
+  private limbCheck(x: LinearCombination, k: number): void {
+    const { cs, b } = this;
     const n = Math.ceil(k / b);
     const top = k - (n - 1) * b;
     cs.scope(`range${k}`, () => {
@@ -155,6 +199,8 @@ export class LogUpRanges implements RangeChecks {
     if (this.resolved) throw new TypeError('LogUpRanges: resolve() called twice');
     if (!this.challenge) throw new TypeError('LogUpRanges: no challenge wire (the circuit must call cs.ranges.declarePublics() after its public inputs)');
     const challengeWire = this.challenge.vars[0];
+    for (const p of this.pending) if (!p.bits) cs.scope(p.scope ?? 'logup', () => this.limbCheck(p.x, p.k));
+    this.pending.length = 0;
     const queries = { wires: this.queryWires, scales: this.queryScales };
     const { m, rho } = cs.scope('logup', () => {
       const m = cs.hints('m', 2 ** b, () => countMultiplicities(cs.values, queries, b));

@@ -19,6 +19,12 @@ import { splitMuxLookup } from './table-lookup.ts';
 export interface RangeChecks {
   /** Constrains x ∈ [0, 2^bits) as an integer; the caller does not use x's bits. */
   check(x: LinearCombination, bits: number): void;
+  /**
+   * Constrains x ∈ [0, 2^bits) and returns a function giving its bits (little-endian, each
+   * constrained boolean) for a gadget whose callers may or may not use them. Bit decomposition
+   * makes them now; a lookup backend only if the function is called (before `resolve`).
+   */
+  checkWithBits(x: LinearCombination, bits: number): () => LinearCombination[];
   /** Constrains x ∈ [0, 2^bits) and returns its bits, little-endian, each constrained boolean. */
   bits(x: LinearCombination, bits: number): LinearCombination[];
   /** T[Σ indexBits[i]·2^i] for a constant table of 2^indexBits.length entries; the bits must be boolean. */
@@ -53,6 +59,11 @@ export class BitDecompositionRanges implements RangeChecks {
 
   check(x: LinearCombination, bits: number): void {
     decomposeBits(this.cs, x, bits);
+  }
+
+  checkWithBits(x: LinearCombination, bits: number): () => LinearCombination[] {
+    const b = decomposeBits(this.cs, x, bits);
+    return () => b;
   }
 
   bits(x: LinearCombination, bits: number): LinearCombination[] {

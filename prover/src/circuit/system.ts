@@ -287,6 +287,11 @@ export class ConstraintSystem {
     }
   }
 
+  /** The current scope path (`a/b/c`), for a backend that states a gadget's rows later under the gadget's label. */
+  get scopeLabel(): string {
+    return this.scopes.join('/');
+  }
+
   private labelOf(label: string): string {
     return this.scopes.length === 0 ? label : `${this.scopes.join('/')}/${label}`;
   }

@@ -30,6 +30,11 @@ class DeferredRanges implements RangeChecks {
     this.pending.push({ x, bits });
   }
 
+  checkWithBits(x: LinearCombination, bits: number): () => LinearCombination[] {
+    const b = this.bits(x, bits);
+    return () => b;
+  }
+
   bits(x: LinearCombination, bits: number): LinearCombination[] {
     this.calls.bits++;
     return this.now.bits(x, bits);
