@@ -69,7 +69,7 @@ function opOf(label: string): { op: string; perLayer: boolean } {
     if (p[1] === 'postNorm') return layer('post-FFN norm + residual (Gemma 3)');
     return layer('FFN gate/up/hidden/down requant');
   }
-  if (p[0] === 'logup') return once('LogUp: inverse per query (deferred to resolve)');
+  if (p[0] === 'logup') return once(/^lookup\d+$/.test(p[1]) ? 'LogUp: value tables (2^k rows + sum per circuit, one inverse per lookup)' : 'LogUp: inverse per query (deferred to resolve)');
   // The logits acc·m are linear combinations (free): the logits scope holds only the norm.
   if (p[0] === 'logits') return once(/^norm\d+$/.test(p[1]) ? 'final RMSNorm' : 'logits (besides the norm)');
   if (p[0] === 'greedy') return once('argmax of acc·m + greedy check');
@@ -86,6 +86,7 @@ function kindOf(label: string): string {
   if (/\/(maximum|argmax)\//.test(label)) return 'max / argmax (difference range checks, one-hot)';
   if (/\/lookup\d+\//.test(label)) return 'table lookups (activation, exp digits)';
   if (label === 'logup/query') return 'LogUp: one inverse per query (deferred to resolve)';
+  if (/^logup\/lookup\d+\//.test(label)) return 'LogUp: value tables (activation)';
   if (/\/recompose$/.test(label)) return 'LogUp: limb recomposition (one per check)';
   if (/onehot\//.test(label)) return 'one-hot token';
   if (/(^|\/)(qk\d+|pv\d+|sq\d+|xr\d+|yr\d+|au\d+|er|acc\d+|inRange)$/.test(label)) return 'private products (q·k, p·v, x², x·r, gating, exp)';
@@ -102,7 +103,8 @@ let md = `## ${section}\n\nCommand: \`npx node bench/transformer-costs.ts ${T}${
 if (LOGUP) {
   md += '\n**LogUp circuits** (range checks by the LogUp backend, docs/decisions.md 16): not provable until the commitment ' +
     '(BSB22) lands in setup, prover and verifiers. Counts per stage include one inverse row per query (stated at resolve); ' +
-    "each circuit also pays the table once (2^b + 2 rows), listed apart. `bits` requests and table lookups are still decompositions and split muxes.\n";
+    'each circuit also pays the range table once (2^b + 2 rows), listed apart; a stage using a value table (the FFN activation) pays its 257 rows. ' +
+    'Still decompositions: `bits` requests whose bits a gadget computes with (signs, comparisons, saturation windows, softmax exp digits); still split muxes: the exp digit tables.\n';
 }
 
 interface Pass {

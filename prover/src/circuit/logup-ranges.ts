@@ -2,7 +2,7 @@ import { randomSalt } from '../commit/commit.ts';
 import { checkWidth, decomposeBits } from './bit-decomposition.ts';
 import { assertCommitmentSpec, type ChallengeOracle, type CommitmentSpec } from './commitment-spec.ts';
 import { LinearCombination, type Scalar, type Variable } from './lc.ts';
-import { countMultiplicities, stateLogUp, type LogUpWires } from './logup.ts';
+import { countMultiplicities, rangeTable, stateLogUp, type LogUpWires } from './logup.ts';
 import type { RangeChecks } from './ranges.ts';
 import type { ConstraintSystem } from './system.ts';
 import { splitMuxLookup } from './table-lookup.ts';
@@ -41,9 +41,28 @@ export interface LogUpRangesOptions {
   blinding?: () => bigint;
 }
 
-/** The wires of a resolved argument (tests tamper with them). */
+/** A value table's argument: its entries (combined column) and queries. */
+interface ValueTable {
+  values: bigint[];
+  min: bigint;
+  width: number;
+  k: number;
+  entries: bigint[];
+  queries: LinearCombination[];
+}
+
+/** One argument of a resolved circuit: its table, queries and the wires it added. */
+export interface ArgumentLayout extends LogUpWires {
+  entries: readonly bigint[];
+  queries: readonly LinearCombination[];
+  multiplicities: readonly Variable[];
+}
+
+/** The wires of a resolved circuit (tests tamper with them): the range argument's, then each value table's. */
 export interface LogUpLayout extends LogUpWires {
-  queries: { wires: readonly Variable[]; scales: readonly number[] };
+  entries: readonly bigint[];
+  queries: readonly LinearCombination[];
+  tables: readonly ArgumentLayout[];
   limbs: readonly Variable[];
   multiplicities: readonly Variable[];
   blinding: Variable;
@@ -85,8 +104,10 @@ export class LogUpRanges implements RangeChecks {
   private readonly oracle?: ChallengeOracle;
   private readonly blinding: () => bigint;
   private challenge?: LinearCombination;
-  private readonly queryWires: Variable[] = [];
-  private readonly queryScales: number[] = [];
+  private readonly queries: LinearCombination[] = [];
+  /** Value tables (lookupAt), by table object: entries, queries, and the wires the queries touch. */
+  private readonly tables = new Map<ArrayLike<Scalar>, ValueTable>();
+  private readonly lookupWires = new Set<Variable>();
   private readonly limbs: Variable[] = [];
   private readonly pending: PendingCheck[] = [];
   private pendingCheckRows = 0;
@@ -174,15 +195,10 @@ export class LogUpRanges implements RangeChecks {
       const limbs = cs.hints('limb', n, () => limbsOf(cs.valueOf(x), b, n));
       cs.assertEqual(x, LinearCombination.dot(limbs, limbs.map((_, i) => 1n << BigInt(i * b))), 'recompose');
       for (const l of limbs) {
-        const w = l.vars[0];
-        this.limbs.push(w);
-        this.queryWires.push(w);
-        this.queryScales.push(1);
+        this.limbs.push(l.vars[0]);
+        this.queries.push(l);
       }
-      if (top < b) {
-        this.queryWires.push(limbs[n - 1].vars[0]);
-        this.queryScales.push(2 ** (b - top));
-      }
+      if (top < b) this.queries.push(limbs[n - 1].scale(2 ** (b - top)));
     });
   }
 
@@ -194,6 +210,43 @@ export class LogUpRanges implements RangeChecks {
     return splitMuxLookup(this.cs, indexBits, table);
   }
 
+  /**
+   * T[index] by a lookup into the table of pairs (i, T[i]), encoded as one column
+   * i + 2^k·(T[i] − min T) (docs/lookups-design.md "combined column", with the constant 2^k in
+   * place of a second challenge): the value wire is range-checked to the table's value width,
+   * and the index is range-checked by the caller (precondition), so both encodings are
+   * integers below 2^(k + width) ≪ r and a matching entry means index = i and value = T[i].
+   * Rows: one inverse, the value's check; the table's 2^k rows and its sum once per circuit
+   * (charged to the first lookup). The index's and the value's wires are committed.
+   */
+  lookupAt(index: LinearCombination, _bits: () => LinearCombination[], table: ArrayLike<Scalar>): LinearCombination {
+    const { cs } = this;
+    const k = Math.log2(table.length);
+    if (!Number.isInteger(k) || k < 1 || k > 16) throw new RangeError(`lookupAt: table of ${table.length} entries is not 2^k with k in 1..16`);
+    let t = this.tables.get(table);
+    if (!t) {
+      const values = Array.from(table, (v) => BigInt(v));
+      const min = values.reduce((a, v) => (v < a ? v : a));
+      const max = values.reduce((a, v) => (v > a ? v : a));
+      const width = Math.max(1, (max - min).toString(2).length);
+      t = { values, min, width, k, entries: values.map((v, i) => BigInt(i) + (v - min) * (1n << BigInt(k))), queries: [] };
+      this.tables.set(table, t);
+      this.pendingCheckRows += table.length + 1; // its table rows and its sum
+    }
+    const tt = t;
+    return cs.scope(`lookupAt${k}`, () => {
+      const value = cs.hint('value', () => {
+        const i = cs.valueOf(index);
+        return i < BigInt(tt.values.length) ? tt.values[Number(i)] : 0n; // out of range: any value, the lookup fails
+      });
+      this.check(value.sub(tt.min), tt.width);
+      tt.queries.push(index.add(value.sub(tt.min).scale(1n << BigInt(k))));
+      for (const w of [...index.vars, value.vars[0]]) if (w !== 0) this.lookupWires.add(w);
+      this.pendingCheckRows += 1;
+      return value;
+    });
+  }
+
   resolve(): void {
     const { cs, b } = this;
     if (this.resolved) throw new TypeError('LogUpRanges: resolve() called twice');
@@ -201,14 +254,18 @@ export class LogUpRanges implements RangeChecks {
     const challengeWire = this.challenge.vars[0];
     for (const p of this.pending) if (!p.bits) cs.scope(p.scope ?? 'logup', () => this.limbCheck(p.x, p.k));
     this.pending.length = 0;
-    const queries = { wires: this.queryWires, scales: this.queryScales };
-    const { m, rho } = cs.scope('logup', () => {
-      const m = cs.hints('m', 2 ** b, () => countMultiplicities(cs.values, queries, b));
+    const queries = this.queries;
+    const entries = rangeTable(b);
+    const tables = [...this.tables.values()];
+    const { m, tableM, rho } = cs.scope('logup', () => {
+      const m = cs.hints('m', 2 ** b, () => countMultiplicities(cs.values, queries, entries));
+      const tableM = tables.map((t) => cs.hints('mt', t.entries.length, () => countMultiplicities(cs.values, t.queries, t.entries)));
       const rho = cs.hint('blind', () => this.blinding());
       cs.assertEqual(rho, cs.hint("blind'", () => cs.valueOf(rho)), 'blind');
-      return { m, rho };
+      return { m, tableM, rho };
     });
-    const wires = [...this.limbs, ...m.map((x) => x.vars[0]), rho.vars[0]];
+    const wireOf = (x: LinearCombination): Variable => x.vars[0];
+    const wires = [...new Set([...this.limbs, ...this.lookupWires, ...m.map(wireOf), ...tableM.flat().map(wireOf), wireOf(rho)])].sort((x, y) => x - y);
     const spec: CommitmentSpec = { wires, challengeWire };
     assertCommitmentSpec(spec, cs.nPublic, cs.nWires);
     let challenge = this.challenge;
@@ -220,8 +277,15 @@ export class LogUpRanges implements RangeChecks {
       cs.values[challengeWire] = c;
       challenge = new LinearCombination([challengeWire], [1n], c);
     }
-    const added = stateLogUp(cs, { tableBits: b, queries, multiplicities: m, challenge, committed: new Set(wires) });
-    const layout: LogUpLayout = { ...added, queries, limbs: this.limbs, multiplicities: m.map((x) => x.vars[0]), blinding: rho.vars[0], challenge: challengeWire };
+    const committed = new Set(wires);
+    const added = stateLogUp(cs, { entries, queries, multiplicities: m, challenge, committed });
+    const tableLayouts = tables.map((t, i): ArgumentLayout => ({
+      ...stateLogUp(cs, { entries: t.entries, queries: t.queries, multiplicities: tableM[i], challenge, committed }, `logup/lookup${i}`),
+      entries: t.entries,
+      queries: t.queries,
+      multiplicities: tableM[i].map(wireOf),
+    }));
+    const layout: LogUpLayout = { ...added, entries, queries, tables: tableLayouts, limbs: this.limbs, multiplicities: m.map(wireOf), blinding: wireOf(rho), challenge: challengeWire };
     this.resolved = { spec, layout };
   }
 }

@@ -1,5 +1,5 @@
 import { inv, mod, R } from './field.ts';
-import { LinearCombination, type Variable } from './lc.ts';
+import { LinearCombination, ONE_WIRE, type Variable } from './lc.ts';
 import type { ConstraintSystem } from './system.ts';
 
 /**
@@ -17,21 +17,18 @@ import type { ConstraintSystem } from './system.ts';
  * rational functions implies the multiset inclusion when N < char F_r) and Schwartz–Zippel, a
  * false inclusion passes for at most N + 2^b values of c out of r.
  *
- * A query is `scale·w` for one wire w (a limb, or a limb shifted to test a shorter top limb):
- * the soundness argument needs every wire a query touches to be committed, and this module
- * refuses (at build, shape mode included) a query over a wire outside the committed set.
+ * A query is a linear combination of committed wires (a limb, a limb shifted to test a shorter
+ * top limb, or a table pair index + 2^k·value) and constants: the soundness argument needs every
+ * wire a query touches to be committed, and this module refuses (at build, shape mode
+ * included) a query over a wire outside the committed set.
  */
 
-/** One query f = scale·values[wire]; scale is a small positive integer (a power of two). */
-export interface LogUpQueries {
-  wires: readonly Variable[];
-  scales: readonly number[];
-}
-
 export interface LogUpInstance {
-  tableBits: number;
-  queries: LogUpQueries;
-  /** m_0 … m_{2^b − 1}, one committed wire each. */
+  /** The table t_0 … t_{n−1}: distinct field elements. */
+  entries: readonly bigint[];
+  /** f_1 … f_N. */
+  queries: readonly LinearCombination[];
+  /** m_0 … m_{n−1}, one committed wire each. */
   multiplicities: readonly LinearCombination[];
   /** The challenge c: a public wire, carrying its value in witness mode. */
   challenge: LinearCombination;
@@ -47,30 +44,37 @@ export interface LogUpWires {
 
 /** Refuses a query or a multiplicity over an uncommitted wire (docs/lookups-design.md: c may only be used on committed values). */
 export function assertCommittedQueries(inst: Pick<LogUpInstance, 'queries' | 'multiplicities' | 'committed'>): void {
-  for (const w of inst.queries.wires) {
-    if (!inst.committed.has(w)) throw new TypeError(`logup: a query touches wire ${w}, which is not committed (the challenge must not be used on uncommitted values)`);
+  for (const f of inst.queries) {
+    for (const w of f.vars) {
+      if (w !== ONE_WIRE && !inst.committed.has(w)) throw new TypeError(`logup: a query touches wire ${w}, which is not committed (the challenge must not be used on uncommitted values)`);
+    }
   }
   for (const m of inst.multiplicities) {
     for (const w of m.vars) if (!inst.committed.has(w)) throw new TypeError(`logup: multiplicity wire ${w} is not committed`);
   }
 }
 
+/** The entries 0 … 2^b − 1 of a range table. */
+export function rangeTable(b: number): bigint[] {
+  return Array.from({ length: 2 ** b }, (_, t) => BigInt(t));
+}
+
 /** States the argument's rows (see the module comment). Witness mode: computes the inverse wires. */
-export function stateLogUp(cs: ConstraintSystem, inst: LogUpInstance): LogUpWires {
-  const { tableBits, queries, multiplicities, challenge } = inst;
-  const n = 2 ** tableBits;
+export function stateLogUp(cs: ConstraintSystem, inst: LogUpInstance, label = 'logup'): LogUpWires {
+  const { entries, queries, multiplicities, challenge } = inst;
+  const n = entries.length;
   if (multiplicities.length !== n) throw new RangeError(`logup: ${multiplicities.length} multiplicities for a table of ${n}`);
-  if (queries.wires.length !== queries.scales.length) throw new RangeError('logup: query wires and scales differ in length');
   if (challenge.vars.length !== 1) throw new TypeError('logup: the challenge must be a single wire');
   assertCommittedQueries(inst);
-  const cWire = challenge.vars[0];
   const c = cs.computesWitness ? cs.valueOf(challenge) : undefined;
   // Witness: the inverses 1/(c − t) of the table, one batch inversion. An honest query's value
   // is a table entry, so its inverse is looked up; any other value (a cheating witness) is
   // inverted on its own (0 when c − f = 0: that row then simply fails).
-  const tableInv = c === undefined ? undefined : batchInverse(Array.from({ length: n }, (_, t) => mod(c - BigInt(t))));
+  const tableInv = c === undefined ? undefined : batchInverse(entries.map((t) => mod(c - t)));
+  const entryIndex = c === undefined ? undefined : new Map(entries.map((t, i) => [t, i]));
   const inverseOf = (f: bigint): bigint => {
-    if (f < BigInt(n)) return tableInv![Number(f)];
+    const i = entryIndex!.get(f);
+    if (i !== undefined) return tableInv![i];
     const d = mod(c! - f);
     return d === 0n ? 0n : inv(d);
   };
@@ -78,14 +82,11 @@ export function stateLogUp(cs: ConstraintSystem, inst: LogUpInstance): LogUpWire
   const wires: LogUpWires = { queryInverses: [], tableInverses: [] };
   const sumVars: Variable[] = [];
   const sumCoeffs: bigint[] = [];
-  cs.scope('logup', () => {
-    for (let k = 0; k < queries.wires.length; k++) {
-      const w = queries.wires[k];
-      const s = BigInt(queries.scales[k]);
-      const f = c === undefined ? undefined : mod(s * cs.values[w]);
-      const u = cs.hint('u', () => inverseOf(f!));
-      // c − s·w, built directly (the challenge is public, so its wire sorts before the limb).
-      const cMinusF = new LinearCombination([cWire, w], [1n, -s], c === undefined ? undefined : mod(c - f!));
+  cs.scope(label, () => {
+    for (const f of queries) {
+      const fv = c === undefined ? undefined : valueIn(cs.values, f);
+      const u = cs.hint('u', () => inverseOf(fv!));
+      const cMinusF = new LinearCombination([...challenge.vars, ...f.vars], [1n, ...f.coeffs.map((k) => -k)], c === undefined ? undefined : mod(c - fv!));
       cs.assertR1Ordered(u, cMinusF, one, 'query'); // u (full width) in A, not in B: no G2 term
       wires.queryInverses.push(u.vars[0]);
       sumVars.push(u.vars[0]);
@@ -94,7 +95,7 @@ export function stateLogUp(cs: ConstraintSystem, inst: LogUpInstance): LogUpWire
     for (let t = 0; t < n; t++) {
       const m = multiplicities[t];
       const v = cs.hint('v', () => mod(cs.valueOf(m) * tableInv![t]));
-      cs.assertR1Ordered(v, challenge.sub(t), m, 'table');
+      cs.assertR1Ordered(v, challenge.sub(entries[t]), m, 'table');
       wires.tableInverses.push(v.vars[0]);
       sumVars.push(v.vars[0]);
       sumCoeffs.push(-1n);
@@ -105,13 +106,18 @@ export function stateLogUp(cs: ConstraintSystem, inst: LogUpInstance): LogUpWire
   return wires;
 }
 
-/** m_t = how many queries take the value t (witness mode; queries outside the table are not counted). */
-export function countMultiplicities(values: readonly bigint[], queries: LogUpQueries, tableBits: number): bigint[] {
-  const n = 2 ** tableBits;
-  const counts = new Array<number>(n).fill(0);
-  for (let k = 0; k < queries.wires.length; k++) {
-    const f = mod(BigInt(queries.scales[k]) * values[queries.wires[k]]);
-    if (f < BigInt(n)) counts[Number(f)]++;
+/** A query's value in the witness vector `values` (tests pass tampered copies). */
+export function valueIn(values: readonly bigint[], f: LinearCombination): bigint {
+  return sumOf(values, f.vars, f.coeffs);
+}
+
+/** m_t = how many queries take the value t_t (witness mode; values outside the table are not counted). */
+export function countMultiplicities(values: readonly bigint[], queries: readonly LinearCombination[], entries: readonly bigint[]): bigint[] {
+  const index = new Map(entries.map((t, i) => [t, i]));
+  const counts = new Array<number>(entries.length).fill(0);
+  for (const f of queries) {
+    const i = index.get(valueIn(values, f));
+    if (i !== undefined) counts[i]++;
   }
   return counts.map(BigInt);
 }

@@ -29,6 +29,12 @@ export interface RangeChecks {
   bits(x: LinearCombination, bits: number): LinearCombination[];
   /** T[Σ indexBits[i]·2^i] for a constant table of 2^indexBits.length entries; the bits must be boolean. */
   lookup(indexBits: readonly LinearCombination[], table: ArrayLike<Scalar>): LinearCombination;
+  /**
+   * T[index] for a constant table of 2^k entries and an index range-checked to k bits by the
+   * caller (precondition), whose bits `bits` gives on demand (checkWithBits). Bit decomposition:
+   * the split mux over the bits; a lookup backend may look the pair (index, T[index]) up instead.
+   */
+  lookupAt(index: LinearCombination, bits: () => LinearCombination[], table: ArrayLike<Scalar>): LinearCombination;
   /** Adds whatever the backend deferred; called once, when the circuit is complete (buildChunk). */
   resolve(): void;
   /**
@@ -72,6 +78,10 @@ export class BitDecompositionRanges implements RangeChecks {
 
   lookup(indexBits: readonly LinearCombination[], table: ArrayLike<Scalar>): LinearCombination {
     return splitMuxLookup(this.cs, indexBits, table);
+  }
+
+  lookupAt(_index: LinearCombination, bits: () => LinearCombination[], table: ArrayLike<Scalar>): LinearCombination {
+    return splitMuxLookup(this.cs, bits(), table);
   }
 
   resolve(): void {}

@@ -12,8 +12,8 @@ import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
 import type { ChallengeOracle } from '@zkinfer/prover/circuit/commitment-spec.ts';
 import { inv, mod, R } from '@zkinfer/prover/circuit/field.ts';
 import type { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
-import { batchInverse, countMultiplicities, stateLogUp } from '@zkinfer/prover/circuit/logup.ts';
-import { logUpCheckRows, logUpFixedRows, LogUpRanges, type LogUpLayout } from '@zkinfer/prover/circuit/logup-ranges.ts';
+import { batchInverse, countMultiplicities, rangeTable, stateLogUp, valueIn } from '@zkinfer/prover/circuit/logup.ts';
+import { logUpCheckRows, logUpFixedRows, LogUpRanges, type ArgumentLayout, type LogUpLayout } from '@zkinfer/prover/circuit/logup-ranges.ts';
 import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
 
 const B = 4; // a 16-entry table keeps every test cheap
@@ -61,10 +61,11 @@ const inRange = (): bigint[] => WIDTHS.map((k) => BigInt(Math.floor(Math.random(
 function rederive(cs: ConstraintSystem, layout: LogUpLayout, values: bigint[], c: bigint, keepMultiplicities = false): bigint[] {
   const v = [...values];
   v[layout.challenge] = c;
-  if (!keepMultiplicities) countMultiplicities(v, layout.queries, B).forEach((m, t) => (v[layout.multiplicities[t]] = m));
-  const fs = layout.queries.wires.map((w, k) => mod(BigInt(layout.queries.scales[k]) * v[w]));
-  batchInverse(fs.map((f) => mod(c - f))).forEach((u, k) => (v[layout.queryInverses[k]] = u));
-  layout.multiplicities.forEach((w, t) => (v[layout.tableInverses[t]] = mod(v[w] * inv(mod(c - BigInt(t))))));
+  for (const arg of [layout as ArgumentLayout, ...layout.tables]) {
+    if (!keepMultiplicities) countMultiplicities(v, arg.queries, arg.entries).forEach((m, t) => (v[arg.multiplicities[t]] = m));
+    batchInverse(arg.queries.map((f) => mod(c - valueIn(v, f)))).forEach((u, k) => (v[arg.queryInverses[k]] = u));
+    arg.multiplicities.forEach((w, t) => (v[arg.tableInverses[t]] = mod(v[w] * inv(mod(c - arg.entries[t])))));
+  }
   return v;
 }
 
@@ -80,8 +81,9 @@ describe('LogUp range checks: shape and honest witnesses', () => {
     expect(spec.challengeWire).toBe(cs.nPublic);
     expect(spec.challengeWire).toBe(2);
     expect(spec.wires).toEqual([...layout.limbs, ...layout.multiplicities, layout.blinding]);
-    expect(new Set(layout.queries.wires).size).toBeLessThan(layout.queries.wires.length); // short top limbs are queried twice
-    for (const w of layout.queries.wires) expect(spec.wires).toContain(w);
+    const queryWires = layout.queries.flatMap((f) => f.vars);
+    expect(new Set(queryWires).size).toBeLessThan(queryWires.length); // short top limbs are queried twice
+    for (const w of queryWires) expect(spec.wires).toContain(w);
     // the blinding wire is in a row (its key point is not the identity) with a wire outside J
     const blindRows = cs.constraints.filter((r) => r.c.vars.includes(layout.blinding));
     expect(blindRows).toHaveLength(1);
@@ -118,6 +120,33 @@ describe('LogUp range checks: shape and honest witnesses', () => {
     const b = build(xs, { blinding: 2n });
     expect(committedValues(a.cs, a.cs.values)).not.toEqual(committedValues(b.cs, b.cs.values));
     expect(a.cs.values[a.cs.commitment!.challengeWire]).not.toBe(b.cs.values[b.cs.commitment!.challengeWire]);
+  });
+
+  it('checkWithBits: a limb check when the bits are never read, a decomposition (not both) when they are; pendingRows is what resolve adds', () => {
+    for (const read of [false, true]) {
+      for (const witness of [false, true]) {
+        let ranges: LogUpRanges | undefined;
+        const cs = new ConstraintSystem({ witness, ranges: (c) => (ranges = new LogUpRanges(c, { limbBits: B, oracle: hashOracle })) });
+        cs.ranges.declarePublics();
+        const x = cs.privateInput('x', witness ? 200n : undefined);
+        const get = cs.ranges.checkWithBits(x, 9);
+        expect(cs.plannedRows).toBe(logUpCheckRows(9, B));
+        if (read) {
+          const bits = get();
+          expect(bits).toHaveLength(9);
+          expect(get()).toBe(bits); // made once
+          expect(cs.plannedRows).toBe(9);
+          if (witness) expect(bits.map((b) => cs.valueOf(b))).toEqual([0n, 0n, 0n, 1n, 0n, 0n, 1n, 1n, 0n]); // 200 = 0b11001000
+        }
+        const planned = cs.plannedRows;
+        cs.ranges.resolve();
+        expect(cs.nConstraints).toBe(planned + logUpFixedRows(B));
+        expect(ranges!.layout!.limbs).toHaveLength(read ? 0 : 3);
+        if (read) expect(() => get()).not.toThrow();
+        else expect(() => get()).toThrow(/after resolve/); // too late: the circuit is complete
+        if (witness) expect(findUnsatisfied(cs)).toBeNull();
+      }
+    }
   });
 
   it('refuses a circuit without its challenge wire and a witness without an oracle', () => {
@@ -226,11 +255,70 @@ describe('LogUp range checks: cheating witnesses fail', () => {
       const m = Array.from({ length: 2 ** B }, (_, t) => cs.hint(`m${t}`, () => (t === 3 ? 1n : 0n)));
       const q = cs.hint('q', () => 3n);
       const committed = new Set(m.map((x) => x.vars[0]));
-      const inst = { tableBits: B, queries: { wires: [q.vars[0]], scales: [1] }, multiplicities: m, challenge: c, committed };
+      const inst = { entries: rangeTable(B), queries: [q], multiplicities: m, challenge: c, committed };
       expect(() => stateLogUp(cs, inst)).toThrow(/not committed/);
       expect(() => stateLogUp(cs, { ...inst, committed: new Set([q.vars[0]]) })).toThrow(/multiplicity wire .* not committed/);
       expect(() => stateLogUp(cs, { ...inst, committed: new Set([...committed, q.vars[0]]) })).not.toThrow();
       if (witness) expect(findUnsatisfied(cs)).toBeNull();
     }
+  });
+});
+
+describe('LogUp value tables (lookupAt: the pair (index, T[index]) as one column)', () => {
+  // 16 entries (k = 4) with values in [−3, 5): the value's own check is a 3-bit decomposition
+  const TABLE = [4, -3, 0, 1, 1, 2, -1, 3, 4, 0, -2, 2, 1, 4, -3, 0];
+  const buildLookup = (idx: bigint | undefined, c?: bigint) => {
+    let ranges: LogUpRanges | undefined;
+    const cs = new ConstraintSystem({ witness: idx !== undefined, ranges: (x) => (ranges = new LogUpRanges(x, { limbBits: B, oracle: c === undefined ? hashOracle : () => c })) });
+    cs.ranges.declarePublics();
+    const i = cs.privateInput('i', idx);
+    const get = cs.ranges.checkWithBits(i, 4); // the caller's range check of the index
+    const y = cs.ranges.lookupAt(i, get, TABLE);
+    cs.ranges.resolve();
+    return { cs, layout: ranges!.layout!, i, y };
+  };
+
+  it('T[i] for every index and many challenges; index and value wires committed; rows as planned', () => {
+    for (let idx = 0; idx < 16; idx++) {
+      const { cs, i, y, layout } = buildLookup(BigInt(idx), randomField());
+      expect(findUnsatisfied(cs)).toBeNull();
+      expect(cs.valueOf(y)).toBe(mod(BigInt(TABLE[idx])));
+      expect(cs.commitment!.wires).toContain(i.vars[0]);
+      expect(cs.commitment!.wires).toContain(y.vars[0]);
+      expect(layout.tables).toHaveLength(1);
+    }
+    // shape: the stage-side count (what the planner sees) plus the range table once
+    const cs = new ConstraintSystem({ witness: false, ranges: (x) => new LogUpRanges(x, { limbBits: B }) });
+    cs.ranges.declarePublics();
+    const i = cs.privateInput('i');
+    cs.ranges.lookupAt(i, cs.ranges.checkWithBits(i, 4), TABLE);
+    const planned = cs.plannedRows;
+    expect(planned).toBe(logUpCheckRows(4, B) + 3 + 1 + 16 + 1); // index check, value bits, inverse, table rows, sum
+    cs.ranges.resolve();
+    expect(cs.nConstraints).toBe(planned + logUpFixedRows(B));
+  });
+
+  it('a value from another entry fails; so does one that aliases another entry through the 2^k shift', () => {
+    const idx = 5;
+    const { cs, layout, y } = buildLookup(BigInt(idx));
+    const c = cs.values[layout.challenge];
+    const valueBits = cs.wireNames.map((n, w) => [n, w] as const).filter(([n]) => /lookupAt4\/toBits3\/bit/.test(n)).map(([, w]) => w);
+    expect(valueBits).toHaveLength(2);
+    const setValue = (v: bigint): bigint[] => {
+      const vals = [...cs.values];
+      vals[y.vars[0]] = mod(v);
+      const shifted = mod(v + 3n); // value − min, decomposed into bits 1, 2 (bit 0 is the remainder)
+      valueBits.forEach((w, j) => (vals[w] = (shifted >> BigInt(j + 1)) & 1n));
+      return rederive(cs, layout, vals, c);
+    };
+    expect(findUnsatisfied(cs, setValue(BigInt(TABLE[idx])))).toBeNull(); // the helper itself is faithful
+    for (const other of [-3n, 0n, 3n, 4n]) {
+      expect(findUnsatisfied(cs, setValue(other))?.label, `value ${other}`).toBe('logup/lookup0/sum');
+    }
+    // i + 16·(v − min) = j + 16·(T[j] − min) for j ≠ i with v = T[j] + (j − i)/16 in F_r: the pair
+    // column would match entry j, but v is not a small integer, so its range check fails
+    const j = 7;
+    const alias = mod(BigInt(TABLE[j]) + BigInt(j - idx) * inv(16n));
+    expect(findUnsatisfied(cs, setValue(alias))).not.toBeNull();
   });
 });

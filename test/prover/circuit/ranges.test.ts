@@ -45,6 +45,10 @@ class DeferredRanges implements RangeChecks {
     return this.now.lookup(indexBits, table);
   }
 
+  lookupAt(_index: LinearCombination, bits: () => LinearCombination[], table: ArrayLike<Scalar>): LinearCombination {
+    return this.lookup(bits(), table);
+  }
+
   resolve(): void {
     for (const { x, bits } of this.pending.splice(0)) this.cs.scope('deferred', () => decomposeBits(this.cs, x, bits));
   }
