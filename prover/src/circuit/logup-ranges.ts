@@ -206,6 +206,22 @@ export class LogUpRanges implements RangeChecks {
     return decomposeBits(this.cs, x, k);
   }
 
+  /** x = low + 2^low·h with both parts checked (deferred): two limb checks instead of `width` bits. */
+  highPart(x: LinearCombination, width: number, low: number): LinearCombination {
+    checkWidth('highPart', width);
+    if (!Number.isInteger(low) || low < 0 || low > width) throw new RangeError(`highPart: low ${low} not in 0..${width}`);
+    if (low === width) {
+      this.check(x, width);
+      return LinearCombination.constant(0);
+    }
+    const { cs } = this;
+    const h = cs.hint('high', () => cs.valueOf(x) >> BigInt(low)); // a value out of range fails the checks
+    this.check(h, width - low);
+    if (low > 0) this.check(x.sub(h.scale(1n << BigInt(low))), low);
+    else cs.assertEqual(x, h, 'high');
+    return h.scale(1n << BigInt(low));
+  }
+
   lookup(indexBits: readonly LinearCombination[], table: ArrayLike<Scalar>): LinearCombination {
     return splitMuxLookup(this.cs, indexBits, table);
   }

@@ -1,5 +1,5 @@
 import type { CommitmentSpec } from './commitment-spec.ts';
-import type { LinearCombination, Scalar } from './lc.ts';
+import { LinearCombination, type Scalar } from './lc.ts';
 import type { ConstraintSystem } from './system.ts';
 import { decomposeBits } from './bit-decomposition.ts';
 import { splitMuxLookup } from './table-lookup.ts';
@@ -25,6 +25,11 @@ export interface RangeChecks {
    * makes them now; a lookup backend only if the function is called (before `resolve`).
    */
   checkWithBits(x: LinearCombination, bits: number): () => LinearCombination[];
+  /**
+   * Constrains x ∈ [0, 2^width) and returns its part above 2^low as a combination equal to
+   * Σ_{i ≥ low} x_i·2^i (0 when width = low): a saturation window tests only that part.
+   */
+  highPart(x: LinearCombination, width: number, low: number): LinearCombination;
   /** Constrains x ∈ [0, 2^bits) and returns its bits, little-endian, each constrained boolean. */
   bits(x: LinearCombination, bits: number): LinearCombination[];
   /** T[Σ indexBits[i]·2^i] for a constant table of 2^indexBits.length entries; the bits must be boolean. */
@@ -76,6 +81,11 @@ export class BitDecompositionRanges implements RangeChecks {
     return decomposeBits(this.cs, x, bits);
   }
 
+  highPart(x: LinearCombination, width: number, low: number): LinearCombination {
+    const bits = decomposeBits(this.cs, x, width);
+    return highOf(bits, low);
+  }
+
   lookup(indexBits: readonly LinearCombination[], table: ArrayLike<Scalar>): LinearCombination {
     return splitMuxLookup(this.cs, indexBits, table);
   }
@@ -91,4 +101,10 @@ export class BitDecompositionRanges implements RangeChecks {
   readonly pendingRows = 0;
   readonly fixedRows = 0;
   readonly commitment = undefined;
+}
+
+/** Σ_{i ≥ low} bits[i]·2^i (the constant 0 when there are no such bits). */
+export function highOf(bits: readonly LinearCombination[], low: number): LinearCombination {
+  const high = bits.slice(low);
+  return LinearCombination.dot(high, high.map((_, i) => 1n << BigInt(low + i)));
 }

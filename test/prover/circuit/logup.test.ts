@@ -149,6 +149,35 @@ describe('LogUp range checks: shape and honest witnesses', () => {
     }
   });
 
+  it('highPart: x = low + 2^n·h, both checked; a wrong split or an x out of range fails', () => {
+    const make = (x: bigint | undefined) => {
+      let ranges: LogUpRanges | undefined;
+      const cs = new ConstraintSystem({ witness: x !== undefined, ranges: (c) => (ranges = new LogUpRanges(c, { limbBits: B, oracle: hashOracle })) });
+      cs.ranges.declarePublics();
+      const xw = cs.privateInput('x', x);
+      const high = cs.ranges.highPart(xw, 13, 5);
+      cs.ranges.resolve();
+      return { cs, high, layout: ranges!.layout! };
+    };
+    const honest = make(0b1011001110101n);
+    expect(findUnsatisfied(honest.cs)).toBeNull();
+    expect(honest.cs.valueOf(honest.high)).toBe(0b10110011n << 5n);
+    for (const bad of [1n << 13n, (1n << 13n) + 7n, R - 1n]) expect(findUnsatisfied(make(bad).cs), String(bad)).not.toBeNull();
+    // moving 2^5 from the high part to the low part: both recompose, the low part leaves its range
+    const { cs, high, layout } = honest;
+    const h = high.vars[0];
+    const v = [...cs.values];
+    v[h] = v[h] - 1n;
+    // limbs in check order: h's 8 bits (2 limbs), then the low part's 5 bits (a full limb and a 1-bit top)
+    const [h0, h1, l0, l1] = layout.limbs;
+    v[h0] = v[h] & 15n;
+    v[h1] = v[h] >> 4n;
+    const low = 0b10101n + 32n;
+    v[l0] = low & 15n;
+    v[l1] = low >> 4n;
+    expect(findUnsatisfied(cs, rederive(cs, layout, v, v[layout.challenge]))?.label).toBe('logup/sum');
+  });
+
   it('refuses a circuit without its challenge wire and a witness without an oracle', () => {
     const cs = new ConstraintSystem({ witness: false, ranges: (c) => new LogUpRanges(c, { limbBits: B }) });
     cs.ranges.check(cs.privateInput('x'), 9);

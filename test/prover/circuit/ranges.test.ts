@@ -45,6 +45,10 @@ class DeferredRanges implements RangeChecks {
     return this.now.lookup(indexBits, table);
   }
 
+  highPart(x: LinearCombination, width: number, low: number): LinearCombination {
+    return this.now.highPart(x, width, low);
+  }
+
   lookupAt(_index: LinearCombination, bits: () => LinearCombination[], table: ArrayLike<Scalar>): LinearCombination {
     return this.lookup(bits(), table);
   }
