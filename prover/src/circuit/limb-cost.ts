@@ -1,4 +1,4 @@
-import { decomposesAt, logUpCheckRows, logUpQueries } from './logup-ranges.ts';
+import { decomposesAt, logUpCheckRows, logUpQueries } from './logup-rows.ts';
 
 /**
  * Choosing LogUp's limb width b by predicted proving time, not by constraint count

@@ -3,6 +3,7 @@ import { checkWidth, decomposeBits } from './bit-decomposition.ts';
 import { assertCommitmentSpec, type ChallengeOracle, type CommitmentSpec } from './commitment-spec.ts';
 import { LinearCombination, type Scalar, type Variable } from './lc.ts';
 import { countMultiplicities, rangeTable, stateLogUp, type LogUpWires } from './logup.ts';
+import { decomposesAt, logUpCheckRows, logUpFixedRows } from './logup-rows.ts';
 import type { RangeChecks } from './ranges.ts';
 import type { ConstraintSystem } from './system.ts';
 import { splitMuxLookup } from './table-lookup.ts';
@@ -67,27 +68,6 @@ export interface LogUpLayout extends LogUpWires {
   multiplicities: readonly Variable[];
   blinding: Variable;
   challenge: Variable;
-}
-
-/** Queries of a k-bit check at limb width b: one per limb, one more for a short top limb. */
-export function logUpQueries(k: number, b: number): number {
-  const limbs = Math.ceil(k / b);
-  return limbs + (k - (limbs - 1) * b < b ? 1 : 0);
-}
-
-/** True when a k-bit check is cheaper (or no dearer in rows) as a decomposition than as limbs. */
-export function decomposesAt(k: number, b: number): boolean {
-  return k <= 1 + logUpQueries(k, b);
-}
-
-/** Rows a k-bit check costs with limb width b: its recomposition and one inverse per query. */
-export function logUpCheckRows(k: number, b: number): number {
-  return decomposesAt(k, b) ? k : 1 + logUpQueries(k, b);
-}
-
-/** Rows `resolve` adds once per circuit besides the per-query inverses: the table's 2^b, the sum and the blinding. */
-export function logUpFixedRows(b: number): number {
-  return 2 ** b + 2;
 }
 
 /** A check waiting for resolve(); `bits` once a gadget asked for them (then it is a decomposition instead). */

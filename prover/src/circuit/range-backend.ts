@@ -1,5 +1,6 @@
 import type { ChallengeOracle } from './commitment-spec.ts';
-import { logUpFixedRows, LogUpRanges } from './logup-ranges.ts';
+import { LogUpRanges } from './logup-ranges.ts';
+import { logUpFixedRows } from './logup-rows.ts';
 import type { RangeChecks } from './ranges.ts';
 import type { ConstraintSystem } from './system.ts';
 

@@ -13,7 +13,8 @@ import type { ChallengeOracle } from '@zkinfer/prover/circuit/commitment-spec.ts
 import { inv, mod, R } from '@zkinfer/prover/circuit/field.ts';
 import type { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
 import { batchInverse, countMultiplicities, rangeTable, stateLogUp, valueIn } from '@zkinfer/prover/circuit/logup.ts';
-import { logUpCheckRows, logUpFixedRows, LogUpRanges, type ArgumentLayout, type LogUpLayout } from '@zkinfer/prover/circuit/logup-ranges.ts';
+import { LogUpRanges, type ArgumentLayout, type LogUpLayout } from '@zkinfer/prover/circuit/logup-ranges.ts';
+import { logUpCheckRows, logUpFixedRows } from '@zkinfer/prover/circuit/logup-rows.ts';
 import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
 
 const B = 4; // a 16-entry table keeps every test cheap
