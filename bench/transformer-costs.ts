@@ -1,6 +1,12 @@
 /**
- * Constraint costs of the transformer circuits (section `transformer-costs`).
- * Run: npx node bench/transformer-costs.ts [T]   (default T = 32)
+ * Constraint costs of the transformer circuits (section `transformer-costs`; with
+ * `--ranges=logup`, section `transformer-costs-logup`).
+ * Run: npx node bench/transformer-costs.ts [T] [--ranges=plain|logup|logup:B]   (default T = 32, plain)
+ * `logup` builds the stages with the LogUp range backend (circuit/logup-ranges.ts) at the limb
+ * width the cost model picks (circuit/limb-cost.ts: first measured at b = 8, which gives the
+ * check widths, then again at the chosen b); `logup:B` fixes b. A stage's count is then its
+ * rows plus one inverse row per LogUp query (deferred to resolve), without the table's
+ * 2^b + 2 rows, which each circuit pays once (reported apart).
  * For the default model (prover/models/default) and stories260K (../shared/models): every
  * stage of forwardStages(q, T) is built alone in shape mode (exact counts, no witness), and
  * its constraints are attributed to the op that added them (by gadget scope labels). Per-layer
@@ -10,13 +16,23 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildStageShape, forwardStages } from '@zkinfer/prover/circuit/transformer/stages.ts';
+import { defaultChunkPower, planStages, stagesForLayout } from '@zkinfer/prover/chunks/position.ts';
+import { chooseLimbBits, LIMB_CANDIDATES, plainCostUs, predictedCostUs } from '@zkinfer/prover/circuit/limb-cost.ts';
+import { LogUpRanges } from '@zkinfer/prover/circuit/logup-ranges.ts';
+import { fixedRangeRows, PLAIN_RANGES, rangeBackendName, type RangeBackend } from '@zkinfer/prover/circuit/range-backend.ts';
+import type { QuantModel } from '@zkinfer/prover/quant/types.ts';
 import { DEFAULT_MODEL_PATH } from '@zkinfer/prover/model/default-model.ts';
 import { loadModel } from '@zkinfer/prover/model/load.ts';
 import { calibrationIds } from '@zkinfer/prover/quant/calibration-text.ts';
 import { quantizeModel } from '@zkinfer/prover/quant/quantize.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
-const T = Number(process.argv[2] ?? 32);
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const rangesArg = process.argv.slice(2).find((a) => a.startsWith('--ranges='))?.slice('--ranges='.length) ?? 'plain';
+if (!/^(plain|logup(:\d+)?)$/.test(rangesArg)) throw new Error(`--ranges=${rangesArg}: expected plain, logup or logup:B`);
+const T = Number(positional[0] ?? 32);
+const LOGUP = rangesArg !== 'plain';
+const fixedB = rangesArg.startsWith('logup:') ? Number(rangesArg.slice('logup:'.length)) : undefined;
 const shared = (p: string) => fileURLToPath(new URL(`../../shared/${p}`, import.meta.url));
 const MODELS = [
   { name: 'default (prover/models/default)', path: DEFAULT_MODEL_PATH },
@@ -53,6 +69,7 @@ function opOf(label: string): { op: string; perLayer: boolean } {
     if (p[1] === 'postNorm') return layer('post-FFN norm + residual (Gemma 3)');
     return layer('FFN gate/up/hidden/down requant');
   }
+  if (p[0] === 'logup') return once(/^lookup\d+$/.test(p[1]) ? 'LogUp: value tables (2^k rows + sum per circuit, one inverse per lookup)' : 'LogUp: inverse per query (deferred to resolve)');
   // The logits acc·m are linear combinations (free): the logits scope holds only the norm.
   if (p[0] === 'logits') return once(/^norm\d+$/.test(p[1]) ? 'final RMSNorm' : 'logits (besides the norm)');
   if (p[0] === 'greedy') return once('argmax of acc·m + greedy check');
@@ -68,17 +85,75 @@ function kindOf(label: string): string {
   if (/\/(rsqrt|reciprocal)\//.test(label)) return '1/√ and 1/x hints (range checks, products)';
   if (/\/(maximum|argmax)\//.test(label)) return 'max / argmax (difference range checks, one-hot)';
   if (/\/lookup\d+\//.test(label)) return 'table lookups (activation, exp digits)';
+  if (label === 'logup/query') return 'LogUp: one inverse per query (deferred to resolve)';
+  if (/^logup\/lookup\d+\//.test(label)) return 'LogUp: value tables (activation)';
+  if (/\/recompose$/.test(label)) return 'LogUp: limb recomposition (one per check)';
   if (/onehot\//.test(label)) return 'one-hot token';
   if (/(^|\/)(qk\d+|pv\d+|sq\d+|xr\d+|yr\d+|au\d+|er|acc\d+|inRange)$/.test(label)) return 'private products (q·k, p·v, x², x·r, gating, exp)';
   return 'other';
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-let md = `## transformer-costs\n\nCommand: \`npx node bench/transformer-costs.ts ${T}\`. ${machineLine()}.\n` +
+const section = LOGUP ? 'transformer-costs-logup' : 'transformer-costs';
+let md = `## ${section}\n\nCommand: \`npx node bench/transformer-costs.ts ${T}${LOGUP ? ` --ranges=${rangesArg}` : ''}\`. ${machineLine()}.\n` +
   `Exact constraint counts of the transformer stages (prover/src/circuit/transformer/), T = ${T}, built in shape mode; ` +
   'excludes the chunk overhead (position masks, prompt opening, boundary commitments: prover/src/chunks/). ' +
   'Per-layer ops are per position per layer, averaged over the T positions (attention grows with the visible keys); ' +
   `embedding and logits per position (logits at the T − 1 positions that have a next token).\n`;
+if (LOGUP) {
+  md += '\n**LogUp circuits** (range checks by the LogUp backend, docs/decisions.md 18): not provable until the commitment ' +
+    '(BSB22) lands in setup, prover and verifiers. Counts per stage include one inverse row per query (stated at resolve); ' +
+    'each circuit also pays the range table once (2^b + 2 rows), listed apart; a stage using a value table (the FFN activation) pays its 257 rows. ' +
+    'Still decompositions: `bits` requests whose bits a gadget computes with (signs, comparisons, saturation windows, softmax exp digits); still split muxes: the exp digit tables.\n';
+}
+
+interface Pass {
+  total: number;
+  byOp: Map<string, { n: number; perLayer: boolean }>;
+  byKind: Map<string, number>;
+  largest: { name: string; n: number };
+  widths: Map<number, number>;
+  fixedRows: number;
+  nStages: number;
+  secs: number;
+}
+
+/** Every stage built alone in shape mode with `ranges`, its rows attributed to ops and kinds. */
+function measurePass(name: string, q: QuantModel, ranges: RangeBackend): Pass {
+  const t0 = performance.now();
+  const pass: Pass = { total: 0, byOp: new Map(), byKind: new Map(), largest: { name: '', n: 0 }, widths: new Map(), fixedRows: 0, nStages: 0, secs: 0 };
+  const stages = forwardStages(q, T, { ranges });
+  pass.nStages = stages.length;
+  for (const s of stages) {
+    const cs = buildStageShape(q, T, s, ranges);
+    const n = cs.nConstraints - cs.ranges.fixedRows;
+    pass.fixedRows = cs.ranges.fixedRows;
+    pass.total += n;
+    if (n > pass.largest.n) pass.largest = { name: s.name, n };
+    if (cs.ranges instanceof LogUpRanges) for (const [k, c] of cs.ranges.checkWidths) pass.widths.set(k, (pass.widths.get(k) ?? 0) + c);
+    for (let i = 0; i < cs.nConstraints; i++) {
+      const label = cs.store.labelOf(i);
+      if (/^logup\/(table|sum|blind)$/.test(label)) continue; // the circuit's once-only rows
+      const kind = kindOf(label);
+      pass.byKind.set(kind, (pass.byKind.get(kind) ?? 0) + 1);
+      const { op, perLayer } = opOf(label);
+      const e = pass.byOp.get(op) ?? { n: 0, perLayer };
+      e.n += 1;
+      pass.byOp.set(op, e);
+    }
+    process.stderr.write(`\r${name} (${rangeBackendName(ranges)}): ${s.name} (${fmt(pass.total)} constraints so far)   `);
+  }
+  process.stderr.write('\n');
+  pass.secs = (performance.now() - t0) / 1000;
+  return pass;
+}
+
+/** Chunks of one bundle in the default (positions) layout and power with `ranges`: each pays the LogUp table once. */
+function bundleChunks(q: QuantModel, ranges: RangeBackend): number {
+  const stages = stagesForLayout('positions', q, T, ranges);
+  const rangeFixedRows = fixedRangeRows(ranges);
+  return planStages(stages, { ctx: T, power: defaultChunkPower(stages, T), rangeFixedRows }).length;
+}
 
 for (const m of MODELS) {
   if (!existsSync(m.path)) {
@@ -88,29 +163,24 @@ for (const m of MODELS) {
   const model = loadModel(m.path);
   const q = quantizeModel(model, calibrationIds((t, o) => model.tokenizer.encode(t, o)));
   const c = q.config;
-  const t0 = performance.now();
-  const byOp = new Map<string, { n: number; perLayer: boolean }>();
-  const byKind = new Map<string, number>();
-  let total = 0;
-  let largest = { name: '', n: 0 };
-  const stages = forwardStages(q, T);
-  for (const s of stages) {
-    const cs = buildStageShape(q, T, s);
-    total += cs.nConstraints;
-    if (cs.nConstraints > largest.n) largest = { name: s.name, n: cs.nConstraints };
-    for (let i = 0; i < cs.nConstraints; i++) {
-      const label = cs.store.labelOf(i);
-      const kind = kindOf(label);
-      byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
-      const { op, perLayer } = opOf(label);
-      const e = byOp.get(op) ?? { n: 0, perLayer };
-      e.n += 1;
-      byOp.set(op, e);
+  let backend: RangeBackend = LOGUP ? { kind: 'logup', limbBits: fixedB ?? 8 } : PLAIN_RANGES;
+  let pass = measurePass(m.name, q, backend);
+  let choice = '';
+  if (LOGUP) {
+    const circuits = bundleChunks(q, backend);
+    const b = fixedB ?? chooseLimbBits(pass.widths, circuits);
+    const plain = plainCostUs(pass.widths);
+    choice = `\n\nLimb width: predicted prover time of the pass's ${fmt([...pass.widths.values()].reduce((a, n) => a + n, 0))} range checks ` +
+      `(\`check\` requests; circuit/limb-cost.ts; ${circuits} chunks per bundle, each paying the table) — plain decomposition ${(plain / 1e6).toFixed(2)} s; ` +
+      LIMB_CANDIDATES.map((x) => `b = ${x}: ${(predictedCostUs(pass.widths, circuits, x) / 1e6).toFixed(2)} s`).join(', ') +
+      `. ${fixedB ? `b fixed at ${b} (--ranges=logup:${b})` : `The model picks **b = ${b}**`}.`;
+    if (b !== (fixedB ?? 8)) {
+      backend = { kind: 'logup', limbBits: b };
+      pass = measurePass(m.name, q, backend);
     }
-    process.stderr.write(`\r${m.name}: ${s.name} (${fmt(total)} constraints so far)   `);
+    choice += ` Each circuit pays the table once: ${fmt(pass.fixedRows)} rows; ${bundleChunks(q, backend)} chunks per bundle at b = ${b}.`;
   }
-  process.stderr.write('\n');
-  const secs = (performance.now() - t0) / 1000;
+  const { total, byOp, byKind, largest, secs } = pass;
   const rows = [...byOp].sort((a, b) => b[1].n - a[1].n).map(([op, e]) => [
     op,
     e.perLayer ? fmt(e.n / (T * c.nLayers)) : '',
@@ -121,8 +191,8 @@ for (const m of MODELS) {
   md += markdownTable(['op', 'per position per layer', 'per position', 'share of the pass'], rows);
   md += '\n\nThe same constraints by kind of check:\n\n';
   md += markdownTable(['kind', 'per position', 'share'], [...byKind].sort((a, b) => b[1] - a[1]).map(([k, n]) => [k, fmt(n / T), `${((100 * n) / total).toFixed(1)} %`]));
-  md += `\n\nWhole pass at T = ${T}: **${fmt(total)}** constraints, **${fmt(total / T)} per position**; ${stages.length} stages (1 position each), ` +
-    `largest ${largest.name} with ${fmt(largest.n)}. Measured in ${secs.toFixed(0)} s.\n`;
+  md += `\n\nWhole pass at T = ${T}: **${fmt(total)}** constraints, **${fmt(total / T)} per position**; ${pass.nStages} stages (1 position each), ` +
+    `largest ${largest.name} with ${fmt(largest.n)}. Measured in ${secs.toFixed(0)} s.${choice}\n`;
 }
-writeBenchSection('transformer-costs', md);
+writeBenchSection(section, md);
 process.stdout.write(md);

@@ -7,6 +7,9 @@
  *   # for the lean systems prove builds; then the whole prove on 2 workers (`time` adds the
  *   # workers' CPU to this process's):
  *   node bench/witness-prove.ts --package /tmp/pkg16 --lean
+ *   # LogUp circuits (witness only, --model mode; the challenge from a SHA-256 of the committed
+ *   # values standing in for the proof system's oracle, which hashes the commitment D instead):
+ *   node bench/witness-prove.ts --model prover/models/default/model.gguf --ctx 32 --lean --ranges logup:8
  *   time node bench/witness-prove.ts --package /tmp/pkg16 --prove --threads 2
  *
  * Witness: the loop of chunkWitnesses over the first --chunks chunks of a greedy pass
@@ -15,7 +18,11 @@
  * process (robust against other load on the machine) and wall time. --prove: proveBundle on
  * --threads workers, wall and main-process CPU.
  */
+import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { R } from '@zkinfer/prover/circuit/field.ts';
+import type { ChallengeOracle } from '@zkinfer/prover/circuit/commitment-spec.ts';
+import { fixedRangeRows, PLAIN_RANGES, rangeBackendName, type RangeBackend } from '@zkinfer/prover/circuit/range-backend.ts';
 import { resolve } from 'node:path';
 import { buildChunk } from '@zkinfer/prover/chunks/build.ts';
 import { planStages, defaultChunkPower, stagesForLayout, type ChunkLayout } from '@zkinfer/prover/chunks/position.ts';
@@ -45,6 +52,7 @@ const { values } = parseArgs({
     prove: { type: 'boolean', default: false },
     threads: { type: 'string', default: '2' },
     lean: { type: 'boolean', default: false },
+    ranges: { type: 'string', default: 'plain' },
   },
 });
 const log = (m: string) => process.stderr.write(`${m}\n`);
@@ -78,7 +86,17 @@ if (pkg) {
 }
 const promptTokens = tokenizer.encode(values.prompt!, { bos: true });
 const generated = generateInt(q, [...promptTokens], ctx - promptTokens.length);
-const stages = stagesForLayout(layout, q, ctx);
+const rangesMatch = /^(plain|logup:(\d+))$/.exec(values.ranges!);
+if (!rangesMatch) throw new TypeError(`--ranges ${values.ranges}: plain or logup:B`);
+if (pkg && values.ranges !== 'plain') throw new TypeError('--ranges logup:B needs --model (packages are plain circuits)');
+const ranges: RangeBackend = rangesMatch[2] ? { kind: 'logup', limbBits: Number(rangesMatch[2]) } : PLAIN_RANGES;
+const stages = stagesForLayout(layout, q, ctx, ranges);
+/** Stand-in for the proof system's challenge (it hashes D = Σ w_j·P_j, an MSM over J, not timed here). */
+const oracle: ChallengeOracle = (committed, publics) => {
+  const h = createHash('sha256');
+  for (const v of [...committed, ...publics]) h.update(`${v.toString(16)},`);
+  return BigInt(`0x${h.digest('hex')}`) % R;
+};
 log(`model ${modelId.slice(0, 12)}…, T = ${ctx}, chunk power ${power}, layout ${layout}, ${promptTokens.length} prompt + ${generated.length} generated tokens`);
 
 if (values.prove) {
@@ -91,7 +109,7 @@ if (values.prove) {
   const wall = performance.now() - t0;
   log(`prove ${pkg.info.chunks.length} chunks, ${threads} workers: wall ${(wall / 1000).toFixed(1)} s (proveMs ${(r.proveMs / 1000).toFixed(1)} s, witness done at ${(r.witnessMs / 1000).toFixed(1)} s), main-process CPU ${((cpuMs() - c0) / 1000).toFixed(1)} s`);
 } else {
-  const plans = planStages(stages, { ctx, power });
+  const plans = planStages(stages, { ctx, power, rangeFixedRows: fixedRangeRows(ranges) });
   const n = Math.min(plans.length, values.chunks ? Number(values.chunks) : plans.length);
   const salt = randomSalt();
   const statement = { promptCommitment: promptCommitment(promptTokens, ctx, salt), nPrompt: promptTokens.length, nGenerated: generated.length, generated };
@@ -105,7 +123,7 @@ if (values.prove) {
   for (let index = 0; index < n; index++) {
     const c0 = cpuMs();
     const w0 = performance.now();
-    const built = buildChunk({ modelId, ctx, q, stages, plans, index, witness: { proof, inCommitment, inValues }, lean: values.lean });
+    const built = buildChunk({ modelId, ctx, q, stages, plans, index, witness: { proof, inCommitment, inValues }, lean: values.lean, ranges, oracle });
     const c1 = cpuMs();
     buildWall += performance.now() - w0;
     const bad = findUnsatisfied(built.cs);
@@ -117,5 +135,5 @@ if (values.prove) {
     inCommitment = built.outCommitment!;
     inValues = built.outValues ?? [];
   }
-  log(`${values.lean ? 'lean' : 'recording'} witness of ${n}/${plans.length} chunks (${rows} constraints): build ${(build / 1000).toFixed(2)} s CPU (${(buildWall / 1000).toFixed(2)} s wall), check ${(check / 1000).toFixed(2)} s CPU; per chunk ${((build + check) / n).toFixed(0)} ms`);
+  log(`${rangeBackendName(ranges)} ${values.lean ? 'lean' : 'recording'} witness of ${n}/${plans.length} chunks (${rows} constraints): build ${(build / 1000).toFixed(2)} s CPU (${(buildWall / 1000).toFixed(2)} s wall), check ${(check / 1000).toFixed(2)} s CPU; per chunk ${((build + check) / n).toFixed(0)} ms`);
 }

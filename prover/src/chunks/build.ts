@@ -12,6 +12,8 @@
  */
 import { expectedPublicSignals, modelTag, publicSignalRecord, SIGNAL, type Statement } from '@zkinfer/verifier';
 import type { LinearCombination } from '../circuit/lc.ts';
+import type { ChallengeOracle } from '../circuit/commitment-spec.ts';
+import { PLAIN_RANGES, rangesFactory, type RangeBackend } from '../circuit/range-backend.ts';
 import { ConstraintSystem } from '../circuit/system.ts';
 import type { QuantModel } from '../quant/types.ts';
 import { boundaryCommitment, commitOutBoundary, openInBoundary, tensorValues, type BoundaryTensor, type TensorValues } from './boundary.ts';
@@ -40,6 +42,10 @@ export interface ChunkBuildArgs {
   witness?: { proof: ProofWitness; inCommitment: bigint; inValues: readonly TensorValues[] };
   /** Witness mode: build a lean system (values only, constraints checked as stated; system.ts). */
   lean?: boolean;
+  /** The range backend (range-backend.ts; default plain). The stages must be measured with the same one. */
+  ranges?: RangeBackend;
+  /** Witness mode with LogUp: the challenge from the commitment (commitment-spec.ts). */
+  oracle?: ChallengeOracle;
 }
 
 export interface BuiltChunk {
@@ -61,7 +67,7 @@ export function buildChunk(args: ChunkBuildArgs): BuiltChunk {
   if (!plan) throw new RangeError(`buildChunk: chunk ${index} not in a plan of ${plans.length}`);
   const first = index === 0;
   const last = index === plans.length - 1;
-  const cs = new ConstraintSystem({ witness: witness !== undefined, lean: witness !== undefined && args.lean === true });
+  const cs = new ConstraintSystem({ witness: witness !== undefined, lean: witness !== undefined && args.lean === true, ranges: rangesFactory(args.ranges ?? PLAIN_RANGES, args.oracle) });
 
   // Public inputs, all before any private wire. outCommitment is the last thing the chunk
   // computes, so it is a late public input: its wire gets the value once known (below).
@@ -70,6 +76,9 @@ export function buildChunk(args: ChunkBuildArgs): BuiltChunk {
     signals = expectedPublicSignals({ modelId, ctx, chunkIndex: index, inCommitment: witness.inCommitment, outCommitment: 0n, statement: witness.proof.statement });
   }
   const pub: PublicWires = publicSignalRecord(ctx, (name, k) => (k === SIGNAL.outCommitment ? cs.latePublicInput(name) : cs.publicInput(name, signals?.[k])));
+  // LogUp's challenge: one more public input after the layout's (none for plain circuits).
+  // publicSignals below stay the layout's: the verifier computes the challenge itself.
+  cs.ranges.declarePublics();
   cs.assertEqual(pub.modelTag, modelTag(modelId), 'modelTag');
   // A layer-major chunk is fixed to its index; a position chunk (the same circuit at every
   // position) derives its position from the index instead.
@@ -83,9 +92,9 @@ export function buildChunk(args: ChunkBuildArgs): BuiltChunk {
   const overhead = { rows: 0 };
   const getMasks = (): PositionMasks => {
     if (!masks) {
-      const before = cs.nConstraints;
+      const before = cs.plannedRows;
       masks = positionMasks(cs, pub, ctx);
-      overhead.rows += cs.nConstraints - before;
+      overhead.rows += cs.plannedRows - before;
     }
     return masks;
   };
@@ -97,10 +106,10 @@ export function buildChunk(args: ChunkBuildArgs): BuiltChunk {
   const openedIn = new Map<TensorWires, BoundaryTensor>();
   const openPrompt = (): LinearCombination[] => {
     const masks = getMasks(); // charged to the overhead by getMasks itself
-    const before = cs.nConstraints;
+    const before = cs.plannedRows;
     const proof = witness?.proof;
     const t = promptTokens(cs, pub, masks, ctx, proof && { promptTokens: proof.promptTokens, salt: proof.promptSalt });
-    overhead.rows += cs.nConstraints - before;
+    overhead.rows += cs.plannedRows - before;
     return t;
   };
   if (first && !pos) {
@@ -180,9 +189,10 @@ function runStage(cs: ConstraintSystem, ctx: StageContext, stage: Stage, env: Ma
     if (!t) throw new TypeError(`stage ${stage.name}: input tensor ${spec.name} is not available in chunk ${ctx.chunkIndex}`);
     inputs[spec.name] = t;
   }
-  const before = cs.nConstraints - overhead.rows;
+  // Rows the stage adds and the rows the range backend will add for its requests at resolve().
+  const before = cs.plannedRows - overhead.rows;
   const out = cs.scope(stage.name, () => stage.build(ctx, inputs));
-  const added = cs.nConstraints - overhead.rows - before;
+  const added = cs.plannedRows - overhead.rows - before;
   // The planner packed chunks with the declared count: it must be an upper bound.
   if (added > stage.constraints) {
     throw new RangeError(`stage ${stage.name} declares ${stage.constraints} constraints but added ${added}`);

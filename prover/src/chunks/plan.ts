@@ -38,6 +38,12 @@ export interface PlanOptions {
    * the plan of fewest chunks (cheapestCut); callers still check the count.
    */
   maxChunks?: number;
+  /**
+   * Rows the range backend adds once per circuit (range-backend.ts fixedRangeRows: LogUp's
+   * table), charged to every chunk; the per-request rows are in the stages' counts. The
+   * overhead gadgets' own checks are counted as decompositions, an upper bound for LogUp.
+   */
+  rangeFixedRows?: number;
 }
 
 /** The tensors live across the cut after stage `s` (−1: before the first), in first-definition order. */
@@ -109,7 +115,7 @@ export function planChunks(stages: readonly Stage[], opts: PlanOptions): ChunkPl
     const inputs = a === 0 ? [] : live[a - 1];
     const outputs = last ? [] : live[b];
     const sum = range(a, b + 1).reduce((n, s) => n + stages[s].constraints, 0);
-    return { inputs, outputs, constraints: sum + chunkOverhead(ctx, a === 0, last, inputs, outputs, openedInputs(stages, range(a, b + 1)), producedOutputs(stages, range(a, b + 1))) };
+    return { inputs, outputs, constraints: sum + (opts.rangeFixedRows ?? 0) + chunkOverhead(ctx, a === 0, last, inputs, outputs, openedInputs(stages, range(a, b + 1)), producedOutputs(stages, range(a, b + 1))) };
   }, (a, need) => new RangeError(
     `stage ${stages[a].name} does not fit in a chunk of 2^${power}: it needs ${need} constraints with its boundary overhead (+${nPublicForCtx(ctx)} public rows), the budget is ${budget}; split the stage or raise --chunk-power`,
   ), (seg) => chunkDomain(seg.constraints, ctx), opts.maxChunks ?? MAX_CHUNKS);

@@ -17,6 +17,7 @@ import { oneHot } from '../circuit/transformer/embed.ts';
 import { positionStages, type PositionStage } from '../circuit/transformer/position-stages.ts';
 import { forwardStages } from '../circuit/transformer/stages.ts';
 import type { QuantModel } from '../quant/types.ts';
+import { PLAIN_RANGES, type RangeBackend } from '../circuit/range-backend.ts';
 import { inBoundaryCost, outBoundaryCost } from './boundary.ts';
 import { cheapestCut, chunkDomain, openedInputs, planChunks, producedOutputs, type ChunkPlan, type PlanOptions } from './plan.ts';
 import type { Stage, TensorSpec } from '../circuit/transformer/stage.ts';
@@ -80,7 +81,7 @@ export function planPositionChunks(stages: readonly PositionStage[], opts: PlanO
     const inputs = boundaryAt(perPosition, a, caches);
     const outputs = b + 1 === S ? [...caches] : boundaryAt(perPosition, b + 1, caches);
     const sum = slots.reduce((n, s) => n + perPosition[s].constraints, 0);
-    return { slots, inputs, outputs, constraints: sum + kindOverhead(T, slots.map((s) => perPosition[s]), inputs, outputs, a === 0, b + 1 === S) };
+    return { slots, inputs, outputs, constraints: sum + (opts.rangeFixedRows ?? 0) + kindOverhead(T, slots.map((s) => perPosition[s]), inputs, outputs, a === 0, b + 1 === S) };
   }, (a, need) => new RangeError(
     `stage ${perPosition[a].name} does not fit in a position chunk of 2^${opts.power}: it needs ${need} constraints with its boundary (+${nPublicForCtx(T)} public rows), the budget is ${budget}; raise --chunk-power`,
   ), (seg) => chunkDomain(seg.constraints, T), Math.floor((opts.maxChunks ?? MAX_CHUNKS) / T)).map((c) => c.seg);
@@ -112,8 +113,9 @@ export function planStages(stages: readonly Stage[], opts: PlanOptions): ChunkPl
 export type ChunkLayout = 'positions' | 'layers';
 export const CHUNK_LAYOUTS: readonly ChunkLayout[] = ['positions', 'layers'];
 
-export function stagesForLayout(layout: ChunkLayout, q: QuantModel, ctx: number): Stage[] {
-  return layout === 'positions' ? positionStages(q, ctx) : forwardStages(q, ctx);
+/** The stages of `layout`, measured with the range backend their circuits will be built with (default plain). */
+export function stagesForLayout(layout: ChunkLayout, q: QuantModel, ctx: number, ranges: RangeBackend = PLAIN_RANGES): Stage[] {
+  return layout === 'positions' ? positionStages(q, ctx, ranges) : forwardStages(q, ctx, { ranges });
 }
 
 /**

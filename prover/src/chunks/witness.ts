@@ -12,6 +12,8 @@ import { buildChunk, type BuiltChunk, type ProofWitness } from './build.ts';
 import type { ChunkPlan } from './plan.ts';
 import type { Stage } from '../circuit/transformer/stage.ts';
 import type { Statement } from '@zkinfer/verifier';
+import type { ChallengeOracle } from '../circuit/commitment-spec.ts';
+import type { RangeBackend } from '../circuit/range-backend.ts';
 
 /** Fresh private randomness of one proof: the prompt salt and one salt per boundary. */
 export function freshProofWitness(statement: Statement, promptTokens: readonly number[], promptSalt: bigint, nChunks: number): ProofWitness {
@@ -33,6 +35,9 @@ export interface WitnessArgs {
    * the rows. Default false: tests inspect rows and wire names, and tamper with values.
    */
   lean?: boolean;
+  /** The range backend the circuits were compiled with (default plain), and LogUp's challenge oracle. */
+  ranges?: RangeBackend;
+  oracle?: ChallengeOracle;
 }
 
 /** Yields every chunk built in witness mode, in order; throws a RangeError naming the first unsatisfied constraint. */

@@ -1,4 +1,5 @@
-import type { LinearCombination, Scalar } from './lc.ts';
+import type { CommitmentSpec } from './commitment-spec.ts';
+import { LinearCombination, type Scalar } from './lc.ts';
 import type { ConstraintSystem } from './system.ts';
 import { decomposeBits } from './bit-decomposition.ts';
 import { splitMuxLookup } from './table-lookup.ts';
@@ -18,12 +19,40 @@ import { splitMuxLookup } from './table-lookup.ts';
 export interface RangeChecks {
   /** Constrains x ∈ [0, 2^bits) as an integer; the caller does not use x's bits. */
   check(x: LinearCombination, bits: number): void;
+  /**
+   * Constrains x ∈ [0, 2^bits) and returns a function giving its bits (little-endian, each
+   * constrained boolean) for a gadget whose callers may or may not use them. Bit decomposition
+   * makes them now; a lookup backend only if the function is called (before `resolve`).
+   */
+  checkWithBits(x: LinearCombination, bits: number): () => LinearCombination[];
+  /**
+   * Constrains x ∈ [0, 2^width) and returns its part above 2^low as a combination equal to
+   * Σ_{i ≥ low} x_i·2^i (0 when width = low): a saturation window tests only that part.
+   */
+  highPart(x: LinearCombination, width: number, low: number): LinearCombination;
   /** Constrains x ∈ [0, 2^bits) and returns its bits, little-endian, each constrained boolean. */
   bits(x: LinearCombination, bits: number): LinearCombination[];
   /** T[Σ indexBits[i]·2^i] for a constant table of 2^indexBits.length entries; the bits must be boolean. */
   lookup(indexBits: readonly LinearCombination[], table: ArrayLike<Scalar>): LinearCombination;
+  /**
+   * T[index] for a constant table of 2^k entries and an index range-checked to k bits by the
+   * caller (precondition), whose bits `bits` gives on demand (checkWithBits). Bit decomposition:
+   * the split mux over the bits; a lookup backend may look the pair (index, T[index]) up instead.
+   */
+  lookupAt(index: LinearCombination, bits: () => LinearCombination[], table: ArrayLike<Scalar>): LinearCombination;
   /** Adds whatever the backend deferred; called once, when the circuit is complete (buildChunk). */
   resolve(): void;
+  /**
+   * Called once right after the circuit's own public inputs, before any private wire: a
+   * backend that needs a public wire declares it here (LogUp: the challenge, the last public).
+   */
+  declarePublics(): void;
+  /** Rows `resolve` will add for the requests so far (the chunk planner charges them to the stage that asked). */
+  readonly pendingRows: number;
+  /** Rows `resolve` adds once per circuit whatever was asked (LogUp: the table); 0 for decomposition. */
+  readonly fixedRows: number;
+  /** The committed wires and challenge wire (commitment-spec.ts) once resolved; undefined for a plain circuit. */
+  readonly commitment: CommitmentSpec | undefined;
 }
 
 /**
@@ -43,13 +72,39 @@ export class BitDecompositionRanges implements RangeChecks {
     decomposeBits(this.cs, x, bits);
   }
 
+  checkWithBits(x: LinearCombination, bits: number): () => LinearCombination[] {
+    const b = decomposeBits(this.cs, x, bits);
+    return () => b;
+  }
+
   bits(x: LinearCombination, bits: number): LinearCombination[] {
     return decomposeBits(this.cs, x, bits);
+  }
+
+  highPart(x: LinearCombination, width: number, low: number): LinearCombination {
+    const bits = decomposeBits(this.cs, x, width);
+    return highOf(bits, low);
   }
 
   lookup(indexBits: readonly LinearCombination[], table: ArrayLike<Scalar>): LinearCombination {
     return splitMuxLookup(this.cs, indexBits, table);
   }
 
+  lookupAt(_index: LinearCombination, bits: () => LinearCombination[], table: ArrayLike<Scalar>): LinearCombination {
+    return splitMuxLookup(this.cs, bits(), table);
+  }
+
   resolve(): void {}
+
+  declarePublics(): void {}
+
+  readonly pendingRows = 0;
+  readonly fixedRows = 0;
+  readonly commitment = undefined;
+}
+
+/** Σ_{i ≥ low} bits[i]·2^i (the constant 0 when there are no such bits). */
+export function highOf(bits: readonly LinearCombination[], low: number): LinearCombination {
+  const high = bits.slice(low);
+  return LinearCombination.dot(high, high.map((_, i) => 1n << BigInt(low + i)));
 }

@@ -1,3 +1,4 @@
+import type { CommitmentSpec } from './commitment-spec.ts';
 import { mod, toField } from './field.ts';
 import { LinearCombination, ONE_WIRE, type Scalar, type Variable } from './lc.ts';
 import { BitDecompositionRanges, type RangeChecks } from './ranges.ts';
@@ -79,6 +80,16 @@ export class ConstraintSystem {
     if (this.lean && !this.computesWitness) throw new TypeError('ConstraintSystem: a lean system is a witness-mode one (shape mode must record its rows)');
     if (this.computesWitness) this.values.push(1n);
     this.ranges = options.ranges?.(this) ?? new BitDecompositionRanges(this);
+  }
+
+  /** The wires a lookup argument commits to and its challenge wire, once `ranges.resolve()` ran (undefined: a plain circuit). */
+  get commitment(): CommitmentSpec | undefined {
+    return this.ranges.commitment;
+  }
+
+  /** Rows so far plus the rows the range backend will add for the requests so far (the planner's accounting). */
+  get plannedRows(): number {
+    return this.nConstraints + this.ranges.pendingRows;
   }
 
   get nPublic(): number {
@@ -216,16 +227,25 @@ export class ConstraintSystem {
    * a·b = b·a, so the statement is the same.
    */
   assertR1(a: LinearCombination, b: LinearCombination, c: LinearCombination, label = 'r1'): void {
+    const [x, y] = b.vars.length > a.vars.length ? [b, a] : [a, b];
+    this.assertR1Ordered(x, y, c, label);
+  }
+
+  /**
+   * Adds a·b = c with a as the A side and b as the B side, unswapped: for rows whose B side
+   * must stay small for the prover (LogUp's inverse wires are full 254-bit scalars: in B each
+   * would also enter the G2 multi-exponentiation, about 4× the cost of a G1 term).
+   */
+  assertR1Ordered(a: LinearCombination, b: LinearCombination, c: LinearCombination, label = 'r1'): void {
     if (this.lean) {
       const index = this.leanRows++;
       if (a.value === undefined || b.value === undefined || c.value === undefined) this.deferred.push({ index, label: this.labelOf(label), a, b, c });
       else if (this.leanFailure === undefined && mod(a.value * b.value) !== c.value) this.leanFailure = { index, label: this.labelOf(label) };
       return;
     }
-    const [x, y] = b.vars.length > a.vars.length ? [b, a] : [a, b];
     this.store.beginRow(this.labelOf(label));
-    this.store.pushLc(0, x.vars, x.coeffs);
-    this.store.pushLc(1, y.vars, y.coeffs);
+    this.store.pushLc(0, a.vars, a.coeffs);
+    this.store.pushLc(1, b.vars, b.coeffs);
     this.store.pushLc(2, c.vars, c.coeffs);
   }
 
@@ -265,6 +285,11 @@ export class ConstraintSystem {
     } finally {
       this.scopes.pop();
     }
+  }
+
+  /** The current scope path (`a/b/c`), for a backend that states a gadget's rows later under the gadget's label. */
+  get scopeLabel(): string {
+    return this.scopes.join('/');
   }
 
   private labelOf(label: string): string {

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalVkeyJson, MAX_CHUNKS, parseManifest, parseVerificationKey, vkeyHash, type Architecture, type Detokenizer, type Manifest } from '@zkinfer/verifier';
+import { fixedRangeRows, PLAIN_RANGES, rangeBackendName, type RangeBackend } from '../circuit/range-backend.ts';
 import { buildChunk } from '../chunks/build.ts';
 import type { ChunkPlan } from '../chunks/plan.ts';
 import { planStages, type ChunkLayout } from '../chunks/position.ts';
@@ -32,6 +33,8 @@ export interface CompileOptions {
   chunkPower: number;
   /** How `stages` were made (recorded so `prove` rebuilds the same ones). */
   layout: ChunkLayout;
+  /** The range backend `stages` were measured with (default plain; range-backend.ts). */
+  ranges?: RangeBackend;
   /** A prepared ptau (`--ptau`); default: the cached local INSECURE one of the needed power. */
   ptau?: string;
   cacheDir: string;
@@ -54,8 +57,14 @@ export interface CompileResult {
 export async function compilePackage(opts: CompileOptions): Promise<CompileResult> {
   const progress = opts.onProgress ?? (() => {});
   const { ctx, stages, outDir } = opts;
+  const ranges = opts.ranges ?? PLAIN_RANGES;
+  if (ranges.kind !== 'plain') {
+    // A LogUp circuit's key needs the committed wires' points and σ (docs/lookups-design.md
+    // "The commitment"); until setup makes them, such a package could not be proven.
+    throw new ZkinferError('bad_option', `${rangeBackendName(ranges)} circuits need the commitment inside the proof, which setup does not make yet (issue 16); compile with --plain`);
+  }
   mkdirSync(outDir, { recursive: true });
-  const plans = planStages(stages, { ctx, power: opts.chunkPower });
+  const plans = planStages(stages, { ctx, power: opts.chunkPower, rangeFixedRows: fixedRangeRows(ranges) });
   if (plans.length > MAX_CHUNKS) {
     throw new ZkinferError('bad_option', `${plans.length} chunks at ctx ${ctx} and 2^${opts.chunkPower} rows: a manifest holds at most ${MAX_CHUNKS} (docs/proof-format.md); lower --ctx or raise --chunk-power`);
   }
@@ -74,7 +83,7 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
     }
     const what = plan.position ? `circuit ${plan.position.kind + 1}/${plan.position.kinds}` : `chunk ${plan.index + 1}/${plans.length}`;
     progress(`${what}: building the circuit (${plan.constraints} constraints planned, stages ${plan.stages.map((s) => stages[s].name).join(', ')})`);
-    const { cs } = buildChunk({ modelId: opts.modelId, ctx, q: opts.q, stages, plans, index: plan.index });
+    const { cs } = buildChunk({ modelId: opts.modelId, ctx, q: opts.q, stages, plans, index: plan.index, ranges });
     const file = plan.position ? `kind-${plan.position.kind}` : `chunk-${plan.index}`;
     const r1csPath = join(outDir, `${file}.r1cs`);
     const { sha256: circuitHash } = writeR1cs(cs, r1csPath);

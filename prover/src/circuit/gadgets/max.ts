@@ -1,7 +1,7 @@
 import { toSigned } from '../field.ts';
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
-import { assertBoolean, toBits } from './bits.ts';
+import { assertBoolean } from './bits.ts';
 
 /**
  * Proven maximum (softmax's max subtraction) and greedy argmax (docs/proof-format.md: the
@@ -16,7 +16,7 @@ import { assertBoolean, toBits } from './bits.ts';
 export interface Maximum {
   /** m = max_i x_i (a hint wire). */
   max: LinearCombination;
-  /** diffBits[i] = the n bits of m − x_i ≥ 0, little-endian. */
+  /** diffBits[i] = the n bits of m − x_i ≥ 0, little-endian (made when first read: cs.ranges.checkWithBits). */
   diffBits: LinearCombination[][];
 }
 
@@ -45,9 +45,11 @@ export function maximum(cs: ConstraintSystem, xs: readonly LinearCombination[], 
   return cs.scope('maximum', () => {
     const max = cs.hint('max', () => signedValues(cs, xs).reduce((a, b) => (b > a ? b : a)));
     const diffs = xs.map((x) => max.sub(x));
-    const diffBits = diffs.map((d, i) => cs.scope(`ge${i}`, () => toBits(cs, d, n)));
+    const diffBits = diffs.map((d, i) => cs.scope(`ge${i}`, () => cs.ranges.checkWithBits(d, n)));
     assertSomeZero(cs, diffs);
-    return { max, diffBits };
+    return { max, get diffBits() {
+      return diffBits.map((get) => get());
+    } };
   });
 }
 
@@ -119,15 +121,17 @@ export function argmaxLowest(cs: ConstraintSystem, xs: readonly LinearCombinatio
     selector.forEach((s, i) => assertBoolean(cs, s, `bool${i}`));
     cs.assertEqual(LinearCombination.sum(selector), 1, 'oneHot');
     selector.forEach((s, i) => cs.assertR1(s, max.sub(xs[i]), LinearCombination.constant(0), `selects${i}`));
-    const diffBits: LinearCombination[][] = [];
+    const diffBits: (() => LinearCombination[])[] = [];
     let after = LinearCombination.constant(0); // L_i = Σ_{l>i} s_l, built from the end
     const afters: LinearCombination[] = new Array(k);
     for (let i = k - 1; i >= 0; i--) {
       afters[i] = after;
       after = after.add(selector[i]);
     }
-    for (let i = 0; i < k; i++) diffBits.push(cs.scope(`ge${i}`, () => toBits(cs, max.sub(xs[i]).sub(afters[i]), n)));
+    for (let i = 0; i < k; i++) diffBits.push(cs.scope(`ge${i}`, () => cs.ranges.checkWithBits(max.sub(xs[i]).sub(afters[i]), n)));
     const index = LinearCombination.dot(selector, selector.map((_, i) => i));
-    return { max, diffBits, index, selector };
+    return { max, get diffBits() {
+      return diffBits.map((get) => get());
+    }, index, selector };
   });
 }

@@ -18,10 +18,13 @@ import { lookup, lookupCost } from './table.ts';
  * Cost: at most lookupCost(8) = 26 constraints (fewer when the table makes a mux step linear).
  */
 export function activation(cs: ConstraintSystem, xBits: SignedBits, table: ArrayLike<number>): LinearCombination {
-  if (xBits.offsetBits.length !== 8 || table.length !== 256) {
-    throw new RangeError(`activation: needs an int8 input and a 256-entry table, got ${xBits.offsetBits.length} bits and ${table.length} entries`);
-  }
-  return cs.scope('activation', () => lookup(cs, xBits.offsetBits, table));
+  if (table.length !== 256) throw new RangeError(`activation: needs a 256-entry table (int8 input), got ${table.length} entries`);
+  // The index is x + 128, range-checked by x's signed check; its bits only if the backend asks.
+  return cs.scope('activation', () => cs.ranges.lookupAt(xBits.offset, () => {
+    const bits = xBits.bitsOnDemand();
+    if (bits.length !== 8) throw new RangeError(`activation: needs an int8 input, got ${bits.length} bits`);
+    return bits;
+  }, table));
 }
 
 /**

@@ -20,10 +20,14 @@ export function checkUnsigned(cs: ConstraintSystem, x: LinearCombination, bits: 
   cs.scope('unsigned', () => cs.ranges.check(x, bits));
 }
 
-/** A signed range check's result: the bits of the offset value and the sign. */
+/** A signed range check's result: the bits of the offset value and the sign (made when first read: assertSigned). */
 export interface SignedBits {
-  /** Bits of u = x + 2^(bits−1) ∈ [0, 2^bits), little-endian (the table index of x). */
+  /** u = x + 2^(bits−1) ∈ [0, 2^bits), range-checked (the table index of x). */
+  offset: LinearCombination;
+  /** Bits of u, little-endian. */
   offsetBits: LinearCombination[];
+  /** offsetBits as made on demand (cs.ranges.lookupAt takes it). */
+  bitsOnDemand: () => LinearCombination[];
   /** 1 when x < 0, else 0: 1 − (top bit of u). No extra constraint. */
   isNegative: LinearCombination;
 }
@@ -34,8 +38,20 @@ export interface SignedBits {
  */
 export function assertSigned(cs: ConstraintSystem, x: LinearCombination, bits: number): SignedBits {
   if (!Number.isInteger(bits) || bits < 2) throw new RangeError(`assertSigned: bit width ${bits} must be an integer ≥ 2`);
-  const offsetBits = cs.scope('signed', () => toBits(cs, x.add(1n << BigInt(bits - 1)), bits));
-  return { offsetBits, isNegative: LinearCombination.constant(1).sub(offsetBits[bits - 1]) };
+  // The bits on demand (cs.ranges.checkWithBits): most requantized values are never a table
+  // index or a sign, and a lookup backend then makes a range check instead of the bits.
+  const offset = x.add(1n << BigInt(bits - 1));
+  const get = cs.scope('signed', () => cs.ranges.checkWithBits(offset, bits));
+  return {
+    offset,
+    bitsOnDemand: get,
+    get offsetBits() {
+      return get();
+    },
+    get isNegative() {
+      return LinearCombination.constant(1).sub(get()[bits - 1]);
+    },
+  };
 }
 
 /** checkSigned(x, bits): x ∈ [−2^(bits−1), 2^(bits−1)) without the bits (cs.ranges.check of x + 2^(bits−1)). */

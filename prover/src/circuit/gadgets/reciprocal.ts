@@ -1,6 +1,5 @@
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
-import { toBits } from './bits.ts';
 
 /**
  * Reciprocal and inverse square root as hints checked by range checks — exactly
@@ -38,11 +37,13 @@ export function reciprocal(cs: ConstraintSystem, d: LinearCombination, dBits: nu
       const dv = cs.valueOf(d);
       return dv === 0n || dv > pow ? 0n : pow / dv; // out-of-domain: any value, the checks fail
     });
-    const yBitsOut = toBits(cs, y, yBits);
+    const yBitsOut = cs.ranges.checkWithBits(y, yBits);
     const e = LinearCombination.constant(pow).sub(cs.mul(y, d, 'qd'));
     cs.ranges.check(e, dBits);
     cs.ranges.check(d.sub(1).sub(e), dBits);
-    return { y, yBits: yBitsOut };
+    return { y, get yBits() {
+      return yBitsOut();
+    } };
   });
 }
 
@@ -71,7 +72,7 @@ export function rsqrt(cs: ConstraintSystem, v: LinearCombination, vBits: number,
       const vv = cs.valueOf(v);
       return vv === 0n || vv >= 1n << BigInt(vBits) ? 0n : isqrt(pow2 / vv);
     });
-    const yBits = toBits(cs, y, f + 1);
+    const yBits = cs.ranges.checkWithBits(y, f + 1);
     const y2 = cs.mul(y, y, 'y2');
     const p = cs.mul(y2, v, 'y2v');
     const dd = cs.mul(y.scale(2).add(1), v, '2y+1v');
@@ -80,6 +81,8 @@ export function rsqrt(cs: ConstraintSystem, v: LinearCombination, vBits: number,
     const e = LinearCombination.constant(pow2).sub(p);
     cs.ranges.check(e, eBits);
     cs.ranges.check(dd.sub(1).sub(e), eBits);
-    return { y, yBits };
+    return { y, get yBits() {
+      return yBits();
+    } };
   });
 }

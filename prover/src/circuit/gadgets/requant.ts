@@ -170,9 +170,8 @@ function saturateWindow(cs: ConstraintSystem, q: LinearCombination, out: Bounds,
   const { lo, hi, loQ, y } = clampFlags(cs, q, out);
   const z = q.sub(out.min).sub(loQ.scale(2n)).add(lo.scale(2n * out.min - 1n)).add(hi.scale(out.min - out.max - 1n));
   const W = Math.max(n, tBits);
-  const zBits = cs.scope('window', () => toBits(cs, z, W));
+  const high = cs.scope('window', () => cs.ranges.highPart(z, W, n));
   if (W > n) {
-    const high = LinearCombination.dot(zBits.slice(n), zBits.slice(n).map((_, i) => 1n << BigInt(n + i)));
     cs.assertR1(LinearCombination.constant(1).sub(lo).sub(hi), high, LinearCombination.constant(0), 'inRangeHigh');
     cs.assertR1(lo, hi, LinearCombination.constant(0), 'loHi');
   }

@@ -33,7 +33,8 @@ import { embedRow } from './embed.ts';
 import { ffnResidual } from './ffn.ts';
 import { attnResidual, qkvRow } from './layer.ts';
 import { assertGeneratedNonEmpty, greedyCheck, logitsRow } from './logits.ts';
-import { buildStageShape } from './stages.ts';
+import { PLAIN_RANGES, type RangeBackend } from '../range-backend.ts';
+import { measureStage } from './stages.ts';
 
 /** A position stage: the planner charges the statement gadgets it asks for to its chunk. */
 export interface PositionStage extends ForwardStage {
@@ -54,7 +55,7 @@ function choose(ctx: StageContext, at: readonly LinearCombination[], xs: readonl
 }
 
 /** The T · (2 + 3·layers) stages of a forward pass over T positions, position-major. */
-export function positionStages(q: QuantModel, T: number): PositionStage[] {
+export function positionStages(q: QuantModel, T: number, ranges: RangeBackend = PLAIN_RANGES): PositionStage[] {
   const c = q.config;
   if (!Number.isInteger(T) || T < 2 || T > c.contextLength) throw new RangeError(`positionStages: T = ${T} not in 2..${c.contextLength} (the model's context length)`);
   const resBits = q.embedOut.bits;
@@ -135,7 +136,7 @@ export function positionStages(q: QuantModel, T: number): PositionStage[] {
     },
   });
   // Every position's stages are the same circuits: measure each slot once.
-  const costs = defs.map((d) => buildStageShape(q, T, d).nConstraints);
+  const costs = defs.map((d) => measureStage(q, T, d, ranges));
   const stages: PositionStage[] = [];
   for (let p = 0; p < T; p++) {
     defs.forEach((d, slot) => stages.push({ name: `${d.base}@${p}`, slot, inputs: d.inputs, outputs: d.outputs, uses: d.uses, build: d.build, constraints: costs[slot] }));

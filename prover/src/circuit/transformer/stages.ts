@@ -29,6 +29,7 @@ import { publicSignalRecord } from '@zkinfer/verifier';
 import type { PositionMasks, PublicWires, Stage, StageContext, TensorSpec, TensorWires } from './stage.ts';
 import type { QuantModel } from '../../quant/types.ts';
 import type { LinearCombination } from '../lc.ts';
+import { PLAIN_RANGES, rangesFactory, type RangeBackend } from '../range-backend.ts';
 import { ConstraintSystem } from '../system.ts';
 import { attend } from './attention.ts';
 import { signedBounds } from './bounds.ts';
@@ -40,6 +41,8 @@ import { assertGeneratedNonEmpty, greedyCheck, logitsRow } from './logits.ts';
 export interface ForwardStageOptions {
   /** Positions per stage (default 1: the smallest stages, the planner packs them). */
   block?: number;
+  /** The range-check backend the stages are measured with (default plain, range-backend.ts). */
+  ranges?: RangeBackend;
 }
 
 /** Collects the logits wires (buildForward and tests). */
@@ -177,10 +180,11 @@ export function forwardStages(q: QuantModel, T: number, opts: ForwardStageOption
     });
   }
   const costs = new Map<string, number>();
-  return defs.map((d) => withMeasuredCost(q, T, d, costs));
+  const ranges = opts.ranges ?? PLAIN_RANGES;
+  return defs.map((d) => withMeasuredCost(q, T, d, costs, ranges));
 }
 
-function withMeasuredCost(q: QuantModel, T: number, d: StageDef, costs: Map<string, number>): ForwardStage {
+function withMeasuredCost(q: QuantModel, T: number, d: StageDef, costs: Map<string, number>, ranges: RangeBackend): ForwardStage {
   return {
     name: d.name,
     inputs: d.inputs,
@@ -189,7 +193,7 @@ function withMeasuredCost(q: QuantModel, T: number, d: StageDef, costs: Map<stri
     get constraints(): number {
       let n = costs.get(d.costKey);
       if (n === undefined) {
-        n = measureStage(q, T, d);
+        n = measureStage(q, T, d, ranges);
         costs.set(d.costKey, n);
       }
       return n;
@@ -197,18 +201,24 @@ function withMeasuredCost(q: QuantModel, T: number, d: StageDef, costs: Map<stri
   };
 }
 
-/** Public inputs in the layout of docs/proof-format.md (values in witness mode). */
+/**
+ * Public inputs in the layout of docs/proof-format.md (values in witness mode), then whatever
+ * public wire the range backend needs (LogUp: its challenge, the last public input).
+ */
 export function declarePublicWires(cs: ConstraintSystem, T: number, values?: bigint[]): PublicWires {
-  return publicSignalRecord(T, (name, k) => cs.publicInput(name, values?.[k]));
+  const pub = publicSignalRecord(T, (name, k) => cs.publicInput(name, values?.[k]));
+  cs.ranges.declarePublics();
+  return pub;
 }
 
 /**
  * One stage built alone in shape mode on fresh input wires (tokens, masks and inputs are
- * private wires declared outside it): its rows are exactly the stage's constraints. Used to
- * measure `constraints` and by the cost benchmark (labels per op).
+ * private wires declared outside it): its rows are exactly the stage's constraints, with the
+ * range backend's once-per-circuit rows (`cs.ranges.fixedRows`) on top. Used to measure
+ * `constraints` and by the cost benchmark (labels per op).
  */
-export function buildStageShape(q: QuantModel, T: number, d: Pick<Stage, 'inputs'> & { build: StageDef['build'] }): ConstraintSystem {
-  const cs = new ConstraintSystem({ witness: false });
+export function buildStageShape(q: QuantModel, T: number, d: Pick<Stage, 'inputs'> & { build: StageDef['build'] }, ranges: RangeBackend = PLAIN_RANGES): ConstraintSystem {
+  const cs = new ConstraintSystem({ witness: false, ranges: rangesFactory(ranges) });
   const pub = declarePublicWires(cs, T);
   const tokens = Array.from({ length: T }, (_, t) => cs.privateInput(`token${t}`));
   const masks: PositionMasks = {
@@ -224,6 +234,8 @@ export function buildStageShape(q: QuantModel, T: number, d: Pick<Stage, 'inputs
   return cs;
 }
 
-function measureStage(q: QuantModel, T: number, d: StageDef): number {
-  return buildStageShape(q, T, d).nConstraints;
+/** A stage's rows: what it adds, and what the range backend adds for its requests (not the backend's per-circuit rows). */
+export function measureStage(q: QuantModel, T: number, d: Pick<Stage, 'inputs'> & { build: StageDef['build'] }, ranges: RangeBackend = PLAIN_RANGES): number {
+  const cs = buildStageShape(q, T, d, ranges);
+  return cs.nConstraints - cs.ranges.fixedRows;
 }

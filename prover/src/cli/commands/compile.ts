@@ -6,11 +6,12 @@ import { CHUNK_LAYOUTS, defaultChunkPower, layerMajorComparison, planStages, sta
 import type { QuantModel } from '../../quant/types.ts';
 import { DEFAULT_MODEL_PATH, defaultModelPath } from '../../model/default-model.ts';
 import { compilePackage } from '../../package/compile.ts';
+import { DEFAULT_RANGE_BACKEND, PLAIN_RANGES } from '../../circuit/range-backend.ts';
 import { prepareModel } from '../../package/model.ts';
 import { zkinferCacheDir } from '../../quant/cache.ts';
 import { terminateCurve } from '../../snark/curve.ts';
 
-const usage = `usage: zkinfer compile [--model FILE] --ctx T --out DIR [--ptau FILE] [--chunk-power K] [--layout L] [--name NAME] [--json]
+const usage = `usage: zkinfer compile [--model FILE] --ctx T --out DIR [--ptau FILE] [--chunk-power K] [--layout L] [--plain] [--name NAME] [--json]
 
 Quantizes the model (cached), cuts its forward pass over T positions into chunk circuits of
 fewer than 2^K rows, runs the Groth16 phase-2 setup of every distinct circuit (contribution +
@@ -31,6 +32,10 @@ beacon + key check; keys cached by circuit hash) and writes the package DIR: man
                      key per circuit whatever T is (a short setup); layers: layer-major, one
                      key per chunk (a long setup, less proving per bundle: compile prints a
                      note when it saves more than a quarter; docs/decisions.md 9)
+  --plain            plain R1CS circuits: every range check a bit decomposition, provable and
+                     verifiable by any Groth16 tool (snarkjs). This is the default today; LogUp
+                     circuits (range checks by lookup, several times fewer rows) need the
+                     commitment inside the proof, which setup does not make yet (issue 16)
   --name NAME        manifest name (default: from the model file name)
   --json             print a JSON summary on stdout`;
 
@@ -47,6 +52,7 @@ export const command: Command = {
         ptau: { type: 'string' },
         'chunk-power': { type: 'string', default: 'auto' },
         layout: { type: 'string', default: 'positions', choices: CHUNK_LAYOUTS },
+        plain: { type: 'boolean' },
         name: { type: 'string' },
         json: { type: 'boolean' },
       },
@@ -62,7 +68,8 @@ export const command: Command = {
 
     const m = await prepareModel(resolve(path), log);
     log(`model ${m.modelId} (${m.architecture.family}, ${m.architecture.nLayers} layers, d=${m.architecture.dModel}, vocab ${m.architecture.vocabSize})`);
-    const stages = stagesForLayout(layout, m.q, ctx);
+    const ranges = values.plain ? PLAIN_RANGES : DEFAULT_RANGE_BACKEND;
+    const stages = stagesForLayout(layout, m.q, ctx, ranges);
     const power = auto ? defaultChunkPower(stages, ctx) : asked;
     if (auto) log(`chunk power 2^${power} (the least total proving domain within 256 chunks; --chunk-power to choose)`);
     if (layout === 'positions') {
@@ -83,6 +90,7 @@ export const command: Command = {
         stages,
         chunkPower: power,
         layout,
+        ranges,
         ptau: values.ptau,
         cacheDir: zkinferCacheDir(),
         quantBytes: m.quantBytes,

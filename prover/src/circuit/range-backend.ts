@@ -1,0 +1,38 @@
+import type { ChallengeOracle } from './commitment-spec.ts';
+import { LogUpRanges } from './logup-ranges.ts';
+import { logUpFixedRows } from './logup-rows.ts';
+import type { RangeChecks } from './ranges.ts';
+import type { ConstraintSystem } from './system.ts';
+
+/**
+ * Which range-check backend a circuit is built with (docs/decisions.md 14 and 16): `plain`,
+ * today's bit decomposition and split mux (circuits byte for byte as before the seam, provable
+ * by any Groth16 tool), or `logup`, the log-derivative argument over a table of 2^limbBits
+ * (circuit/logup-ranges.ts), whose circuits need the commitment inside the proof (BSB22) that
+ * setup, prover and verifiers implement (docs/lookups-design.md "The commitment").
+ */
+export type RangeBackend = { kind: 'plain' } | { kind: 'logup'; limbBits: number };
+
+export const PLAIN_RANGES: RangeBackend = { kind: 'plain' };
+
+/**
+ * The one place the default is chosen. Plain until the proof system commits to the LogUp
+ * wires (issue 16's proof-system half): a LogUp circuit cannot be set up or proven before that.
+ */
+export const DEFAULT_RANGE_BACKEND: RangeBackend = PLAIN_RANGES;
+
+/** The `ranges` option of a ConstraintSystem for `backend` (undefined: the system's plain default). */
+export function rangesFactory(backend: RangeBackend, oracle?: ChallengeOracle): ((cs: ConstraintSystem) => RangeChecks) | undefined {
+  if (backend.kind === 'plain') return undefined;
+  return (cs) => new LogUpRanges(cs, { limbBits: backend.limbBits, oracle });
+}
+
+/** Rows the backend adds once per circuit (the chunk planner charges them to every chunk). */
+export function fixedRangeRows(backend: RangeBackend): number {
+  return backend.kind === 'plain' ? 0 : logUpFixedRows(backend.limbBits);
+}
+
+/** A short name for logs and cost keys: `plain` or `logup8`. */
+export function rangeBackendName(backend: RangeBackend): string {
+  return backend.kind === 'plain' ? 'plain' : `logup${backend.limbBits}`;
+}

@@ -1,0 +1,53 @@
+/**
+ * The range-backend choice (circuit/range-backend.ts) and the limb-width cost model
+ * (circuit/limb-cost.ts): plain is the default and the only backend a package compiles with
+ * until setup makes commitment keys; b is the argmin of the predicted prover time.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkCostUs, chooseLimbBits, LIMB_CANDIDATES, plainCostUs, predictedCostUs, tableCostUs } from '@zkinfer/prover/circuit/limb-cost.ts';
+import { LogUpRanges } from '@zkinfer/prover/circuit/logup-ranges.ts';
+import { DEFAULT_RANGE_BACKEND, fixedRangeRows, rangesFactory } from '@zkinfer/prover/circuit/range-backend.ts';
+import { BitDecompositionRanges } from '@zkinfer/prover/circuit/ranges.ts';
+import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { ZkinferError } from '@zkinfer/prover/errors.ts';
+import { compilePackage } from '@zkinfer/prover/package/compile.ts';
+
+describe('range backends', () => {
+  it('plain is the default; the factory builds the chosen backend; LogUp charges its table once per circuit', () => {
+    expect(DEFAULT_RANGE_BACKEND).toEqual({ kind: 'plain' });
+    expect(new ConstraintSystem({ witness: false, ranges: rangesFactory(DEFAULT_RANGE_BACKEND) }).ranges).toBeInstanceOf(BitDecompositionRanges);
+    const cs = new ConstraintSystem({ witness: false, ranges: rangesFactory({ kind: 'logup', limbBits: 10 }) });
+    expect(cs.ranges).toBeInstanceOf(LogUpRanges);
+    expect((cs.ranges as LogUpRanges).limbBits).toBe(10);
+    expect(fixedRangeRows({ kind: 'logup', limbBits: 10 })).toBe(1024 + 2);
+    expect(fixedRangeRows(DEFAULT_RANGE_BACKEND)).toBe(0);
+  });
+
+  it('compilePackage refuses LogUp circuits (no commitment keys yet) before touching the output directory', async () => {
+    const opts = { ranges: { kind: 'logup', limbBits: 8 }, outDir: '/nonexistent/zkinfer-logup-test', ctx: 4, stages: [] } as unknown as Parameters<typeof compilePackage>[0];
+    const err = await compilePackage(opts).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ZkinferError);
+    expect((err as ZkinferError).message).toMatch(/commitment .*--plain/);
+  });
+});
+
+describe('limb width by predicted prover time (limb-cost.ts)', () => {
+  const argmin = (widths: Map<number, number>, circuits: number) =>
+    LIMB_CANDIDATES.reduce((best, b) => (predictedCostUs(widths, circuits, b) < predictedCostUs(widths, circuits, best) ? b : best), LIMB_CANDIDATES[0] as number);
+
+  it('the predicted cost is the tables plus the checks; the choice is its argmin', () => {
+    const widths = new Map([[5, 1000], [9, 3000], [17, 2000], [29, 500]]);
+    for (const b of LIMB_CANDIDATES) {
+      expect(predictedCostUs(widths, 3, b)).toBeCloseTo(3 * tableCostUs(b) + 1000 * checkCostUs(5, b) + 3000 * checkCostUs(9, b) + 2000 * checkCostUs(17, b) + 500 * checkCostUs(29, b));
+    }
+    expect(chooseLimbBits(widths, 3)).toBe(argmin(widths, 3));
+    expect(predictedCostUs(widths, 3, chooseLimbBits(widths, 3))).toBeLessThan(plainCostUs(widths));
+  });
+
+  it('few checks per circuit pick a small table; a million 16-bit checks in one circuit pay for 2^16', () => {
+    expect(chooseLimbBits(new Map([[16, 2000]]), 10)).toBe(8);
+    expect(chooseLimbBits(new Map([[16, 1_000_000]]), 1)).toBe(16);
+    // 3-bit checks are decompositions at every b: only the table differs
+    expect(checkCostUs(3, 8)).toBe(checkCostUs(3, 16));
+  });
+});
