@@ -1,6 +1,6 @@
 import { VerifyInputError } from './errors.ts';
 import { R } from './fields.ts';
-import { prepareVerificationKeys, verifyGroth16Batch, type PreparedVerificationKey } from './groth16.ts';
+import { prepareVerificationKeys, verifyGroth16Batch, withChallengeSignal, type PreparedVerificationKey } from './groth16.ts';
 import { parseProof, parsePublicSignals, proofToJson, type Groth16Proof } from './groth16-json.ts';
 import { at, readArray, readDecimal, readHex64, readInt, readLiteral, readObject } from './json.ts';
 import { MAX_CTX, MAX_VOCAB, SIGNAL, expectedPublicSignals, nPublicForCtx, publicSignalLayout, type Statement } from './layout.ts';
@@ -176,7 +176,8 @@ export function verifyBundle(manifest: Manifest, bundle: Bundle, prepared?: read
   }
   const keys = prepared ?? prepareManifest(manifest);
   const ok = verifyGroth16Batch(
-    bundle.chunks.map((c, i) => ({ pvk: keys[i], proof: c.proof, publicSignals: c.publicSignals })),
+    // A chunk key with a commitment verifies one more signal, the challenge, which the verifier computes.
+    bundle.chunks.map((c, i) => ({ pvk: keys[i], proof: c.proof, publicSignals: withChallengeSignal(keys[i], c.proof, c.publicSignals) })),
   );
   return ok ? { valid: true } : { valid: false, reason: 'Groth16 verification failed for at least one chunk proof' };
 }

@@ -131,6 +131,19 @@ function publicSum(pvk: PreparedVerificationKey, proof: Groth16Proof, publicSign
 }
 
 /**
+ * The public signals a proof is verified against when its key has a BSB22 commitment whose
+ * challenge is the last public input and `signals` leave that slot out (a bundle's chunks, the
+ * layout's 7 + ctx): `signals` with c = H(D, signals, keyHash) appended, computed here, never
+ * read from anywhere. Other signals are returned as they are (verifyGroth16 judges their count
+ * and c's slot).
+ */
+export function withChallengeSignal(pvk: PreparedVerificationKey, proof: Groth16Proof, signals: readonly bigint[]): readonly bigint[] {
+  const slot = pvk.vk.commitment?.publicIndex;
+  if (slot === undefined || !proof.commitment || !pvk.commitment || slot !== pvk.vk.nPublic || signals.length !== slot - 1) return signals;
+  return [...signals, commitmentChallenge(proof.commitment.d, signals, pvk.commitment.keyHash)];
+}
+
+/**
  * One Groth16 verification (three Miller loops, one final exponentiation). With a commitment
  * (D, π) the public sum is L + D and the knowledge check e(D, σ₂) = e(π, g₂) rides in the same
  * final exponentiation, raised to a fresh random ρ ∈ [1, 2^128): a proof that fails either

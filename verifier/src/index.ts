@@ -23,6 +23,7 @@ export {
   prepareVerificationKeys,
   verifyGroth16,
   verifyGroth16Batch,
+  withChallengeSignal,
   publicInputPoint,
   type PreparedVerificationKey,
   type Groth16BatchItem,

@@ -118,8 +118,15 @@ function parseChunk(json: unknown, path: string, i: number, nPublic: number, see
     return { index, constraints, circuitHash, vkeyHash: hash, vkey: shared };
   }
   const vkey = parseVerificationKey(o.vkey, at(path, 'vkey'), seen);
-  if (vkey.nPublic !== nPublic) {
-    throw new VerifyInputError('wrong_signal_count', at(at(path, 'vkey'), 'nPublic'), `expected nPublic = 7 + ctx = ${nPublic}, got ${vkey.nPublic}`);
+  // A key with a BSB22 commitment has one more public input, the challenge, last (after the
+  // layout's 7 + ctx; docs/proof-format.md "Commitment"): a bundle never carries it, verifyBundle appends it.
+  const want = vkey.commitment ? nPublic + 1 : nPublic;
+  if (vkey.nPublic !== want) {
+    const what = vkey.commitment ? `7 + ctx + 1 (the challenge) = ${want}` : `7 + ctx = ${want}`;
+    throw new VerifyInputError('wrong_signal_count', at(at(path, 'vkey'), 'nPublic'), `expected nPublic = ${what}, got ${vkey.nPublic}`);
+  }
+  if (vkey.commitment && vkey.commitment.publicIndex !== want) {
+    throw new VerifyInputError('bad_manifest', at(at(path, 'vkey'), 'commitment'), `the challenge must be the last public input (${want}), not ${vkey.commitment.publicIndex}`);
   }
   checkKeySafety(vkey, at(path, 'vkey'));
   if (vkeyHash(vkey) !== hash) {

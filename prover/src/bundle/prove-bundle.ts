@@ -15,6 +15,10 @@ import type { Stage } from '../circuit/transformer/stage.ts';
 import { chunkWitnesses, freshProofWitness } from '../chunks/witness.ts';
 import { writeWtns } from '../circuit/wtns-writer.ts';
 import { witnessBytes } from '../snark/native.ts';
+import { challengeOracle } from '../snark/commitment-prove.ts';
+import { readZkeyCommitment } from '../snark/zkey-file.ts';
+import type { ChallengeOracle } from '../circuit/commitment-spec.ts';
+import { fixedRangeRows, PLAIN_RANGES, rangeBackendName } from '../circuit/range-backend.ts';
 import type { WitnessInput } from '../snark/engine.ts';
 import { circuitCodeFingerprint } from '../package/code-fingerprint.ts';
 import { staleCircuitsReason, type LoadedPackage } from '../package/layout.ts';
@@ -62,8 +66,9 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
   const progress = args.onProgress ?? (() => {});
   const { manifest, info } = args.pkg;
   const ctx = manifest.ctx;
-  const stages = args.stages ?? stagesForLayout(info.layout ?? 'layers', args.q, ctx);
-  const plans = planStages(stages, { ctx, power: info.chunkPower });
+  const ranges = info.ranges ?? PLAIN_RANGES;
+  const stages = args.stages ?? stagesForLayout(info.layout ?? 'layers', args.q, ctx, ranges);
+  const plans = planStages(stages, { ctx, power: info.chunkPower, rangeFixedRows: fixedRangeRows(ranges) });
   if (plans.length !== info.chunks.length || plans.some((p, i) => p.stages.map((s) => stages[s].name).join('\n') !== info.chunks[i].stages.join('\n'))) {
     throw new ZkinferError('stale_package', `${args.pkg.dir}: the model's stages plan to different chunks than the package was compiled with; recompile`);
   }
@@ -77,7 +82,14 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
     generated: [...args.generated],
   };
   const witness = freshProofWitness(statement, args.promptTokens, salt, plans.length);
+  // LogUp circuits: each chunk's challenge comes from its key's commitment (D under the key's
+  // P_j, hashed with the chunk's other publics once outCommitment is set: chunks/build.ts).
+  const oracleFor = ranges.kind === 'plain' ? undefined : keyOracles(args.pkg);
   const pool = createProvePool(args.threads);
+  if (oracleFor && pool.engine !== 'native') {
+    await pool.close();
+    throw new ZkinferError('bad_option', `${args.pkg.dir}: ${rangeBackendName(ranges)} circuits carry a BSB22 commitment, which only the native prover computes (ZKINFER_PROVER=snarkjs or no native build)`);
+  }
   const inMemory = args.wtnsDir === undefined && pool.engine === 'native';
   const work = args.wtnsDir ?? (inMemory ? undefined : mkdtempSync(join(args.pkg.dir, 'prove-')));
   const t0 = performance.now();
@@ -87,7 +99,7 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
   const expected: string[][] = [];
   try {
     let cpu0 = cpuMs();
-    for (const built of chunkWitnesses({ modelId: manifest.modelId, ctx, q: args.q, stages, plans, proof: witness, lean: true })) {
+    for (const built of chunkWitnesses({ modelId: manifest.modelId, ctx, q: args.q, stages, plans, proof: witness, lean: true, ranges, oracleFor })) {
       let input: WitnessInput;
       if (work === undefined) input = witnessBytes(built.cs.values);
       else writeWtns(built.cs, (input = join(work, `chunk-${built.index}.wtns`)));
@@ -106,11 +118,15 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
     }
     const results = await Promise.all(proofs);
     const proveMs = performance.now() - t0;
+    const nLayout = nPublicForCtx(ctx);
     const chunks = results.map((r, i) => {
-      if (r.publicSignals.join(',') !== expected[i].join(',')) throw new RangeError(`chunk ${i}: the prover's public signals differ from the statement's`);
-      const { pi_a, pi_b, pi_c } = r.proof;
-      const proof = parseProof({ pi_a, pi_b, pi_c, protocol: 'groth16', curve: 'bn128' }, `chunks[${i}].proof`);
-      return { proof, publicSignals: parsePublicSignals(r.publicSignals, nPublicForCtx(ctx), `chunks[${i}].publicSignals`) };
+      // A LogUp chunk's prover also outputs the challenge, last: the bundle leaves it out (the
+      // verifier computes it, verifyBundle below included).
+      const n = oracleFor ? nLayout + 1 : nLayout;
+      if (r.publicSignals.length !== n || r.publicSignals.slice(0, nLayout).join(',') !== expected[i].join(',')) throw new RangeError(`chunk ${i}: the prover's public signals differ from the statement's`);
+      const { pi_a, pi_b, pi_c, commitment, commitmentPok } = r.proof;
+      const proof = parseProof({ pi_a, pi_b, pi_c, protocol: 'groth16', curve: 'bn128', ...(commitment ? { commitment, commitmentPok } : {}) }, `chunks[${i}].proof`);
+      return { proof, publicSignals: parsePublicSignals(r.publicSignals.slice(0, nLayout), nLayout, `chunks[${i}].publicSignals`) };
     });
     const parsed: Bundle = { version: 1, modelId: manifest.modelId, ctx, statement: { ...statement, generated: [...args.generated] }, chunks };
     const verdict = verifyBundle(manifest, parsed);
@@ -122,6 +138,21 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
     await pool.close();
     if (work !== undefined && args.wtnsDir === undefined) rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Chunk i's challenge oracle: its proving key's commitment and the manifest's vkeyHash (one per distinct key). */
+function keyOracles(pkg: LoadedPackage): (index: number) => ChallengeOracle {
+  const byKey = new Map<string, ChallengeOracle>();
+  return (i) => {
+    const zkeyPath = join(pkg.dir, pkg.info.chunks[i].zkey);
+    let oracle = byKey.get(zkeyPath);
+    if (!oracle) {
+      const c = readZkeyCommitment(zkeyPath);
+      if (!c) throw new ZkinferError('bad_package', `${zkeyPath}: the package's circuits use LogUp but this key has no commitment; recompile`);
+      byKey.set(zkeyPath, (oracle = challengeOracle(c, pkg.manifest.chunks[i].vkeyHash)));
+    }
+    return oracle;
+  };
 }
 
 /** This process's CPU time (user + system, all its threads), in ms. */

@@ -38,6 +38,8 @@ export interface WitnessArgs {
   /** The range backend the circuits were compiled with (default plain), and LogUp's challenge oracle. */
   ranges?: RangeBackend;
   oracle?: ChallengeOracle;
+  /** LogUp circuits of different keys: chunk `index`'s oracle (its key's commitment); overrides `oracle`. */
+  oracleFor?: (index: number) => ChallengeOracle;
 }
 
 /** Yields every chunk built in witness mode, in order; throws a RangeError naming the first unsatisfied constraint. */
@@ -45,7 +47,8 @@ export function* chunkWitnesses(args: WitnessArgs): Generator<BuiltChunk & { ind
   let inCommitment = 0n;
   let inValues: readonly TensorValues[] = [];
   for (let index = 0; index < args.plans.length; index++) {
-    const built = buildChunk({ ...args, index, witness: { proof: args.proof, inCommitment, inValues } });
+    const oracle = args.oracleFor?.(index) ?? args.oracle;
+    const built = buildChunk({ ...args, oracle, index, witness: { proof: args.proof, inCommitment, inValues } });
     if (args.check !== false) {
       const bad = findUnsatisfied(built.cs);
       if (bad) throw new RangeError(`chunk ${index}: witness does not satisfy constraint #${bad.index} (${bad.label})`);

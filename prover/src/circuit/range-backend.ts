@@ -36,3 +36,15 @@ export function fixedRangeRows(backend: RangeBackend): number {
 export function rangeBackendName(backend: RangeBackend): string {
   return backend.kind === 'plain' ? 'plain' : `logup${backend.limbBits}`;
 }
+
+/** Limbs of `logup` without a width: the cost model's choice at T = 32 for both models we ship (docs/decisions.md 18). */
+export const DEFAULT_LOGUP_LIMB_BITS = 8;
+
+/** `plain`, `logup` or `logup:B` (B in 2..20) as a backend; RangeError otherwise. */
+export function parseRangeBackend(text: string): RangeBackend {
+  if (text === 'plain') return PLAIN_RANGES;
+  const m = /^logup(?::(\d+))?$/.exec(text);
+  const b = m && (m[1] === undefined ? DEFAULT_LOGUP_LIMB_BITS : Number(m[1]));
+  if (!m || b === null || b < 2 || b > 20) throw new RangeError(`ranges ${text}: expected plain, logup or logup:B with B in 2..20`);
+  return { kind: 'logup', limbBits: b };
+}

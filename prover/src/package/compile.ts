@@ -12,6 +12,7 @@ import { buildChunk } from '../chunks/build.ts';
 import type { ChunkPlan } from '../chunks/plan.ts';
 import { planStages, type ChunkLayout } from '../chunks/position.ts';
 import type { Stage } from '../circuit/transformer/stage.ts';
+import type { CommitmentSpec } from '../circuit/commitment-spec.ts';
 import { writeR1cs } from '../circuit/r1cs-writer.ts';
 import type { QuantModel } from '../quant/types.ts';
 import { preparedPtau, requiredPtauPower, type PtauFile } from '../snark/ptau.ts';
@@ -58,11 +59,6 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
   const progress = opts.onProgress ?? (() => {});
   const { ctx, stages, outDir } = opts;
   const ranges = opts.ranges ?? PLAIN_RANGES;
-  if (ranges.kind !== 'plain') {
-    // A LogUp circuit's key needs the committed wires' points and σ (docs/lookups-design.md
-    // "The commitment"); until setup makes them, such a package could not be proven.
-    throw new ZkinferError('bad_option', `${rangeBackendName(ranges)} circuits need the commitment inside the proof, which setup does not make yet (issue 16); compile with --plain`);
-  }
   mkdirSync(outDir, { recursive: true });
   const plans = planStages(stages, { ctx, power: opts.chunkPower, rangeFixedRows: fixedRangeRows(ranges) });
   if (plans.length > MAX_CHUNKS) {
@@ -72,7 +68,9 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
   progress(`${stages.length} stages in ${plans.length} chunks of < 2^${opts.chunkPower} rows${kinds ? ` (${kinds} circuit${kinds > 1 ? 's' : ''} shared by all ${ctx} positions)` : ''}`);
 
   // Position chunks of one kind are one circuit (chunks/position.ts): build and write it once.
-  type Circuit = { file: string; r1csPath: string; circuitHash: string; constraints: number; nPublic: number };
+  // A LogUp circuit declares its committed wires and challenge wire (cs.commitment): setup makes
+  // the BSB22 commitment key for them (docs/decisions.md 17, 18).
+  type Circuit = { file: string; r1csPath: string; circuitHash: string; constraints: number; nPublic: number; commitment?: CommitmentSpec };
   const circuits: Circuit[] = [];
   const byKind = new Map<number, Circuit>();
   for (const plan of plans) {
@@ -87,7 +85,9 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
     const file = plan.position ? `kind-${plan.position.kind}` : `chunk-${plan.index}`;
     const r1csPath = join(outDir, `${file}.r1cs`);
     const { sha256: circuitHash } = writeR1cs(cs, r1csPath);
-    const c = { file, r1csPath, circuitHash, constraints: cs.nConstraints, nPublic: cs.nPublic };
+    const commitment = cs.commitment;
+    if ((commitment !== undefined) !== (ranges.kind !== 'plain')) throw new TypeError(`${file}: a ${rangeBackendName(ranges)} circuit ${commitment ? 'with' : 'without'} a commitment`);
+    const c = { file, r1csPath, circuitHash, constraints: cs.nConstraints, nPublic: cs.nPublic, commitment };
     circuits.push(c);
     if (plan.position) byKind.set(plan.position.kind, c);
   }
@@ -111,7 +111,7 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
     const label = distinct.length === circuits.length ? `chunk ${i + 1}/${distinct.length}` : `circuit ${i + 1}/${distinct.length}`;
     progress(`${label}: phase-2 setup (${c.constraints} constraints)${setupEstimate(distinct.slice(i), setupSeconds, setupConstraints)}`);
     const t0 = performance.now();
-    const keys = await cachedGroth16Setup({ r1csPath: c.r1csPath, circuitHash: c.circuitHash, ptau, cacheDir: opts.cacheDir, onProgress: (m) => progress(`${label}: ${m}`) });
+    const keys = await cachedGroth16Setup({ r1csPath: c.r1csPath, circuitHash: c.circuitHash, commitment: c.commitment, ptau, cacheDir: opts.cacheDir, onProgress: (m) => progress(`${label}: ${m}`) });
     if (keys.cached) progress(`${label}: keys reused from the cache`);
     else {
       newKeys++;
@@ -151,6 +151,8 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
     ctx,
     chunkPower: opts.chunkPower,
     layout: opts.layout,
+    // Absent for plain (packages made before LogUp existed read as plain).
+    ...(ranges.kind === 'plain' ? {} : { ranges }),
     model: opts.model ?? null,
     quantFile: opts.quantBytes ? QUANT_FILE : null,
     chunks: infoChunks,

@@ -7,6 +7,8 @@
  */
 import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import type { CommitmentSpec } from '../circuit/commitment-spec.ts';
 import type { PtauFile } from '../snark/ptau.ts';
 import { groth16Setup, type SnarkjsVkey } from '../snark/setup.ts';
 
@@ -20,13 +22,16 @@ export interface ChunkKeys {
 export async function cachedGroth16Setup(args: {
   r1csPath: string;
   circuitHash: string;
+  /** The circuit's BSB22 commitment (LogUp circuits): part of the cache key, since the .r1cs does not hold it. */
+  commitment?: CommitmentSpec;
   ptau: PtauFile;
   cacheDir: string;
   onProgress?: (msg: string) => void;
 }): Promise<ChunkKeys> {
   const root = join(args.cacheDir, 'chunk-keys');
   mkdirSync(root, { recursive: true });
-  const dir = join(root, `${args.circuitHash}-${args.ptau.sha256.slice(0, 16)}`);
+  const spec = args.commitment && createHash('sha256').update(JSON.stringify(args.commitment)).digest('hex').slice(0, 16);
+  const dir = join(root, `${args.circuitHash}-${args.ptau.sha256.slice(0, 16)}${spec ? `-c${spec}` : ''}`);
   const read = (cached: boolean): ChunkKeys => ({
     zkeyPath: join(dir, 'circuit.zkey'),
     vkey: JSON.parse(readFileSync(join(dir, 'vkey.json'), 'utf8')) as SnarkjsVkey,
@@ -35,7 +40,7 @@ export async function cachedGroth16Setup(args: {
   if (existsSync(join(dir, 'vkey.json')) && existsSync(join(dir, 'circuit.zkey'))) return read(true);
   const scratch = mkdtempSync(join(root, 'tmp-'));
   try {
-    const { vkey } = await groth16Setup({ r1csPath: args.r1csPath, ptauPath: args.ptau.path, zkeyPath: join(scratch, 'circuit.zkey'), onProgress: args.onProgress });
+    const { vkey } = await groth16Setup({ r1csPath: args.r1csPath, ptauPath: args.ptau.path, zkeyPath: join(scratch, 'circuit.zkey'), commitment: args.commitment, onProgress: args.onProgress });
     writeFileSync(join(scratch, 'vkey.json'), JSON.stringify(vkey));
     try {
       renameSync(scratch, dir);

@@ -11,6 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseManifest, type Manifest } from '@zkinfer/verifier';
 import type { ChunkLayout } from '../chunks/position.ts';
+import type { RangeBackend } from '../circuit/range-backend.ts';
 import { ZkinferError } from '../errors.ts';
 
 export const PACKAGE_VERSION = 1;
@@ -32,6 +33,11 @@ export interface PackageInfo {
   chunkPower: number;
   /** chunks/position.ts ChunkLayout; absent in packages made before it existed (= 'layers'). */
   layout?: ChunkLayout;
+  /**
+   * The range backend the circuits were built with (circuit/range-backend.ts); absent = plain.
+   * LogUp circuits' keys carry a BSB22 commitment (its wire set is in the zkey's section 11).
+   */
+  ranges?: RangeBackend;
   /** The model file the package was compiled from (its tokenizer encodes prompts), if any. */
   model: { path: string; sha256: string } | null;
   /** Serialized quantized model, relative to the package directory (null for models without one). */

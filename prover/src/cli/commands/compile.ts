@@ -6,12 +6,12 @@ import { CHUNK_LAYOUTS, defaultChunkPower, layerMajorComparison, planStages, sta
 import type { QuantModel } from '../../quant/types.ts';
 import { DEFAULT_MODEL_PATH, defaultModelPath } from '../../model/default-model.ts';
 import { compilePackage } from '../../package/compile.ts';
-import { DEFAULT_RANGE_BACKEND, PLAIN_RANGES } from '../../circuit/range-backend.ts';
+import { DEFAULT_RANGE_BACKEND, parseRangeBackend, PLAIN_RANGES, type RangeBackend } from '../../circuit/range-backend.ts';
 import { prepareModel } from '../../package/model.ts';
 import { zkinferCacheDir } from '../../quant/cache.ts';
 import { terminateCurve } from '../../snark/curve.ts';
 
-const usage = `usage: zkinfer compile [--model FILE] --ctx T --out DIR [--ptau FILE] [--chunk-power K] [--layout L] [--plain] [--name NAME] [--json]
+const usage = `usage: zkinfer compile [--model FILE] --ctx T --out DIR [--ptau FILE] [--chunk-power K] [--layout L] [--plain | --ranges R] [--name NAME] [--json]
 
 Quantizes the model (cached), cuts its forward pass over T positions into chunk circuits of
 fewer than 2^K rows, runs the Groth16 phase-2 setup of every distinct circuit (contribution +
@@ -33,9 +33,12 @@ beacon + key check; keys cached by circuit hash) and writes the package DIR: man
                      key per chunk (a long setup, less proving per bundle: compile prints a
                      note when it saves more than a quarter; docs/decisions.md 9)
   --plain            plain R1CS circuits: every range check a bit decomposition, provable and
-                     verifiable by any Groth16 tool (snarkjs). This is the default today; LogUp
-                     circuits (range checks by lookup, several times fewer rows) need the
-                     commitment inside the proof, which setup does not make yet (issue 16)
+                     verifiable by any Groth16 tool (snarkjs). This is the default today
+  --ranges R         plain (default), logup (limbs of 8 bits, the cost model's choice for the
+                     bundled model and stories260K: docs/decisions.md 18) or logup:B. LogUp
+                     circuits check ranges by lookup (several times fewer rows); their keys and
+                     proofs carry a BSB22 commitment (docs/proof-format.md "Commitment"), which
+                     zkinfer's verifiers check and snarkjs and the Solidity verifier do not
   --name NAME        manifest name (default: from the model file name)
   --json             print a JSON summary on stdout`;
 
@@ -53,6 +56,7 @@ export const command: Command = {
         'chunk-power': { type: 'string', default: 'auto' },
         layout: { type: 'string', default: 'positions', choices: CHUNK_LAYOUTS },
         plain: { type: 'boolean' },
+        ranges: { type: 'string' },
         name: { type: 'string' },
         json: { type: 'boolean' },
       },
@@ -68,7 +72,8 @@ export const command: Command = {
 
     const m = await prepareModel(resolve(path), log);
     log(`model ${m.modelId} (${m.architecture.family}, ${m.architecture.nLayers} layers, d=${m.architecture.dModel}, vocab ${m.architecture.vocabSize})`);
-    const ranges = values.plain ? PLAIN_RANGES : DEFAULT_RANGE_BACKEND;
+    if (values.plain && values.ranges !== undefined && values.ranges !== 'plain') throw new UsageError(`--plain and --ranges ${values.ranges} contradict each other`);
+    const ranges = values.plain ? PLAIN_RANGES : values.ranges === undefined ? DEFAULT_RANGE_BACKEND : rangesOption(values.ranges);
     const stages = stagesForLayout(layout, m.q, ctx, ranges);
     const power = auto ? defaultChunkPower(stages, ctx) : asked;
     if (auto) log(`chunk power 2^${power} (the least total proving domain within 256 chunks; --chunk-power to choose)`);
@@ -126,4 +131,12 @@ function layersNote(q: QuantModel, ctx: number, positionPlans: readonly ChunkPla
   const mi = (n: number) => `${(n / 2 ** 20).toFixed(n < 2 ** 20 ? 2 : 1)} Mi`;
   const saved = Math.round((100 * (c.positions.domain - c.layers.domain)) / c.positions.domain);
   return `note: --layout layers would prove each bundle over ${mi(c.layers.domain)} rows instead of ${mi(c.positions.domain)} (${saved} % less domain, the bulk of proving time), at a setup of ${c.layers.keys} keys over ${mi(c.layers.setupDomain)} rows instead of ${c.positions.keys} over ${mi(c.positions.setupDomain)}: worth it for a model you prove many times`;
+}
+
+function rangesOption(text: string): RangeBackend {
+  try {
+    return parseRangeBackend(text);
+  } catch (err) {
+    throw new UsageError(`--ranges ${(err as Error).message}`);
+  }
 }

@@ -7,6 +7,7 @@ import {
   parseVerificationKey,
   prepareVerificationKey,
   verifyGroth16,
+  withChallengeSignal,
 } from '@zkinfer/verifier';
 import { UsageError, type Command } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
@@ -19,7 +20,8 @@ code the API and the badge widget run: decimal strings only, points canonical, o
 in their subgroups and not at infinity, exactly nPublic signals each < r, unknown fields
 refused, and keys without a phase-2 contribution (δ = γ or δ = g2) refused. A key with a
 BSB22 commitment (docs/proof-format.md "Commitment") needs a proof with commitment and
-commitmentPok; the challenge's public signal is recomputed from them, never trusted.
+commitmentPok; the challenge's public signal is recomputed from them, never trusted. When the
+challenge is the key's last input, --public may leave it out (a bundle chunk's publicSignals).
 
 exit codes: 0 valid, 1 invalid proof, 2 malformed input or unsafe key (one-line reason)
   --json   print {"valid": bool, "reason"?: string, "code"?: string} instead of text`;
@@ -53,8 +55,13 @@ export const command: Command = {
       const vk = parseVerificationKey(vkJson, 'vkey');
       checkKeySafety(vk, 'vkey');
       const proof = parseProof(proofJson, 'proof');
-      const signals = parsePublicSignals(publicJson, vk.nPublic, 'public');
-      const valid = verifyGroth16(prepareVerificationKey(vk), proof, signals);
+      // A commitment key whose challenge is the last input also takes the signals without it
+      // (a bundle chunk's publicSignals): the challenge is then computed and appended.
+      const lastChallenge = vk.commitment?.publicIndex === vk.nPublic;
+      const short = lastChallenge && Array.isArray(publicJson) && publicJson.length === vk.nPublic - 1;
+      const pvk = prepareVerificationKey(vk);
+      const signals = withChallengeSignal(pvk, proof, parsePublicSignals(publicJson, short ? vk.nPublic - 1 : vk.nPublic, 'public'));
+      const valid = verifyGroth16(pvk, proof, signals);
       console.log(values.json ? JSON.stringify({ valid }) : valid ? 'valid' : 'invalid');
       return valid ? 0 : 1;
     } catch (err) {

@@ -1,0 +1,60 @@
+/**
+ * A LogUp package end to end through the library API (issue 16): the micro transformer of the
+ * CLI end-to-end test (llama, vocab 256 byte tokenizer, d = 8, one layer; written here, seeded)
+ * compiled at ctx 4 with `ranges: logup:8` (chunk circuits whose keys carry a BSB22
+ * commitment), and one bundle proven from a prompt. Keys and ptau come from the zkinfer cache
+ * (ZKINFER_CACHE_DIR honoured). The bundled default model is far too large for a cold phase-2
+ * setup in a test (test/e2e/proof-source.ts); this model runs the same stage code.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { proveBundle, type ProveBundleResult } from '@zkinfer/prover/bundle/prove-bundle.ts';
+import { stagesForLayout } from '@zkinfer/prover/chunks/position.ts';
+import type { RangeBackend } from '@zkinfer/prover/circuit/range-backend.ts';
+import { generateInt } from '@zkinfer/prover/infer/int.ts';
+import { compilePackage } from '@zkinfer/prover/package/compile.ts';
+import { readPackage, type LoadedPackage } from '@zkinfer/prover/package/layout.ts';
+import { prepareModel, type PreparedModel } from '@zkinfer/prover/package/model.ts';
+import { zkinferCacheDir } from '@zkinfer/prover/quant/cache.ts';
+import { modelGguf, randomTensors, tinyLlamaConfig } from '../prover/model/helpers/synthetic.ts';
+
+export const LOGUP_8: RangeBackend = { kind: 'logup', limbBits: 8 };
+
+export interface MicroPackage {
+  model: PreparedModel;
+  pkg: LoadedPackage;
+  prove(prompt: number[], n: number): Promise<ProveBundleResult>;
+}
+
+/** Compiles the micro model at ctx 4 in chunks < 2^15 rows with `ranges` into a fresh directory. */
+export async function compileMicro(ranges: RangeBackend, ctx = 4): Promise<MicroPackage> {
+  const dir = mkdtempSync(join(tmpdir(), 'zkinfer-micro-'));
+  const modelPath = join(dir, 'micro.gguf');
+  const config = { ...tinyLlamaConfig, dModel: 8, nLayers: 1, nHeads: 1, nKvHeads: 1, headDim: 8, ffnDim: 8, contextLength: 16 };
+  writeFileSync(modelPath, modelGguf(config, randomTensors(config, 7)));
+  const model = await prepareModel(modelPath, () => {});
+  const outDir = join(dir, 'pkg');
+  await compilePackage({
+    outDir,
+    modelId: model.modelId,
+    name: `micro-${ranges.kind}`,
+    architecture: model.architecture,
+    detokenizer: model.detokenizer,
+    ctx,
+    q: model.q,
+    stages: stagesForLayout('positions', model.q, ctx, ranges),
+    chunkPower: 15,
+    layout: 'positions',
+    ranges,
+    cacheDir: zkinferCacheDir(),
+    quantBytes: model.quantBytes,
+    model: { path: modelPath, sha256: model.fileSha256 },
+  });
+  const pkg = readPackage(outDir);
+  return {
+    model,
+    pkg,
+    prove: (prompt, n) => proveBundle({ pkg, q: model.q, promptTokens: prompt, generated: generateInt(model.q, prompt, n), threads: 2 }),
+  };
+}
