@@ -15,10 +15,18 @@ export interface ToyFixture {
   otherBundle: Record<string, any>;
 }
 
+/** A LogUp package (test/helpers/logup-package.ts: micro transformer, ctx 4, BSB22 commitment keys) and one real bundle. */
+export interface LogUpFixture {
+  manifest: Record<string, any>;
+  bundle: Record<string, any>;
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
     toyModel: ToyFixture | null;
     toyModelError: string;
+    logupModel: LogUpFixture | null;
+    logupModelError: string;
   }
 }
 
@@ -26,6 +34,22 @@ declare module 'vitest' {
 // does not follow them into Node-only code.
 const TOY_MODEL = new URL('../helpers/toy-model.ts', import.meta.url).href;
 const PROVER = new URL('../../prover/src/snark/prove.ts', import.meta.url).href;
+const LOGUP_PACKAGE = new URL('../helpers/logup-package.ts', import.meta.url).href;
+
+/** Compiles and proves the LogUp fixture (about 15 s cold on 2 cores; keys cached like the toy model's). */
+async function logupFixture(): Promise<LogUpFixture> {
+  const { compileMicro, LOGUP_8 } = (await import(LOGUP_PACKAGE)) as {
+    compileMicro(ranges: unknown, ctx?: number): Promise<{ pkg: { manifestJson: Record<string, any> }; prove(p: number[], n: number): Promise<{ bundle: any }>; dispose(): void }>;
+    LOGUP_8: unknown;
+  };
+  const micro = await compileMicro(LOGUP_8, 4);
+  try {
+    const { bundle } = await micro.prove([72, 105], 2);
+    return { manifest: micro.pkg.manifestJson, bundle };
+  } finally {
+    micro.dispose();
+  }
+}
 
 export default async function setup(project: TestProject): Promise<void> {
   try {
@@ -39,6 +63,13 @@ export default async function setup(project: TestProject): Promise<void> {
   } catch (e) {
     project.provide('toyModel', null);
     project.provide('toyModelError', String((e as Error)?.stack ?? e));
+  }
+  try {
+    project.provide('logupModel', await logupFixture());
+    project.provide('logupModelError', '');
+  } catch (e) {
+    project.provide('logupModel', null);
+    project.provide('logupModelError', String((e as Error)?.stack ?? e));
   } finally {
     try {
       const { shutdownProver } = (await import(PROVER)) as { shutdownProver(): Promise<void> };

@@ -6,7 +6,7 @@
  * (ZKINFER_CACHE_DIR honoured). The bundled default model is far too large for a cold phase-2
  * setup in a test (test/e2e/proof-source.ts); this model runs the same stage code.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { proveBundle, type ProveBundleResult } from '@zkinfer/prover/bundle/prove-bundle.ts';
@@ -25,6 +25,8 @@ export interface MicroPackage {
   model: PreparedModel;
   pkg: LoadedPackage;
   prove(prompt: number[], n: number): Promise<ProveBundleResult>;
+  /** Removes the model file and the package directory. */
+  dispose(): void;
 }
 
 /** Compiles the micro model at ctx 4 in chunks < 2^15 rows with `ranges` into a fresh directory. */
@@ -55,6 +57,7 @@ export async function compileMicro(ranges: RangeBackend, ctx = 4): Promise<Micro
   return {
     model,
     pkg,
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
     prove: (prompt, n) => proveBundle({ pkg, q: model.q, promptTokens: prompt, generated: generateInt(model.q, prompt, n), threads: 2 }),
   };
 }

@@ -8,7 +8,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nPublicForCtx, parseBundle, verifyBundle, VerifyInputError } from '@zkinfer/verifier';
 import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
@@ -33,7 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await shutdownProver();
   rmSync(work, { recursive: true, force: true });
-  if (micro) rmSync(dirname(micro.pkg.dir), { recursive: true, force: true });
+  micro?.dispose();
 });
 
 const verdict = (b: unknown) => verifyBundle(micro.pkg.manifest, parseBundle(b, micro.pkg.manifest));
