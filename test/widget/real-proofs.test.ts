@@ -66,3 +66,55 @@ describe.skipIf(!HAVE_CHROMIUM || !HAVE_TOY)('<zkinfer-badge> on real snarkjs pr
     await waitForState(page, 'invalid');
   });
 });
+
+// A LogUp package's bundle (test/helpers/logup-package.ts: BSB22 commitment keys, the
+// challenge computed by the verifier): the browser runs the same verifier on it.
+const LOGUP_PACKAGE = new URL('../helpers/logup-package.ts', import.meta.url);
+
+describe.skipIf(!HAVE_CHROMIUM)('<zkinfer-badge> on a real LogUp bundle (needs /usr/bin/chromium)', () => {
+  let h: Harness;
+  let fixture: Toy;
+  let dispose = () => {};
+  beforeAll(async () => {
+    const { compileMicro, LOGUP_8 } = (await import(LOGUP_PACKAGE.href)) as {
+      compileMicro(r: unknown, ctx?: number): Promise<{ pkg: { manifestJson: Record<string, any> }; prove(p: number[], n: number): Promise<{ bundle: any }>; dispose(): void }>;
+      LOGUP_8: unknown;
+    };
+    const micro = await compileMicro(LOGUP_8, 4); // the parameters of test/api/global-setup.ts: cached keys shared
+    dispose = micro.dispose;
+    fixture = { manifest: micro.pkg.manifestJson, bundle: (await micro.prove([72, 105], 2)).bundle };
+    h = await startHarness();
+  }, 600_000);
+  afterAll(async () => {
+    await h?.close();
+    dispose();
+    const { shutdownProver } = (await import(PROVE.href)) as { shutdownProver(): Promise<void> };
+    await shutdownProver();
+  });
+
+  const checkInBrowser = async (bundle: Record<string, any>) => {
+    const modelId = fixture.manifest.modelId as string;
+    const id = receiptId(modelId, parseBundle(bundle));
+    h.api.models.set(modelId, fixture.manifest);
+    h.api.receipts.set(id, { receipt: { id, valid: true, modelId, text: 'x' }, bundle });
+    const page = await h.open(badge(id));
+    await waitForState(page, 'verified');
+    await page.getByRole('button', { name: 'Verify in this browser' }).click();
+    await page.waitForFunction(() => (window as unknown as { __events: unknown[] }).__events.length > 0, undefined, { timeout: 60_000 });
+    return { id, event: (await eventsOf(page))[0] };
+  };
+
+  it('verifies it, and refuses it with one chunk’s commitment replaced or missing', async () => {
+    const ok = await checkInBrowser(fixture.bundle);
+    expect(ok.event).toMatchObject({ type: 'zkinfer-verified', detail: { receipt: ok.id, valid: true } });
+    const swapped = structuredClone(fixture.bundle);
+    swapped.chunks[0].proof.commitment = fixture.bundle.chunks[1].proof.commitment;
+    const bad = await checkInBrowser(swapped);
+    expect(bad.event).toMatchObject({ type: 'zkinfer-verified', detail: { receipt: bad.id, valid: false } });
+    const missing = structuredClone(fixture.bundle);
+    delete missing.chunks[0].proof.commitment;
+    delete missing.chunks[0].proof.commitmentPok;
+    const none = await checkInBrowser(missing);
+    expect(none.event).toMatchObject({ type: 'zkinfer-verified', detail: { receipt: none.id, valid: false } });
+  }, 180_000);
+});

@@ -1,4 +1,4 @@
-import { parseBundle, parseManifest, receiptId, verifyBundle, type Bundle, type BundleVerdict, type Manifest } from '@zkinfer/verifier';
+import { parseBundle, parseManifest, receiptId, verifyBundle, VerifyInputError, type Bundle, type BundleVerdict, type Manifest } from '@zkinfer/verifier';
 import { fetchBundleJson, fetchManifestJson, type ReceiptSummary } from './api-client.ts';
 import { BadgeError } from './events.ts';
 
@@ -68,6 +68,9 @@ export async function verifyReceiptInBrowser(api: string, receipt: ReceiptSummar
   try {
     result = verifyBundle(manifest, bundle);
   } catch (err) {
+    // A proof whose commitment (D, π) does not match its chunk key (one without the other) is
+    // refused input, like a bundle the parser refuses: invalid, not a verifier failure.
+    if (err instanceof VerifyInputError) return { valid: false, reason: `proof bundle refused: ${err.message}`, ms: elapsed(), insecureSetup };
     throw new BadgeError('verifier_error', `the verifier failed: ${(err as Error).message}`);
   }
   const ms = elapsed();
