@@ -13,6 +13,9 @@
  * --layers=NAME runs the same pipeline in the layer-major layout for that model too (its setup
  * is one key per chunk: run `zkinfer compile --layout layers` first to time it cold; the bench
  * then finds the keys in the cache).
+ * --ranges=plain,logup[:B] runs the position pipeline once per range backend, side by side
+ * (circuit/range-backend.ts; LogUp packages carry BSB22 commitment keys), and writes the
+ * section `proof-pipeline-ranges` instead, leaving `proof-pipeline` as it was.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -29,6 +32,7 @@ import { compilePackage } from '@zkinfer/prover/package/compile.ts';
 import { MANIFEST_FILE, readPackage } from '@zkinfer/prover/package/layout.ts';
 import { prepareModel } from '@zkinfer/prover/package/model.ts';
 import { zkinferCacheDir } from '@zkinfer/prover/quant/cache.ts';
+import { fixedRangeRows, parseRangeBackend, PLAIN_RANGES, rangeBackendName, type RangeBackend } from '@zkinfer/prover/circuit/range-backend.ts';
 import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 import { childProcesses } from '../test/helpers/proc.ts';
@@ -40,6 +44,8 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 const fullArg = process.argv.find((a) => a === '--full' || a.startsWith('--full='));
 /** --full: every model; --full=NAME,…: those models (the others keep to MAX_FULL_KINDS). */
 const fullFor = (name: string): boolean => fullArg === '--full' || (fullArg?.slice(7).split(',').includes(name) ?? false);
+const rangesArg = process.argv.find((a) => a.startsWith('--ranges='))?.slice(9);
+const backends: RangeBackend[] = rangesArg ? rangesArg.split(',').map(parseRangeBackend) : [PLAIN_RANGES];
 const layersFor = new Set(process.argv.find((a) => a.startsWith('--layers='))?.slice(9).split(',') ?? []);
 const shared = new URL('../../shared/models/', import.meta.url).pathname;
 const models: [string, string][] = [];
@@ -121,15 +127,25 @@ for (const [name, path] of models) {
     measureS.toFixed(0),
   ]);
   log(`${name}: ${total} constraints, ${kinds} circuits × ${ctx} positions`);
-  const runs: [ChunkLayout, typeof stages, number, ChunkPlan[]][] = [];
-  if (fullFor(name) || kinds <= MAX_FULL_KINDS) runs.push(['positions', pStages, power, plans]);
+  const runs: [ChunkLayout, typeof stages, number, ChunkPlan[], RangeBackend][] = [];
+  if (fullFor(name) || kinds <= MAX_FULL_KINDS) {
+    for (const ranges of backends) {
+      if (ranges.kind === 'plain') runs.push(['positions', pStages, power, plans, ranges]);
+      else {
+        // What `zkinfer compile --ranges logup` builds (its chunk power is chosen on the LogUp stages).
+        const rStages = positionStages(m.q, ctx, ranges);
+        const rPower = defaultChunkPower(rStages, ctx);
+        runs.push(['positions', rStages, rPower, planStages(rStages, { ctx, power: rPower, rangeFixedRows: fixedRangeRows(ranges) }), ranges]);
+      }
+    }
+  }
   else notes.push(`${name}: ${kinds} circuits at T = ${ctx} — the full compile/prove run was skipped (over ${MAX_FULL_KINDS}; pass --full).`);
-  if (layersFor.has(name)) runs.push(['layers', stages, layersPower, layerPlans]);
-  for (const [layout, runStages, runPower, runPlans] of runs) {
+  if (layersFor.has(name)) runs.push(['layers', stages, layersPower, layerPlans, PLAIN_RANGES]);
+  for (const [layout, runStages, runPower, runPlans, ranges] of runs) {
     const out = mkdtempSync(join(tmpdir(), `zkinfer-bench-${name}-`));
     try {
       t0 = performance.now();
-      const r = await compilePackage({ outDir: out, modelId: m.modelId, name: m.name, architecture: m.architecture, detokenizer: m.detokenizer, ctx, q: m.q, stages: runStages, chunkPower: runPower, layout, cacheDir: zkinferCacheDir(), quantBytes: m.quantBytes, model: { path, sha256: m.fileSha256 }, onProgress: log });
+      const r = await compilePackage({ outDir: out, modelId: m.modelId, name: m.name, architecture: m.architecture, detokenizer: m.detokenizer, ctx, q: m.q, stages: runStages, chunkPower: runPower, layout, ranges, cacheDir: zkinferCacheDir(), quantBytes: m.quantBytes, model: { path, sha256: m.fileSha256 }, onProgress: log });
       const compileS = (performance.now() - t0) / 1000;
       const pkg = readPackage(out);
       const prompt = m.model.tokenizer.encode('Once upon a time', { bos: true }).slice(0, 4);
@@ -148,8 +164,10 @@ for (const [name, path] of models) {
       if (!verdict.valid) throw new Error(`${name}: bundle invalid: ${verdict.reason}`);
       log(`${name} (${layout}): verifying in workerd`);
       const workerdMs = await verifyInWorkerd(readFileSync(join(out, MANIFEST_FILE), 'utf8'), bundleJson);
-      const circuits = layout === 'positions' ? plural(kinds, 'circuit') : plural(runPlans.length, 'circuit');
-      runRows.push([name, layout, ctx, `${runPlans.length} (${circuits}, ≤ 2^${runPower})`, `${compileS.toFixed(0)} s${r.newKeys === 0 ? ' (keys cached)' : ` (${plural(r.newKeys, 'new key')})`}`, `${proveS.toFixed(1)} s (last witness at ${(proved.witnessMs / 1000).toFixed(1)} s; witness CPU ${(proved.witnessCpuMs / 1000).toFixed(1)} s, Σ worker proofs ${(proved.workerProveMs / 1000).toFixed(1)} s)`, `${load0.toFixed(1)} → ${load1.toFixed(1)}`, `${(peakRss / 2 ** 20).toFixed(0)} MiB`, `${(bundleJson.length / 1024).toFixed(1)} KiB`, `${verifyMs.toFixed(0)} ms`, `${workerdMs.toFixed(0)} ms (${(workerdMs / runPlans.length).toFixed(1)} ms / chunk)`]);
+      const runKinds = runPlans[0].position?.kinds ?? kinds;
+      const circuits = layout === 'positions' ? plural(runKinds, 'circuit') : plural(runPlans.length, 'circuit');
+      const layoutCell = rangesArg ? `${layout}, ${rangeBackendName(ranges)}` : layout;
+      runRows.push([name, layoutCell, ctx, `${runPlans.length} (${circuits}, ≤ 2^${runPower})`, `${compileS.toFixed(0)} s${r.newKeys === 0 ? ' (keys cached)' : ` (${plural(r.newKeys, 'new key')})`}`, `${proveS.toFixed(1)} s (last witness at ${(proved.witnessMs / 1000).toFixed(1)} s; witness CPU ${(proved.witnessCpuMs / 1000).toFixed(1)} s, Σ worker proofs ${(proved.workerProveMs / 1000).toFixed(1)} s)`, `${load0.toFixed(1)} → ${load1.toFixed(1)}`, `${(peakRss / 2 ** 20).toFixed(0)} MiB`, `${(bundleJson.length / 1024).toFixed(1)} KiB`, `${verifyMs.toFixed(0)} ms`, `${workerdMs.toFixed(0)} ms (${(workerdMs / runPlans.length).toFixed(1)} ms / chunk)`]);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
@@ -159,8 +177,9 @@ clearInterval(sampler);
 await shutdownProver();
 
 const md = [
-  '## Proof pipeline (chunked Groth16)',
+  rangesArg ? '## Proof pipeline by range backend (plain against LogUp, issue 16)' : '## Proof pipeline (chunked Groth16)',
   '',
+  ...(rangesArg ? [`Reproduce: \`npx node bench/proof-pipeline.ts --only=NAME --full=NAME --ranges=${rangesArg}\`. The position pipeline once per range backend, one after the other in one run; a LogUp package's chunk keys and proofs carry a BSB22 commitment (docs/decisions.md 17–19). The plan table is the plain stages'.`, ''] : []),
   `Reproduce: \`npx node bench/proof-pipeline.ts\` (add \`--full\` to run compile/prove for every model or \`--full=NAME,…\` for some, \`--layers=stories260K\` to run it in the layer-major layout too). ${machineLine()}.`,
   `Chunks of < 2^k rows (constraints + 7 + T public rows), cut for the least total proving domain (Σ over chunks of snarkjs's domain, the least power of two above a chunk's rows) at the power \`zkinfer compile\` picks by default; 4-token prompt, the rest of the T positions generated. Position chunks: K circuits, each proven once per position (T·K chunk proofs) and set up once; layer-major: every chunk its own circuit and setup (docs/decisions.md 6, 9).`,
   '',
@@ -175,5 +194,5 @@ const md = [
   ...notes.map((n) => `- ${n}`),
   `- Verify in workerd: the CPU time of the workerd process (miniflare ${miniflareVersion()}, read from /proc) for what POST /v1/verify does with a bundle once its model's keys are prepared (JSON.parse, strict parse, batch verification; bench/workerd/worker.ts), less an empty request, mean of 3 requests; the section "Verifier in workerd" has the method. Cloudflare Workers allow 10 ms of CPU per request on the free plan, 30 s by default on the paid plan (\`limits.cpu_ms\` up to 5 minutes).`,
 ].join('\n');
-writeBenchSection('proof-pipeline', md);
+writeBenchSection(rangesArg ? 'proof-pipeline-ranges' : 'proof-pipeline', md);
 console.log(md);
