@@ -1,8 +1,8 @@
 import { bn254 } from '@noble/curves/bn254.js';
 import { describe, expect, it } from 'vitest';
-import { VerifyInputError, canonicalManifestJson, g2ToJson, parseManifest, vkeyHash, parseVerificationKey } from '@zkinfer/verifier';
+import { VerifyInputError, canonicalManifestJson, g2ToJson, nPublicForCtx, parseManifest, vkeyHash, parseVerificationKey } from '@zkinfer/verifier';
 import { toyModel } from './helpers/toy-bundle.ts';
-import { g2PointOutsideSubgroup } from './helpers/toy-groth16.ts';
+import { g2PointOutsideSubgroup, toyKey, vkJson } from './helpers/toy-groth16.ts';
 
 const model = toyModel(4, 2);
 
@@ -134,5 +134,30 @@ describe('parseManifest checks each distinct G2 point once, and every point', ()
     const err = refusal(m);
     expect(err.code).toBe('not_in_subgroup');
     expect(err.path).toBe(`chunks[1].vkey.${field}`);
+  });
+});
+
+describe('parseManifest: chunk keys with a BSB22 commitment (LogUp packages, docs/decisions.md 19)', () => {
+  const T = 4;
+  /** The toy model with chunk 0's key replaced by one of `nPublic` inputs committing with the challenge at `publicIndex`. */
+  const withCommitment = (nPublic: number, publicIndex: number | undefined) =>
+    edited((m) => {
+      const { vk } = toyKey(nPublic, 'commit/chunk0', { phase1: 'toy', gammaIsGenerator: true });
+      const json = vkJson(vk);
+      if (publicIndex !== undefined) json.commitment = { publicIndex, sigmaG2: g2ToJson(bn254.G2.Point.BASE.multiply(5n)) };
+      m.chunks[0].vkey = json;
+      m.chunks[0].vkeyHash = vkeyHash(parseVerificationKey(json));
+    });
+
+  it('accepts nPublic = 8 + T with the challenge last', () => {
+    const m = parseManifest(withCommitment(nPublicForCtx(T) + 1, nPublicForCtx(T) + 1));
+    expect(m.chunks[0].vkey.commitment?.publicIndex).toBe(8 + T);
+    expect(m.chunks[1].vkey.commitment).toBeUndefined();
+  });
+
+  it('refuses the challenge anywhere but last, a commitment key of 7 + T inputs, and a plain key of 8 + T', () => {
+    expect(refusal(withCommitment(nPublicForCtx(T) + 1, 1))).toMatchObject({ code: 'bad_manifest', path: 'chunks[0].vkey.commitment' });
+    expect(refusal(withCommitment(nPublicForCtx(T), nPublicForCtx(T)))).toMatchObject({ code: 'wrong_signal_count', path: 'chunks[0].vkey.nPublic' });
+    expect(refusal(withCommitment(nPublicForCtx(T) + 1, undefined))).toMatchObject({ code: 'wrong_signal_count', path: 'chunks[0].vkey.nPublic' });
   });
 });

@@ -1,16 +1,14 @@
 /**
  * The range-backend choice (circuit/range-backend.ts) and the limb-width cost model
- * (circuit/limb-cost.ts): plain is the default and the only backend a package compiles with
- * until setup makes commitment keys; b is the argmin of the predicted prover time.
+ * (circuit/limb-cost.ts): plain is the default, `--ranges` names parse (LogUp packages end to
+ * end: test/prover/pipeline/logup-e2e.test.ts); b is the argmin of the predicted prover time.
  */
 import { describe, expect, it } from 'vitest';
 import { checkCostUs, chooseLimbBits, LIMB_CANDIDATES, plainCostUs, predictedCostUs, tableCostUs } from '@zkinfer/prover/circuit/limb-cost.ts';
 import { LogUpRanges } from '@zkinfer/prover/circuit/logup-ranges.ts';
-import { DEFAULT_RANGE_BACKEND, fixedRangeRows, rangesFactory } from '@zkinfer/prover/circuit/range-backend.ts';
+import { DEFAULT_LOGUP_LIMB_BITS, DEFAULT_RANGE_BACKEND, fixedRangeRows, parseRangeBackend, rangesFactory } from '@zkinfer/prover/circuit/range-backend.ts';
 import { BitDecompositionRanges } from '@zkinfer/prover/circuit/ranges.ts';
 import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
-import { ZkinferError } from '@zkinfer/prover/errors.ts';
-import { compilePackage } from '@zkinfer/prover/package/compile.ts';
 
 describe('range backends', () => {
   it('plain is the default; the factory builds the chosen backend; LogUp charges its table once per circuit', () => {
@@ -23,11 +21,12 @@ describe('range backends', () => {
     expect(fixedRangeRows(DEFAULT_RANGE_BACKEND)).toBe(0);
   });
 
-  it('compilePackage refuses LogUp circuits (no commitment keys yet) before touching the output directory', async () => {
-    const opts = { ranges: { kind: 'logup', limbBits: 8 }, outDir: '/nonexistent/zkinfer-logup-test', ctx: 4, stages: [] } as unknown as Parameters<typeof compilePackage>[0];
-    const err = await compilePackage(opts).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ZkinferError);
-    expect((err as ZkinferError).message).toMatch(/commitment .*--plain/);
+  it('parses plain, logup (b = 8) and logup:B; refuses other names and widths', () => {
+    expect(parseRangeBackend('plain')).toEqual({ kind: 'plain' });
+    expect(parseRangeBackend('logup')).toEqual({ kind: 'logup', limbBits: DEFAULT_LOGUP_LIMB_BITS });
+    expect(DEFAULT_LOGUP_LIMB_BITS).toBe(8);
+    expect(parseRangeBackend('logup:12')).toEqual({ kind: 'logup', limbBits: 12 });
+    for (const bad of ['', 'lookup', 'logup:', 'logup:1', 'logup:21', 'logup:8x', 'LOGUP']) expect(() => parseRangeBackend(bad), bad).toThrow(RangeError);
   });
 });
 
