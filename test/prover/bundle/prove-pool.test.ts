@@ -40,6 +40,31 @@ describe('prove pool', () => {
     }
     // y = 3·x0: job i has y = 3(i + 1). Order: job 0 (running), then 9, 9 (arrival order), 5, 2, 2.
     expect(finished).toEqual([3, 9, 18, 15, 6, 12].map(String));
+
+    // Depth 2: the worker holds the next job while it proves one, so job 1 goes out at once
+    // behind job 0 (and is written to the worker before flushed() resolves); the heaviest-first
+    // order holds for the rest. Every job's timing lies on one time line.
+    const deep = createProvePool(1, undefined, { depth: 2 });
+    const order: string[] = [];
+    try {
+      const weights = [1, 2, 9, 2, 5, 9];
+      const jobs = wtns.map((w, i) => deep.prove(zkeyPath, w, weights[i]).then((r) => (order.push(r.publicSignals[0]), r.timing)));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await deep.flushed();
+      const timings = await Promise.all(jobs);
+      for (const t of timings) {
+        expect(t.worker).toBe(0);
+        expect(t.sentAt).toBeLessThanOrEqual(t.receivedAt + 1);
+        expect(t.receivedAt).toBeLessThanOrEqual(t.startedAt);
+        expect(t.startedAt).toBeLessThan(t.doneAt);
+      }
+      // Job 1 arrived while job 0 was proven and started right after it.
+      expect(timings[1].receivedAt).toBeLessThan(timings[0].doneAt);
+      expect(timings[1].startedAt).toBeGreaterThanOrEqual(timings[0].doneAt - 1);
+    } finally {
+      await deep.close();
+    }
+    expect(order).toEqual([3, 6, 9, 18, 15, 12].map(String));
   }, 120_000);
 
   const linuxOnly = it.skipIf(process.platform !== 'linux');
