@@ -36,13 +36,17 @@ export function processCpuMs(pid: number | undefined): number | undefined {
   }
 }
 
-/** The native prover's own phase timings (prover/native groth16.cpp), ms. */
+/** The native prover's own phase timings (prover/native groth16.cpp, main.cpp), ms. */
 export interface ProverPhases {
   abc: number;
   ntt: number;
   msmWires: number;
   msmH: number;
   total: number;
+  /** Looking the key up in the prover's cache, or mapping and checking it on a miss. */
+  keyLoad?: number;
+  /** Keys the prover process has loaded so far (cache misses, counted). */
+  keysLoaded?: number;
 }
 
 /** One chunk proof's trip through the pool. */
@@ -113,7 +117,7 @@ export interface PipelineSummary {
   proverCpuMs?: number;
   /** Σ CPU of the worker processes' Node side over their jobs. */
   workerNodeCpuMs?: number;
-  /** Σ of the prover's own phases over all proofs. */
+  /** Σ of the prover's own phases over all proofs (keysLoaded: Σ over workers, each a fresh prover). */
   phases?: ProverPhases;
   /** Σ main → worker (sent → received; hidden when the worker was still busy) and worker → main (done → replied). */
   toWorkerMs: number;
@@ -148,7 +152,10 @@ export function summarizeProfile(p: PipelineProfile): PipelineSummary {
   const ready = p.workers.map((w) => w.readyAt);
   const withPhases = proofs.filter((t) => t.phases);
   const phases = withPhases.length === proofs.length && proofs.length > 0
-    ? (Object.fromEntries((['abc', 'ntt', 'msmWires', 'msmH', 'total'] as const).map((k) => [k, sum(withPhases.map((t) => t.phases![k]))])) as unknown as ProverPhases)
+    ? {
+        ...(Object.fromEntries((['abc', 'ntt', 'msmWires', 'msmH', 'total', 'keyLoad'] as const).map((k) => [k, sum(withPhases.map((t) => t.phases![k] ?? 0))])) as unknown as ProverPhases),
+        keysLoaded: sum(Array.from({ length: nWorkers }, (_, w) => Math.max(0, ...withPhases.filter((t) => t.worker === w).map((t) => t.phases!.keysLoaded ?? 0)))),
+      }
     : undefined;
   return {
     wallMs: p.endAt - p.startAt,
@@ -183,7 +190,7 @@ export function formatSummary(s: PipelineSummary): string[] {
     `witness (main process): first at ${sec(s.firstWitnessMs)}, last at ${sec(s.lastWitnessMs)}; build CPU ${sec(s.witnessCpuMs)}, serialise CPU ${sec(s.serializeCpuMs)}`,
     `proving (workers): Σ wall ${sec(s.proveWallMs)}, Σ prover CPU ${sec(s.proverCpuMs)}, Σ worker Node CPU ${sec(s.workerNodeCpuMs)}`,
   ];
-  if (s.phases) lines.push(`prover phases (Σ wall): abc ${sec(s.phases.abc)}, NTTs ${sec(s.phases.ntt)}, wire MSMs ${sec(s.phases.msmWires)}, H MSM ${sec(s.phases.msmH)}, total ${sec(s.phases.total)}`);
+  if (s.phases) lines.push(`prover phases (Σ wall): keys ${sec(s.phases.keyLoad)} (${s.phases.keysLoaded} loads), abc ${sec(s.phases.abc)}, NTTs ${sec(s.phases.ntt)}, wire MSMs ${sec(s.phases.msmWires)}, H MSM ${sec(s.phases.msmH)}, proof total ${sec(s.phases.total)}`);
   lines.push(
     `transfer: Σ main→worker ${sec(s.toWorkerMs)}, Σ worker→main ${sec(s.toMainMs)}; Σ witness waiting for a worker ${sec(s.queuedMs)}`,
     `worker idle: Σ before first job ${sec(s.workerHeadMs)}, Σ between jobs ${sec(s.workerGapMs)}, Σ after last job ${sec(s.workerTailMs)}`,
