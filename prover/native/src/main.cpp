@@ -7,7 +7,7 @@
 //   exit
 // Usage: zkinfer-prover serve [--threads N]; `zkinfer-prover setup [--threads N]` serves the
 // phase-2 setup's point arithmetic instead (binary frames, setup_cmd.cpp). The proving key stays mapped between requests
-// (the last two keys), since position chunks prove with the same key many times.
+// (the last eight keys, KeyCache), since position chunks prove with the same key many times.
 #include <fcntl.h>
 #include <chrono>
 #include <sys/stat.h>
