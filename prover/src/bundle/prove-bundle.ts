@@ -109,7 +109,9 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
       expected.push(built.publicSignals!.map((s) => s.toString()));
       progress(`chunk ${built.index + 1}/${plans.length}: witness ready (${built.cs.nConstraints} constraints), proving`);
       const i = built.index;
-      const p = pool.prove(`${args.pkg.dir}/${info.chunks[i].zkey}`, input, built.cs.nConstraints);
+      // The last `threads` jobs wait for a worker with nothing to do rather than queue behind a proof.
+      const ahead = i < plans.length - args.threads;
+      const p = pool.prove(`${args.pkg.dir}/${info.chunks[i].zkey}`, input, built.cs.nConstraints, { ahead });
       p.then((r) => {
         timing.proof = r.timing;
         progress(`chunk ${i + 1}/${plans.length}: proved`);

@@ -22,6 +22,15 @@ export interface PoolProofResult extends ProofResult {
   timing: ProofTiming;
 }
 
+export interface ProveJobOptions {
+  /**
+   * May the job queue at a worker behind the one it proves (default true, up to the pool's
+   * depth)? A bundle's last jobs say no: queued behind another while a second worker has just
+   * finished its last, such a job would leave that worker idle through a whole proof.
+   */
+  ahead?: boolean;
+}
+
 export interface ProvePool {
   /** The engine every proof of this pool runs on. */
   readonly engine: ProverEngine;
@@ -30,7 +39,7 @@ export interface ProvePool {
    * the heaviest goes first (longest-processing-time-first), so the last proofs to finish are
    * short ones and no worker idles through a big one at the end.
    */
-  prove(zkeyPath: string, witness: WitnessInput, weight?: number): Promise<PoolProofResult>;
+  prove(zkeyPath: string, witness: WitnessInput, weight?: number, options?: ProveJobOptions): Promise<PoolProofResult>;
   /** When each worker was spawned and became ready (empty for the sequential pool). */
   workerTimings(): WorkerTiming[];
   /**
@@ -96,7 +105,8 @@ export function createProvePool(threads: number, engine: ProverEngine = chosenEn
   for (let d = 0; d < depth; d++) idle.push(...workers);
   let unflushed = 0;
   let onFlushed: (() => void)[] = [];
-  const waiting: { weight: number; seq: number; wake: () => void }[] = [];
+  /** Jobs waiting for a slot; `give` hands one over (a worker), or wakes the job to fail (undefined). */
+  const waiting: { weight: number; seq: number; ahead: boolean; give: (w: ChildProcess | undefined) => void }[] = [];
   const pending = new Map<number, { resolve: (r: PoolProofResult) => void; reject: (e: Error) => void; worker: ChildProcess; sentAt: number }>();
   let nextId = 0;
   let failure: Error | undefined;
@@ -112,8 +122,9 @@ export function createProvePool(threads: number, engine: ProverEngine = chosenEn
       const p = pending.get(r.id);
       if (!p) return;
       pending.delete(r.id);
+      held.set(w, inFlight(w) - 1);
       idle.push(w);
-      nextWaiting()?.wake();
+      dispatchWaiting();
       if (r.ok) p.resolve({ proof: r.proof as SnarkjsProof, publicSignals: r.publicSignals, timing: { worker: index, sentAt: p.sentAt, repliedAt, ...r.timing } });
       else p.reject(new SnarkError(r.error));
     });
@@ -124,7 +135,7 @@ export function createProvePool(threads: number, engine: ProverEngine = chosenEn
         p.reject(err);
       }
       // Jobs waiting for a worker fail too (acquire checks `failure`): the last worker may be the dead one.
-      for (const waiter of waiting.splice(0)) waiter.wake();
+      for (const waiter of waiting.splice(0)) waiter.give(undefined);
     };
     // A job sent to a worker that has just died fails with EPIPE before its 'exit' arrives; the
     // exit names the cause (signal or code), so an error waits briefly for it. 'exit' may never
@@ -139,38 +150,57 @@ export function createProvePool(threads: number, engine: ProverEngine = chosenEn
     });
   });
   let seq = 0;
-  /** The heaviest waiting job, first come first served among equals. */
-  const nextWaiting = () => {
-    if (waiting.length === 0) return undefined;
-    let best = 0;
-    for (let i = 1; i < waiting.length; i++) {
-      const a = waiting[i];
-      const b = waiting[best];
-      if (a.weight > b.weight || (a.weight === b.weight && a.seq < b.seq)) best = i;
+  /** Jobs each worker holds: counted when a slot is taken (before the job is sent), until its reply. */
+  const held = new Map<ChildProcess, number>(workers.map((w) => [w, 0]));
+  const inFlight = (w: ChildProcess) => held.get(w)!;
+  const take = (slot: number): ChildProcess => {
+    const w = idle.splice(slot, 1)[0];
+    held.set(w, inFlight(w) + 1);
+    return w;
+  };
+  /**
+   * A free slot for a job, on the worker holding the fewest jobs; `ahead` false: only on a
+   * worker holding none (a job that must not queue behind another, e.g. one of a bundle's last).
+   */
+  const freeSlot = (ahead: boolean): number | undefined => {
+    let best: number | undefined;
+    for (let i = 0; i < idle.length; i++) if (best === undefined || inFlight(idle[i]) < inFlight(idle[best])) best = i;
+    if (best === undefined || (!ahead && inFlight(idle[best]) > 0)) return undefined;
+    return best;
+  };
+  /** Hands free slots to waiting jobs: the heaviest that can take one first, first come first served among equals. */
+  const dispatchWaiting = () => {
+    for (;;) {
+      let pick: number | undefined;
+      for (let i = 0; i < waiting.length; i++) {
+        const a = waiting[i];
+        if (freeSlot(a.ahead) === undefined) continue;
+        const b = pick === undefined ? undefined : waiting[pick];
+        if (!b || a.weight > b.weight || (a.weight === b.weight && a.seq < b.seq)) pick = i;
+      }
+      if (pick === undefined) return;
+      const [waiter] = waiting.splice(pick, 1);
+      waiter.give(take(freeSlot(waiter.ahead)!));
     }
-    return waiting.splice(best, 1)[0];
   };
-  const inFlight = (w: ChildProcess) => {
-    let n = 0;
-    for (const p of pending.values()) if (p.worker === w) n++;
-    return n;
-  };
-  /** A free slot on the worker holding the fewest jobs. */
-  const acquire = async (weight: number): Promise<ChildProcess> => {
+  const acquire = async (weight: number, ahead: boolean): Promise<ChildProcess> => {
     const mine = seq++;
-    while (idle.length === 0 && !failure) await new Promise<void>((wake) => waiting.push({ weight, seq: mine, wake }));
     if (failure) throw failure;
-    let best = 0;
-    for (let i = 1; i < idle.length; i++) if (inFlight(idle[i]) < inFlight(idle[best])) best = i;
-    return idle.splice(best, 1)[0];
+    const slot = waiting.length === 0 ? freeSlot(ahead) : undefined;
+    const w = slot !== undefined ? take(slot) : await new Promise<ChildProcess | undefined>((give) => {
+      waiting.push({ weight, seq: mine, ahead, give });
+      dispatchWaiting();
+    });
+    if (failure || !w) throw failure ?? new SnarkError('prove pool: no worker');
+    return w;
   };
   return {
     engine,
     workerTimings: () => spawned.map((t) => ({ ...t })),
     flushed: () => (unflushed === 0 ? Promise.resolve() : new Promise<void>((resolve) => onFlushed.push(resolve))),
-    async prove(zkeyPath, witness, weight = 0) {
+    async prove(zkeyPath, witness, weight = 0, options = {}) {
       checkWitness(zkeyPath, witness);
-      const w = await acquire(weight);
+      const w = await acquire(weight, options.ahead !== false);
       const id = nextId++;
       return new Promise<PoolProofResult>((resolve, reject) => {
         pending.set(id, { resolve, reject, worker: w, sentAt: epochMs() });

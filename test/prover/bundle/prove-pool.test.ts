@@ -65,6 +65,21 @@ describe('prove pool', () => {
       await deep.close();
     }
     expect(order).toEqual([3, 6, 9, 18, 15, 12].map(String));
+
+    // A job that may not queue (`ahead: false`) waits for a worker with nothing in flight,
+    // even when another has a free slot: jobs 0 and 1 run on the two workers, job 2 queues
+    // behind one of them, job 3 starts only on a worker that has finished all it held.
+    const two = createProvePool(2, undefined, { depth: 2 });
+    try {
+      const ts = await Promise.all(wtns.slice(0, 4).map((w, i) => two.prove(zkeyPath, w, 1, { ahead: i < 3 }).then((r) => r.timing)));
+      expect(new Set([ts[0].worker, ts[1].worker]).size).toBe(2);
+      expect(ts[2].receivedAt).toBeLessThan(Math.max(ts[0].doneAt, ts[1].doneAt));
+      const before = ts.slice(0, 3).filter((t) => t.worker === ts[3].worker);
+      expect(before.length).toBeGreaterThan(0);
+      for (const t of before) expect(ts[3].sentAt).toBeGreaterThanOrEqual(t.repliedAt);
+    } finally {
+      await two.close();
+    }
   }, 120_000);
 
   const linuxOnly = it.skipIf(process.platform !== 'linux');
