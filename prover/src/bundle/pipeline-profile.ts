@@ -9,6 +9,7 @@
  * machine), so the main process and its workers can be laid on one time line.
  */
 import { readFileSync } from 'node:fs';
+import type { NativeTimings } from '../snark/native.ts';
 
 /** Now, in epoch milliseconds (comparable across processes). */
 export const epochMs = (): number => performance.timeOrigin + performance.now();
@@ -37,17 +38,7 @@ export function processCpuMs(pid: number | undefined): number | undefined {
 }
 
 /** The native prover's own phase timings (prover/native groth16.cpp, main.cpp), ms. */
-export interface ProverPhases {
-  abc: number;
-  ntt: number;
-  msmWires: number;
-  msmH: number;
-  total: number;
-  /** Looking the key up in the prover's cache, or mapping and checking it on a miss. */
-  keyLoad?: number;
-  /** Keys the prover process has loaded so far (cache misses, counted). */
-  keysLoaded?: number;
-}
+export type ProverPhases = NativeTimings;
 
 /** One chunk proof's trip through the pool. */
 export interface ProofTiming {
