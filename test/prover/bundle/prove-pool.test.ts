@@ -84,12 +84,13 @@ describe('prove pool', () => {
 
   const linuxOnly = it.skipIf(process.platform !== 'linux');
 
-  linuxOnly('fails the running job, the waiting ones and every later one when a worker dies, naming how it ended', async () => {
-    const pool = createProvePool(1);
+  linuxOnly.each([1, 2])('fails the running job, the waiting ones and every later one when a worker dies, naming how it ended (depth %i)', async (depth) => {
+    const pool = createProvePool(1, undefined, { depth });
     try {
       const pids = proveWorkerPids();
       expect(pids).toHaveLength(1);
-      // The worker is still starting, so the first job is in flight and the second waits for it.
+      // The worker is still starting, so the first job is in flight and the second waits for it
+      // (depth 1) or is held by the worker behind it (depth 2).
       const running = pool.prove(join(dir, 'c.zkey'), join(dir, 'w1.wtns'));
       const waiting = pool.prove(join(dir, 'c.zkey'), join(dir, 'w2.wtns'));
       process.kill(pids[0], 'SIGKILL');
