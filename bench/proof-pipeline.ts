@@ -23,6 +23,7 @@ import { positionStages } from '@zkinfer/prover/circuit/transformer/position-sta
 import { chunkDomain, type ChunkPlan } from '@zkinfer/prover/chunks/plan.ts';
 import { defaultChunkPower, planStages, totalDomain, type ChunkLayout } from '@zkinfer/prover/chunks/position.ts';
 import { proveBundle } from '@zkinfer/prover/bundle/prove-bundle.ts';
+import { formatSummary, selfCpuMs, summarizeProfile } from '@zkinfer/prover/bundle/pipeline-profile.ts';
 import { generateInt } from '@zkinfer/prover/infer/int.ts';
 import { defaultModelPath } from '@zkinfer/prover/model/default-model.ts';
 import { compilePackage } from '@zkinfer/prover/package/compile.ts';
@@ -137,9 +138,17 @@ for (const [name, path] of models) {
       peakRss = 0;
       const load0 = loadavg()[0];
       t0 = performance.now();
+      const cpu0 = selfCpuMs();
       const proved = await proveBundle({ pkg, q: m.q, stages: runStages, promptTokens: prompt, generated, threads: 2, onProgress: log });
       const proveS = (performance.now() - t0) / 1000;
+      const mainCpuMs = selfCpuMs() - cpu0;
       const load1 = loadavg()[0];
+      const summary = summarizeProfile(proved.profile);
+      // CPU of the whole bundle: this process, the workers' start-up and Node side, the provers.
+      const totalCpuMs = mainCpuMs + (summary.workersStartCpuMs ?? 0) + (summary.workerNodeCpuMs ?? 0) + (summary.proverCpuMs ?? 0);
+      const breakdown = [`main process CPU ${(mainCpuMs / 1000).toFixed(2)} s; CPU of the whole bundle ${(totalCpuMs / 1000).toFixed(2)} s (main + workers + provers), ${(totalCpuMs / 2000).toFixed(2)} s on 2 cores if none idled`, ...formatSummary(summary)];
+      for (const line of breakdown) log(`${name} (${layout}) ${line}`);
+      notes.push(`${name} (${layout}), where the ${proveS.toFixed(1)} s went (load ${load0.toFixed(1)} → ${load1.toFixed(1)}; bundle/pipeline-profile.ts):\n${breakdown.map((l) => `  - ${l}`).join('\n')}`);
       const bundleJson = JSON.stringify(proved.bundle);
       writeFileSync(join(out, 'proof.json'), bundleJson);
       t0 = performance.now();
