@@ -26,6 +26,7 @@ import { positionStages } from '@zkinfer/prover/circuit/transformer/position-sta
 import { chunkDomain, type ChunkPlan } from '@zkinfer/prover/chunks/plan.ts';
 import { defaultChunkPower, planStages, totalDomain, type ChunkLayout } from '@zkinfer/prover/chunks/position.ts';
 import { proveBundle } from '@zkinfer/prover/bundle/prove-bundle.ts';
+import { formatSummary, selfCpuMs, summarizeProfile } from '@zkinfer/prover/bundle/pipeline-profile.ts';
 import { generateInt } from '@zkinfer/prover/infer/int.ts';
 import { defaultModelPath } from '@zkinfer/prover/model/default-model.ts';
 import { compilePackage } from '@zkinfer/prover/package/compile.ts';
@@ -153,9 +154,17 @@ for (const [name, path] of models) {
       peakRss = 0;
       const load0 = loadavg()[0];
       t0 = performance.now();
+      const cpu0 = selfCpuMs();
       const proved = await proveBundle({ pkg, q: m.q, stages: runStages, promptTokens: prompt, generated, threads: 2, onProgress: log });
       const proveS = (performance.now() - t0) / 1000;
+      const mainCpuMs = selfCpuMs() - cpu0;
       const load1 = loadavg()[0];
+      const summary = summarizeProfile(proved.profile);
+      // CPU of the whole bundle: this process, the workers' start-up and Node side, the provers.
+      const totalCpuMs = mainCpuMs + (summary.workersStartCpuMs ?? 0) + (summary.workerNodeCpuMs ?? 0) + (summary.proverCpuMs ?? 0);
+      const breakdown = [`main process CPU ${(mainCpuMs / 1000).toFixed(2)} s; CPU of the whole bundle ${(totalCpuMs / 1000).toFixed(2)} s (main + workers + provers), ${(totalCpuMs / 2000).toFixed(2)} s on 2 cores if none idled`, ...formatSummary(summary)];
+      for (const line of breakdown) log(`${name} (${layout}) ${line}`);
+      notes.push(`${name} (${layout}), where the ${proveS.toFixed(1)} s went (load ${load0.toFixed(1)} → ${load1.toFixed(1)}; bundle/pipeline-profile.ts):\n${breakdown.map((l) => `  - ${l}`).join('\n')}`);
       const bundleJson = JSON.stringify(proved.bundle);
       writeFileSync(join(out, 'proof.json'), bundleJson);
       t0 = performance.now();
@@ -179,7 +188,7 @@ await shutdownProver();
 const md = [
   rangesArg ? '## Proof pipeline by range backend (plain against LogUp, issue 16)' : '## Proof pipeline (chunked Groth16)',
   '',
-  ...(rangesArg ? [`Reproduce: \`npx node bench/proof-pipeline.ts --only=NAME --full=NAME --ranges=${rangesArg}\`. The position pipeline once per range backend, one after the other in one run; a LogUp package's chunk keys and proofs carry a BSB22 commitment (docs/decisions.md 17–19). The plan table is the plain stages'.`, ''] : []),
+  ...(rangesArg ? [`Reproduce: \`npx node bench/proof-pipeline.ts --only=NAME --full=NAME --ranges=${rangesArg}\`. The position pipeline once per range backend, one after the other in one run; a LogUp package's chunk keys and proofs carry a BSB22 commitment (docs/decisions.md 17, 18, 20). The plan table is the plain stages'.`, ''] : []),
   `Reproduce: \`npx node bench/proof-pipeline.ts\` (add \`--full\` to run compile/prove for every model or \`--full=NAME,…\` for some, \`--layers=stories260K\` to run it in the layer-major layout too). ${machineLine()}.`,
   `Chunks of < 2^k rows (constraints + 7 + T public rows), cut for the least total proving domain (Σ over chunks of snarkjs's domain, the least power of two above a chunk's rows) at the power \`zkinfer compile\` picks by default; 4-token prompt, the rest of the T positions generated. Position chunks: K circuits, each proven once per position (T·K chunk proofs) and set up once; layer-major: every chunk its own circuit and setup (docs/decisions.md 6, 9).`,
   '',

@@ -7,8 +7,9 @@
 //   exit
 // Usage: zkinfer-prover serve [--threads N]; `zkinfer-prover setup [--threads N]` serves the
 // phase-2 setup's point arithmetic instead (binary frames, setup_cmd.cpp). The proving key stays mapped between requests
-// (the last two keys), since position chunks prove with the same key many times.
+// (the last eight keys, KeyCache), since position chunks prove with the same key many times.
 #include <fcntl.h>
+#include <chrono>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cstdio>
@@ -66,8 +67,11 @@ Limbs random_scalar() {
   }
 }
 
-// The last two keys, identified by path, inode, size and modification time (a recompiled key
-// is reloaded).
+// The last eight keys, identified by path, inode, size and modification time (a recompiled key
+// is reloaded). A key is a memory-mapped file (the page cache's pages, nothing copied), so
+// holding several costs address space, not memory. Eight, not two: a position layout's worker
+// cycles through all its chunk kinds every position (stories260K: four), and with room for two
+// an LRU cache reloaded the key of every proof.
 class KeyCache {
  public:
   const Zkey& get(const std::string& path) {
@@ -80,13 +84,19 @@ class KeyCache {
         return *keys_.front().second;
       }
     }
-    if (keys_.size() >= 2) keys_.pop_back();
+    if (keys_.size() >= kCapacity) keys_.pop_back();
     keys_.emplace_front(id, Zkey::load(path));
+    loads_++;
     return *keys_.front().second;
   }
 
+  // Keys loaded (not found in the cache) so far; the reply reports it, so a client sees reloads.
+  size_t loads() const { return loads_; }
+
  private:
+  static constexpr size_t kCapacity = 8;
   std::list<std::pair<std::string, std::unique_ptr<Zkey>>> keys_;
+  size_t loads_ = 0;
 };
 
 std::vector<std::string> split_tabs(const std::string& line) {
@@ -115,7 +125,9 @@ std::string prove_request(const std::vector<std::string>& f, KeyCache& keys, Bac
     inline_witness.resize(bytes);
     if (bytes && !std::cin.read((char*)inline_witness.data(), (std::streamsize)bytes)) throw std::runtime_error("prove: witness bytes cut short");
   }
+  auto k0 = std::chrono::steady_clock::now();
   const Zkey& key = keys.get(f[1]);
+  double key_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - k0).count();
   std::unique_ptr<Wtns> file;
   const uint8_t* witness = inline_witness.data();
   size_t witness_bytes = inline_witness.size();
@@ -135,7 +147,7 @@ std::string prove_request(const std::vector<std::string>& f, KeyCache& keys, Bac
     memcpy(&v, witness + 32 * (size_t)i, 32);
     o << (i > 1 ? "," : "") << json_string(to_decimal(v));
   }
-  o << "],\"timings\":{\"abc\":" << t.abc_ms << ",\"ntt\":" << t.ntt_ms << ",\"msmWires\":" << t.msm_wires_ms << ",\"msmH\":" << t.msm_h_ms << ",\"total\":" << t.total_ms << "}";
+  o << "],\"timings\":{\"abc\":" << t.abc_ms << ",\"ntt\":" << t.ntt_ms << ",\"msmWires\":" << t.msm_wires_ms << ",\"msmH\":" << t.msm_h_ms << ",\"total\":" << t.total_ms << ",\"keyLoad\":" << key_ms << ",\"keysLoaded\":" << keys.loads() << "}";
   o << ",\"wireStats\":" << stats_json(scalar_stats(ScalarSet::build(witness, key.n_vars))) << "}";
   return o.str();
 }

@@ -19,13 +19,14 @@ import { challengeOracle } from '../snark/commitment-prove.ts';
 import { readZkeyCommitment } from '../snark/zkey-file.ts';
 import type { ChallengeOracle } from '../circuit/commitment-spec.ts';
 import { fixedRangeRows, PLAIN_RANGES, rangeBackendName } from '../circuit/range-backend.ts';
-import type { WitnessInput } from '../snark/engine.ts';
+import type { ProverEngine, WitnessInput } from '../snark/engine.ts';
 import { circuitCodeFingerprint } from '../package/code-fingerprint.ts';
 import { staleCircuitsReason, type LoadedPackage } from '../package/layout.ts';
 import type { QuantModel } from '../quant/types.ts';
 import { promptCommitment, randomSalt } from '../commit/commit.ts';
 import type { Opening } from './opening.ts';
 import { createProvePool, type PoolProofResult } from './prove-pool.ts';
+import { epochMs, selfCpuMs, type ChunkTiming, type PipelineProfile } from './pipeline-profile.ts';
 import { ZkinferError } from '../errors.ts';
 
 export interface ProveBundleArgs {
@@ -46,6 +47,8 @@ export interface ProveBundleArgs {
    * inside the package, removed afterwards, on snarkjs.
    */
   wtnsDir?: string;
+  /** The prover engine (default: snark/engine.ts chosenEngine, from ZKINFER_PROVER and the native build). */
+  engine?: ProverEngine;
   onProgress?: (msg: string) => void;
 }
 
@@ -60,6 +63,8 @@ export interface ProveBundleResult {
   /** Σ over chunks of the worker's time on the proof (from job to reply). */
   workerProveMs: number;
   proveMs: number;
+  /** Every phase's timestamps and CPU (pipeline-profile.ts summarizeProfile sums them up). */
+  profile: PipelineProfile;
 }
 
 export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleResult> {
@@ -85,7 +90,9 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
   // LogUp circuits: each chunk's challenge comes from its key's commitment (D under the key's
   // P_j, hashed with the chunk's other publics once outCommitment is set: chunks/build.ts).
   const oracleFor = ranges.kind === 'plain' ? undefined : keyOracles(args.pkg);
-  const pool = createProvePool(args.threads);
+  const startAt = epochMs();
+  // Depth 2: each worker holds its next job while it proves (prove-pool.ts ProvePoolOptions).
+  const pool = createProvePool(args.threads, args.engine, { depth: 2 });
   if (oracleFor && pool.engine !== 'native') {
     await pool.close();
     throw new ZkinferError('bad_option', `${args.pkg.dir}: ${rangeBackendName(ranges)} circuits carry a BSB22 commitment, which only the native prover computes (ZKINFER_PROVER=snarkjs or no native build)`);
@@ -97,27 +104,41 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
   let witnessCpuMs = 0;
   const proofs: Promise<PoolProofResult>[] = [];
   const expected: string[][] = [];
+  const timings: ChunkTiming[] = [];
   try {
-    let cpu0 = cpuMs();
+    let cpu0 = selfCpuMs();
+    let wall0 = epochMs();
     for (const built of chunkWitnesses({ modelId: manifest.modelId, ctx, q: args.q, stages, plans, proof: witness, lean: true, ranges, oracleFor })) {
+      const cpu1 = selfCpuMs();
       let input: WitnessInput;
       if (work === undefined) input = witnessBytes(built.cs.values);
       else writeWtns(built.cs, (input = join(work, `chunk-${built.index}.wtns`)));
+      const cpu2 = selfCpuMs();
       witnessMs = performance.now() - t0;
-      witnessCpuMs += cpuMs() - cpu0;
+      witnessCpuMs += cpu2 - cpu0;
+      const timing: ChunkTiming = { index: built.index, constraints: built.cs.nConstraints, witnessStartAt: wall0, witnessEndAt: epochMs(), witnessCpuMs: cpu1 - cpu0, serializeCpuMs: cpu2 - cpu1, queuedAt: epochMs() };
+      timings.push(timing);
       expected.push(built.publicSignals!.map((s) => s.toString()));
       progress(`chunk ${built.index + 1}/${plans.length}: witness ready (${built.cs.nConstraints} constraints), proving`);
       const i = built.index;
-      const p = pool.prove(`${args.pkg.dir}/${info.chunks[i].zkey}`, input, built.cs.nConstraints);
-      p.then(() => progress(`chunk ${i + 1}/${plans.length}: proved`), () => {});
+      // The last `threads` jobs wait for a worker with nothing to do rather than queue behind a proof.
+      const ahead = i < plans.length - args.threads;
+      const p = pool.prove(`${args.pkg.dir}/${info.chunks[i].zkey}`, input, built.cs.nConstraints, { ahead });
+      p.then((r) => {
+        timing.proof = r.timing;
+        progress(`chunk ${i + 1}/${plans.length}: proved`);
+      }, () => {});
       proofs.push(p);
-      // Let finished workers take a waiting proof before the next witness (the witnesses are
-      // built synchronously): otherwise a worker done early idles until the last witness.
+      // Let finished workers take a waiting proof and the jobs sent reach their workers before
+      // the next witness (the witnesses are built synchronously, blocking this event loop).
       await new Promise<void>((resolve) => setImmediate(resolve));
-      cpu0 = cpuMs();
+      await pool.flushed();
+      cpu0 = selfCpuMs();
+      wall0 = epochMs();
     }
     const results = await Promise.all(proofs);
     const proveMs = performance.now() - t0;
+    const verifyStartAt = epochMs();
     const nLayout = nPublicForCtx(ctx);
     const chunks = results.map((r, i) => {
       // A LogUp chunk's prover also outputs the challenge, last: the bundle leaves it out (the
@@ -132,8 +153,10 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
     const verdict = verifyBundle(manifest, parsed);
     if (!verdict.valid) throw new RangeError(`the assembled bundle does not verify: ${verdict.reason}`);
     const opening = { version: 1 as const, modelId: manifest.modelId, promptCommitment: statement.promptCommitment.toString(), salt: salt.toString(), promptTokens: [...args.promptTokens] };
-    const workerProveMs = results.reduce((n, r) => n + (r.workerMs ?? 0), 0);
-    return { bundle: bundleToJson(parsed), opening, receiptId: receiptId(manifest.modelId, parsed), witnessMs, witnessCpuMs, workerProveMs, proveMs };
+    const workerProveMs = results.reduce((n, r) => n + (r.timing.doneAt - r.timing.startedAt), 0);
+    results.forEach((r, i) => (timings[i].proof = r.timing));
+    const profile: PipelineProfile = { startAt, endAt: epochMs(), workers: pool.workerTimings(), chunks: timings, verifyStartAt };
+    return { bundle: bundleToJson(parsed), opening, receiptId: receiptId(manifest.modelId, parsed), witnessMs, witnessCpuMs, workerProveMs, proveMs, profile };
   } finally {
     await pool.close();
     if (work !== undefined && args.wtnsDir === undefined) rmSync(work, { recursive: true, force: true });
@@ -155,8 +178,3 @@ function keyOracles(pkg: LoadedPackage): (index: number) => ChallengeOracle {
   };
 }
 
-/** This process's CPU time (user + system, all its threads), in ms. */
-function cpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-}

@@ -42,6 +42,9 @@ export interface NativeTimings {
   msmWires: number;
   msmH: number;
   total: number;
+  /** Finding the key (a cache hit) or mapping and checking it, and how many keys this process has loaded so far. */
+  keyLoad?: number;
+  keysLoaded?: number;
 }
 
 /** How many witness values fall in each class (bits: the magnitude's bit length, after taking r - v for v > (r-1)/2). */

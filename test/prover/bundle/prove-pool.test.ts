@@ -40,16 +40,57 @@ describe('prove pool', () => {
     }
     // y = 3·x0: job i has y = 3(i + 1). Order: job 0 (running), then 9, 9 (arrival order), 5, 2, 2.
     expect(finished).toEqual([3, 9, 18, 15, 6, 12].map(String));
+
+    // Depth 2: the worker holds the next job while it proves one, so job 1 goes out at once
+    // behind job 0 (and is written to the worker before flushed() resolves); the heaviest-first
+    // order holds for the rest. Every job's timing lies on one time line.
+    const deep = createProvePool(1, undefined, { depth: 2 });
+    const order: string[] = [];
+    try {
+      const weights = [1, 2, 9, 2, 5, 9];
+      const jobs = wtns.map((w, i) => deep.prove(zkeyPath, w, weights[i]).then((r) => (order.push(r.publicSignals[0]), r.timing)));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await deep.flushed();
+      const timings = await Promise.all(jobs);
+      for (const t of timings) {
+        expect(t.worker).toBe(0);
+        expect(t.sentAt).toBeLessThanOrEqual(t.receivedAt + 1);
+        expect(t.receivedAt).toBeLessThanOrEqual(t.startedAt);
+        expect(t.startedAt).toBeLessThan(t.doneAt);
+      }
+      // Job 1 arrived while job 0 was proven and started right after it.
+      expect(timings[1].receivedAt).toBeLessThan(timings[0].doneAt);
+      expect(timings[1].startedAt).toBeGreaterThanOrEqual(timings[0].doneAt - 1);
+    } finally {
+      await deep.close();
+    }
+    expect(order).toEqual([3, 6, 9, 18, 15, 12].map(String));
+
+    // A job that may not queue (`ahead: false`) waits for a worker with nothing in flight,
+    // even when another has a free slot: jobs 0 and 1 run on the two workers, job 2 queues
+    // behind one of them, job 3 starts only on a worker that has finished all it held.
+    const two = createProvePool(2, undefined, { depth: 2 });
+    try {
+      const ts = await Promise.all(wtns.slice(0, 4).map((w, i) => two.prove(zkeyPath, w, 1, { ahead: i < 3 }).then((r) => r.timing)));
+      expect(new Set([ts[0].worker, ts[1].worker]).size).toBe(2);
+      expect(ts[2].receivedAt).toBeLessThan(Math.max(ts[0].doneAt, ts[1].doneAt));
+      const before = ts.slice(0, 3).filter((t) => t.worker === ts[3].worker);
+      expect(before.length).toBeGreaterThan(0);
+      for (const t of before) expect(ts[3].sentAt).toBeGreaterThanOrEqual(t.repliedAt);
+    } finally {
+      await two.close();
+    }
   }, 120_000);
 
   const linuxOnly = it.skipIf(process.platform !== 'linux');
 
-  linuxOnly('fails the running job, the waiting ones and every later one when a worker dies, naming how it ended', async () => {
-    const pool = createProvePool(1);
+  linuxOnly.each([1, 2])('fails the running job, the waiting ones and every later one when a worker dies, naming how it ended (depth %i)', async (depth) => {
+    const pool = createProvePool(1, undefined, { depth });
     try {
       const pids = proveWorkerPids();
       expect(pids).toHaveLength(1);
-      // The worker is still starting, so the first job is in flight and the second waits for it.
+      // The worker is still starting, so the first job is in flight and the second waits for it
+      // (depth 1) or is held by the worker behind it (depth 2).
       const running = pool.prove(join(dir, 'c.zkey'), join(dir, 'w1.wtns'));
       const waiting = pool.prove(join(dir, 'c.zkey'), join(dir, 'w2.wtns'));
       process.kill(pids[0], 'SIGKILL');

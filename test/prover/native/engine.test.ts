@@ -11,7 +11,7 @@ import { setupCircuit } from '@zkinfer/prover/snark/pipeline.ts';
 import { shutdownProver, verifyStrict, verifyWithSnarkjs } from '@zkinfer/prover/snark/prove.ts';
 import { mixedCircuit } from './mixed-circuit.ts';
 import { R } from '@zkinfer/prover/circuit/field.ts';
-import { witnessBytes } from '@zkinfer/prover/snark/native.ts';
+import { NativeProver, witnessBytes } from '@zkinfer/prover/snark/native.ts';
 import { nativeSkipReason } from './helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'zkinfer-engine-'));
@@ -78,6 +78,30 @@ describe('prover engine choice', () => {
           await pool.close();
         }
       }
+    }
+  }, 300_000);
+});
+
+describe('native prover key cache', () => {
+  it.skipIf(nativeSkipReason !== undefined)('keeps every key of a position layout loaded: three keys proven in turn are loaded once each', async () => {
+    // A worker of a position layout proves its chunk kinds in turn, position after position
+    // (stories260K: four kinds); a cache of two keys reloaded every one of them.
+    const cacheDir = process.env.ZKINFER_CACHE_DIR ?? join(dir, 'cache');
+    const kinds = await Promise.all([20, 21, 22].map((rows) => setupCircuit(mixedCircuit(undefined, rows), { dir, name: `kind-${rows}`, cacheDir })));
+    const witnesses = [20, 21, 22].map((rows) => witnessBytes(mixedCircuit([5n, 3n], rows).values));
+    const prover = new NativeProver(1);
+    try {
+      const loaded: number[] = [];
+      for (let position = 0; position < 3; position++) {
+        for (let k = 0; k < 3; k++) {
+          const r = await prover.prove(kinds[k].zkeyPath, witnesses[k]);
+          expect(verifyStrict(kinds[k].vkey, r.publicSignals, r.proof)).toBe(true);
+          loaded.push(r.timings.keysLoaded!);
+        }
+      }
+      expect(loaded).toEqual([1, 2, 3, 3, 3, 3, 3, 3, 3]);
+    } finally {
+      await prover.close();
     }
   }, 300_000);
 });

@@ -8,6 +8,7 @@ import { proveBundle, type ProveBundleResult } from '@zkinfer/prover/bundle/prov
 import { zkinferCacheDir } from '@zkinfer/prover/quant/cache.ts';
 import { syntheticGenerate, syntheticModel, syntheticStages, type SyntheticModel } from './synthetic.ts';
 import type { Stage } from '@zkinfer/prover/circuit/transformer/stage.ts';
+import type { ProverEngine } from '@zkinfer/prover/snark/engine.ts';
 
 /** Chunk power of the synthetic tests: 2^11 rows, three chunks with 9 layers at ctx 5. */
 export const TEST_POWER = 11;
@@ -42,6 +43,7 @@ export async function compileSynthetic(opts: { variant?: number; layers?: number
   return { model, stages, pkg: readPackage(outDir) };
 }
 
-export async function proveSynthetic(c: CompiledSynthetic, prompt: number[], n: number, threads = 2): Promise<ProveBundleResult> {
-  return proveBundle({ pkg: c.pkg, q: c.model.q, stages: c.stages, promptTokens: prompt, generated: syntheticGenerate(c.model, prompt, n), threads });
+/** `engine`: default the chosen one (native where built); the engine tests force each. */
+export async function proveSynthetic(c: CompiledSynthetic, prompt: number[], n: number, threads = 2, engine?: ProverEngine): Promise<ProveBundleResult> {
+  return proveBundle({ pkg: c.pkg, q: c.model.q, stages: c.stages, promptTokens: prompt, generated: syntheticGenerate(c.model, prompt, n), threads, engine });
 }

@@ -1,7 +1,9 @@
 /**
  * Soundness of the chunked pipeline on the synthetic model (synthetic.ts: real Groth16 keys,
  * ptau 2^11, three chunks): tampered bundles fail the strict verifier, a tampered boundary
- * witness is unsatisfiable, commitments are salted.
+ * witness is unsatisfiable, commitments are salted. And the whole pipeline on both engines
+ * (issue 15: "CI tests both"): snarkjs from .wtns files, native from witness bytes in memory,
+ * on 2 workers and sequentially, with the profile (pipeline-profile.ts) of every chunk.
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +16,8 @@ import { checkOpening } from '@zkinfer/prover/bundle/opening.ts';
 import { promptCommitment, randomSalt } from '@zkinfer/prover/commit/commit.ts';
 import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
 import { circuitCodeFingerprint } from '@zkinfer/prover/package/code-fingerprint.ts';
+import { summarizeProfile } from '@zkinfer/prover/bundle/pipeline-profile.ts';
+import { nativeSkipReason } from '../native/helpers.ts';
 import { compileSynthetic, proveSynthetic, TEST_POWER, type CompiledSynthetic } from './helpers.ts';
 import { syntheticGenerate } from './synthetic.ts';
 
@@ -190,4 +194,33 @@ describe('prompt commitments and openings', () => {
     expect(checkOpening({ ...p2.opening, prompt: '' }, b1).ok).toBe(false);
     expect(checkOpening({ ...p1.opening, promptTokens: [1, 5], prompt: '' }, b1).ok).toBe(false);
   }, 120_000);
+});
+
+const engines = nativeSkipReason === undefined ? (['native', 'snarkjs'] as const) : (['snarkjs'] as const);
+
+describe.each(engines)('proveBundle on %s', (engine) => {
+  it.each([2, 0])('proves a bundle that verifies (threads %i), with a profile of every chunk', async (threads) => {
+    const r = await proveSynthetic(a, [1, 4], 2, threads, engine);
+    expect(verifyBundle(a.pkg.manifest, parseBundle(r.bundle))).toEqual({ valid: true });
+    const p = r.profile;
+    expect(p.chunks.map((c) => c.index)).toEqual([0, 1, 2]);
+    expect(p.workers).toHaveLength(threads);
+    for (const c of p.chunks) {
+      const t = c.proof!;
+      // One time line across processes: built, queued, sent, received, done, replied, in order.
+      expect(c.witnessStartAt).toBeLessThanOrEqual(c.witnessEndAt);
+      expect(c.witnessEndAt).toBeLessThanOrEqual(t.sentAt);
+      expect(t.sentAt).toBeLessThanOrEqual(t.receivedAt + 1); // another process's clock reading, same clock
+      expect(t.receivedAt).toBeLessThan(t.doneAt);
+      expect(t.doneAt).toBeLessThanOrEqual(t.repliedAt + 1);
+      expect(t.worker).toBeLessThan(Math.max(threads, 1));
+      if (threads > 0 && process.platform === 'linux') expect(t.proverCpuMs).toBeGreaterThan(0);
+      expect(t.phases !== undefined).toBe(engine === 'native' && threads > 0);
+    }
+    const s = summarizeProfile(p);
+    expect(s.chunks).toBe(3);
+    expect(s.lastWitnessMs).toBeLessThanOrEqual(s.wallMs);
+    expect(s.verifyMs).toBeGreaterThan(0);
+    if (threads > 0) expect(s.workersReadyMs).toBeGreaterThan(0);
+  }, 300_000);
 });
