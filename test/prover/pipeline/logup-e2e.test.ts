@@ -6,7 +6,7 @@
  * computes; a bundle never carries it). Tampered commitments and proofs of knowledge fail.
  * Micro model of test/helpers/logup-package.ts at ctx 4; keys from the zkinfer cache.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,4 +107,19 @@ describe('LogUp package: compile → prove → verify (micro transformer, ctx 4)
     writeFileSync(proof, JSON.stringify({ ...good.chunks[0].proof, commitment: good.chunks[1].proof.commitment }));
     expect((await cli(['verify-groth16', '--vkey', vkey, '--proof', proof, '--public', publics])).code).toBe(1);
   }, 120_000);
+
+  it('zkinfer compile --ranges logup makes the same package (keys from the cache); --plain with --ranges logup is a usage error', async () => {
+    const out = join(work, 'cli-pkg');
+    const model = micro.pkg.info.model!.path;
+    const c = await cli(['compile', '--model', model, '--ctx', String(T), '--out', out, '--chunk-power', '15', '--ranges', 'logup', '--json']);
+    expect(c.code, c.err).toBe(0);
+    const info = JSON.parse(readFileSync(join(out, 'package.json'), 'utf8')) as { ranges?: unknown; chunks: { circuitHash: string }[] };
+    expect(info.ranges).toEqual(LOGUP_8);
+    expect(info.chunks.map((ch) => ch.circuitHash)).toEqual(micro.pkg.info.chunks.map((ch) => ch.circuitHash));
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { chunks: { vkeyHash: string }[] };
+    expect(manifest.chunks.map((ch) => ch.vkeyHash)).toEqual(micro.pkg.manifest.chunks.map((ch) => ch.vkeyHash));
+    const both = await cli(['compile', '--model', model, '--ctx', String(T), '--out', join(work, 'x'), '--plain', '--ranges', 'logup']);
+    expect(both.code).toBe(2);
+    expect((await cli(['compile', '--model', model, '--ctx', String(T), '--out', join(work, 'x'), '--ranges', 'logup:99'])).code).toBe(2);
+  }, 300_000);
 });
