@@ -6,7 +6,8 @@
  */
 import type { FloatModel, ModelConfig, Tensor } from '../model/types.ts';
 import type { ArchProfile } from '../reference/profile.ts';
-import type { SiteMax } from './calibrate.ts';
+import type { SiteMax, SiteSamples } from './calibrate.ts';
+import { mseClip } from './clip.ts';
 import { fixedMultipliers, roundDownShort, roundUpShort, siteScale } from './multiplier.ts';
 import { weightBits } from './options.ts';
 import type { NormFactor, QMatrix, QNorm, QuantOptions, Rescale, RopeRescale } from './types.ts';
@@ -31,10 +32,12 @@ export interface QuantContext {
   /** Scales chosen per site ("name.l" or "name"), in the order they were chosen. */
   sites: Map<string, SiteScale>;
   stat(key: string): number;
+  /** The clip of a `bits`-bit site: its maximum, or under calibration 'mse' for ≤ 8 bits the MSE-optimal clip. */
+  clip(key: string, bits: number): number;
   tensor(name: string): Tensor;
 }
 
-export function quantContext(model: FloatModel, stats: SiteMax, o: QuantOptions): QuantContext {
+export function quantContext(model: FloatModel, stats: SiteMax, o: QuantOptions, samples: SiteSamples = new Map()): QuantContext {
   return {
     config: model.config,
     o,
@@ -44,6 +47,11 @@ export function quantContext(model: FloatModel, stats: SiteMax, o: QuantOptions)
       if (v === undefined) throw new TypeError(`quantizeModel: no calibration statistic for site ${key}`);
       return v;
     },
+    clip(key, bits) {
+      const max = this.stat(key);
+      const values = samples.get(key);
+      return o.calibration === 'mse' && bits <= 8 && values ? mseClip(values, max, bits) : max;
+    },
     tensor(name) {
       const x = model.tensors.get(name);
       if (!x) throw new TypeError(`${model.source.path}: missing tensor ${name}`);
@@ -52,9 +60,9 @@ export function quantContext(model: FloatModel, stats: SiteMax, o: QuantOptions)
   };
 }
 
-/** The scale of site `key` from its calibrated maximum (siteScale), recorded under `name` (default: key). */
+/** The scale of site `key` from its calibrated clip (siteScale; ctx.clip), recorded under `name` (default: key). */
 export function site(ctx: QuantContext, key: string, bits: number, headroom = 1, name = key): number {
-  const scale = siteScale(ctx.stat(key), bits, headroom);
+  const scale = siteScale(ctx.clip(key, bits), bits, headroom);
   ctx.sites.set(name, { scale, bits });
   return scale;
 }

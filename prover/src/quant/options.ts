@@ -75,3 +75,9 @@ export const QUANT_PRESETS = {
   fidelity: { weightBits: 10, siteBits: { qk: 16, v: 16, attn: 16, up: 16, hidden: 16, gate: 9 } },
 } as const satisfies Record<string, Partial<QuantOptions>>;
 export type QuantPreset = keyof typeof QUANT_PRESETS;
+export const QUANT_PRESET_NAMES = Object.keys(QUANT_PRESETS) as QuantPreset[];
+
+/** The CLI's --quant help text (compile, run). */
+export const QUANT_FLAG_HELP = `quantization: ${QUANT_PRESET_NAMES.join(', ')} (default int8;
+                     fidelity = precision per site, docs/quantization.md "Precision per site";
+                     a different choice is a different model id)`;

@@ -31,7 +31,8 @@ export function quantizeModelWithSites(model: FloatModel, calibrationIds: number
   const c = model.config;
   const o: QuantOptions = resolveOptions(opts, c.nLayers);
   if (calibrationIds.length === 0 || calibrationIds.every((s) => s.length === 0)) throw new RangeError('quantizeModel: calibrationIds holds no tokens');
-  const ctx = quantContext(model, calibrate(model, calibrationIds).stats, o);
+  const cal = calibrate(model, calibrationIds, o.calibration === 'mse');
+  const ctx = quantContext(model, cal.stats, o, cal.samples);
   const arch = archProfile(c);
   const sRes = site(ctx, 'res', o.resBits, o.headroom);
   const { embed, embedOut } = quantizeEmbedding(ctx, arch, sRes);
