@@ -1,6 +1,7 @@
 /**
  * Constraint costs of the transformer circuits (section `transformer-costs`).
- * Run: npx node bench/transformer-costs.ts [T]   (default T = 32)
+ * Run: npx node bench/transformer-costs.ts [T] [--quant P]   (default T = 32; P a QUANT_PRESETS
+ * name, default int8: with another preset the section is written as transformer-costs-P)
  * For the default model (prover/models/default) and stories260K (../shared/models): every
  * stage of forwardStages(q, T) is built alone in shape mode (exact counts, no witness), and
  * its constraints are attributed to the op that added them (by gadget scope labels). Per-layer
@@ -13,10 +14,14 @@ import { buildStageShape, forwardStages } from '@zkinfer/prover/circuit/transfor
 import { DEFAULT_MODEL_PATH } from '@zkinfer/prover/model/default-model.ts';
 import { loadModel } from '@zkinfer/prover/model/load.ts';
 import { calibrationIds } from '@zkinfer/prover/quant/calibration-text.ts';
+import { QUANT_PRESETS, type QuantPreset } from '@zkinfer/prover/quant/options.ts';
 import { quantizeModel } from '@zkinfer/prover/quant/quantize.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
 const T = Number(process.argv[2] ?? 32);
+const quantAt = process.argv.indexOf('--quant');
+const preset = (quantAt > 0 ? process.argv[quantAt + 1] : 'int8') as QuantPreset;
+if (!(preset in QUANT_PRESETS)) throw new Error(`--quant ${preset}: not one of ${Object.keys(QUANT_PRESETS).join(', ')}`);
 const shared = (p: string) => fileURLToPath(new URL(`../../shared/${p}`, import.meta.url));
 const MODELS = [
   { name: 'default (prover/models/default)', path: DEFAULT_MODEL_PATH },
@@ -74,7 +79,8 @@ function kindOf(label: string): string {
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-let md = `## transformer-costs\n\nCommand: \`npx node bench/transformer-costs.ts ${T}\`. ${machineLine()}.\n` +
+const section = preset === 'int8' ? 'transformer-costs' : `transformer-costs-${preset}`;
+let md = `## ${section}\n\nCommand: \`npx node bench/transformer-costs.ts ${T}${preset === 'int8' ? '' : ` --quant ${preset}`}\`. ${machineLine()}.\n` +
   `Exact constraint counts of the transformer stages (prover/src/circuit/transformer/), T = ${T}, built in shape mode; ` +
   'excludes the chunk overhead (position masks, prompt opening, boundary commitments: prover/src/chunks/). ' +
   'Per-layer ops are per position per layer, averaged over the T positions (attention grows with the visible keys); ' +
@@ -86,7 +92,7 @@ for (const m of MODELS) {
     continue;
   }
   const model = loadModel(m.path);
-  const q = quantizeModel(model, calibrationIds((t, o) => model.tokenizer.encode(t, o)));
+  const q = quantizeModel(model, calibrationIds((t, o) => model.tokenizer.encode(t, o)), QUANT_PRESETS[preset]);
   const c = q.config;
   const t0 = performance.now();
   const byOp = new Map<string, { n: number; perLayer: boolean }>();
@@ -124,5 +130,5 @@ for (const m of MODELS) {
   md += `\n\nWhole pass at T = ${T}: **${fmt(total)}** constraints, **${fmt(total / T)} per position**; ${stages.length} stages (1 position each), ` +
     `largest ${largest.name} with ${fmt(largest.n)}. Measured in ${secs.toFixed(0)} s.\n`;
 }
-writeBenchSection('transformer-costs', md);
+writeBenchSection(section, md);
 process.stdout.write(md);
