@@ -5,29 +5,16 @@
  * uniform mixes, two for the per-layer one.
  */
 import { describe, expect, it } from 'vitest';
-import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
-import { toSigned } from '@zkinfer/prover/circuit/field.ts';
-import { forwardInt, generateInt } from '@zkinfer/prover/infer/int.ts';
 import { loadModel } from '@zkinfer/prover/model/load.ts';
 import { calibrationIds } from '@zkinfer/prover/quant/calibration-text.ts';
 import { QUANT_PRESETS } from '@zkinfer/prover/quant/options.ts';
 import { quantizeModel } from '@zkinfer/prover/quant/quantize.ts';
 import type { QuantModel, QuantOptions } from '@zkinfer/prover/quant/types.ts';
-import { build, DEFAULT_MODEL, existsSync, STORIES, tamper, truncated, wiresNamed } from './helpers.ts';
+import { checkBitExact, DEFAULT_MODEL, existsSync, STORIES, tamper, truncated, wiresNamed } from './helpers.ts';
 
 function quantizedWith(path: string, opts: Partial<QuantOptions>): QuantModel {
   const model = loadModel(path);
   return quantizeModel(model, calibrationIds((t, o) => model.tokenizer.encode(t, o)), opts);
-}
-
-/** Witness of prompt + greedy continuation: satisfied, and every logit equal to forwardInt's. */
-function checkBitExact(q: QuantModel, T: number, prompt: number[]) {
-  const generated = generateInt(q, prompt, T - prompt.length);
-  const { cs, f } = build(q, T, { promptTokens: prompt, generated, salt: 7n });
-  expect(findUnsatisfied(cs)).toBeNull();
-  const ref = forwardInt(q, [...prompt, ...generated]);
-  f.logits.forEach((row, t) => expect(Float64Array.from(row, (lc) => Number(toSigned(cs.valueOf(lc)))), `position ${t}`).toEqual(ref[t]));
-  return cs;
 }
 
 /** The last wire named by `re` exists and adding −1 to it breaks a constraint. */
