@@ -35,10 +35,10 @@ const SHAKESPEARE_PROMPTS = ['ROMEO:', 'To be', 'KING:\n', 'First Citizen:', 'JU
 // its validation split (32 predictions each at its 32-position context).
 const SHAKESPEARE_HELDOUT = shakespeareValidation(shared('corpus/tinyshakespeare.txt'), 24, 33);
 const MODELS: { name: string; path: string; prompts?: string[]; heldout: readonly string[] | null; heldoutName: string }[] = [
-  { name: 'stories260K', path: shared('models/stories260K/stories260K.gguf'), heldout: STORIES_HELDOUT, heldoutName: '4 hand-written stories' },
+  { name: 'stories260K', path: shared('models/stories260K/stories260K.gguf'), heldout: STORIES_HELDOUT, heldoutName: `${STORIES_HELDOUT.length} hand-written stories` },
   { name: 'default (prover/models/default)', path: DEFAULT_MODEL_PATH, prompts: SHAKESPEARE_PROMPTS, heldout: SHAKESPEARE_HELDOUT, heldoutName: 'tinyshakespeare validation, 24 × 33 bytes' },
-  { name: 'tiny-gemma3-random', path: shared('models/tiny-gemma3-random/model.safetensors'), heldout: STORIES_HELDOUT, heldoutName: '4 hand-written stories' },
-  { name: 'llama-2-tiny-random', path: shared('models/llama-2-tiny-random/llama-2-tiny-random.gguf'), heldout: STORIES_HELDOUT, heldoutName: '4 hand-written stories' },
+  { name: 'tiny-gemma3-random', path: shared('models/tiny-gemma3-random/model.safetensors'), heldout: STORIES_HELDOUT, heldoutName: `${STORIES_HELDOUT.length} hand-written stories` },
+  { name: 'llama-2-tiny-random', path: shared('models/llama-2-tiny-random/llama-2-tiny-random.gguf'), heldout: STORIES_HELDOUT, heldoutName: `${STORIES_HELDOUT.length} hand-written stories` },
 ];
 
 /** Teacher-forced agreement, perplexities and KL of the integer path against float over the held-out texts. */
@@ -156,7 +156,7 @@ ${markdownTable(['model', 'activations', 'first divergence per prompt', 'tokens 
 
 Both paths are fed the same reference tokens (the held-out text, BOS prepended where the model has one, cut at the context length), so a single early flip does not derail the rest.
 "teacher-forced top-1": positions where forwardInt's argmax equals forwardFloat's. Perplexity: exp(mean nats per token) of the text's next tokens under each path ("int/float − 1" is the increase the quantization costs); KL: mean KL(float ‖ int) of the next-token distributions, nats.
-Held-out texts (bench/lib/heldout-text.ts, never the calibration texts): for stories260K four short stories written for this bench (TinyStories domain); for the bundled model 24 evenly spaced 33-byte windows of the last 10 % of tinyshakespeare, the validation split its card names; the random models get the stories too (their perplexities mean nothing, their agreement still does).
+Held-out texts (bench/lib/heldout-text.ts, never the calibration texts): for stories260K eight short stories written for this bench (TinyStories domain); for the bundled model 24 evenly spaced 33-byte windows of the last 10 % of tinyshakespeare, the validation split its card names; the random models get the stories too (their perplexities mean nothing, their agreement still does).
 Measures: prover/src/infer/fidelity.ts. Free-running greedy agreement from the table above, beside.
 Constraints per position: the stage circuits at T = ${COST_T} (the model's context if shorter) under today's engine (bit-decomposition range checks, split-mux tables; issue 16's LogUp would make wide range checks and the 9-bit table cheaper), sampled at the middle positions (bench/lib/quant-cost.ts, within 0.1 % of the exact sum of bench/transformer-costs.ts); the percentage is against the row "int8 everywhere" of the same model.
 
