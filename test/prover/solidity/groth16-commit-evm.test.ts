@@ -7,7 +7,7 @@
  * commitments swapped between two proofs, a wrong challenge (the contract recomputes it), a
  * plain proof under the commitment key and the reverse, bad points. Gas goes to stderr ("gas |").
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bn254 } from '@noble/curves/bn254.js';
@@ -42,6 +42,7 @@ import { challengeOracleForKey } from '@zkinfer/prover/snark/commitment-prove.ts
 import { setupCircuit } from '@zkinfer/prover/snark/pipeline.ts';
 import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
 import type { ChallengeOracle } from '@zkinfer/prover/circuit/commitment-spec.ts';
+import { cli } from '../../helpers/cli.ts';
 import { nativeSkipReason, randomBelow } from '../native/helpers.ts';
 import { commitCircuit, commitKeys, type CommitKeys } from '../snark/commit-circuit.ts';
 import { toyCircuit } from '../snark/toy-circuit.ts';
@@ -225,5 +226,17 @@ describe.skipIf(nativeSkipReason !== undefined)('Solidity Groth16 verifier with 
     await expectRefused(commitAt, [a], 'PointAtInfinity', 'D at infinity', atInfinity);
     const r = await verifyOn(commitAt, bad(3, 1n));
     expect(r.args).toEqual([4n]); // π of proof 0
+  }, 60_000);
+
+  it('zkinfer export-solidity --vkey writes the same contract; a malformed key is a usage error (exit 2)', async () => {
+    const vkPath = join(dir, 'commit-vk.json');
+    const out = join(dir, 'one-key.sol');
+    writeFileSync(vkPath, JSON.stringify(keys.vkey));
+    const r = await cli(['export-solidity', '--vkey', vkPath, '--out', out, '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toEqual({ out, nPublic: 2, commitment: true });
+    expect(readFileSync(out, 'utf8')).toBe(groth16ContractSource(commitVk));
+    writeFileSync(vkPath, JSON.stringify({ ...(keys.vkey as object), nPublic: 3 }));
+    expect((await cli(['export-solidity', '--vkey', vkPath, '--out', out])).code).toBe(2);
   }, 60_000);
 });
