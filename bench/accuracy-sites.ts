@@ -19,7 +19,8 @@ import { calibrationIds } from '@zkinfer/prover/quant/calibration-text.ts';
 import { quantizeModelWithSites } from '@zkinfer/prover/quant/quantize.ts';
 import { forwardFloat, type FloatObserver } from '@zkinfer/prover/reference/float.ts';
 import { shakespeareValidation, STORIES_HELDOUT } from './lib/heldout-text.ts';
-import { injectQuantization, presentGroups } from './lib/quant-sites.ts';
+import { injectQuantization, presentGroups, SITE_GROUPS, withQuantizedWeights } from './lib/quant-sites.ts';
+import type { SiteScale } from '@zkinfer/prover/quant/builders.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
 const shared = (p: string): string => fileURLToPath(new URL(`../../shared/${p}`, import.meta.url));
@@ -44,6 +45,43 @@ function measure(t: Texts, rows: (ids: number[]) => ArrayLike<number>[]): { agre
     total += ids.length;
   });
   return { agree: `${agree}/${total} (${((100 * agree) / total).toFixed(1)} %)`, kl: (kl / total).toFixed(5), ppl: Math.exp(nats / total) };
+}
+
+/**
+ * At int16 activations: the integer path, every activation group injected (float weights), the
+ * weights alone at 8–10 bits (withQuantizedWeights), the gate alone at 8–10 bits, and the
+ * integer path with 10-bit weights and a 9-bit gate.
+ */
+function wideRows(model: FloatModel, texts: Texts, withObserver: (o: FloatObserver) => (s: number[]) => ArrayLike<number>[], pct: (ppl: number) => string): (string | number)[][] {
+  const calib = calibrationIds((x, o) => model.tokenizer.encode(x, o));
+  const { model: q16, sites } = quantizeModelWithSites(model, calib, { actBits: 16, attnBits: 16 });
+  const gate = SITE_GROUPS.filter((g) => g.name === 'FFN gate');
+  const gateAt = (bits: number): Map<string, SiteScale> => {
+    const m = new Map(sites);
+    for (const [k, v] of sites) if (k.startsWith('gate.')) m.set(k, { scale: (v.scale * (2 ** (v.bits - 1) - 1)) / (2 ** (bits - 1) - 1), bits });
+    return m;
+  };
+  const groups = presentGroups(sites);
+  const row = (name: string, r: { agree: string; kl: string; ppl: number }) => [name, r.agree, r.kl, pct(r.ppl)];
+  const intPath = (o: Parameters<typeof quantizeModelWithSites>[2]) => {
+    const q = o ? quantizeModelWithSites(model, calib, o).model : q16;
+    return (s: number[]) => forwardInt(q, s).map((r) => dequantizeLogits(q, r));
+  };
+  const weights = (bits: number) => {
+    const m = withQuantizedWeights(model, bits);
+    return (s: number[]) => forwardFloat(m, s);
+  };
+  const m8 = withQuantizedWeights(model, 8);
+  const allWith8 = (s: number[]) => forwardFloat(m8, s, { observe: injectQuantization(sites, groups) });
+  return [
+    row('**the integer path** (forwardInt), int16 activations', measure(texts, intPath(undefined))),
+    row('all activation groups at int16 scales (gate int8), float weights', measure(texts, withObserver(injectQuantization(sites, groups)))),
+    row('the same with int8 weights', measure(texts, allWith8)),
+    row('all activation groups but the gate', measure(texts, withObserver(injectQuantization(sites, groups.filter((g) => g !== gate[0]))))),
+    ...[8, 9, 10].map((b) => row(`only the gate, ${b} bits`, measure(texts, withObserver(injectQuantization(gateAt(b), gate))))),
+    ...[8, 9, 10].map((b) => row(`only the weights, ${b} bits per row`, measure(texts, weights(b)))),
+    row('**the integer path**, int16 activations, 10-bit weights, 9-bit gate', measure(texts, intPath({ actBits: 16, attnBits: 16, weightBits: 10, siteBits: { gate: 9 } }))),
+  ];
 }
 
 const sections: string[] = [];
@@ -80,10 +118,11 @@ for (const { name, path, heldout } of MODELS) {
       layerRows.push([g.name, l, m.agree, m.kl, pct(m.ppl)]);
     }
   }
+  const wide = wideRows(model, texts, withObserver, pct);
   rows.push(['**all groups** (simulated integer path)', all.agree, all.kl, pct(all.ppl), '—', '—', '—']);
   rows.push(['**the integer path** (forwardInt)', intPath.agree, intPath.kl, pct(intPath.ppl), '—', '—', '—']);
   sections.push(`### ${name}\n\nFloat perplexity ${floatPpl.toFixed(3)} over ${fed.reduce((a, s) => a + s.length, 0)} positions.\n\n${markdownTable(
-    ['site group (every layer)', 'only this group: teacher-forced top-1', 'KL', 'ppl increase', 'all but this group: top-1', 'KL', 'ppl increase'], rows)}\n\nThe two groups with the largest KL alone, one layer at a time (only that layer's site quantized):\n\n${markdownTable(['site group', 'layer', 'teacher-forced top-1', 'KL', 'ppl increase'], layerRows)}`);
+    ['site group (every layer)', 'only this group: teacher-forced top-1', 'KL', 'ppl increase', 'all but this group: top-1', 'KL', 'ppl increase'], rows)}\n\nThe two groups with the largest KL alone, one layer at a time (only that layer's site quantized):\n\n${markdownTable(['site group', 'layer', 'teacher-forced top-1', 'KL', 'ppl increase'], layerRows)}\n\nWhat is left at int16 activations (actBits = attnBits = 16, scales of that quantization), and what the weights and the gate (the activation table's input, int8 there) add:\n\n${markdownTable(['variant', 'teacher-forced top-1', 'KL', 'ppl increase'], wide)}`);
 }
 
 writeBenchSection(
@@ -94,7 +133,7 @@ writeBenchSection(
 
 The float reference with the integer path's rounding and saturation injected at chosen sites through its observer (bench/lib/quant-sites.ts), at the scales and bits quantizeModel chose under the default options (int8 activations, int16 residual; quantizeModelWithSites), against the plain float pass on the held-out texts of the accuracy section.
 "only this group": that site quantized in every layer, everything else float (the error the site adds alone). "all but this group": every other site quantized (what making that site exact, e.g. int16, would buy; compare with the "all groups" row).
-Not modelled by the injection: int8 weights, the integer rsqrt, the exp tables of the softmax, the multipliers' own rounding: the gap between "all groups" and the integer path is theirs.
+Not modelled by the injection: int8 weights, the integer rsqrt, the exp tables of the softmax, the multipliers' own rounding: the gap between "all groups" and the integer path is theirs. The weights are measured apart in the last table of each model (the float pass with every matrix rounded per row as quantizeRows does: bench/lib/quant-sites.ts withQuantizedWeights).
 
 ${sections.join('\n\n')}
 `,

@@ -19,6 +19,8 @@ import { loadModel } from '@zkinfer/prover/model/load.ts';
 import { calibrationIds } from '@zkinfer/prover/quant/calibration-text.ts';
 import { quantizeModel } from '@zkinfer/prover/quant/quantize.ts';
 import type { QuantOptions } from '@zkinfer/prover/quant/types.ts';
+import { QUANT_PRESETS } from '@zkinfer/prover/quant/options.ts';
+import { sampledCost } from './lib/quant-cost.ts';
 import { meanKl, negLogLikelihood, topOneAgreement } from '@zkinfer/prover/infer/fidelity.ts';
 import type { FloatModel } from '@zkinfer/prover/model/types.ts';
 import type { QuantModel } from '@zkinfer/prover/quant/types.ts';
@@ -32,11 +34,13 @@ const SHAKESPEARE_PROMPTS = ['ROMEO:', 'To be', 'KING:\n', 'First Citizen:', 'JU
 // no domain), and for the bundled model 24 windows of 33 bytes of tinyshakespeare's last 10 %,
 // its validation split (32 predictions each at its 32-position context).
 const SHAKESPEARE_HELDOUT = shakespeareValidation(shared('corpus/tinyshakespeare.txt'), 24, 33);
-const MODELS: { name: string; path: string; prompts?: string[]; heldout: readonly string[] | null; heldoutName: string }[] = [
-  { name: 'stories260K', path: shared('models/stories260K/stories260K.gguf'), heldout: STORIES_HELDOUT, heldoutName: '4 hand-written stories' },
+// `cost`: count the circuits' constraints too (not for llama-2-tiny-random: its 32,000-entry
+// vocabulary makes the logits stage too large to build in memory).
+const MODELS: { name: string; path: string; prompts?: string[]; heldout: readonly string[] | null; heldoutName: string; cost?: false }[] = [
+  { name: 'stories260K', path: shared('models/stories260K/stories260K.gguf'), heldout: STORIES_HELDOUT, heldoutName: `${STORIES_HELDOUT.length} hand-written stories` },
   { name: 'default (prover/models/default)', path: DEFAULT_MODEL_PATH, prompts: SHAKESPEARE_PROMPTS, heldout: SHAKESPEARE_HELDOUT, heldoutName: 'tinyshakespeare validation, 24 × 33 bytes' },
-  { name: 'tiny-gemma3-random', path: shared('models/tiny-gemma3-random/model.safetensors'), heldout: STORIES_HELDOUT, heldoutName: '4 hand-written stories' },
-  { name: 'llama-2-tiny-random', path: shared('models/llama-2-tiny-random/llama-2-tiny-random.gguf'), heldout: STORIES_HELDOUT, heldoutName: '4 hand-written stories' },
+  { name: 'tiny-gemma3-random', path: shared('models/tiny-gemma3-random/model.safetensors'), heldout: STORIES_HELDOUT, heldoutName: `${STORIES_HELDOUT.length} hand-written stories` },
+  { name: 'llama-2-tiny-random', path: shared('models/llama-2-tiny-random/llama-2-tiny-random.gguf'), heldout: STORIES_HELDOUT, heldoutName: `${STORIES_HELDOUT.length} hand-written stories`, cost: false },
 ];
 
 /** Teacher-forced agreement, perplexities and KL of the integer path against float over the held-out texts. */
@@ -64,23 +68,32 @@ function heldoutMeasures(model: FloatModel, q: QuantModel, texts: readonly strin
 const PROMPTS = ['Once upon a time', 'The little dog', 'Tom and Sue went to', 'She looked at the sky and', 'ROMEO: What light'];
 const VARIANTS: { name: string; opts: Partial<QuantOptions> }[] = [
   { name: 'int8 everywhere', opts: { actBits: 8, attnBits: 8 } },
+  { name: 'int8, MSE calibration', opts: { calibration: 'mse' } },
   { name: 'int16 q/k/v/up', opts: { actBits: 8, attnBits: 16 } },
   { name: 'int16 all activations', opts: { actBits: 16, attnBits: 16 } },
+  { name: 'int16 all, 10-bit weights, 9-bit gate', opts: { actBits: 16, attnBits: 16, weightBits: 10, siteBits: { gate: 9 } } },
+  { name: '**fidelity preset** (12-bit act., 10-bit weights, 9-bit gate)', opts: QUANT_PRESETS.fidelity },
 ];
+/** Positions of the constraint count beside each row (sampledCost; bench/transformer-costs.ts counts exactly). */
+const COST_T = 32;
 const N = 32;
 
 const rows: (string | number)[][] = [];
 const load0 = loadAverage();
 const heldoutRows: (string | number)[][] = [];
-for (const { name, path, prompts = PROMPTS, heldout, heldoutName } of MODELS) {
+for (const { name, path, prompts = PROMPTS, heldout, heldoutName, cost: withCost = true } of MODELS) {
   if (!existsSync(path)) {
     console.error(`accuracy: skipping ${name} (${path} not found)`);
     continue;
   }
   const model = loadModel(path);
   const calib = calibrationIds((t, o) => model.tokenizer.encode(t, o));
+  let baseCost = 0;
   for (const v of VARIANTS) {
     const q = quantizeModel(model, calib, v.opts);
+    const cost = withCost ? sampledCost(q, Math.min(COST_T, model.config.contextLength)) : NaN;
+    if (v === VARIANTS[0]) baseCost = cost;
+    const costCell = withCost ? `${Math.round(cost).toLocaleString('en-US')} (${cost >= baseCost ? '+' : ''}${(100 * (cost / baseCost - 1)).toFixed(1)} %)` : '—';
     let agreeTotal = 0;
     let generatedTotal = 0;
     const firstDiv: string[] = [];
@@ -119,7 +132,7 @@ for (const { name, path, prompts = PROMPTS, heldout, heldoutName } of MODELS) {
       const h = heldoutMeasures(model, q, heldout);
       heldoutRows.push([
         name, v.name, heldoutName, `${agreeTotal}/${generatedTotal}`, `${h.agree}/${h.total} (${((100 * h.agree) / h.total).toFixed(1)} %)`,
-        h.pplFloat.toFixed(3), h.pplInt.toFixed(3), `${(100 * (h.pplInt / h.pplFloat - 1)).toFixed(2)} %`, h.kl.toFixed(4),
+        h.pplFloat.toFixed(3), h.pplInt.toFixed(3), `${(100 * (h.pplInt / h.pplFloat - 1)).toFixed(2)} %`, h.kl.toFixed(4), costCell,
       ]);
       console.error(heldoutRows[heldoutRows.length - 1].join(' | '));
     }
@@ -135,8 +148,8 @@ writeBenchSection(
 Greedy decoding of ${N} tokens after each prompt (${PROMPTS.map((p) => JSON.stringify(p)).join(', ')}; BOS prepended).
 "first divergence" lists, per prompt, the index of the first generated token where int and float differ (— = all ${N} agree).
 Logit error: |dequantized forwardInt − forwardFloat| over every position and vocabulary entry of the float's greedy sequence.
-Calibration: the built-in texts of prover/src/quant/calibration-text.ts. Weights int8 per output channel, residual int16, logits acc·m exact (no rescale, 12-bit multipliers).
-"activations" = bits of matmul inputs (norm outputs, attention output, FFN hidden) and of the attention operands q/k/v and FFN up; the default (DEFAULT_QUANT_OPTIONS) is int8 everywhere.
+Calibration: the built-in texts of prover/src/quant/calibration-text.ts. Weights per output channel (int8 unless the row says otherwise), residual int16, logits acc·m exact (no rescale, 12-bit multipliers).
+"activations" = bits of matmul inputs (norm outputs, attention output, FFN hidden) and of the attention operands q/k/v and FFN up; the FFN gate (the activation table's input) stays int8 unless the row says otherwise; the default (DEFAULT_QUANT_OPTIONS) is int8 everywhere. The fidelity preset is prover/src/quant/options.ts QUANT_PRESETS.fidelity (\`--quant fidelity\`; docs/quantization.md "Precision per site").
 Models not present on the machine are skipped (listed on stderr).
 
 ${markdownTable(['model', 'activations', 'first divergence per prompt', 'tokens agreeing', 'max logit err', 'mean logit err', 'max abs float logit'], rows)}
@@ -145,9 +158,10 @@ ${markdownTable(['model', 'activations', 'first divergence per prompt', 'tokens 
 
 Both paths are fed the same reference tokens (the held-out text, BOS prepended where the model has one, cut at the context length), so a single early flip does not derail the rest.
 "teacher-forced top-1": positions where forwardInt's argmax equals forwardFloat's. Perplexity: exp(mean nats per token) of the text's next tokens under each path ("int/float − 1" is the increase the quantization costs); KL: mean KL(float ‖ int) of the next-token distributions, nats.
-Held-out texts (bench/lib/heldout-text.ts, never the calibration texts): for stories260K four short stories written for this bench (TinyStories domain); for the bundled model 24 evenly spaced 33-byte windows of the last 10 % of tinyshakespeare, the validation split its card names; the random models get the stories too (their perplexities mean nothing, their agreement still does).
+Held-out texts (bench/lib/heldout-text.ts, never the calibration texts): for stories260K eight short stories written for this bench (TinyStories domain); for the bundled model 24 evenly spaced 33-byte windows of the last 10 % of tinyshakespeare, the validation split its card names; the random models get the stories too (their perplexities mean nothing, their agreement still does).
 Measures: prover/src/infer/fidelity.ts. Free-running greedy agreement from the table above, beside.
+Constraints per position: the stage circuits at T = ${COST_T} (the model's context if shorter) under today's engine (bit-decomposition range checks, split-mux tables; issue 16's LogUp would make wide range checks and the 9-bit table cheaper), sampled at the middle positions (bench/lib/quant-cost.ts, within 0.1 % of the exact sum of bench/transformer-costs.ts); the percentage is against the row "int8 everywhere" of the same model.
 
-${markdownTable(['model', 'activations', 'held-out text', 'greedy agreement', 'teacher-forced top-1', 'float ppl', 'int ppl', 'int/float − 1', 'KL nats/token'], heldoutRows)}
+${markdownTable(['model', 'activations', 'held-out text', 'greedy agreement', 'teacher-forced top-1', 'float ppl', 'int ppl', 'int/float − 1', 'KL nats/token', 'constraints / position'], heldoutRows)}
 `,
 );

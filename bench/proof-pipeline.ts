@@ -188,7 +188,7 @@ await shutdownProver();
 const md = [
   rangesArg ? '## Proof pipeline by range backend (plain against LogUp, issue 16)' : '## Proof pipeline (chunked Groth16)',
   '',
-  ...(rangesArg ? [`Reproduce: \`npx node bench/proof-pipeline.ts --only=NAME --full=NAME --ranges=${rangesArg}\`. The position pipeline once per range backend, one after the other in one run; a LogUp package's chunk keys and proofs carry a BSB22 commitment (docs/decisions.md 17, 18, 20). The plan table is the plain stages'.`, ''] : []),
+  ...(rangesArg ? [`Reproduce: \`npx node bench/proof-pipeline.ts --only=NAME --full=NAME --ranges=${rangesArg}\`. The position pipeline once per range backend, one after the other in one run; a LogUp package's chunk keys and proofs carry a BSB22 commitment (docs/decisions.md 17, 18, 22). The plan table is the plain stages'.`, ''] : []),
   `Reproduce: \`npx node bench/proof-pipeline.ts\` (add \`--full\` to run compile/prove for every model or \`--full=NAME,…\` for some, \`--layers=stories260K\` to run it in the layer-major layout too). ${machineLine()}.`,
   `Chunks of < 2^k rows (constraints + 7 + T public rows), cut for the least total proving domain (Σ over chunks of snarkjs's domain, the least power of two above a chunk's rows) at the power \`zkinfer compile\` picks by default; 4-token prompt, the rest of the T positions generated. Position chunks: K circuits, each proven once per position (T·K chunk proofs) and set up once; layer-major: every chunk its own circuit and setup (docs/decisions.md 6, 9).`,
   '',

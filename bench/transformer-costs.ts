@@ -1,7 +1,9 @@
 /**
  * Constraint costs of the transformer circuits (section `transformer-costs`; with
- * `--ranges=logup`, section `transformer-costs-logup`).
- * Run: npx node bench/transformer-costs.ts [T] [--ranges=plain|logup|logup:B]   (default T = 32, plain)
+ * `--ranges=logup`, section `transformer-costs-logup`; with `--quant P` for a preset other than
+ * int8, the section name gains `-P`).
+ * Run: npx node bench/transformer-costs.ts [T] [--ranges=plain|logup|logup:B] [--quant P]
+ *   (default T = 32, plain, int8; P a QUANT_PRESETS name)
  * `logup` builds the stages with the LogUp range backend (circuit/logup-ranges.ts) at the limb
  * width the cost model picks (circuit/limb-cost.ts: first measured at b = 8, which gives the
  * check widths, then again at the chosen b); `logup:B` fixes b. A stage's count is then its
@@ -24,11 +26,16 @@ import type { QuantModel } from '@zkinfer/prover/quant/types.ts';
 import { DEFAULT_MODEL_PATH } from '@zkinfer/prover/model/default-model.ts';
 import { loadModel } from '@zkinfer/prover/model/load.ts';
 import { calibrationIds } from '@zkinfer/prover/quant/calibration-text.ts';
+import { QUANT_PRESETS, type QuantPreset } from '@zkinfer/prover/quant/options.ts';
 import { quantizeModel } from '@zkinfer/prover/quant/quantize.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
-const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-const rangesArg = process.argv.slice(2).find((a) => a.startsWith('--ranges='))?.slice('--ranges='.length) ?? 'plain';
+const args = process.argv.slice(2);
+const quantAt = args.indexOf('--quant');
+const preset = (quantAt >= 0 ? args[quantAt + 1] : 'int8') as QuantPreset;
+if (!(preset in QUANT_PRESETS)) throw new Error(`--quant ${preset}: not one of ${Object.keys(QUANT_PRESETS).join(', ')}`);
+const positional = args.filter((a, i) => !a.startsWith('--') && !(quantAt >= 0 && i === quantAt + 1));
+const rangesArg = args.find((a) => a.startsWith('--ranges='))?.slice('--ranges='.length) ?? 'plain';
 if (!/^(plain|logup(:\d+)?)$/.test(rangesArg)) throw new Error(`--ranges=${rangesArg}: expected plain, logup or logup:B`);
 const T = Number(positional[0] ?? 32);
 const LOGUP = rangesArg !== 'plain';
@@ -94,8 +101,8 @@ function kindOf(label: string): string {
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const section = LOGUP ? 'transformer-costs-logup' : 'transformer-costs';
-let md = `## ${section}\n\nCommand: \`npx node bench/transformer-costs.ts ${T}${LOGUP ? ` --ranges=${rangesArg}` : ''}\`. ${machineLine()}.\n` +
+const section = `transformer-costs${LOGUP ? '-logup' : ''}${preset === 'int8' ? '' : `-${preset}`}`;
+let md = `## ${section}\n\nCommand: \`npx node bench/transformer-costs.ts ${T}${LOGUP ? ` --ranges=${rangesArg}` : ''}${preset === 'int8' ? '' : ` --quant ${preset}`}\`. ${machineLine()}.\n` +
   `Exact constraint counts of the transformer stages (prover/src/circuit/transformer/), T = ${T}, built in shape mode; ` +
   'excludes the chunk overhead (position masks, prompt opening, boundary commitments: prover/src/chunks/). ' +
   'Per-layer ops are per position per layer, averaged over the T positions (attention grows with the visible keys); ' +
@@ -161,7 +168,7 @@ for (const m of MODELS) {
     continue;
   }
   const model = loadModel(m.path);
-  const q = quantizeModel(model, calibrationIds((t, o) => model.tokenizer.encode(t, o)));
+  const q = quantizeModel(model, calibrationIds((t, o) => model.tokenizer.encode(t, o)), QUANT_PRESETS[preset]);
   const c = q.config;
   let backend: RangeBackend = LOGUP ? { kind: 'logup', limbBits: fixedB ?? 8 } : PLAIN_RANGES;
   let pass = measurePass(m.name, q, backend);

@@ -3,13 +3,15 @@
  * saturation of chosen integer sites injected through its observer (reference/float.ts), at the
  * scales quantizeModel chose (quantizeModelWithSites). Quantizing one site group alone shows
  * the error that site adds by itself; quantizing all groups but one shows what making that
- * site exact would buy. Not modelled: the int8 weights, the integer rsqrt and softmax tables,
- * fixed-point multipliers' own rounding (the "all sites" row against the true integer path
- * shows how much of the divergence those leave).
+ * site exact would buy. The weights are modelled apart (withQuantizedWeights). Not modelled: the
+ * integer rsqrt and softmax tables, fixed-point multipliers' own rounding (the "all sites" row
+ * against the true integer path shows how much of the divergence those leave).
  */
 import { PROB_FRAC } from '@zkinfer/prover/arith/softmax.ts';
 import type { FloatObserver, FloatSite } from '@zkinfer/prover/reference/float.ts';
+import type { FloatModel } from '@zkinfer/prover/model/types.ts';
 import type { SiteScale } from '@zkinfer/prover/quant/builders.ts';
+import { quantizeRows } from '@zkinfer/prover/quant/weights.ts';
 
 /** A row of the site table: the float sites it covers and the quantization key they map to. */
 export interface SiteGroup {
@@ -66,4 +68,22 @@ export function injectQuantization(sites: Map<string, SiteScale>, groups: readon
     const s = sites.get(key === 'res' || key === 'finalIn' ? key : `${key}.${l}`);
     if (s) fakeQuantize(values, s);
   };
+}
+
+/**
+ * The float model with every weight matrix (2-D tensor) rounded as quantizeRows rounds it:
+ * symmetric per output row to `bits` bits (quant/weights.ts), dequantized back to float. Run
+ * through the float pass, it isolates the error of the weights alone (norm weights stay float:
+ * the integer path folds them into multipliers).
+ */
+export function withQuantizedWeights(model: FloatModel, bits: number): FloatModel {
+  const tensors = new Map(model.tensors);
+  for (const [name, t] of model.tensors) {
+    if (t.shape.length !== 2) continue;
+    const q = quantizeRows(t, bits);
+    const data = new Float32Array(t.data.length);
+    for (let r = 0; r < q.rows; r++) for (let c = 0; c < q.cols; c++) data[r * q.cols + c] = q.w[r * q.cols + c] * q.scale[r];
+    tensors.set(name, { ...t, data });
+  }
+  return { ...model, tensors };
 }

@@ -137,7 +137,7 @@ describe('parseManifest checks each distinct G2 point once, and every point', ()
   });
 });
 
-describe('parseManifest: chunk keys with a BSB22 commitment (LogUp packages, docs/decisions.md 20)', () => {
+describe('parseManifest: chunk keys with a BSB22 commitment (LogUp packages, docs/decisions.md 22)', () => {
   const T = 4;
   /** The toy model with chunk 0's key replaced by one of `nPublic` inputs committing with the challenge at `publicIndex`. */
   const withCommitment = (nPublic: number, publicIndex: number | undefined) =>

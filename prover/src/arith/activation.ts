@@ -18,12 +18,24 @@ export function activationFloat(kind: ActivationKind, x: number): number {
   return 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
 }
 
-/** Builds the 256-entry table; index = q + 128. */
-export function activationTable(kind: ActivationKind, sIn: number, sOut: number, outBits: number): Int32Array {
+/**
+ * Builds the table over a signed `inBits`-bit input (256 entries for the default int8; a wider
+ * gate, QuantOptions.siteBits.gate, gets 2^inBits); index = q + 2^(inBits−1).
+ */
+export function activationTable(kind: ActivationKind, sIn: number, sOut: number, outBits: number, inBits = 8): Int32Array {
   if (!(sIn > 0) || !(sOut > 0)) throw new RangeError(`activation scales must be positive, got sIn=${sIn}, sOut=${sOut}`);
-  const t = new Int32Array(256);
-  for (let q = -128; q < 128; q++) t[q + 128] = saturate(Math.round(activationFloat(kind, q * sIn) / sOut), outBits);
+  if (!Number.isInteger(inBits) || inBits < 1 || inBits > 16) throw new RangeError(`activation table input bits ${inBits} not an integer in [1, 16]`);
+  const half = 2 ** (inBits - 1);
+  const t = new Int32Array(2 * half);
+  for (let q = -half; q < half; q++) t[q + half] = saturate(Math.round(activationFloat(kind, q * sIn) / sOut), outBits);
   return t;
+}
+
+/** tableLookup(table, q) = table[q + n/2] for a table of n = 2^b entries and a signed b-bit q. */
+export function tableLookup(table: Int32Array, q: number): number {
+  const half = table.length / 2;
+  if (!Number.isInteger(q) || q < -half || q >= half) throw new RangeError(`table input must be in [${-half}, ${half - 1}], got ${q}`);
+  return table[q + half];
 }
 
 /** tableLookup8(table, q) = table[q + 128] for an int8 q (the integer-path evaluation). */

@@ -1,12 +1,12 @@
 /**
  * Integer building blocks of the quantized forward pass (infer/int.ts). Every value is an
  * integer; the rounding/saturation semantics are arith/'s. Accumulators of constant-weight
- * mat-vecs are exact in float64 (|acc| ≤ 127·2^15·cols < 2^53).
+ * mat-vecs are exact in float64 (|acc| ≤ 2^15·2^15·cols < 2^53 for weights of up to 16 bits).
  */
 import { requantize, residualAdd } from '../arith/fixed.ts';
 import { rsqrtFixed } from '../arith/roots.ts';
 import { attendNormalised, softmaxExps } from '../arith/softmax.ts';
-import { tableLookup8 } from '../arith/activation.ts';
+import { tableLookup } from '../arith/activation.ts';
 import { ropeMultiplier, ropePair, ropePairCoefs, rotateRequantize } from '../arith/rope.ts';
 import type { NormFactor, QMatrix, QNorm, Rescale, RopeRescale, RopeTable } from '../quant/types.ts';
 
@@ -148,6 +148,6 @@ function weightedSum(e: readonly number[], values: Int32Array[], first: number, 
 /** FFN hidden: y_i = requantize(table[gate_i]·up_i, m, s, bits) (one private product each). */
 export function gatedHidden(gate: Int32Array, up: Int32Array, table: Int32Array, r: Rescale): Int32Array {
   const out = new Int32Array(gate.length);
-  for (let i = 0; i < gate.length; i++) out[i] = requantize(tableLookup8(table, gate[i]) * up[i], mAt(r, i), r.s, r.bits);
+  for (let i = 0; i < gate.length; i++) out[i] = requantize(tableLookup(table, gate[i]) * up[i], mAt(r, i), r.s, r.bits);
   return out;
 }

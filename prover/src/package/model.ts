@@ -10,7 +10,7 @@ import { loadModel } from '../model/load.ts';
 import type { FloatModel, Tokenizer } from '../model/types.ts';
 import { quantizeForFile } from '../quant/cache.ts';
 import { deserializeQuantModel, quantModelId, serializeQuantModel } from '../quant/serialize.ts';
-import type { QuantModel } from '../quant/types.ts';
+import type { QuantModel, QuantOptions } from '../quant/types.ts';
 import { sha256File } from '../snark/ptau.ts';
 import type { LoadedPackage } from './layout.ts';
 import { ZkinferError } from '../errors.ts';
@@ -41,9 +41,9 @@ export function detokenizerOf(tok: Tokenizer): Detokenizer | undefined {
   return undefined;
 }
 
-export async function prepareModel(path: string, log: (msg: string) => void): Promise<PreparedModel> {
+export async function prepareModel(path: string, log: (msg: string) => void, quant: Partial<QuantOptions> = {}): Promise<PreparedModel> {
   const model = loadModel(path);
-  const q = quantizeForFile(model, { log });
+  const q = quantizeForFile(model, { log, quant });
   const quantBytes = serializeQuantModel(q);
   const file = basename(path).replace(/\.(gguf|safetensors)$/, '');
   const name = (file === 'model' ? basename(join(path, '..')) : file).replace(/[^\x20-\x7e]/g, '_').slice(0, 100) || 'model';

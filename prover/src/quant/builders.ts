@@ -6,8 +6,10 @@
  */
 import type { FloatModel, ModelConfig, Tensor } from '../model/types.ts';
 import type { ArchProfile } from '../reference/profile.ts';
-import type { SiteMax } from './calibrate.ts';
+import type { SiteMax, SiteSamples } from './calibrate.ts';
+import { mseClip } from './clip.ts';
 import { fixedMultipliers, roundDownShort, roundUpShort, siteScale } from './multiplier.ts';
+import { weightBits } from './options.ts';
 import type { NormFactor, QMatrix, QNorm, QuantOptions, Rescale, RopeRescale } from './types.ts';
 import { quantizeRowsAt, rowScales } from './weights.ts';
 
@@ -30,10 +32,12 @@ export interface QuantContext {
   /** Scales chosen per site ("name.l" or "name"), in the order they were chosen. */
   sites: Map<string, SiteScale>;
   stat(key: string): number;
+  /** The clip of a `bits`-bit site: its maximum, or under calibration 'mse' for ≤ 8 bits the MSE-optimal clip. */
+  clip(key: string, bits: number): number;
   tensor(name: string): Tensor;
 }
 
-export function quantContext(model: FloatModel, stats: SiteMax, o: QuantOptions): QuantContext {
+export function quantContext(model: FloatModel, stats: SiteMax, o: QuantOptions, samples: SiteSamples = new Map()): QuantContext {
   return {
     config: model.config,
     o,
@@ -43,6 +47,11 @@ export function quantContext(model: FloatModel, stats: SiteMax, o: QuantOptions)
       if (v === undefined) throw new TypeError(`quantizeModel: no calibration statistic for site ${key}`);
       return v;
     },
+    clip(key, bits) {
+      const max = this.stat(key);
+      const values = samples.get(key);
+      return o.calibration === 'mse' && bits <= 8 && values ? mseClip(values, max, bits) : max;
+    },
     tensor(name) {
       const x = model.tensors.get(name);
       if (!x) throw new TypeError(`${model.source.path}: missing tensor ${name}`);
@@ -51,9 +60,9 @@ export function quantContext(model: FloatModel, stats: SiteMax, o: QuantOptions)
   };
 }
 
-/** The scale of site `key` from its calibrated maximum (siteScale), recorded under `name` (default: key). */
+/** The scale of site `key` from its calibrated clip (siteScale; ctx.clip), recorded under `name` (default: key). */
 export function site(ctx: QuantContext, key: string, bits: number, headroom = 1, name = key): number {
-  const scale = siteScale(ctx.stat(key), bits, headroom);
+  const scale = siteScale(ctx.clip(key, bits), bits, headroom);
   ctx.sites.set(name, { scale, bits });
   return scale;
 }
@@ -80,13 +89,13 @@ export function norm(ctx: QuantContext, w: Float32Array, n: number, sIn: number,
 }
 
 /**
- * RoPE fused into the rescale with real factors f_i (input → rotated site): multipliers m_i as
+ * RoPE fused into the rescale with real factors f_i (input → rotated site of `bits` bits): multipliers m_i as
  * usual, coefficients K(m, C) = roundShift(m·C, d) keeping ROPE_GUARD_BITS more than m's
  * precision, and the remaining shift s + ropeFrac − d on the rotated sum (arith/rope.ts).
  */
-export function ropeRescale(ctx: QuantContext, factors: number[], what: string): RopeRescale {
+export function ropeRescale(ctx: QuantContext, factors: number[], bits: number, what: string): RopeRescale {
   const { o } = ctx;
-  const r = fixedMultipliers(factors, o.attnBits, o.multiplierBits, what);
+  const r = fixedMultipliers(factors, bits, o.multiplierBits, what);
   const d = Math.max(0, o.ropeFrac - ROPE_GUARD_BITS);
   const s = r.s + o.ropeFrac - d;
   if (s > 62) throw new RangeError(`${what}: fused RoPE shift ${s} exceeds 62 (the multipliers are too small)`);
@@ -97,12 +106,13 @@ export function ropeRescale(ctx: QuantContext, factors: number[], what: string):
  * A constant-weight mat-vec W·x (x at sIn) and its rescale to a site of scale sOut, with short
  * multipliers: the shift s is the usual P-bit one, and each row's factor sIn·scale_r/sOut·2^s is
  * rounded UP to an integer m_r of p significant bits, the row then quantized at the scale that
- * makes m_r exact (≥ its max/127, so nothing clips; the row gives up at most a factor 1 + 2^(1−p)
- * of its int8 range). m_r's trailing zeros are remainder bits the circuit does not check.
+ * makes m_r exact (≥ its max/Q for Q = 2^(weightBits−1) − 1, so nothing clips; the row gives up at
+ * most a factor 1 + 2^(1−p) of its weight range). m_r's trailing zeros are remainder bits the circuit does not check.
  */
 export function shortProj(ctx: QuantContext, w: Tensor, sIn: number, sOut: number, bits: number, what: string): { W: QMatrix; r: Rescale } {
   const k = sIn / sOut;
-  const base = rowScales(w);
+  const wb = weightBits(ctx.o);
+  const base = rowScales(w, wb);
   const { s } = fixedMultipliers(Array.from(base, (sw) => k * sw), bits, ctx.o.multiplierBits, what);
   const m = new Int32Array(base.length);
   const scale = new Float64Array(base.length);
@@ -112,7 +122,7 @@ export function shortProj(ctx: QuantContext, w: Tensor, sIn: number, sOut: numbe
     m[r] = mr;
     scale[r] = mr / (2 ** s * k);
   }
-  return { W: quantizeRowsAt(w, scale), r: { m, s, bits } };
+  return { W: quantizeRowsAt(w, scale, wb), r: { m, s, bits } };
 }
 
 /**

@@ -14,7 +14,8 @@ import type { FloatModel } from '../model/types.ts';
 import { calibrationIds } from './calibration-text.ts';
 import { quantizeModel } from './quantize.ts';
 import { deserializeQuantModel, QUANT_FORMAT_VERSION, serializeQuantModel } from './serialize.ts';
-import { DEFAULT_QUANT_OPTIONS, type QuantModel } from './types.ts';
+import { resolveOptions } from './options.ts';
+import type { QuantModel, QuantOptions } from './types.ts';
 
 /** $ZKINFER_CACHE_DIR, else $XDG_CACHE_HOME/zkinfer, else ~/.cache/zkinfer. */
 export function zkinferCacheDir(): string {
@@ -32,10 +33,12 @@ function fileHash(model: FloatModel): string {
   return bytesToHex(h.digest());
 }
 
-export function quantizeForFile(model: FloatModel, opts: { cache?: boolean; log?: (msg: string) => void } = {}): QuantModel {
+export function quantizeForFile(model: FloatModel, opts: { cache?: boolean; log?: (msg: string) => void; quant?: Partial<QuantOptions> } = {}): QuantModel {
   const log = opts.log ?? (() => {});
-  // The default options are part of the key: changing a default must not reuse old entries.
-  const optionsTag = bytesToHex(sha256(new TextEncoder().encode(JSON.stringify(DEFAULT_QUANT_OPTIONS)))).slice(0, 12);
+  // The resolved options are part of the key: changing a default must not reuse old entries.
+  // (For the defaults this is JSON.stringify(DEFAULT_QUANT_OPTIONS), the key it always was.)
+  const options = resolveOptions(opts.quant ?? {}, model.config.nLayers);
+  const optionsTag = bytesToHex(sha256(new TextEncoder().encode(JSON.stringify(options)))).slice(0, 12);
   const path = join(zkinferCacheDir(), 'quant', `${fileHash(model)}-v${QUANT_FORMAT_VERSION}-${optionsTag}.zkqm`);
   if (opts.cache !== false && existsSync(path)) {
     try {
@@ -45,7 +48,7 @@ export function quantizeForFile(model: FloatModel, opts: { cache?: boolean; log?
     }
   }
   log(`quantizing ${model.source.path} (calibration over the built-in texts)`);
-  const q = quantizeModel(model, calibrationIds((t, o) => model.tokenizer.encode(t, o)));
+  const q = quantizeModel(model, calibrationIds((t, o) => model.tokenizer.encode(t, o)), options);
   if (opts.cache !== false) {
     mkdirSync(dirname(path), { recursive: true });
     const tmp = `${path}.${process.pid}.tmp`;

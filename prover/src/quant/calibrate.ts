@@ -12,6 +12,8 @@ import type { FloatModel } from '../model/types.ts';
 import { createFloatSession, type FloatObserver, type FloatSite } from '../reference/float.ts';
 
 export type SiteMax = Map<string, number>;
+/** Per site key, copies of |value| of everything calibration saw (only when asked: MSE calibration). */
+export type SiteSamples = Map<string, Float32Array[]>;
 
 /** The float sites calibration records, with their statistic's key (null: not recorded). */
 const KEY: Record<FloatSite, 'res' | 'layer' | 'model' | null> = {
@@ -22,9 +24,13 @@ const KEY: Record<FloatSite, 'res' | 'layer' | 'model' | null> = {
   scores: null, probs: null, oNorm: null, downNorm: null,
 };
 
-/** Runs every sequence through the float model, returns the per-site maxima and the logits. */
-export function calibrate(model: FloatModel, sequences: number[][]): { stats: SiteMax; logits: Float32Array[][] } {
+/**
+ * Runs every sequence through the float model, returns the per-site maxima and the logits, and
+ * with `keepSamples` the absolute values themselves (for quant/clip.ts; logits not kept).
+ */
+export function calibrate(model: FloatModel, sequences: number[][], keepSamples = false): { stats: SiteMax; logits: Float32Array[][]; samples: SiteSamples } {
   const stats: SiteMax = new Map();
+  const samples: SiteSamples = new Map();
   const observe: FloatObserver = (site, layer, v) => {
     const kind = KEY[site];
     if (kind === null) return;
@@ -32,10 +38,15 @@ export function calibrate(model: FloatModel, sequences: number[][]): { stats: Si
     let mx = stats.get(key) ?? 0;
     for (let i = 0; i < v.length; i++) mx = Math.max(mx, Math.abs(v[i]));
     stats.set(key, mx);
+    if (keepSamples && site !== 'logits') {
+      const list = samples.get(key) ?? [];
+      list.push(Float32Array.from(v, Math.abs));
+      samples.set(key, list);
+    }
   };
   const logits = sequences.map((ids) => {
     const session = createFloatSession(model, { observe, pastContext: true });
     return ids.map((id) => session.step(id));
   });
-  return { stats, logits };
+  return { stats, logits, samples };
 }

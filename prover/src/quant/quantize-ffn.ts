@@ -7,6 +7,7 @@ import { activationFloat, activationTable } from '../arith/activation.ts';
 import type { ArchProfile } from '../reference/profile.ts';
 import { branchOutput, record, scaleColumns, shortNorm, shortProj, site, type QuantContext } from './builders.ts';
 import { fixedMultiplier, roundDownShort, siteScale } from './multiplier.ts';
+import { siteBits } from './options.ts';
 import type { QLayer } from './types.ts';
 
 /** Bits of the activation-table outputs (a table's outputs are constants: no range check). */
@@ -17,19 +18,20 @@ export type FfnFields = Pick<QLayer, 'ffnNorm' | 'wGate' | 'wUp' | 'gateProj' | 
 /** The FFN block of layer l, reading the residual stream at scale sRes and adding back to it. */
 export function quantizeFfn(ctx: QuantContext, arch: ArchProfile, l: number, sRes: number): FfnFields {
   const { config: c, o } = ctx;
-  const sFfnIn = site(ctx, `ffnIn.${l}`, o.actBits);
-  const ffnNorm = shortNorm(ctx, ctx.tensor(CANONICAL.ffnNorm(l)).data, c.dModel, sRes, sFfnIn, o.actBits, `layer ${l} FFN norm`);
-  const sGate = site(ctx, `gate.${l}`, 8);
-  const sUp = site(ctx, `up.${l}`, o.attnBits);
-  const gate = shortProj(ctx, scaleColumns(ctx.tensor(CANONICAL.ffnGate(l)), ffnNorm.cols), sFfnIn, sGate, 8, `layer ${l} Wgate`);
-  const up = shortProj(ctx, scaleColumns(ctx.tensor(CANONICAL.ffnUp(l)), ffnNorm.cols), sFfnIn, sUp, o.attnBits, `layer ${l} Wup`);
-  // The table's output scale covers the activation over every int8 input.
+  const bits = { ffnIn: siteBits(o, 'ffnIn', l), gate: siteBits(o, 'gate', l), up: siteBits(o, 'up', l), hidden: siteBits(o, 'hidden', l) };
+  const sFfnIn = site(ctx, `ffnIn.${l}`, bits.ffnIn);
+  const ffnNorm = shortNorm(ctx, ctx.tensor(CANONICAL.ffnNorm(l)).data, c.dModel, sRes, sFfnIn, bits.ffnIn, `layer ${l} FFN norm`);
+  const sGate = site(ctx, `gate.${l}`, bits.gate);
+  const sUp = site(ctx, `up.${l}`, bits.up);
+  const gate = shortProj(ctx, scaleColumns(ctx.tensor(CANONICAL.ffnGate(l)), ffnNorm.cols), sFfnIn, sGate, bits.gate, `layer ${l} Wgate`);
+  const up = shortProj(ctx, scaleColumns(ctx.tensor(CANONICAL.ffnUp(l)), ffnNorm.cols), sFfnIn, sUp, bits.up, `layer ${l} Wup`);
+  // The table's output scale covers the activation over every gate input (2^bits of them).
   let actMax = 0;
-  for (let qv = -128; qv < 128; qv++) actMax = Math.max(actMax, Math.abs(activationFloat(arch.activation, qv * sGate)));
+  for (let qv = -(2 ** (bits.gate - 1)); qv < 2 ** (bits.gate - 1); qv++) actMax = Math.max(actMax, Math.abs(activationFloat(arch.activation, qv * sGate)));
   const sAct = record(ctx, `act.${l}`, siteScale(actMax, ACT_TABLE_BITS), ACT_TABLE_BITS);
   // The FFN hidden factor sAct·sUp/sHidden rounded down to pAct bits by widening sHidden.
-  const hiddenFactor = roundDownShort((sAct * sUp) / site(ctx, `hidden.${l}`, o.actBits), o.shortSiteMultiplierBits);
-  const sHidden = record(ctx, `hidden.${l}`, (sAct * sUp) / hiddenFactor, o.actBits);
+  const hiddenFactor = roundDownShort((sAct * sUp) / site(ctx, `hidden.${l}`, bits.hidden), o.shortSiteMultiplierBits);
+  const sHidden = record(ctx, `hidden.${l}`, (sAct * sUp) / hiddenFactor, bits.hidden);
   const down = branchOutput(ctx, arch, ctx.tensor(CANONICAL.ffnDown(l)), sHidden, sRes, `layer ${l} Wdown`,
     { key: `down.${l}`, weight: () => ctx.tensor(CANONICAL.postFfwNorm(l)).data, what: `layer ${l} post-FFN norm` });
   return {
@@ -37,8 +39,8 @@ export function quantizeFfn(ctx: QuantContext, arch: ArchProfile, l: number, sRe
     wGate: gate.W, wUp: up.W,
     gateProj: gate.r,
     upProj: up.r,
-    actTable: activationTable(arch.activation, sGate, sAct, ACT_TABLE_BITS),
-    hidden: fixedMultiplier(hiddenFactor, o.actBits, o.multiplierBits, `layer ${l} FFN hidden`),
+    actTable: activationTable(arch.activation, sGate, sAct, ACT_TABLE_BITS, bits.gate),
+    hidden: fixedMultiplier(hiddenFactor, bits.hidden, o.multiplierBits, `layer ${l} FFN hidden`),
     wDown: down.W, downProj: down.r, postFfwNorm: down.postNorm,
   };
 }

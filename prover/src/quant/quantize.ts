@@ -14,7 +14,8 @@ import { fixedMultipliers } from './multiplier.ts';
 import { quantizeAttention } from './quantize-attention.ts';
 import { quantizeFfn } from './quantize-ffn.ts';
 import { ropeTable } from './rope.ts';
-import { DEFAULT_QUANT_OPTIONS, type LogitMultipliers, type QLayer, type QMatrix, type QuantModel, type QuantOptions, type Rescale } from './types.ts';
+import { resolveOptions, siteBits, weightBits } from './options.ts';
+import { type LogitMultipliers, type QLayer, type QMatrix, type QuantModel, type QuantOptions, type Rescale } from './types.ts';
 import { quantizeRows } from './weights.ts';
 
 export function quantizeModel(model: FloatModel, calibrationIds: number[][], opts: Partial<QuantOptions> = {}): QuantModel {
@@ -27,18 +28,20 @@ export function quantizeModel(model: FloatModel, calibrationIds: number[][], opt
  * (bench/accuracy.ts injects one site's rounding into the float pass with them).
  */
 export function quantizeModelWithSites(model: FloatModel, calibrationIds: number[][], opts: Partial<QuantOptions> = {}): { model: QuantModel; sites: Map<string, SiteScale> } {
-  const o: QuantOptions = { ...DEFAULT_QUANT_OPTIONS, ...opts };
   const c = model.config;
+  const o: QuantOptions = resolveOptions(opts, c.nLayers);
   if (calibrationIds.length === 0 || calibrationIds.every((s) => s.length === 0)) throw new RangeError('quantizeModel: calibrationIds holds no tokens');
-  const ctx = quantContext(model, calibrate(model, calibrationIds).stats, o);
+  const cal = calibrate(model, calibrationIds, o.calibration === 'mse');
+  const ctx = quantContext(model, cal.stats, o, cal.samples);
   const arch = archProfile(c);
   const sRes = site(ctx, 'res', o.resBits, o.headroom);
   const { embed, embedOut } = quantizeEmbedding(ctx, arch, sRes);
   const layers: QLayer[] = [];
   for (let l = 0; l < c.nLayers; l++) layers.push(quantizeLayer(ctx, arch, l, sRes));
-  const sFinal = site(ctx, 'finalIn', o.actBits);
-  const finalNorm = norm(ctx, ctx.tensor(CANONICAL.outputNorm).data, c.dModel, sRes, sFinal, o.actBits, 'output norm');
-  const output = arch.tiedEmbeddings ? null : quantizeRows(ctx.tensor(CANONICAL.output));
+  const finalBits = siteBits(o, 'finalIn');
+  const sFinal = site(ctx, 'finalIn', finalBits);
+  const finalNorm = norm(ctx, ctx.tensor(CANONICAL.outputNorm).data, c.dModel, sRes, sFinal, finalBits, 'output norm');
+  const output = arch.tiedEmbeddings ? null : quantizeRows(ctx.tensor(CANONICAL.output), weightBits(o));
   const logitOut = logitMultipliers(output ?? embed, sFinal, finalNorm.out.bits, o.logitMultiplierBits, model.source.path);
   const positions = c.contextLength;
   const tok = model.tokenizer;
@@ -63,7 +66,7 @@ export function quantizeModelWithSites(model: FloatModel, calibrationIds: number
 
 /** int8 embedding rows and their per-token rescale into the residual stream (embedScale folded in). */
 function quantizeEmbedding(ctx: QuantContext, arch: ArchProfile, sRes: number): { embed: QMatrix; embedOut: Rescale } {
-  const embed = quantizeRows(ctx.tensor(CANONICAL.tokenEmbd));
+  const embed = quantizeRows(ctx.tensor(CANONICAL.tokenEmbd), weightBits(ctx.o));
   const embedOut = fixedMultipliers(Array.from(embed.scale, (s) => (s * arch.embedScale) / sRes), ctx.o.resBits, ctx.o.multiplierBits, 'embedding');
   return { embed, embedOut };
 }

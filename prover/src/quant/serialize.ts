@@ -12,7 +12,9 @@
  * Versions: 1 first; 2 RoPE fused into the q/k rescale (RopeRescale) — or, on another
  * branch, integer logits as acc·m; 3 both: logits acc·m with no rescale (QuantModel.logitOut
  * is LogitMultipliers, option logitMultiplierBits replaces logitBits) and the fused RoPE; 4 short
- * multipliers (options shortMultiplierBits, shortSiteMultiplierBits; docs/quantization.md).
+ * multipliers (options shortMultiplierBits, shortSiteMultiplierBits; docs/quantization.md). Still 4:
+ * arrays of type "i16" (weights of weightBits > 8) and the optional options weightBits, siteBits
+ * and calibration only appear in models quantized with them, so older files read unchanged.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
@@ -21,16 +23,16 @@ import type { QuantModel } from './types.ts';
 const MAGIC = [0x5a, 0x4b, 0x51, 0x4d]; // "ZKQM"
 export const QUANT_FORMAT_VERSION = 4;
 
-type Arr = Int8Array | Int32Array | Float64Array;
+type Arr = Int8Array | Int16Array | Int32Array | Float64Array;
 /** Typed arrays use the host byte order; on little-endian hosts (all current ones) bytes copy as they are. */
 const HOST_LE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-const TYPE_OF = (a: Arr): 'i8' | 'i32' | 'f64' => (a instanceof Int8Array ? 'i8' : a instanceof Int32Array ? 'i32' : 'f64');
+const TYPE_OF = (a: Arr): 'i8' | 'i16' | 'i32' | 'f64' => (a instanceof Int8Array ? 'i8' : a instanceof Int16Array ? 'i16' : a instanceof Int32Array ? 'i32' : 'f64');
 
 export function serializeQuantModel(q: QuantModel): Uint8Array {
   const arrays: Arr[] = [];
   const header = JSON.stringify(q, (key, value: unknown) => {
     if (key === 'textTokenizer') return undefined;
-    if (value instanceof Int8Array || value instanceof Int32Array || value instanceof Float64Array) {
+    if (value instanceof Int8Array || value instanceof Int16Array || value instanceof Int32Array || value instanceof Float64Array) {
       arrays.push(value);
       return { $array: arrays.length - 1, type: TYPE_OF(value), length: value.length };
     }
@@ -49,6 +51,7 @@ export function serializeQuantModel(q: QuantModel): Uint8Array {
   let off = 12 + headerBytes.length;
   for (const a of arrays) {
     if (a instanceof Int8Array || HOST_LE) out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), off);
+    else if (a instanceof Int16Array) for (let i = 0; i < a.length; i++) dv.setInt16(off + 2 * i, a[i], true);
     else if (a instanceof Int32Array) for (let i = 0; i < a.length; i++) dv.setInt32(off + 4 * i, a[i], true);
     else for (let i = 0; i < a.length; i++) dv.setFloat64(off + 8 * i, a[i], true);
     off += a.byteLength;
@@ -76,12 +79,14 @@ export function deserializeQuantModel(bytes: Uint8Array, file = 'quantized model
   for (const [i, r] of refs.entries()) {
     if (r.$array !== i) throw new TypeError(`${file}: array reference ${r.$array} out of order (expected ${i})`);
     const n = r.length;
-    const size = r.type === 'i8' ? 1 : r.type === 'i32' ? 4 : 8;
+    const size = r.type === 'i8' ? 1 : r.type === 'i16' ? 2 : r.type === 'i32' ? 4 : 8;
     if (off + n * size > bytes.length) throw new RangeError(`${file}: array data truncated`);
     let a: Arr;
     if (r.type === 'i8') a = new Int8Array(bytes.slice(off, off + n).buffer);
+    else if (HOST_LE && r.type === 'i16') a = new Int16Array(bytes.slice(off, off + 2 * n).buffer);
     else if (HOST_LE && r.type === 'i32') a = new Int32Array(bytes.slice(off, off + 4 * n).buffer);
     else if (HOST_LE && r.type === 'f64') a = new Float64Array(bytes.slice(off, off + 8 * n).buffer);
+    else if (r.type === 'i16') a = Int16Array.from({ length: n }, (_, i) => dv.getInt16(off + 2 * i, true));
     else if (r.type === 'i32') a = Int32Array.from({ length: n }, (_, i) => dv.getInt32(off + 4 * i, true));
     else if (r.type === 'f64') a = Float64Array.from({ length: n }, (_, i) => dv.getFloat64(off + 8 * i, true));
     else throw new TypeError(`${file}: unknown array type ${r.type}`);

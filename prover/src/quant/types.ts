@@ -5,12 +5,15 @@
  */
 import type { ModelConfig, Tokenizer } from '../model/types.ts';
 
-/** int8 weight matrix, row-major [rows, cols], symmetric per output row (channel). */
+/**
+ * Weight matrix, row-major [rows, cols], symmetric per output row (channel): int8 by default,
+ * int16 storage when QuantOptions.weightBits > 8.
+ */
 export interface QMatrix {
   rows: number;
   cols: number;
-  /** q[r*cols + c] ∈ [−127, 127]. */
-  w: Int8Array;
+  /** q[r*cols + c] ∈ [−(2^(b−1) − 1), 2^(b−1) − 1] for b = weightBits (int8: [−127, 127]). */
+  w: Int8Array | Int16Array;
   /** Float scale of each row: W[r][c] ≈ q[r][c]·scale[r] (metadata). */
   scale: Float64Array;
 }
@@ -105,7 +108,7 @@ export interface QLayer {
   /** acc → int8 (table input). */
   gateProj: Rescale;
   upProj: Rescale;
-  /** SiLU / tanh-GELU table (arith/activation.ts), int8 in, `actTableBits` out. */
+  /** SiLU / tanh-GELU table (arith/activation.ts), gateProj.bits in (2^bits entries), ACT_TABLE_BITS out. */
   actTable: Int32Array;
   /** act·up → Wdown input. */
   hidden: Rescale;
@@ -114,6 +117,15 @@ export interface QLayer {
   downProj: Rescale;
   postFfwNorm?: QNorm;
 }
+
+/**
+ * The activation sites whose bits can be chosen one by one (QuantOptions.siteBits):
+ * attnIn / ffnIn / finalIn the RMSNorm outputs, qk the rotated q and k, v, attn the attention
+ * output Σp·v, gate the FFN gate (the activation table's input: its table has 2^bits entries),
+ * up the FFN up projection, hidden the FFN act·up.
+ */
+export const ACT_SITES = ['attnIn', 'qk', 'v', 'attn', 'ffnIn', 'gate', 'up', 'hidden', 'finalIn'] as const;
+export type ActSite = (typeof ACT_SITES)[number];
 
 export interface QuantOptions {
   /** Bits of matrix-multiplication inputs (norm outputs, attention output, FFN hidden). */
@@ -149,6 +161,25 @@ export interface QuantOptions {
    * keeps multiplierBits: arith/softmax.ts softmaxSpec turns it into tables, not a remainder.
    */
   shortSiteMultiplierBits: number;
+  /**
+   * Bits of every weight matrix (symmetric per output row; absent = 8). Weights are circuit
+   * constants, so wider ones cost no product, only the wider accumulators' rounding remainders
+   * (one bit per extra weight bit per mat-vec output) and wider logits in the argmax check.
+   */
+  weightBits?: number;
+  /**
+   * Bits per activation site, overriding actBits / attnBits (and the gate's 8): one number for
+   * every layer or one per layer (finalIn: one number). Absent sites keep the defaults. The
+   * gate accepts 8–12 bits (a table of 2^bits entries). Absent from the default options, so the
+   * serialized options, and the model ids, of option sets without it do not change.
+   */
+  siteBits?: Partial<Record<ActSite, number | readonly number[]>>;
+  /**
+   * How int8-or-narrower sites' scales are calibrated: 'max' (absent; the calibrated maximum)
+   * or 'mse' (the clip that minimises the squared rounding-plus-clipping error over the
+   * calibration values, quant/clip.ts). Sites wider than 8 bits always use the maximum.
+   */
+  calibration?: 'max' | 'mse';
 }
 
 export interface RopeTable {

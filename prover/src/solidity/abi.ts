@@ -82,11 +82,11 @@ export function hex32(w: bigint): string {
   return w.toString(16).padStart(64, '0');
 }
 
-/** A revert's custom error by name and arguments, or undefined when it is none of the contract's. */
-export function decodeError(data: Uint8Array): { name: string; args: bigint[] } | undefined {
+/** A revert's custom error by name and arguments, or undefined when it is none of the contract's (by default ZkinferVerifier's). */
+export function decodeError(data: Uint8Array, signatures: readonly string[] = ERROR_SIGNATURES): { name: string; args: bigint[] } | undefined {
   if (data.length < 4) return undefined;
   const sel = toHex(data.slice(0, 4));
-  const sig = ERROR_SIGNATURES.find((s) => toHex(selector(s)) === sel);
+  const sig = signatures.find((s) => toHex(selector(s)) === sel);
   if (!sig) return undefined;
   const nArgs = sig.slice(sig.indexOf('(') + 1, -1).split(',').filter(Boolean).length;
   const body = data.slice(4);

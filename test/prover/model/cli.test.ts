@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -23,6 +23,8 @@ describe('zkinfer inspect / run: bad input', () => {
     expect((await cli(['run', '--model', 'x.gguf'])).err).toMatch(/--prompt is required/);
     expect((await cli(['run', '--model', 'x.gguf', '--prompt', 'a', '-n', 'ten'])).code).toBe(2);
     expect((await cli(['inspect', '--bogus'])).code).toBe(2);
+    const q = await cli(['run', '--model', 'x.gguf', '--prompt', 'a', '--quant', 'int4']);
+    expect([q.code, q.err]).toEqual([2, expect.stringMatching(/--quant "int4" is not one of int8, int16, fidelity/)]);
   });
 });
 
@@ -59,5 +61,15 @@ describe.skipIf(!has(STORIES))('zkinfer run --float (needs ../shared/models)', (
     expect(j.inference).toBe('integer');
     expect(j.generatedIds).toHaveLength(4);
     expect(j.generatedIds.every((t: number) => t >= 0 && t < 512)).toBe(true);
+  });
+  it('--quant fidelity quantizes with the preset and caches it apart from the default', async () => {
+    process.env.ZKINFER_CACHE_DIR = mkdtempSync(join(tmpdir(), 'zkinfer-cache-'));
+    const r = await cli(['run', '--model', STORIES, '--prompt', 'Once upon a time', '-n', '12', '--quant', 'fidelity']);
+    expect(r.code).toBe(0);
+    // The float continuation (test above): the fidelity preset follows it for these 12 tokens.
+    expect(r.out).toBe(', there was a little girl named Lily. She');
+    expect(readdirSync(join(process.env.ZKINFER_CACHE_DIR!, 'quant')).filter((f) => f.endsWith('.zkqm'))).toHaveLength(1);
+    await cli(['run', '--model', STORIES, '--prompt', 'Once', '-n', '1']);
+    expect(readdirSync(join(process.env.ZKINFER_CACHE_DIR!, 'quant')).filter((f) => f.endsWith('.zkqm'))).toHaveLength(2);
   });
 });

@@ -1,8 +1,10 @@
 /** Shared setup of the transformer circuit tests: small quantized models and tamper helpers. */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
-import { toField } from '@zkinfer/prover/circuit/field.ts';
+import { toField, toSigned } from '@zkinfer/prover/circuit/field.ts';
+import { forwardInt, generateInt } from '@zkinfer/prover/infer/int.ts';
 import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
 import { buildForward, type ForwardCircuit, type ForwardWitness } from '@zkinfer/prover/circuit/transformer/forward.ts';
 import { DEFAULT_MODEL_PATH } from '@zkinfer/prover/model/default-model.ts';
@@ -57,3 +59,17 @@ export function tamper(cs: ConstraintSystem, w: number, delta: bigint): string |
   values[w] = toField(values[w] + delta);
   return findUnsatisfied(cs, values)?.label ?? null;
 }
+
+/**
+ * Builds the witness for prompt + greedy continuation (T positions), expects it satisfied and
+ * every logit equal to forwardInt's; returns the system for tamper checks.
+ */
+export function checkBitExact(q: QuantModel, T: number, prompt: number[], salt = 42n): ConstraintSystem {
+  const generated = generateInt(q, prompt, T - prompt.length);
+  const { cs, f } = build(q, T, { promptTokens: prompt, generated, salt });
+  expect(findUnsatisfied(cs)).toBeNull();
+  const ref = forwardInt(q, [...prompt, ...generated]);
+  f.logits.forEach((row, t) => expect(Float64Array.from(row, (lc) => Number(toSigned(cs.valueOf(lc)))), `position ${t}`).toEqual(ref[t]));
+  return cs;
+}
+

@@ -18,7 +18,17 @@ import { fixedRangeRows, type RangeBackend } from '@zkinfer/prover/circuit/range
 import { generateInt } from '@zkinfer/prover/infer/int.ts';
 import type { QuantModel } from '@zkinfer/prover/quant/types.ts';
 import { nPublicForCtx } from '@zkinfer/verifier';
+import { QUANT_PRESETS } from '@zkinfer/prover/quant/options.ts';
+import type { QuantOptions } from '@zkinfer/prover/quant/types.ts';
+import { quantizeModel } from '@zkinfer/prover/quant/quantize.ts';
+import { calibrationIds } from '@zkinfer/prover/quant/calibration-text.ts';
+import { loadModel } from '@zkinfer/prover/model/load.ts';
 import { DEFAULT_MODEL, existsSync, quantized, truncated } from './helpers.ts';
+
+function quantizedWith(path: string, options: Partial<QuantOptions>): QuantModel {
+  const model = loadModel(path);
+  return quantizeModel(model, calibrationIds((t, o) => model.tokenizer.encode(t, o)), options);
+}
 
 const oracle: ChallengeOracle = (committed, publics) => {
   const h = createHash('sha256');
@@ -30,13 +40,20 @@ describe.skipIf(!existsSync(DEFAULT_MODEL))('LogUp chunk circuits (default model
   const T = 4;
   const ranges: RangeBackend = { kind: 'logup', limbBits: 8 };
   const modelId = 'ab'.repeat(32);
-  let q: QuantModel;
+  let q8: QuantModel;
   beforeAll(() => {
-    q = truncated(quantized(DEFAULT_MODEL), 1, { 0: 2 });
+    q8 = truncated(quantized(DEFAULT_MODEL), 1, { 0: 2 });
   });
 
-  for (const layout of ['positions', 'layers'] as const) {
-    it(`${layout}: planned counts bound every chunk; witnesses chain and satisfy (recording and lean); J is the same in shape mode`, () => {
+  const cases = [
+    { layout: 'positions', preset: 'int8' },
+    { layout: 'layers', preset: 'int8' },
+    // wider activations and a 2^9-entry gate table (issue 17's preset) through lookupAt
+    { layout: 'positions', preset: 'fidelity' },
+  ] as const;
+  for (const { layout, preset } of cases) {
+    it(`${layout}, ${preset}: planned counts bound every chunk; witnesses chain and satisfy (recording and lean); J is the same in shape mode`, () => {
+      const q = preset === 'int8' ? q8 : truncated(quantizedWith(DEFAULT_MODEL, QUANT_PRESETS.fidelity), 1, { 0: 2 });
       const stages = stagesForLayout(layout, q, T, ranges);
       const plain = stagesForLayout(layout, q, T);
       expect(stages.reduce((n, s) => n + s.constraints, 0)).toBeLessThan(plain.reduce((n, s) => n + s.constraints, 0));

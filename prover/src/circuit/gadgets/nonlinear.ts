@@ -8,21 +8,25 @@ import { lookup, lookupCost } from './table.ts';
 
 /**
  * The nonlinear functions of integer inference, bit for bit equal to prover/src/arith:
- * activations (SiLU, tanh-GELU) as 256-entry tables over an int8 input (arith/activation.ts)
+ * activations (SiLU, tanh-GELU) as 2^b-entry tables over a b-bit input, int8 by default (arith/activation.ts)
  * and exp(−x) by digit-split tables (arith/exp.ts). Reciprocal and 1/√ are in reciprocal.ts.
  */
 
 /**
- * activation(xBits, table) = table[x + 128] for an int8 x given by its signed range check
- * (the table from arith `activationTable`, i.e. siluFixed / geluTanhFixed).
- * Cost: at most lookupCost(8) = 26 constraints (fewer when the table makes a mux step linear).
+ * activation(xBits, table) = table[x + 2^(b−1)] for a b-bit x given by its signed range check
+ * (the table from arith `activationTable`: b = 8 by default, i.e. siluFixed / geluTanhFixed).
+ * Cost: at most lookupCost(b) constraints (26 for b = 8, 41 for 9, 57 for 10; fewer when the
+ * table makes a mux step linear).
  */
 export function activation(cs: ConstraintSystem, xBits: SignedBits, table: ArrayLike<number>): LinearCombination {
-  if (table.length !== 256) throw new RangeError(`activation: needs a 256-entry table (int8 input), got ${table.length} entries`);
-  // The index is x + 128, range-checked by x's signed check; its bits only if the backend asks.
+  if (table.length !== 2 ** xBits.bits) {
+    throw new RangeError(`activation: a ${xBits.bits}-bit input needs a ${2 ** xBits.bits}-entry table, got ${table.length} entries`);
+  }
+  // The index is x + 2^(b−1), range-checked to b bits by x's signed check (so a LogUp value
+  // table of 2^b entries cannot alias); its bits only if the backend asks.
   return cs.scope('activation', () => cs.ranges.lookupAt(xBits.offset, () => {
     const bits = xBits.bitsOnDemand();
-    if (bits.length !== 8) throw new RangeError(`activation: needs an int8 input, got ${bits.length} bits`);
+    if (bits.length !== xBits.bits) throw new RangeError(`activation: expected ${xBits.bits} index bits, got ${bits.length}`);
     return bits;
   }, table));
 }

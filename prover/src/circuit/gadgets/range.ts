@@ -22,6 +22,8 @@ export function checkUnsigned(cs: ConstraintSystem, x: LinearCombination, bits: 
 
 /** A signed range check's result: the bits of the offset value and the sign (made when first read: assertSigned). */
 export interface SignedBits {
+  /** The width of the check: x ∈ [−2^(bits−1), 2^(bits−1)). */
+  bits: number;
   /** u = x + 2^(bits−1) ∈ [0, 2^bits), range-checked (the table index of x). */
   offset: LinearCombination;
   /** Bits of u, little-endian. */
@@ -43,6 +45,7 @@ export function assertSigned(cs: ConstraintSystem, x: LinearCombination, bits: n
   const offset = x.add(1n << BigInt(bits - 1));
   const get = cs.scope('signed', () => cs.ranges.checkWithBits(offset, bits));
   return {
+    bits,
     offset,
     bitsOnDemand: get,
     get offsetBits() {

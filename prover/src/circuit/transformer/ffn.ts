@@ -1,6 +1,6 @@
 /**
  * The FFN branch of one position (infer/int.ts `ffnResidual`): h = RMSNorm(x),
- * gate = rq(W_gate·h) [int8], up = rq(W_up·h), a_i = T[gate_i] (activation table looked up on
+ * gate = rq(W_gate·h) [int8, or gateProj.bits], up = rq(W_up·h), a_i = T[gate_i] (activation table looked up on
  * gate's own range-check bits: no second range check), hid_i = requantize(a_i·up_i, m_i, s, bits)
  * (one product), acc = W_down·hid, then the residual add (llama) or the post-FFN norm (Gemma 3).
  */
@@ -21,7 +21,7 @@ export interface FfnResult {
 
 /** x ← x + FFN(x) for one position, x ∈ xb entrywise. */
 export function ffnResidual(cs: ConstraintSystem, L: QLayer, x: readonly LinearCombination[], xb: Bounds): FfnResult {
-  if (L.gateProj.bits !== 8) throw new RangeError(`ffn: gate output has ${L.gateProj.bits} bits, the activation table needs 8`);
+  if (L.actTable.length !== 2 ** L.gateProj.bits) throw new RangeError(`ffn: gate output has ${L.gateProj.bits} bits, the activation table ${L.actTable.length} entries`);
   return cs.scope('ffn', () => {
     const h = rmsNorm(cs, x, xb, L.ffnNorm).map((r) => r.y);
     const hb = signedBounds(L.ffnNorm.out.bits);

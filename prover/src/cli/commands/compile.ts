@@ -9,9 +9,10 @@ import { compilePackage } from '../../package/compile.ts';
 import { DEFAULT_RANGE_BACKEND, parseRangeBackend, PLAIN_RANGES, type RangeBackend } from '../../circuit/range-backend.ts';
 import { prepareModel } from '../../package/model.ts';
 import { zkinferCacheDir } from '../../quant/cache.ts';
+import { QUANT_FLAG_HELP, QUANT_PRESET_NAMES, QUANT_PRESETS, type QuantPreset } from '../../quant/options.ts';
 import { terminateCurve } from '../../snark/curve.ts';
 
-const usage = `usage: zkinfer compile [--model FILE] --ctx T --out DIR [--ptau FILE] [--chunk-power K] [--layout L] [--plain | --ranges R] [--name NAME] [--json]
+const usage = `usage: zkinfer compile [--model FILE] --ctx T --out DIR [--quant Q] [--ptau FILE] [--chunk-power K] [--layout L] [--plain | --ranges R] [--name NAME] [--json]
 
 Quantizes the model (cached), cuts its forward pass over T positions into chunk circuits of
 fewer than 2^K rows, runs the Groth16 phase-2 setup of every distinct circuit (contribution +
@@ -22,6 +23,7 @@ beacon + key check; keys cached by circuit hash) and writes the package DIR: man
                      (default: ${DEFAULT_MODEL_PATH})
   --ctx T            positions proven per bundle (prompt + generated tokens ≤ T)
   --out DIR          package directory (created)
+  --quant Q          ${QUANT_FLAG_HELP}
   --ptau FILE        a prepared powers-of-tau file (e.g. the public Perpetual Powers of Tau);
                      default: a local INSECURE one of the needed power, cached
   --chunk-power K    chunk size bound 2^K rows (default: among the K in 12..19 at which every
@@ -52,6 +54,7 @@ export const command: Command = {
         model: { type: 'string' },
         ctx: { type: 'integer', required: true, min: 2 },
         out: { type: 'string', required: true },
+        quant: { type: 'string', default: 'int8', choices: QUANT_PRESET_NAMES },
         ptau: { type: 'string' },
         'chunk-power': { type: 'string', default: 'auto' },
         layout: { type: 'string', default: 'positions', choices: CHUNK_LAYOUTS },
@@ -70,7 +73,7 @@ export const command: Command = {
     const log = (msg: string) => console.error(`zkinfer compile: ${msg}`);
     const t0 = performance.now();
 
-    const m = await prepareModel(resolve(path), log);
+    const m = await prepareModel(resolve(path), log, QUANT_PRESETS[values.quant as QuantPreset]);
     log(`model ${m.modelId} (${m.architecture.family}, ${m.architecture.nLayers} layers, d=${m.architecture.dModel}, vocab ${m.architecture.vocabSize})`);
     if (values.plain && values.ranges !== undefined && values.ranges !== 'plain') throw new UsageError(`--plain and --ranges ${values.ranges} contradict each other`);
     const ranges = values.plain ? PLAIN_RANGES : values.ranges === undefined ? DEFAULT_RANGE_BACKEND : rangesOption(values.ranges);
