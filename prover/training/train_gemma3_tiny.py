@@ -142,7 +142,9 @@ def main() -> None:
     log = {
         'config': cfg.hf_config(), 'args': {k: v for k, v in vars(a).items() if k not in ('corpus', 'out', 'log')},
         'parameters': model.parameter_count(), 'corpus_sha256': hashlib.sha256(raw).hexdigest(),
+        'split': 'first 90% of the corpus bytes train, last 10% validation (non-overlapping windows of ctx + 1)',
         'train_bytes': len(train), 'val_windows': n_val, 'train_seconds': round(seconds, 1),
+        'val_loss': curve[-1]['val'],
         'torch': torch.__version__, 'curve': curve,
         'max_abs': {n: round(t.abs().max().item(), 4) for n, t in sorted(weights.items())},
     }
