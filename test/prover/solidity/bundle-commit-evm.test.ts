@@ -6,6 +6,9 @@
  * a plain call to the commitment contract and a commitment call to the plain contract of the
  * same model. Gas of each call goes to stderr ("gas |").
  */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { bn254 } from '@noble/curves/bn254.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { P, parseBundle, receiptId } from '@zkinfer/verifier';
@@ -20,6 +23,7 @@ import { contractSource } from '@zkinfer/prover/solidity/source.ts';
 import { g1Words } from '@zkinfer/prover/solidity/words.ts';
 import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
 import { PLAIN_RANGES } from '@zkinfer/prover/circuit/range-backend.ts';
+import { cli } from '../../helpers/cli.ts';
 import { compileMicro, LOGUP_8, type MicroPackage } from '../../helpers/logup-package.ts';
 
 const G1 = bn254.G1.Point;
@@ -196,5 +200,31 @@ describe('a call of the other kind reverts', () => {
     expect(out.reverted).toBe(true);
     const r = await submit(honest, 'LogUp bundle to the plain contract', plainDeployment.verifier);
     expect(r.reverted).toBe(true);
+  });
+});
+
+describe('the CLI with a LogUp package', () => {
+  it('export-solidity, chain deploy and chain submit take it; a tampered D is refused', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'zkinfer-sol-logup-'));
+    const sol = join(work, 'verifier.sol');
+    const chainFile = join(work, 'chain.json');
+    const bundlePath = join(work, 'bundle.json');
+    writeFileSync(bundlePath, JSON.stringify(bundle));
+    const exported = await cli(['export-solidity', '--package', logup.pkg.dir, '--out', sol]);
+    expect(exported.code, exported.err).toBe(0);
+    expect(readFileSync(sol, 'utf8')).toBe(contractSource(plan));
+    const deployed = await cli(['chain', 'deploy', '--chain', chainFile, '--contract', sol, '--json']);
+    expect(deployed.code, deployed.err).toBe(0);
+    const submitted = await cli(['chain', 'submit', '--chain', chainFile, bundlePath, '--json']);
+    expect(submitted.code, submitted.err).toBe(0);
+    expect(JSON.parse(submitted.out)).toMatchObject({ ok: true, receiptId: receiptId(logup.pkg.manifest.modelId, parseBundle(bundle, logup.pkg.manifest)), newlyRecorded: true });
+    // D of chunk 0 replaced by π of chunk 0 (both valid points): the batch fails.
+    const tampered = structuredClone(bundle) as { chunks: { proof: { commitment: string[]; commitmentPok: string[] } }[] };
+    tampered.chunks[0].proof.commitment = [...tampered.chunks[0].proof.commitmentPok];
+    const tamperedPath = join(work, 'tampered.json');
+    writeFileSync(tamperedPath, JSON.stringify(tampered));
+    const refused = await cli(['chain', 'submit', '--chain', chainFile, tamperedPath, '--json']);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.out)).toMatchObject({ ok: false, reason: 'ProofsInvalid()' });
   });
 });
