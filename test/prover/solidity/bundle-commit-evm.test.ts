@@ -91,6 +91,15 @@ describe('the plan of a LogUp package', () => {
     process.stderr.write(`  size | LogUp ZkinferVerifier ${deployment.verifierCodeSize} bytes (plain ${plainDeployment.verifierCodeSize}), key contracts ${deployment.keyCodeSizes.join(', ')} bytes; ${m.chunks.length} chunks, ${plan.keys.length} keys\n`);
   });
 
+  it('refuses a manifest mixing commitment and plain keys, and a commitment key with γ ≠ g₂', () => {
+    const m = logup.pkg.manifest;
+    const mixed = { ...m, chunks: m.chunks.map((c, i) => (i === 1 ? { ...plain.pkg.manifest.chunks[1], index: c.index } : c)) };
+    expect(() => planContract(mixed)).toThrow(/some chunk keys have a commitment and some not/);
+    const vkey = { ...m.chunks[0].vkey, gamma: bn254.G2.Point.BASE.double() };
+    const badGamma = { ...m, chunks: m.chunks.map((c) => ({ ...c, vkey })) };
+    expect(() => planContract(badGamma)).toThrow(/γ = g₂/);
+  });
+
   it('a plain package of the same model has the plain source: no commitment code', () => {
     const source = contractSource(planContract(plain.pkg.manifest));
     expect(source).not.toContain('uint256[4][] calldata commitments');
