@@ -15,11 +15,23 @@ export interface VerifierCall {
   boundaries: bigint[];
   /** Per chunk [A.x, A.y, B.x.im, B.x.re, B.y.im, B.y.re, C.x, C.y]. */
   proofs: bigint[][];
+  /** Per chunk [D.x, D.y, π.x, π.y] for a contract whose keys have BSB22 commitments (LogUp); absent for a plain one. */
+  commitments?: bigint[][];
 }
 
 const ARGS = '(uint256,uint256,uint16[],uint256[],uint256[8][])';
 export const SUBMIT_SIGNATURE = `submit${ARGS}`;
 export const VERIFY_SIGNATURE = `verify${ARGS}`;
+/** The same calls of a commitment contract: one more argument, the (D, π) of every chunk. */
+const COMMITMENT_ARGS = '(uint256,uint256,uint16[],uint256[],uint256[8][],uint256[4][])';
+export const SUBMIT_COMMITMENTS_SIGNATURE = `submit${COMMITMENT_ARGS}`;
+export const VERIFY_COMMITMENTS_SIGNATURE = `verify${COMMITMENT_ARGS}`;
+
+/** The signature of submit or verify for this call's shape (with commitments or without). */
+export function callSignature(fn: 'submit' | 'verify', call: VerifierCall): string {
+  if (fn === 'submit') return call.commitments ? SUBMIT_COMMITMENTS_SIGNATURE : SUBMIT_SIGNATURE;
+  return call.commitments ? VERIFY_COMMITMENTS_SIGNATURE : VERIFY_SIGNATURE;
+}
 export const EVENT_SIGNATURE = 'BundleVerified(bytes32,bytes32,uint256,uint16[])';
 
 /** The contract's custom errors, as declared in BundleVerifier.template.sol. */
@@ -34,6 +46,11 @@ export const ERROR_SIGNATURES = [
   'PointNotOnCurve(uint256)',
   'PrecompileFailed(uint256)',
   'ProofsInvalid()',
+  // BundleCommitments.template.sol (commitment contracts only)
+  'CommitmentMismatch(uint256)',
+  'CommitmentNotBelowP(uint256)',
+  'CommitmentAtInfinity(uint256)',
+  'CommitmentNotOnCurve(uint256)',
 ] as const;
 
 export function keccak(data: Uint8Array | string): Uint8Array {
@@ -45,10 +62,18 @@ export function selector(signature: string): Uint8Array {
 }
 
 
-/** Calldata of submit or verify. */
-export function encodeVerifierCall(signature: typeof SUBMIT_SIGNATURE | typeof VERIFY_SIGNATURE, call: VerifierCall): Uint8Array {
+/**
+ * Calldata of submit or verify. The signature decides whether the commitments argument is
+ * encoded (a commitment signature with a call without commitments encodes an empty array: how
+ * a test states "commitment missing").
+ */
+export function encodeVerifierCall(signature: string, call: VerifierCall): Uint8Array {
   for (const p of call.proofs) if (p.length !== 8) throw new RangeError('a proof is 8 words');
-  const head = 5;
+  const withCommitments = signature === SUBMIT_COMMITMENTS_SIGNATURE || signature === VERIFY_COMMITMENTS_SIGNATURE;
+  if (!withCommitments && signature !== SUBMIT_SIGNATURE && signature !== VERIFY_SIGNATURE) throw new RangeError(`not a ZkinferVerifier call: ${signature}`);
+  const commitments = call.commitments ?? [];
+  for (const c of commitments) if (c.length !== 4) throw new RangeError('a commitment is 4 words');
+  const head = withCommitments ? 6 : 5;
   const genWords = 1 + call.generated.length;
   const bndWords = 1 + call.boundaries.length;
   const words = [
@@ -57,12 +82,14 @@ export function encodeVerifierCall(signature: typeof SUBMIT_SIGNATURE | typeof V
     BigInt(32 * head),
     BigInt(32 * (head + genWords)),
     BigInt(32 * (head + genWords + bndWords)),
+    ...(withCommitments ? [BigInt(32 * (head + genWords + bndWords + 1 + 8 * call.proofs.length))] : []),
     BigInt(call.generated.length),
     ...call.generated,
     BigInt(call.boundaries.length),
     ...call.boundaries,
     BigInt(call.proofs.length),
     ...call.proofs.flat(),
+    ...(withCommitments ? [BigInt(commitments.length), ...commitments.flat()] : []),
   ];
   return concatBytes(selector(signature), wordsToBytes(words));
 }

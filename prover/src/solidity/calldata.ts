@@ -32,5 +32,9 @@ export function bundleToCall(bundleJson: unknown): { modelId: string; ctx: numbe
     boundaries: bundle.chunks.slice(0, last).map((c) => c.publicSignals[SIGNAL.outCommitment]),
     proofs: bundle.chunks.map((c) => [...g1Words(c.proof.a), ...g2Words(c.proof.b), ...g1Words(c.proof.c)]),
   };
+  // A LogUp bundle's (D, π) per chunk (its keys have commitments); a plain bundle has none.
+  const withCommitment = bundle.chunks.filter((c) => c.proof.commitment !== undefined).length;
+  if (withCommitment !== 0 && withCommitment !== bundle.chunks.length) throw new RangeError(`${withCommitment} of ${bundle.chunks.length} chunks carry a commitment: no contract takes such a bundle`);
+  if (withCommitment > 0) call.commitments = bundle.chunks.map((c) => [...g1Words(c.proof.commitment!.d), ...g1Words(c.proof.commitment!.pok)]);
   return { modelId: bundle.modelId, ctx: bundle.ctx, call };
 }

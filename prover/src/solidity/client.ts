@@ -1,4 +1,4 @@
-import { decodeBundleVerified, decodeError, encodeVerifierCall, selector, SUBMIT_SIGNATURE, wordAt, type BundleVerifiedEvent, type VerifierCall } from './abi.ts';
+import { callSignature, decodeBundleVerified, decodeError, encodeVerifierCall, selector, wordAt, type BundleVerifiedEvent, type VerifierCall } from './abi.ts';
 import type { LocalChain, PrecompileCall } from './local-chain.ts';
 import { toHex } from './words.ts';
 
@@ -34,6 +34,8 @@ export interface GasParts {
   publicInputs: bigint;
   /** The receipt id's sha256 call. */
   sha256: bigint;
+  /** BSB22 commitments (0 for a plain contract): per chunk the challenge's two sha256 calls and 4 ecMul + 4 ecAdd (ρD, ρc·IC, ρ'π, −ρ'D). */
+  commitments: bigint;
   /** Everything else: statement checks, transcript hash, receipt text, storage, event, memory. */
   other: bigint;
 }
@@ -55,7 +57,7 @@ export async function submitCall(chain: LocalChain, verifier: string, call: Veri
   const off = chain.tracePrecompiles((c) => calls.push(c));
   let out;
   try {
-    out = await chain.send(verifier, encodeVerifierCall(SUBMIT_SIGNATURE, call));
+    out = await chain.send(verifier, encodeVerifierCall(callSignature('submit', call), call));
   } finally {
     off();
   }
@@ -64,17 +66,22 @@ export async function submitCall(chain: LocalChain, verifier: string, call: Veri
   const sum = (addr: number) => calls.filter((c) => c.address === addr).reduce((g, c) => g + precompileGas(c) + staticCall, 0n);
   const ec = sum(6) + sum(7);
   const chunkScalars = out.reverted ? 0n : BigInt(n - 1) * 2n * (6000n + staticCall) + BigInt(n) * (150n + staticCall);
+  const sha = calls.filter((c) => c.address === 2).map((c) => precompileGas(c) + staticCall);
+  const receiptSha = out.reverted ? 0n : (sha.at(-1) ?? 0n); // the receipt id's call comes last
+  const commitmentEc = out.reverted || !call.commitments ? 0n : BigInt(n) * 4n * (6000n + staticCall + 150n + staticCall);
+  const commitments = out.reverted || !call.commitments ? 0n : commitmentEc + sum(2) - receiptSha;
   const gas: GasParts = {
     total: out.gasUsed,
     base: 21000n,
     calldata: out.calldataGas,
     pairing: sum(8),
     chunkScalars,
-    publicInputs: ec - chunkScalars,
-    sha256: sum(2),
+    publicInputs: ec - chunkScalars - commitmentEc,
+    sha256: out.reverted ? sum(2) : receiptSha,
+    commitments,
     other: 0n,
   };
-  gas.other = gas.total - gas.base - gas.calldata - gas.pairing - gas.chunkScalars - gas.publicInputs - gas.sha256;
+  gas.other = gas.total - gas.base - gas.calldata - gas.pairing - gas.chunkScalars - gas.publicInputs - gas.sha256 - gas.commitments;
   if (out.reverted) return { reverted: true, error: decodeError(out.returnValue), gas, precompileCalls: calls };
   const events = out.logs.map((l) => decodeBundleVerified(l.topics, l.data)).filter((e) => e !== undefined);
   return {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { R } from '@zkinfer/verifier';
 import type { ContractPlan } from './plan.ts';
 import { toHex } from './words.ts';
 
@@ -9,6 +10,8 @@ import { toHex } from './words.ts';
  */
 
 const TEMPLATE = readFileSync(new URL('./BundleVerifier.template.sol', import.meta.url), 'utf8');
+/** The BSB22 commitment checks, spliced in for a plan whose keys have commitments (see withCommitments). */
+const COMMITMENTS = readFileSync(new URL('./BundleCommitments.template.sol', import.meta.url), 'utf8');
 /** The receipt text's decimal writer (a library without template fields, inlined into the verifier). */
 export const DECIMAL_LIBRARY = readFileSync(new URL('./ZkinferDecimal.sol', import.meta.url), 'utf8');
 
@@ -29,6 +32,34 @@ function keyContract(plan: ContractPlan, j: number): string {
     '    }',
     '}',
   ].join('\n');
+}
+
+/**
+ * The template with the commitment checks spliced in at four fixed places: the `commitments`
+ * argument of submit and verify, their point checks, their share of the batch sums, and the
+ * functions themselves. The plain template is left as it is, so a plain plan's source, and its
+ * bytecode (the metadata hashes the source), is what it was before commitments existed.
+ */
+function withCommitments(template: string): string {
+  const splices: [string, string][] = [
+    [
+      '        uint256[8][] calldata proofs\n    ) external returns (bytes32 receiptId, bool recorded) {\n        receiptId = verify(promptCommitment, nPrompt, generated, boundaries, proofs);',
+      '        uint256[8][] calldata proofs,\n        uint256[4][] calldata commitments\n    ) external returns (bytes32 receiptId, bool recorded) {\n        receiptId = verify(promptCommitment, nPrompt, generated, boundaries, proofs, commitments);',
+    ],
+    [
+      '        uint256[8][] calldata proofs\n    ) public view returns (bytes32) {\n        _checkStatement(promptCommitment, nPrompt, generated, boundaries, proofs.length);\n        _checkProofPoints(proofs);',
+      '        uint256[8][] calldata proofs,\n        uint256[4][] calldata commitments\n    ) public view returns (bytes32) {\n        _checkStatement(promptCommitment, nPrompt, generated, boundaries, proofs.length);\n        _checkProofPoints(proofs);\n        _checkCommitmentPoints(commitments);',
+    ],
+    [
+      '        failed |= _addKeys(base, promptCommitment, nPrompt, generated);',
+      '        failed |= _addKeys(base, promptCommitment, nPrompt, generated);\n        failed |= _addCommitments(base, transcript, promptCommitment, nPrompt, generated);',
+    ],
+    ['    // ---- receipt id', `${COMMITMENTS}    // ---- receipt id`],
+  ];
+  return splices.reduce((t, [at, by]) => {
+    if (t.split(at).length !== 2) throw new Error(`BundleVerifier.template.sol: splice point not found once: ${at.slice(0, 60)}`);
+    return t.replace(at, () => by);
+  }, template);
 }
 
 export function contractSource(plan: ContractPlan): string {
@@ -68,7 +99,18 @@ export function contractSource(plan: ContractPlan): string {
   const mKey = mAlphaSums + 32 * plan.alphaGroups.length;
   const mWork = mKey + 32 * Math.ceil(keyBytes / 32);
   Object.assign(fields, { M_SLOTS: String(mSlots), M_SUMS: String(mSums), M_ALPHA_SUMS: String(mAlphaSums), M_KEY: String(mKey), M_WORK: String(mWork), M_BYTES: String(mWork + 7 * 32) });
-  const out = TEMPLATE.replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) => {
+  if (plan.commitments) {
+    const nSignals = 7 + plan.ctx;
+    Object.assign(fields, {
+      KEY_HASHES: plan.keys.map((k) => k.vkeyHash).join(''),
+      KEY_SIGMAS: toHex(Uint8Array.from(plan.keys.map((k) => k.sigmaSlot ?? 0))),
+      WIDE_MOD_R: ((1n << 256n) % R).toString(10),
+      N_SIGNALS: String(nSignals),
+      CHALLENGE_BYTES: String(128 + 32 * nSignals),
+      K_IC_CHALLENGE: String(384 + 64 * (nSignals + 1)),
+    });
+  }
+  const out = (plan.commitments ? withCommitments(TEMPLATE) : TEMPLATE).replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) => {
     const v = fields[name];
     if (v === undefined) throw new Error(`template field ${name} has no value`);
     return v;

@@ -16,7 +16,9 @@ bundle as the API does (statement, every chunk's public signals, chunk order, co
 model tag, every Groth16 proof in one batched pairing check) and records its receipt id, and
 one ZkinferKey<j> contract per distinct verification key (the keys live in contract code, so
 the verifier stays under EIP-170's 24,576 bytes). Deploy the keys first, then the verifier
-with their addresses; \`zkinfer chain deploy\` does that on a local chain. docs/solidity.md.
+with their addresses; \`zkinfer chain deploy\` does that on a local chain. For a LogUp package
+(compiled with --ranges logup) the verifier also takes every chunk's BSB22 commitment (D, π) and
+recomputes its challenge. docs/solidity.md.
 
   --package DIR    a package made by zkinfer compile (its manifest.json; default: the default
                    model's package that \`npm start\` compiles, ${defaultPackageDir()})
