@@ -53,7 +53,7 @@ function expectSameWitness(q: QuantModel, T: number, ranges: RangeBackend, power
     expect(l.cs.nWires, `chunk ${i}`).toBe(r.cs.nWires);
     expect(l.cs.nConstraints, `chunk ${i}`).toBe(r.cs.nConstraints);
     // wire for wire (a first differing wire is named, not buried in a million-element diff)
-    const firstDiff = r.cs.values.findIndex((v, w) => l.cs.values[w] !== v);
+    const firstDiff = r.cs.values.findIndex((v: bigint, w: number) => l.cs.values[w] !== v);
     expect(firstDiff, `chunk ${i}: first wire whose fast value differs (${r.cs.wireNames[firstDiff]})`).toBe(-1);
     expect(l.cs.values.length).toBe(r.cs.values.length);
     expect(l.publicSignals).toEqual(r.publicSignals);
