@@ -116,10 +116,24 @@ function packBoundary(cs: ConstraintSystem, specs: readonly TensorSpec[], tensor
   });
 }
 
-/** The off-circuit digest of a digested tensor (its private input when it passes through). */
+/**
+ * The off-circuit digest of a digested tensor (its private input when it passes through).
+ * Memoized per values array and width: a chunk's output digest is the next chunk's input
+ * digest (witness.ts hands the same arrays on), and a tensor passing through many chunks was
+ * re-hashed in each (≈ 28 % of stories260K's witness CPU, docs/decisions.md 25). Boundary
+ * values are never mutated once a chunk has produced them.
+ */
 export function tensorDigest(s: TensorSpec, values: TensorValues): bigint {
-  return commitOffCircuit(packOffCircuit(values.flat(), s.bits, true), 0n);
+  let byBits = digests.get(values);
+  const hit = byBits?.get(s.bits);
+  if (hit !== undefined) return hit;
+  const digest = commitOffCircuit(packOffCircuit(values.flat(), s.bits, true), 0n);
+  if (!byBits) digests.set(values, (byBits = new Map()));
+  byBits.set(s.bits, digest);
+  return digest;
 }
+
+const digests = new WeakMap<TensorValues, Map<number, bigint>>();
 
 /**
  * Allocates an input boundary as private wires (values from the previous chunk in witness

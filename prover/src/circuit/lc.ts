@@ -1,4 +1,4 @@
-import { mod, toField } from './field.ts';
+import { mod, R, toField } from './field.ts';
 
 /** A wire of the circuit: an index into the witness vector. Wire 0 is the constant 1. */
 export type Variable = number;
@@ -20,14 +20,56 @@ export const ONE_WIRE: Variable = 0;
  * circuit is built for its shape only.
  */
 export class LinearCombination {
-  readonly vars: readonly Variable[];
-  readonly coeffs: readonly bigint[];
   readonly value: bigint | undefined;
+  private termVars: readonly Variable[] | undefined;
+  private termCoeffs: readonly bigint[] | undefined;
+  /**
+   * Deferred terms (a witness-only system's combinations, `deferred`): the result of
+   * `dot(parts, ks)`, flattened into vars/coeffs only if something reads them. Proving needs
+   * values only (docs/decisions.md 25), and most combinations' terms are never read there.
+   */
+  private parts: readonly LinearCombination[] | undefined;
+  private ks: readonly Scalar[] | undefined;
+  /** The value as a signed safe integer when it is one (null: it is not), for ValueSum's float path. */
+  private smallCache: number | null | undefined;
+  private constness: boolean | undefined;
+  /** True for a combination whose terms are built on demand (it or a part is a witness-only system's wire). */
+  readonly deferred: boolean;
 
   constructor(vars: readonly Variable[], coeffs: readonly bigint[], value: bigint | undefined) {
-    this.vars = vars;
-    this.coeffs = coeffs;
+    this.termVars = vars;
+    this.termCoeffs = coeffs;
     this.value = value;
+    this.deferred = false;
+  }
+
+  /** Wire w of a witness-only system: combinations built from it defer their terms. */
+  static deferredWire(w: Variable, value: bigint): LinearCombination {
+    const lc = new LinearCombination([w], [1n], value);
+    (lc as { deferred: boolean }).deferred = true;
+    lc.constness = w === ONE_WIRE;
+    return lc;
+  }
+
+  /** The value as a signed integer of magnitude < 2^53, or null (no value, or a larger one). */
+  get smallValue(): number | null {
+    if (this.smallCache === undefined) {
+      const v = this.value;
+      this.smallCache = v === undefined ? null : v < SMALL ? Number(v) : v > R - SMALL ? -Number(R - v) : null;
+    }
+    return this.smallCache;
+  }
+
+  /** The wires of the terms (a wire may repeat), built now if they were deferred. */
+  get vars(): readonly Variable[] {
+    if (this.termVars === undefined) this.materialize();
+    return this.termVars!;
+  }
+
+  /** The terms' coefficients (unreduced, signed), aligned with `vars`. */
+  get coeffs(): readonly bigint[] {
+    if (this.termCoeffs === undefined) this.materialize();
+    return this.termCoeffs!;
   }
 
   /** The constant c (c·ONE); constants always have a value. */
@@ -43,48 +85,108 @@ export class LinearCombination {
 
   /**
    * Σ coeffs[i]·lcs[i] in one pass (coeffs null means all 1): the constant-weight dot
-   * product of a mat-vec row. Zero coefficients add no terms.
+   * product of a mat-vec row. Zero coefficients add no terms. When a part defers its terms,
+   * so does the result: only the value is computed now (one multiply-add per part instead
+   * of one per term), and `vars`/`coeffs` flatten it later to exactly the terms an eager
+   * dot would have built.
    */
   static dot(lcs: readonly LinearCombination[], coeffs: readonly Scalar[] | null): LinearCombination {
     if (coeffs && coeffs.length !== lcs.length) {
       throw new RangeError(`dot: ${lcs.length} terms but ${coeffs.length} coefficients`);
     }
+    let deferred = false;
+    for (let i = 0; i < lcs.length; i++) if (lcs[i].deferred) deferred = true;
+    if (deferred) return LinearCombination.deferredDot(lcs, coeffs);
     const vars: Variable[] = [];
     const cs: bigint[] = [];
     let value: bigint | undefined = 0n;
+    const acc = new ValueSum();
     for (let i = 0; i < lcs.length; i++) {
       const lc = lcs[i];
       const k = coeffs ? BigInt(coeffs[i]) : 1n;
       if (k === 0n) continue;
-      for (let j = 0; j < lc.vars.length; j++) {
-        vars.push(lc.vars[j]);
-        cs.push(k === 1n ? lc.coeffs[j] : k * lc.coeffs[j]);
-      }
-      if (value !== undefined) value = lc.value === undefined ? undefined : value + k * lc.value;
+      appendTerms(vars, cs, lc, k);
+      acc.add(coeffs ? coeffs[i] : 1, k, lc);
     }
-    return new LinearCombination(vars, cs, value === undefined ? undefined : mod(value));
+    return new LinearCombination(vars, cs, acc.result());
+  }
+
+  private static deferredDot(lcs: readonly LinearCombination[], coeffs: readonly Scalar[] | null): LinearCombination {
+    const parts: LinearCombination[] = [];
+    const ks: Scalar[] = [];
+    const acc = new ValueSum();
+    for (let i = 0; i < lcs.length; i++) {
+      const lc = lcs[i];
+      const k = coeffs ? coeffs[i] : 1;
+      if (typeof k === 'number' ? k === 0 : k === 0n) continue;
+      // A fractional or unsafe number is refused here as an eager dot's BigInt(k) would refuse it.
+      if (typeof k === 'number' && !Number.isSafeInteger(k)) BigInt(k);
+      parts.push(lc);
+      ks.push(k);
+      acc.add(k, undefined, lc);
+    }
+    const out = new LinearCombination([], [], acc.result());
+    (out as { deferred: boolean }).deferred = true;
+    out.termVars = undefined;
+    out.termCoeffs = undefined;
+    out.parts = parts;
+    out.ks = ks;
+    return out;
+  }
+
+  /**
+   * Builds the deferred terms of this combination and of every deferred part below it,
+   * iteratively (a running sum `acc = acc.add(x)` is a chain as deep as its length) and each
+   * part once (parts are shared).
+   */
+  private materialize(): void {
+    const stack: LinearCombination[] = [this];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.termVars !== undefined) {
+        stack.pop();
+        continue;
+      }
+      let ready = true;
+      for (const p of top.parts!) {
+        if (p.termVars === undefined) {
+          stack.push(p);
+          ready = false;
+        }
+      }
+      if (!ready) continue;
+      const vars: Variable[] = [];
+      const cs: bigint[] = [];
+      for (let i = 0; i < top.parts!.length; i++) appendTerms(vars, cs, top.parts![i], BigInt(top.ks![i]));
+      top.termVars = vars;
+      top.termCoeffs = cs;
+      top.parts = undefined;
+      top.ks = undefined;
+      stack.pop();
+    }
   }
 
   /** this + other. */
   add(other: LinearCombination | Scalar): LinearCombination {
-    return this.addScaled(other, 1n);
+    return this.addScaled(other, 1);
   }
 
   /** this − other. */
   sub(other: LinearCombination | Scalar): LinearCombination {
-    return this.addScaled(other, -1n);
+    return this.addScaled(other, -1);
   }
 
   /** this + k·other. */
   addScaled(other: LinearCombination | Scalar, k: Scalar): LinearCombination {
     const o = other instanceof LinearCombination ? other : LinearCombination.constant(other);
-    return LinearCombination.dot([this, o], [1n, k]);
+    return LinearCombination.dot([this, o], [1, k]);
   }
 
   /** k·this. */
   scale(k: Scalar): LinearCombination {
     const kk = BigInt(k);
     if (kk === 0n) return LinearCombination.constant(0);
+    if (this.deferred) return LinearCombination.dot([this], [kk]);
     return new LinearCombination(
       this.vars,
       this.coeffs.map((c) => kk * c),
@@ -98,11 +200,73 @@ export class LinearCombination {
 
   /** True when the combination is c·ONE for some constant c (possibly 0). */
   isConstant(): boolean {
-    return this.vars.every((v) => v === ONE_WIRE);
+    if (this.constness === undefined) {
+      // A deferred dot is constant when every part it kept (k ≠ 0) is: the same answer as
+      // checking its flattened terms, without flattening them.
+      this.constness = this.parts ? this.parts.every((p) => p.isConstant()) : this.vars.every((v) => v === ONE_WIRE);
+    }
+    return this.constness;
   }
 
   /** The single wire w when this is exactly 1·w, else undefined (used to tamper in tests). */
   get variable(): Variable | undefined {
     return this.vars.length === 1 && mod(this.coeffs[0]) === 1n && this.vars[0] !== ONE_WIRE ? this.vars[0] : undefined;
+  }
+}
+
+/** Appends k·lc's terms (k = 1 keeps the coefficients as they are, as an eager dot always did). */
+function appendTerms(vars: Variable[], cs: bigint[], lc: LinearCombination, k: bigint): void {
+  const lv = lc.vars;
+  const lcf = lc.coeffs;
+  for (let j = 0; j < lv.length; j++) {
+    vars.push(lv[j]);
+    cs.push(k === 1n ? lcf[j] : k * lcf[j]);
+  }
+}
+
+const SMALL = 1n << 53n;
+const EXACT = 2 ** 53;
+const FLUSH = 2 ** 52;
+
+/**
+ * Σ k·value over a dot's parts, mod r. Witness values are mostly small signed integers
+ * (activations, bits) stored as field elements, a negative one as r − |v| (254 bits), and
+ * weights are small: a product of two such integers below 2^53 is exact in a double, so it is
+ * summed in a float and folded into a bigint before the float sum could reach 2^53. Any
+ * other term takes the bigint product. The result is the same field element either way; the
+ * float path only spares the 254-bit multiplications that dominated witness building
+ * (docs/decisions.md 25).
+ */
+class ValueSum {
+  private big: bigint | undefined = 0n;
+  private float = 0;
+
+  /** Adds k·lc.value; `kBig` is k as a bigint when the caller has it already. */
+  add(k: Scalar, kBig: bigint | undefined, lc: LinearCombination): void {
+    if (this.big === undefined) return;
+    if (lc.value === undefined) {
+      this.big = undefined;
+      return;
+    }
+    const kn = typeof k === 'number' ? k : k > -SMALL && k < SMALL ? Number(k) : null;
+    if (kn !== null) {
+      const v = lc.smallValue;
+      if (v !== null) {
+        const p = kn * v;
+        if (p < EXACT && p > -EXACT) {
+          this.float += p;
+          if (this.float >= FLUSH || this.float <= -FLUSH) {
+            this.big += BigInt(this.float);
+            this.float = 0;
+          }
+          return;
+        }
+      }
+    }
+    this.big += (kBig ?? BigInt(k)) * lc.value;
+  }
+
+  result(): bigint | undefined {
+    return this.big === undefined ? undefined : mod(this.big + BigInt(this.float));
   }
 }

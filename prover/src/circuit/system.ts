@@ -227,6 +227,8 @@ export class ConstraintSystem {
    * a·b = b·a, so the statement is the same.
    */
   assertR1(a: LinearCombination, b: LinearCombination, c: LinearCombination, label = 'r1'): void {
+    // A lean system checks a·b = c from values only: the sides' order (and so their terms) does not matter.
+    if (this.lean) return this.assertR1Ordered(a, b, c, label);
     const [x, y] = b.vars.length > a.vars.length ? [b, a] : [a, b];
     this.assertR1Ordered(x, y, c, label);
   }
@@ -300,7 +302,8 @@ export class ConstraintSystem {
     if (this.lean) {
       const value = toField(compute());
       this.values.push(value);
-      return new LinearCombination([this.values.length - 1], [1n], value);
+      // Deferred terms: combinations of lean wires carry values now and build terms only when read (lc.ts).
+      return LinearCombination.deferredWire(this.values.length - 1, value);
     }
     const wire: Variable = this.wireNames.length;
     const label = this.labelOf(name);
