@@ -33,7 +33,7 @@ import { compilePackage } from '@zkinfer/prover/package/compile.ts';
 import { MANIFEST_FILE, readPackage } from '@zkinfer/prover/package/layout.ts';
 import { prepareModel } from '@zkinfer/prover/package/model.ts';
 import { zkinferCacheDir } from '@zkinfer/prover/quant/cache.ts';
-import { fixedRangeRows, parseRangeBackend, PLAIN_RANGES, rangeBackendName, type RangeBackend } from '@zkinfer/prover/circuit/range-backend.ts';
+import { parseRangeBackend, PLAIN_RANGES, rangeBackendName, type RangeBackend, rangePlanOptions } from '@zkinfer/prover/circuit/range-backend.ts';
 import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 import { childProcesses } from '../test/helpers/proc.ts';
@@ -135,8 +135,8 @@ for (const [name, path] of models) {
       else {
         // What `zkinfer compile --ranges logup` builds (its chunk power is chosen on the LogUp stages).
         const rStages = positionStages(m.q, ctx, ranges);
-        const rPower = defaultChunkPower(rStages, ctx);
-        runs.push(['positions', rStages, rPower, planStages(rStages, { ctx, power: rPower, rangeFixedRows: fixedRangeRows(ranges) }), ranges]);
+        const rPower = defaultChunkPower(rStages, ctx, undefined, undefined, undefined, rangePlanOptions(ranges));
+        runs.push(['positions', rStages, rPower, planStages(rStages, { ctx, power: rPower, ...rangePlanOptions(ranges) }), ranges]);
       }
     }
   }

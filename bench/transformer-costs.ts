@@ -21,7 +21,7 @@ import { buildStageShape, forwardStages } from '@zkinfer/prover/circuit/transfor
 import { defaultChunkPower, planStages, stagesForLayout } from '@zkinfer/prover/chunks/position.ts';
 import { chooseLimbBits, LIMB_CANDIDATES, plainCostUs, predictedCostUs } from '@zkinfer/prover/circuit/limb-cost.ts';
 import { LogUpRanges } from '@zkinfer/prover/circuit/logup-ranges.ts';
-import { fixedRangeRows, PLAIN_RANGES, rangeBackendName, type RangeBackend } from '@zkinfer/prover/circuit/range-backend.ts';
+import { PLAIN_RANGES, rangeBackendName, type RangeBackend, rangePlanOptions } from '@zkinfer/prover/circuit/range-backend.ts';
 import type { QuantModel } from '@zkinfer/prover/quant/types.ts';
 import { DEFAULT_MODEL_PATH } from '@zkinfer/prover/model/default-model.ts';
 import { loadModel } from '@zkinfer/prover/model/load.ts';
@@ -158,8 +158,7 @@ function measurePass(name: string, q: QuantModel, ranges: RangeBackend): Pass {
 /** Chunks of one bundle in the default (positions) layout and power with `ranges`: each pays the LogUp table once. */
 function bundleChunks(q: QuantModel, ranges: RangeBackend): number {
   const stages = stagesForLayout('positions', q, T, ranges);
-  const rangeFixedRows = fixedRangeRows(ranges);
-  return planStages(stages, { ctx: T, power: defaultChunkPower(stages, T), rangeFixedRows }).length;
+  return planStages(stages, { ctx: T, power: defaultChunkPower(stages, T, undefined, undefined, undefined, rangePlanOptions(ranges)), ...rangePlanOptions(ranges) }).length;
 }
 
 for (const m of MODELS) {

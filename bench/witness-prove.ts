@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { R } from '@zkinfer/prover/circuit/field.ts';
 import type { ChallengeOracle } from '@zkinfer/prover/circuit/commitment-spec.ts';
-import { fixedRangeRows, PLAIN_RANGES, rangeBackendName, type RangeBackend } from '@zkinfer/prover/circuit/range-backend.ts';
+import { PLAIN_RANGES, rangeBackendName, type RangeBackend, rangePlanOptions } from '@zkinfer/prover/circuit/range-backend.ts';
 import { resolve } from 'node:path';
 import { buildChunk } from '@zkinfer/prover/chunks/build.ts';
 import { planStages, defaultChunkPower, stagesForLayout, type ChunkLayout } from '@zkinfer/prover/chunks/position.ts';
@@ -109,7 +109,7 @@ if (values.prove) {
   const wall = performance.now() - t0;
   log(`prove ${pkg.info.chunks.length} chunks, ${threads} workers: wall ${(wall / 1000).toFixed(1)} s (proveMs ${(r.proveMs / 1000).toFixed(1)} s, witness done at ${(r.witnessMs / 1000).toFixed(1)} s), main-process CPU ${((cpuMs() - c0) / 1000).toFixed(1)} s`);
 } else {
-  const plans = planStages(stages, { ctx, power, rangeFixedRows: fixedRangeRows(ranges) });
+  const plans = planStages(stages, { ctx, power, ...rangePlanOptions(ranges) });
   const n = Math.min(plans.length, values.chunks ? Number(values.chunks) : plans.length);
   const salt = randomSalt();
   const statement = { promptCommitment: promptCommitment(promptTokens, ctx, salt), nPrompt: promptTokens.length, nGenerated: generated.length, generated };

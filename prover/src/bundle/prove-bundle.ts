@@ -18,7 +18,7 @@ import { witnessBytes } from '../snark/native.ts';
 import { challengeOracle } from '../snark/commitment-prove.ts';
 import { readZkeyCommitment } from '../snark/zkey-file.ts';
 import type { ChallengeOracle } from '../circuit/commitment-spec.ts';
-import { fixedRangeRows, PLAIN_RANGES, rangeBackendName } from '../circuit/range-backend.ts';
+import { PLAIN_RANGES, rangeBackendName, rangePlanOptions } from '../circuit/range-backend.ts';
 import type { ProverEngine, WitnessInput } from '../snark/engine.ts';
 import { circuitCodeFingerprint } from '../package/code-fingerprint.ts';
 import { staleCircuitsReason, type LoadedPackage } from '../package/layout.ts';
@@ -73,7 +73,7 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
   const ctx = manifest.ctx;
   const ranges = info.ranges ?? PLAIN_RANGES;
   const stages = args.stages ?? stagesForLayout(info.layout ?? 'layers', args.q, ctx, ranges);
-  const plans = planStages(stages, { ctx, power: info.chunkPower, rangeFixedRows: fixedRangeRows(ranges) });
+  const plans = planStages(stages, { ctx, power: info.chunkPower, ...rangePlanOptions(ranges) });
   if (plans.length !== info.chunks.length || plans.some((p, i) => p.stages.map((s) => stages[s].name).join('\n') !== info.chunks[i].stages.join('\n'))) {
     throw new ZkinferError('stale_package', `${args.pkg.dir}: the model's stages plan to different chunks than the package was compiled with; recompile`);
   }

@@ -25,6 +25,7 @@ import { toSigned } from '../circuit/field.ts';
 import { COMMIT_BLOCK, commit, commitCost, poseidonCost } from '../circuit/gadgets/poseidon.ts';
 import { pack } from '../circuit/gadgets/pack.ts';
 import { checkSigned } from '../circuit/gadgets/range.ts';
+import { decompositionRows, type CheckRows } from '../circuit/range-backend.ts';
 import { LinearCombination } from '../circuit/lc.ts';
 import { ConstraintSystem } from '../circuit/system.ts';
 import { tensorSize, type TensorSpec, type TensorWires } from '../circuit/transformer/stage.ts';
@@ -71,17 +72,20 @@ function digestCost(specs: readonly TensorSpec[], computed: ReadonlySet<string>)
   return specs.filter((s) => isDigested(s) && computed.has(s.name)).reduce((n, s) => n + digestCostOf(packedElements(s)), 0);
 }
 
-/** Constraints to range-check a boundary on entry: `bits` per value. */
-export function rangeCost(specs: readonly TensorSpec[]): number {
-  return specs.reduce((n, s) => n + tensorSize(s) * s.bits, 0);
+/**
+ * Constraints to range-check a boundary on entry: one check of `bits` per value, each costing
+ * `checkRows(bits)` rows (the range backend's: `bits` for decomposition, plan.ts CheckRows).
+ */
+export function rangeCost(specs: readonly TensorSpec[], checkRows: CheckRows = decompositionRows): number {
+  return specs.reduce((n, s) => n + tensorSize(s) * checkRows(s.bits), 0);
 }
 
 /**
  * Cost of opening an input boundary: range checks and digests of the tensors in `opened` (the
  * others pass through packed or as their digest) + commitment + equality with inCommitment.
  */
-export function inBoundaryCost(specs: readonly TensorSpec[], opened: ReadonlySet<string>): number {
-  return rangeCost(specs.filter((s) => opened.has(s.name))) + digestCost(specs, opened) + commitCost(boundaryElements(specs)) + 1;
+export function inBoundaryCost(specs: readonly TensorSpec[], opened: ReadonlySet<string>, checkRows: CheckRows = decompositionRows): number {
+  return rangeCost(specs.filter((s) => opened.has(s.name)), checkRows) + digestCost(specs, opened) + commitCost(boundaryElements(specs)) + 1;
 }
 
 /**

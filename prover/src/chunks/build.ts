@@ -175,6 +175,9 @@ export function buildChunk(args: ChunkBuildArgs): BuiltChunk {
   }
   // Range checks a backend deferred (none with bit decomposition) join the circuit last.
   cs.ranges.resolve();
+  // The planner's count is what chose the chunk's power (and its ptau): a chunk that outgrows it
+  // is a planner bug, refused here rather than as a failed setup (plan-exact.test.ts).
+  if (cs.nConstraints > plan.constraints) throw new RangeError(`chunk ${index}: built ${cs.nConstraints} constraints, the plan has ${plan.constraints}`);
   if (signals) {
     signals[SIGNAL.outCommitment] = result.outCommitment!;
     result.publicSignals = signals;

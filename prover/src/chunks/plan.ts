@@ -11,6 +11,7 @@ import { inBoundaryCost, outBoundaryCost } from './boundary.ts';
 import { requiredPtauPower } from '../snark/ptau.ts';
 import { checkTensorSpec, type Stage, type TensorSpec } from '../circuit/transformer/stage.ts';
 import { masksCost, promptCost } from '../circuit/transformer/statement.ts';
+import { decompositionRows, type CheckRows } from '../circuit/range-backend.ts';
 
 export interface ChunkPlan {
   index: number;
@@ -39,11 +40,16 @@ export interface PlanOptions {
    */
   maxChunks?: number;
   /**
-   * Rows the range backend adds once per circuit (range-backend.ts fixedRangeRows: LogUp's
-   * table), charged to every chunk; the per-request rows are in the stages' counts. The
-   * overhead gadgets' own checks are counted as decompositions, an upper bound for LogUp.
+   * Rows the range backend adds once per circuit (LogUp's table), charged to every chunk; the
+   * per-request rows are in the stages' counts. Set both range fields from the backend with
+   * range-backend.ts `rangePlanOptions`.
    */
   rangeFixedRows?: number;
+  /**
+   * Rows of one k-bit check in the chunk overhead (boundary openings, the prompt's tokens); the
+   * default, k (decomposition), is the plain backend's and an upper bound for LogUp's.
+   */
+  rangeCheckRows?: CheckRows;
 }
 
 /** The tensors live across the cut after stage `s` (−1: before the first), in first-definition order. */
@@ -85,10 +91,10 @@ export function producedOutputs(stages: readonly Stage[], chunkStages: readonly 
 }
 
 /** Constraints a chunk adds besides its stages; `opened`: see openedInputs, `produced`: producedOutputs. */
-export function chunkOverhead(ctx: number, first: boolean, last: boolean, inputs: readonly TensorSpec[], outputs: readonly TensorSpec[], opened: ReadonlySet<string>, produced: ReadonlySet<string>): number {
+export function chunkOverhead(ctx: number, first: boolean, last: boolean, inputs: readonly TensorSpec[], outputs: readonly TensorSpec[], opened: ReadonlySet<string>, produced: ReadonlySet<string>, checkRows: CheckRows = decompositionRows): number {
   let n = 2; // modelTag, chunkIndex fixed
   n += masksCost(ctx); // built on demand in any chunk; always in chunk 0
-  n += first ? 1 + promptCost(ctx) : inBoundaryCost(inputs, opened);
+  n += first ? 1 + promptCost(ctx, checkRows) : inBoundaryCost(inputs, opened, checkRows);
   n += last ? 1 : outBoundaryCost(outputs, produced);
   return n;
 }
@@ -115,7 +121,7 @@ export function planChunks(stages: readonly Stage[], opts: PlanOptions): ChunkPl
     const inputs = a === 0 ? [] : live[a - 1];
     const outputs = last ? [] : live[b];
     const sum = range(a, b + 1).reduce((n, s) => n + stages[s].constraints, 0);
-    return { inputs, outputs, constraints: sum + (opts.rangeFixedRows ?? 0) + chunkOverhead(ctx, a === 0, last, inputs, outputs, openedInputs(stages, range(a, b + 1)), producedOutputs(stages, range(a, b + 1))) };
+    return { inputs, outputs, constraints: sum + (opts.rangeFixedRows ?? 0) + chunkOverhead(ctx, a === 0, last, inputs, outputs, openedInputs(stages, range(a, b + 1)), producedOutputs(stages, range(a, b + 1)), opts.rangeCheckRows) };
   }, (a, need) => new RangeError(
     `stage ${stages[a].name} does not fit in a chunk of 2^${power}: it needs ${need} constraints with its boundary overhead (+${nPublicForCtx(ctx)} public rows), the budget is ${budget}; split the stage or raise --chunk-power`,
   ), (seg) => chunkDomain(seg.constraints, ctx), opts.maxChunks ?? MAX_CHUNKS);

@@ -22,6 +22,7 @@ import { inBoundaryCost, outBoundaryCost } from './boundary.ts';
 import { cheapestCut, chunkDomain, openedInputs, planChunks, producedOutputs, type ChunkPlan, type PlanOptions } from './plan.ts';
 import type { Stage, TensorSpec } from '../circuit/transformer/stage.ts';
 import { masksCost, promptCost } from '../circuit/transformer/statement.ts';
+import type { CheckRows } from '../circuit/range-backend.ts';
 
 /**
  * The one-hot of p over 0..T−1 from chunkIndex = p·K + kind: oneHot of the field element
@@ -48,14 +49,14 @@ function boundaryAt(perPosition: readonly PositionStage[], cut: number, caches: 
 }
 
 /** Constraints a position chunk adds besides its stages. */
-function kindOverhead(T: number, stages: readonly PositionStage[], inputs: readonly TensorSpec[], outputs: readonly TensorSpec[], first: boolean, last: boolean): number {
+function kindOverhead(T: number, stages: readonly PositionStage[], inputs: readonly TensorSpec[], outputs: readonly TensorSpec[], first: boolean, last: boolean, checkRows?: CheckRows): number {
   let n = 1 + positionOneHotCost(T); // modelTag fixed; the one-hot binds chunkIndex
   if (stages.some((s) => s.uses.masks || s.uses.tokens)) n += masksCost(T);
-  if (stages.some((s) => s.uses.tokens)) n += promptCost(T);
+  if (stages.some((s) => s.uses.tokens)) n += promptCost(T, checkRows);
   const all = stages.map((_, i) => i);
   const opened = openedInputs(stages, all);
   // The first kind's input and the last kind's output are gated (absent at p = 0 / p = T − 1): + 1 each.
-  n += inBoundaryCost(inputs, opened) + (first ? 1 : 0);
+  n += inBoundaryCost(inputs, opened, checkRows) + (first ? 1 : 0);
   n += outBoundaryCost(outputs, producedOutputs(stages, all)) + (last ? 1 : 0);
   return n;
 }
@@ -81,7 +82,7 @@ export function planPositionChunks(stages: readonly PositionStage[], opts: PlanO
     const inputs = boundaryAt(perPosition, a, caches);
     const outputs = b + 1 === S ? [...caches] : boundaryAt(perPosition, b + 1, caches);
     const sum = slots.reduce((n, s) => n + perPosition[s].constraints, 0);
-    return { slots, inputs, outputs, constraints: sum + (opts.rangeFixedRows ?? 0) + kindOverhead(T, slots.map((s) => perPosition[s]), inputs, outputs, a === 0, b + 1 === S) };
+    return { slots, inputs, outputs, constraints: sum + (opts.rangeFixedRows ?? 0) + kindOverhead(T, slots.map((s) => perPosition[s]), inputs, outputs, a === 0, b + 1 === S, opts.rangeCheckRows) };
   }, (a, need) => new RangeError(
     `stage ${perPosition[a].name} does not fit in a position chunk of 2^${opts.power}: it needs ${need} constraints with its boundary (+${nPublicForCtx(T)} public rows), the budget is ${budget}; raise --chunk-power`,
   ), (seg) => chunkDomain(seg.constraints, T), Math.floor((opts.maxChunks ?? MAX_CHUNKS) / T)).map((c) => c.seg);
@@ -133,13 +134,14 @@ export const MAX_DEFAULT_POWER = 19;
  * over the chunks (snarkjs's FFTs and its H multi-exponentiation run over the whole domain, so
  * a chunk that fills a small fraction of its power pays for the rest); on a tie the fewer chunks
  * (a smaller bundle, less verification), then the smaller power (a
- * smaller ptau, less memory per proof). RangeError, with the largest power's reason, when none fits.
+ * smaller ptau, less memory per proof). `ranges`: the backend's rows (range-backend.ts
+ * rangePlanOptions), plain's by default. RangeError, with the largest power's reason, when none fits.
  */
-export function defaultChunkPower(stages: readonly Stage[], ctx: number, from = 12, to = MAX_DEFAULT_POWER, maxChunks = MAX_CHUNKS): number {
+export function defaultChunkPower(stages: readonly Stage[], ctx: number, from = 12, to = MAX_DEFAULT_POWER, maxChunks = MAX_CHUNKS, ranges: Pick<PlanOptions, 'rangeFixedRows' | 'rangeCheckRows'> = {}): number {
   let best: { power: number; domain: number; chunks: number } | null = null;
   for (let power = from; power <= to; power++) {
     try {
-      const plans = planStages(stages, { ctx, power, maxChunks });
+      const plans = planStages(stages, { ctx, power, maxChunks, ...ranges });
       const n = plans.length;
       if (n > maxChunks) throw new RangeError(`${n} chunks at ctx ${ctx} and 2^${power} rows: a manifest holds at most ${maxChunks}; lower the context`);
       const domain = totalDomain(plans, ctx);

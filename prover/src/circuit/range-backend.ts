@@ -1,6 +1,6 @@
 import type { ChallengeOracle } from './commitment-spec.ts';
 import { LogUpRanges } from './logup-ranges.ts';
-import { logUpFixedRows } from './logup-rows.ts';
+import { logUpCheckRows, logUpFixedRows } from './logup-rows.ts';
 import type { RangeChecks } from './ranges.ts';
 import type { ConstraintSystem } from './system.ts';
 
@@ -30,6 +30,24 @@ export function rangesFactory(backend: RangeBackend, oracle?: ChallengeOracle): 
 /** Rows the backend adds once per circuit (the chunk planner charges them to every chunk). */
 export function fixedRangeRows(backend: RangeBackend): number {
   return backend.kind === 'plain' ? 0 : logUpFixedRows(backend.limbBits);
+}
+
+/** Rows of one k-bit range check made outside a planned stage (the chunk overhead's checks). */
+export type CheckRows = (bits: number) => number;
+
+/** A k-bit check by bit decomposition: k rows (the plain backend). */
+export const decompositionRows: CheckRows = (bits) => bits;
+
+/**
+ * What the chunk planner needs to know of a backend (chunks/plan.ts PlanOptions): the rows it adds
+ * once per circuit, and the rows of one `check` in the overhead gadgets (boundary openings, the
+ * prompt's tokens). LogUp's count is logup-rows.ts's, the one `LogUpRanges` charges itself, so the
+ * planned chunk equals the built one (test/prover/chunks/plan-exact.test.ts).
+ */
+export function rangePlanOptions(backend: RangeBackend): { rangeFixedRows: number; rangeCheckRows: CheckRows } {
+  if (backend.kind === 'plain') return { rangeFixedRows: 0, rangeCheckRows: decompositionRows };
+  const b = backend.limbBits;
+  return { rangeFixedRows: logUpFixedRows(b), rangeCheckRows: (bits) => logUpCheckRows(bits, b) };
 }
 
 /** A short name for logs and cost keys: `plain` or `logup8`. */

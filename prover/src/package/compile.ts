@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalVkeyJson, MAX_CHUNKS, parseManifest, parseVerificationKey, vkeyHash, type Architecture, type Detokenizer, type Manifest } from '@zkinfer/verifier';
-import { fixedRangeRows, PLAIN_RANGES, rangeBackendName, type RangeBackend } from '../circuit/range-backend.ts';
+import { PLAIN_RANGES, rangeBackendName, type RangeBackend, rangePlanOptions } from '../circuit/range-backend.ts';
 import { buildChunk } from '../chunks/build.ts';
 import type { ChunkPlan } from '../chunks/plan.ts';
 import { planStages, type ChunkLayout } from '../chunks/position.ts';
@@ -60,7 +60,7 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
   const { ctx, stages, outDir } = opts;
   const ranges = opts.ranges ?? PLAIN_RANGES;
   mkdirSync(outDir, { recursive: true });
-  const plans = planStages(stages, { ctx, power: opts.chunkPower, rangeFixedRows: fixedRangeRows(ranges) });
+  const plans = planStages(stages, { ctx, power: opts.chunkPower, ...rangePlanOptions(ranges) });
   if (plans.length > MAX_CHUNKS) {
     throw new ZkinferError('bad_option', `${plans.length} chunks at ctx ${ctx} and 2^${opts.chunkPower} rows: a manifest holds at most ${MAX_CHUNKS} (docs/proof-format.md); lower --ctx or raise --chunk-power`);
   }

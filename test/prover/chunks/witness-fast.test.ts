@@ -17,7 +17,7 @@ import { chunkWitnesses, freshProofWitness } from '@zkinfer/prover/chunks/witnes
 import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
 import type { ChallengeOracle } from '@zkinfer/prover/circuit/commitment-spec.ts';
 import { mod } from '@zkinfer/prover/circuit/field.ts';
-import { fixedRangeRows, PLAIN_RANGES, type RangeBackend } from '@zkinfer/prover/circuit/range-backend.ts';
+import { PLAIN_RANGES, type RangeBackend, rangePlanOptions } from '@zkinfer/prover/circuit/range-backend.ts';
 import { generateInt } from '@zkinfer/prover/infer/int.ts';
 import type { QuantModel } from '@zkinfer/prover/quant/types.ts';
 import { modelGguf, randomTensors, tinyLlamaConfig } from '../model/helpers/synthetic.ts';
@@ -37,7 +37,7 @@ const oracle: ChallengeOracle = (committed, publics) => {
 /** Builds the first `nChunks` chunks of one pass in recording and lean mode and compares them. */
 function expectSameWitness(q: QuantModel, T: number, ranges: RangeBackend, power: number, nChunks = Infinity): void {
   const stages = stagesForLayout('positions', q, T, ranges);
-  const plans = planStages(stages, { ctx: T, power, rangeFixedRows: fixedRangeRows(ranges) });
+  const plans = planStages(stages, { ctx: T, power, ...rangePlanOptions(ranges) });
   const prompt = [1, 2];
   const generated = generateInt(q, prompt, T - prompt.length);
   const salt = 91n;

@@ -5,6 +5,7 @@
  * token at every position.
  */
 import { TOKEN_BITS } from '../../commit/commit.ts';
+import { decompositionRows, type CheckRows } from '../range-backend.ts';
 import { assertBoolean } from '../gadgets/bits.ts';
 import { pack } from '../gadgets/pack.ts';
 import { commit, commitCost } from '../gadgets/poseidon.ts';
@@ -50,8 +51,8 @@ export function positionMasks(cs: ConstraintSystem, pub: PublicWires, T: number)
 }
 
 /** Constraints of promptTokens for context T (excluding the masks). */
-export function promptCost(T: number): number {
-  return T * (TOKEN_BITS + 2) + commitCost(1 + Math.ceil(T / Math.floor(248 / TOKEN_BITS))) + 1;
+export function promptCost(T: number, checkRows: CheckRows = decompositionRows): number {
+  return T * (checkRows(TOKEN_BITS) + 2) + commitCost(1 + Math.ceil(T / Math.floor(248 / TOKEN_BITS))) + 1;
 }
 
 /**

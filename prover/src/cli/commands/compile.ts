@@ -6,7 +6,7 @@ import { CHUNK_LAYOUTS, defaultChunkPower, layerMajorComparison, planStages, sta
 import type { QuantModel } from '../../quant/types.ts';
 import { DEFAULT_MODEL_PATH, defaultModelPath } from '../../model/default-model.ts';
 import { compilePackage } from '../../package/compile.ts';
-import { DEFAULT_RANGE_BACKEND, parseRangeBackend, PLAIN_RANGES, type RangeBackend } from '../../circuit/range-backend.ts';
+import { DEFAULT_RANGE_BACKEND, parseRangeBackend, PLAIN_RANGES, rangePlanOptions, type RangeBackend } from '../../circuit/range-backend.ts';
 import { prepareModel } from '../../package/model.ts';
 import { zkinferCacheDir } from '../../quant/cache.ts';
 import { QUANT_FLAG_HELP, QUANT_PRESET_NAMES, QUANT_PRESETS, type QuantPreset } from '../../quant/options.ts';
@@ -78,7 +78,7 @@ export const command: Command = {
     if (values.plain && values.ranges !== undefined && values.ranges !== 'plain') throw new UsageError(`--plain and --ranges ${values.ranges} contradict each other`);
     const ranges = values.plain ? PLAIN_RANGES : values.ranges === undefined ? DEFAULT_RANGE_BACKEND : rangesOption(values.ranges);
     const stages = stagesForLayout(layout, m.q, ctx, ranges);
-    const power = auto ? defaultChunkPower(stages, ctx) : asked;
+    const power = auto ? defaultChunkPower(stages, ctx, undefined, undefined, undefined, rangePlanOptions(ranges)) : asked;
     if (auto) log(`chunk power 2^${power} (the least total proving domain within 256 chunks; --chunk-power to choose)`);
     if (layout === 'positions') {
       const note = layersNote(m.q, ctx, planStages(stages, { ctx, power }));

@@ -1,0 +1,60 @@
+/**
+ * The chunk planner's counts are the built circuits' row counts, for both range backends: the
+ * planner picks each chunk's power (and so its ptau and key) from them, so an over-count wastes
+ * domain (LogUp's overhead checks were once counted as decompositions, which split the bundled
+ * model's position into two circuits of 2^14 instead of one) and an under-count would make a
+ * chunk that no key fits (buildChunk refuses it). Layer-major chunks stay an upper bound: a
+ * stage is measured alone, so two stages that share a value table (or a mask) in one chunk are
+ * each charged for it.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildChunk } from '@zkinfer/prover/chunks/build.ts';
+import { defaultChunkPower, planStages, stagesForLayout } from '@zkinfer/prover/chunks/position.ts';
+import { PLAIN_RANGES, rangePlanOptions, type RangeBackend } from '@zkinfer/prover/circuit/range-backend.ts';
+import type { QuantModel } from '@zkinfer/prover/quant/types.ts';
+import { DEFAULT_MODEL, existsSync, quantized } from '../transformer/helpers.ts';
+
+const LOGUP8: RangeBackend = { kind: 'logup', limbBits: 8 };
+const modelId = 'cd'.repeat(32);
+
+describe.skipIf(!existsSync(DEFAULT_MODEL))('chunk plans equal the built chunks (bundled model; needs prover/models/default)', () => {
+  let q: QuantModel;
+  beforeAll(() => {
+    q = quantized(DEFAULT_MODEL);
+  });
+
+  for (const ranges of [PLAIN_RANGES, LOGUP8]) {
+    for (const layout of ['positions', 'layers'] as const) {
+      it(`${ranges.kind}, ${layout}, T = 4: every circuit's planned rows are its built rows (positions) or bound them (layers)`, () => {
+        const T = 4;
+        const stages = stagesForLayout(layout, q, T, ranges);
+        const plans = planStages(stages, { ctx: T, power: 14, ...rangePlanOptions(ranges) });
+        // every distinct circuit: a position layout's kinds at the first and the last position, every layer-major chunk
+        const K = layout === 'positions' ? plans.length / T : plans.length;
+        const ids = layout === 'positions' ? [...Array(K).keys()].flatMap((k) => [k, plans.length - K + k]) : plans.map((p) => p.index);
+        for (const i of ids) {
+          const cs = buildChunk({ modelId, ctx: T, q, stages, plans, index: i, ranges }).cs;
+          if (layout === 'positions') expect(cs.nConstraints, `chunk ${i}`).toBe(plans[i].constraints);
+          else expect(cs.nConstraints, `chunk ${i}`).toBeLessThanOrEqual(plans[i].constraints);
+        }
+      });
+    }
+  }
+
+  it('LogUp at T = 32: one circuit per position of < 2^14 rows (plain needs 2^15), and buildChunk refuses a plan that under-counts', () => {
+    const T = 32;
+    const stages = stagesForLayout('positions', q, T, LOGUP8);
+    const ro = rangePlanOptions(LOGUP8);
+    const power = defaultChunkPower(stages, T, undefined, undefined, undefined, ro);
+    expect(power).toBe(14);
+    const plans = planStages(stages, { ctx: T, power, ...ro });
+    expect(plans.length).toBe(T);
+    const plainPlans = planStages(stagesForLayout('positions', q, T), { ctx: T, power: 15 });
+    expect(plainPlans.length).toBe(T);
+    expect(plans[0].constraints).toBeLessThan(plainPlans[0].constraints / 2);
+    // the decomposition count (the old upper bound) does not fit 2^14 in one circuit
+    expect(planStages(stages, { ctx: T, power, rangeFixedRows: ro.rangeFixedRows }).length).toBeGreaterThan(T);
+    const short = plans.map((p, i) => (i === 0 ? { ...p, constraints: p.constraints - 1 } : p));
+    expect(() => buildChunk({ modelId, ctx: T, q, stages, plans: short, index: 0, ranges: LOGUP8 })).toThrow(/built \d+ constraints, the plan has/);
+  });
+});
