@@ -135,7 +135,7 @@ for (const [name, path] of models) {
       else {
         // What `zkinfer compile --ranges logup` builds (its chunk power is chosen on the LogUp stages).
         const rStages = positionStages(m.q, ctx, ranges);
-        const rPower = defaultChunkPower(rStages, ctx, undefined, undefined, undefined, rangePlanOptions(ranges));
+        const rPower = defaultChunkPower(rStages, ctx, rangePlanOptions(ranges));
         runs.push(['positions', rStages, rPower, planStages(rStages, { ctx, power: rPower, ...rangePlanOptions(ranges) }), ranges]);
       }
     }

@@ -158,7 +158,8 @@ function measurePass(name: string, q: QuantModel, ranges: RangeBackend): Pass {
 /** Chunks of one bundle in the default (positions) layout and power with `ranges`: each pays the LogUp table once. */
 function bundleChunks(q: QuantModel, ranges: RangeBackend): number {
   const stages = stagesForLayout('positions', q, T, ranges);
-  return planStages(stages, { ctx: T, power: defaultChunkPower(stages, T, undefined, undefined, undefined, rangePlanOptions(ranges)), ...rangePlanOptions(ranges) }).length;
+  const rows = rangePlanOptions(ranges);
+  return planStages(stages, { ctx: T, power: defaultChunkPower(stages, T, rows), ...rows }).length;
 }
 
 for (const m of MODELS) {

@@ -127,6 +127,13 @@ export function stagesForLayout(layout: ChunkLayout, q: QuantModel, ctx: number,
  */
 export const MAX_DEFAULT_POWER = 19;
 
+/** The powers defaultChunkPower tries ([from, to]), the chunk limit, and the range backend's rows (range-backend.ts rangePlanOptions; plain's by default). */
+export interface ChunkPowerOptions extends Pick<PlanOptions, 'rangeFixedRows' | 'rangeCheckRows'> {
+  from?: number;
+  to?: number;
+  maxChunks?: number;
+}
+
 /**
  * `zkinfer compile`'s default chunk power: among the powers in [from, to] at which `stages`
  * plan (every stage fits a chunk with its boundary) into at most `maxChunks` chunks (a
@@ -134,10 +141,10 @@ export const MAX_DEFAULT_POWER = 19;
  * over the chunks (snarkjs's FFTs and its H multi-exponentiation run over the whole domain, so
  * a chunk that fills a small fraction of its power pays for the rest); on a tie the fewer chunks
  * (a smaller bundle, less verification), then the smaller power (a
- * smaller ptau, less memory per proof). `ranges`: the backend's rows (range-backend.ts
- * rangePlanOptions), plain's by default. RangeError, with the largest power's reason, when none fits.
+ * smaller ptau, less memory per proof). RangeError, with the largest power's reason, when none fits.
  */
-export function defaultChunkPower(stages: readonly Stage[], ctx: number, from = 12, to = MAX_DEFAULT_POWER, maxChunks = MAX_CHUNKS, ranges: Pick<PlanOptions, 'rangeFixedRows' | 'rangeCheckRows'> = {}): number {
+export function defaultChunkPower(stages: readonly Stage[], ctx: number, opts: ChunkPowerOptions = {}): number {
+  const { from = 12, to = MAX_DEFAULT_POWER, maxChunks = MAX_CHUNKS, ...ranges } = opts;
   let best: { power: number; domain: number; chunks: number } | null = null;
   for (let power = from; power <= to; power++) {
     try {

@@ -45,9 +45,10 @@ export const decompositionRows: CheckRows = (bits) => bits;
  * planned chunk equals the built one (test/prover/chunks/plan-exact.test.ts).
  */
 export function rangePlanOptions(backend: RangeBackend): { rangeFixedRows: number; rangeCheckRows: CheckRows } {
-  if (backend.kind === 'plain') return { rangeFixedRows: 0, rangeCheckRows: decompositionRows };
+  const rangeFixedRows = fixedRangeRows(backend);
+  if (backend.kind === 'plain') return { rangeFixedRows, rangeCheckRows: decompositionRows };
   const b = backend.limbBits;
-  return { rangeFixedRows: logUpFixedRows(b), rangeCheckRows: (bits) => logUpCheckRows(bits, b) };
+  return { rangeFixedRows, rangeCheckRows: (bits) => logUpCheckRows(bits, b) };
 }
 
 /** A short name for logs and cost keys: `plain` or `logup8`. */

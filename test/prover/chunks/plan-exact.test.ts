@@ -45,7 +45,7 @@ describe.skipIf(!existsSync(DEFAULT_MODEL))('chunk plans equal the built chunks 
     const T = 32;
     const stages = stagesForLayout('positions', q, T, LOGUP8);
     const ro = rangePlanOptions(LOGUP8);
-    const power = defaultChunkPower(stages, T, undefined, undefined, undefined, ro);
+    const power = defaultChunkPower(stages, T, ro);
     expect(power).toBe(14);
     const plans = planStages(stages, { ctx: T, power, ...ro });
     expect(plans.length).toBe(T);

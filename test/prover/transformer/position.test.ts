@@ -146,7 +146,7 @@ describe('position chunks of the default model', () => {
         return null;
       }
     };
-    const power = defaultChunkPower(stages, T, 10, 20);
+    const power = defaultChunkPower(stages, T, { from: 10, to: 20 });
     const n = fits(power)!.length;
     const best = domain(power)!;
     for (let p = 10; p <= 20; p++) {
@@ -154,16 +154,16 @@ describe('position chunks of the default model', () => {
       if (d !== null) expect(d, `2^${p}`).toBeGreaterThanOrEqual(best);
     }
     expect(domain(power - 1) === null || domain(power - 1)! > best).toBe(true);
-    expect(defaultChunkPower(stages, T, power + 2)).toBeGreaterThanOrEqual(power + 2); // never below `from`
+    expect(defaultChunkPower(stages, T, { from: power + 2 })).toBeGreaterThanOrEqual(power + 2); // never below `from`
     // the manifest's chunk limit: with room for fewer chunks than this plan, a plan within it
-    const limited = defaultChunkPower(stages, T, 10, 20, n - 1);
+    const limited = defaultChunkPower(stages, T, { from: 10, to: 20, maxChunks: n - 1 });
     expect(planPositionChunks(stages, { ctx: T, power: limited, maxChunks: n - 1 }).length).toBeLessThanOrEqual(n - 1);
     const fewest = planPositionChunks(stages, { ctx: T, power, maxChunks: T }).length; // one kind at most: the fewest-chunks plan
     expect(fewest).toBeLessThanOrEqual(n);
-    expect(() => defaultChunkPower(stages, T, power, power, fewest - 1)).toThrow(/a manifest holds at most/);
+    expect(() => defaultChunkPower(stages, T, { from: power, to: power, maxChunks: fewest - 1 })).toThrow(/a manifest holds at most/);
     let smallest = 10;
     while (fits(smallest) === null) smallest++;
-    expect(() => defaultChunkPower(stages, T, 8, smallest - 1)).toThrow(/does not fit/);
+    expect(() => defaultChunkPower(stages, T, { from: 8, to: smallest - 1 })).toThrow(/does not fit/);
   });
 
   it('compare with the layer-major plan: proving domain per bundle, keys and their setup domain', () => {

@@ -78,7 +78,7 @@ export const command: Command = {
     if (values.plain && values.ranges !== undefined && values.ranges !== 'plain') throw new UsageError(`--plain and --ranges ${values.ranges} contradict each other`);
     const ranges = values.plain ? PLAIN_RANGES : values.ranges === undefined ? DEFAULT_RANGE_BACKEND : rangesOption(values.ranges);
     const stages = stagesForLayout(layout, m.q, ctx, ranges);
-    const power = auto ? defaultChunkPower(stages, ctx, undefined, undefined, undefined, rangePlanOptions(ranges)) : asked;
+    const power = auto ? defaultChunkPower(stages, ctx, rangePlanOptions(ranges)) : asked;
     if (auto) log(`chunk power 2^${power} (the least total proving domain within 256 chunks; --chunk-power to choose)`);
     if (layout === 'positions') {
       const note = layersNote(m.q, ctx, planStages(stages, { ctx, power }));
