@@ -6,7 +6,8 @@
 //   arith <op> <hex args...>                               (tests, see arith_cmd.cpp)
 //   exit
 // Usage: zkinfer-prover serve [--threads N]; `zkinfer-prover setup [--threads N]` serves the
-// phase-2 setup's point arithmetic instead (binary frames, setup_cmd.cpp). The proving key stays mapped between requests
+// phase-2 setup's point arithmetic instead (binary frames, setup_cmd.cpp);
+// `zkinfer-prover commit <zkey> [--threads N]` computes one BSB22 commitment D (commit_cmd.cpp). The proving key stays mapped between requests
 // (the last eight keys, KeyCache), since position chunks prove with the same key many times.
 #include <fcntl.h>
 #include <chrono>
@@ -23,6 +24,7 @@
 #include <thread>
 #include <vector>
 #include "arith_cmd.hpp"
+#include "commit_cmd.hpp"
 #include "groth16.hpp"
 #include "setup_cmd.hpp"
 #include "text.hpp"
@@ -184,16 +186,20 @@ int main(int argc, char** argv) {
   int threads = (int)std::thread::hardware_concurrency();
   if (threads < 1) threads = 1;
   std::string mode = argc > 1 ? argv[1] : "";
-  for (int i = 2; i < argc; i++) {
+  const char* zkey = nullptr;
+  int first_option = 2;
+  if (mode == "commit" && argc > 2) zkey = argv[2], first_option = 3;
+  for (int i = first_option; i < argc; i++) {
     if (std::string(argv[i]) == "--threads" && i + 1 < argc) threads = std::atoi(argv[++i]);
     else {
       std::cerr << "zkinfer-prover: unknown argument " << argv[i] << "\n";
       return 2;
     }
   }
-  if ((mode != "serve" && mode != "setup") || threads < 1 || threads > 256) {
-    std::cerr << "usage: zkinfer-prover serve|setup [--threads N]\n";
+  if ((mode != "serve" && mode != "setup" && !(mode == "commit" && zkey)) || threads < 1 || threads > 256) {
+    std::cerr << "usage: zkinfer-prover serve|setup [--threads N] | commit <zkey> [--threads N]\n";
     return 2;
   }
+  if (mode == "commit") return commit_main(zkey, threads);
   return mode == "setup" ? setup_serve(threads) : serve(threads);
 }

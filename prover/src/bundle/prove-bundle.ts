@@ -15,7 +15,7 @@ import type { Stage } from '../circuit/transformer/stage.ts';
 import { chunkWitnesses, freshProofWitness } from '../chunks/witness.ts';
 import { writeWtns } from '../circuit/wtns-writer.ts';
 import { witnessBytes } from '../snark/native.ts';
-import { challengeOracle } from '../snark/commitment-prove.ts';
+import { nativeChallengeOracle } from '../snark/commitment-native.ts';
 import { readZkeyCommitment } from '../snark/zkey-file.ts';
 import type { ChallengeOracle } from '../circuit/commitment-spec.ts';
 import { PLAIN_RANGES, rangeBackendName, rangePlanOptions } from '../circuit/range-backend.ts';
@@ -163,16 +163,19 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
   }
 }
 
-/** Chunk i's challenge oracle: its proving key's commitment and the manifest's vkeyHash (one per distinct key). */
+/**
+ * Chunk i's challenge oracle: D under its proving key's commitment, computed by the native
+ * prover (commitment-native.ts; the TypeScript D of commitment-prove.ts took ≈ 1.7 CPU s a
+ * stories260K chunk, docs/decisions.md 27), with the manifest's vkeyHash; one per distinct key.
+ */
 function keyOracles(pkg: LoadedPackage): (index: number) => ChallengeOracle {
   const byKey = new Map<string, ChallengeOracle>();
   return (i) => {
     const zkeyPath = join(pkg.dir, pkg.info.chunks[i].zkey);
     let oracle = byKey.get(zkeyPath);
     if (!oracle) {
-      const c = readZkeyCommitment(zkeyPath);
-      if (!c) throw new ZkinferError('bad_package', `${zkeyPath}: the package's circuits use LogUp but this key has no commitment; recompile`);
-      byKey.set(zkeyPath, (oracle = challengeOracle(c, pkg.manifest.chunks[i].vkeyHash)));
+      if (!readZkeyCommitment(zkeyPath)) throw new ZkinferError('bad_package', `${zkeyPath}: the package's circuits use LogUp but this key has no commitment; recompile`);
+      byKey.set(zkeyPath, (oracle = nativeChallengeOracle(zkeyPath, pkg.manifest.chunks[i].vkeyHash)));
     }
     return oracle;
   };

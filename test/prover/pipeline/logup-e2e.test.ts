@@ -12,6 +12,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nPublicForCtx, parseBundle, verifyBundle, VerifyInputError } from '@zkinfer/verifier';
 import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
+import { commitmentBases, commitmentPoints } from '@zkinfer/prover/snark/commitment-prove.ts';
+import { nativeCommitmentD } from '@zkinfer/prover/snark/commitment-native.ts';
+import { readZkeyCommitment } from '@zkinfer/prover/snark/zkey-file.ts';
+import { R } from '@zkinfer/prover/circuit/field.ts';
 import { cli } from '../../helpers/cli.ts';
 import { compileMicro, LOGUP_8, type MicroPackage } from '../../helpers/logup-package.ts';
 
@@ -55,6 +59,15 @@ describe('LogUp package: compile → prove → verify (micro transformer, ctx 4)
     }
     expect(verdict(good)).toEqual({ valid: true });
     expect(verdict(other)).toEqual({ valid: true });
+  });
+
+  it('the witness oracle’s native D equals the TypeScript D under each chunk kind’s key (limbs, multiplicities, a blinding wire)', () => {
+    for (const zkey of new Set(micro.pkg.info.chunks.map((c) => join(micro.pkg.dir, c.zkey)))) {
+      const c = readZkeyCommitment(zkey)!;
+      const n = c.spec.wires.length;
+      const values = Array.from({ length: n }, (_, i) => (i === n - 1 ? R / 7n : [0n, 1n, BigInt(i % 256), R - BigInt(i % 5) - 1n][i % 4]));
+      expect(nativeCommitmentD(zkey, values).equals(commitmentPoints(commitmentBases(c), values).d)).toBe(true);
+    }
   });
 
   it('refuses a changed commitment, a changed proof of knowledge, another proof’s pair, a missing one, and a carried challenge', () => {
