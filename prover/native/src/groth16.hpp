@@ -25,6 +25,8 @@ struct Groth16Proof {
 
 struct ProveTimings {
   double abc_ms = 0, ntt_ms = 0, msm_wires_ms = 0, msm_h_ms = 0, total_ms = 0;
+  // msm_wires_ms split by MSM (A, B in G1, B in G2, C, and D with pi).
+  double msm_a_ms = 0, msm_b1_ms = 0, msm_b2_ms = 0, msm_c_ms = 0, msm_commit_ms = 0;
 };
 
 // `witness`: nVars field elements, 32 bytes little-endian standard form each (the .wtns

@@ -149,7 +149,7 @@ std::string prove_request(const std::vector<std::string>& f, KeyCache& keys, Bac
     memcpy(&v, witness + 32 * (size_t)i, 32);
     o << (i > 1 ? "," : "") << json_string(to_decimal(v));
   }
-  o << "],\"timings\":{\"abc\":" << t.abc_ms << ",\"ntt\":" << t.ntt_ms << ",\"msmWires\":" << t.msm_wires_ms << ",\"msmH\":" << t.msm_h_ms << ",\"total\":" << t.total_ms << ",\"keyLoad\":" << key_ms << ",\"keysLoaded\":" << keys.loads() << "}";
+  o << "],\"timings\":{\"abc\":" << t.abc_ms << ",\"ntt\":" << t.ntt_ms << ",\"msmWires\":" << t.msm_wires_ms << ",\"msmH\":" << t.msm_h_ms << ",\"msmA\":" << t.msm_a_ms << ",\"msmB1\":" << t.msm_b1_ms << ",\"msmB2\":" << t.msm_b2_ms << ",\"msmC\":" << t.msm_c_ms << ",\"msmCommit\":" << t.msm_commit_ms << ",\"total\":" << t.total_ms << ",\"keyLoad\":" << key_ms << ",\"keysLoaded\":" << keys.loads() << "}";
   o << ",\"wireStats\":" << stats_json(scalar_stats(ScalarSet::build(witness, key.n_vars))) << "}";
   return o.str();
 }

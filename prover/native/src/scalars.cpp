@@ -36,6 +36,25 @@ ScalarSet ScalarSet::build(const uint8_t* data, size_t n) {
   return s;
 }
 
+ScalarSet ScalarSet::restricted(const std::vector<uint8_t>& live) const {
+  ScalarSet s;
+  s.n = n;
+  for (uint32_t i : plus_one)
+    if (live[i]) s.plus_one.push_back(i);
+  for (uint32_t i : minus_one)
+    if (live[i]) s.minus_one.push_back(i);
+  for (size_t k = 0; k < idx.size(); k++) {
+    if (!live[idx[k]]) continue;
+    s.idx.push_back(idx[k]);
+    s.mag.push_back(mag[k]);
+    s.neg.push_back(neg[k]);
+    int b = limbs::bit_length(mag[k]);
+    s.bits_histogram[b]++;
+    if (b > s.max_bits) s.max_bits = b;
+  }
+  return s;
+}
+
 ScalarStats scalar_stats(const ScalarSet& s) {
   ScalarStats st{};
   st.ones = s.plus_one.size() + s.minus_one.size();

@@ -21,6 +21,10 @@ struct ScalarSet {
 
   // From standard-form scalars (< r), read unaligned from `data` with a stride of 32 bytes.
   static ScalarSet build(const uint8_t* data, size_t n);
+  // The same scalars without those at indices where live[i] is 0 (bases at infinity), with
+  // the histogram and max_bits of what is left: the window choice and count then see only
+  // the scalars that contribute.
+  ScalarSet restricted(const std::vector<uint8_t>& live) const;
 };
 
 // The counts the benchmark prints (how structured a witness is).

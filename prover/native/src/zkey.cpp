@@ -9,9 +9,25 @@ void expect_size(const std::string& path, const char* what, const Section& s, ui
   if (s.size != size) throw std::runtime_error(path + ": " + what + " section has " + std::to_string(s.size) + " bytes, expected " + std::to_string(size));
 }
 
+// 1 per point of `s` (n points of `stride` bytes) that is not all zero bytes (snarkjs writes the
+// point at infinity as zeros in affine LEM form).
+std::vector<uint8_t> live_points(const Section& s, size_t n, size_t stride) {
+  std::vector<uint8_t> live(n, 0);
+  for (size_t i = 0; i < n; i++) {
+    const uint8_t* p = s.data + i * stride;
+    for (size_t k = 0; k < stride; k++) {
+      if (p[k]) {
+        live[i] = 1;
+        break;
+      }
+    }
+  }
+  return live;
+}
+
 }  // namespace
 
-std::unique_ptr<Zkey> Zkey::load(const std::string& path) {
+std::unique_ptr<Zkey> Zkey::load(const std::string& path, bool masks) {
   auto z = std::make_unique<Zkey>();
   z->file = std::make_unique<MappedBinFile>(path, "zkey");
   const MappedBinFile& f = *z->file;
@@ -54,6 +70,12 @@ std::unique_ptr<Zkey> Zkey::load(const std::string& path) {
   expect_size(path, "B2", z->b2, (uint64_t)z->n_vars * 128);
   expect_size(path, "C", z->c, (uint64_t)(z->n_vars - z->n_public - 1) * 64);
   expect_size(path, "H", z->h, (uint64_t)z->domain_size * 64);
+  if (masks) {
+    z->a_live = live_points(z->a, z->n_vars, 64);
+    z->b1_live = live_points(z->b1, z->n_vars, 64);
+    z->b2_live = live_points(z->b2, z->n_vars, 128);
+    z->c_live = live_points(z->c, z->n_vars - z->n_public - 1, 64);
+  }
   // Each coefficient entry's matrix, row and wire must lie inside the key.
   const uint8_t* e = z->coefs.data + 4;
   for (uint32_t i = 0; i < z->n_coefs; i++, e += 44) {

@@ -23,9 +23,14 @@ struct Zkey {
   G2A beta2, gamma2, delta2;
   Section coefs, a, b1, b2, c, h;
   uint32_t n_coefs = 0;
+  // Per wire, 1 where the section's point is not the point at infinity (a wire with no entry in
+  // that matrix: e.g. a LogUp inverse is in A only). The prover leaves the others out of each
+  // MSM: a full-width scalar on an infinity base would still cost its windows (zkey.cpp).
+  std::vector<uint8_t> a_live, b1_live, b2_live, c_live;
   // BSB22 commitment (empty `committed` without one).
   std::vector<uint32_t> committed;
   Section commit_p, commit_sigma_p;
 
-  static std::unique_ptr<Zkey> load(const std::string& path);
+  // `masks`: compute the *_live masks (the prover needs them; `commit` does not read A, B, C).
+  static std::unique_ptr<Zkey> load(const std::string& path, bool masks = true);
 };

@@ -41,6 +41,12 @@ export interface NativeTimings {
   ntt: number;
   msmWires: number;
   msmH: number;
+  /** msmWires split: A, B in G1, B in G2, C, and the commitment's D and π. */
+  msmA?: number;
+  msmB1?: number;
+  msmB2?: number;
+  msmC?: number;
+  msmCommit?: number;
   total: number;
   /** Finding the key (a cache hit) or mapping and checking it, and how many keys this process has loaded so far. */
   keyLoad?: number;

@@ -18,11 +18,20 @@ import { N_ROUNDS_F, N_ROUNDS_P, poseidonConstants } from './poseidon-constants.
  * combinations never repeat a wire and stay at most t + nRoundsP terms long.
  */
 
+/**
+ * x⁵ in three rows. The last row is x⁴·x with x on the B side, explicitly (assertR1 would put
+ * the longer side, x, in A): x's terms are in B already through x·x, so x⁴ stays out of B.
+ * Every wire with a B term is a term of the prover's G2 multi-exponentiation (about 3× a G1
+ * term), and Poseidon's wires are full-width scalars, so this takes one full-width G2 term per
+ * S-box off every proof (docs/decisions.md 27). Squares need their wire on both sides.
+ */
 function sbox(cs: ConstraintSystem, x: LinearCombination): LinearCombination {
   if (x.isConstant()) return LinearCombination.constant(pow(x.value!, 5n));
   const x2 = cs.mul(x, x, 'x2');
   const x4 = cs.mul(x2, x2, 'x4');
-  return cs.mul(x4, x, 'x5');
+  const x5 = cs.hint('x5', () => mod(cs.valueOf(x4) * cs.valueOf(x)));
+  cs.assertR1Ordered(x4, x, x5, 'x5');
+  return x5;
 }
 
 /**
