@@ -2,7 +2,7 @@
  * The compiled package of the bundled default model (prover/models/default) that `npm start`
  * registers and `zkinfer prove` uses without --package: compiled ONCE with `zkinfer compile`
  * into defaultPackageDir() (prover/src/cli/submit.ts), reused while the model file, T and
- * the chunk power are unchanged. Compile itself caches the quantization, the ptau and every
+ * the chunk power (and the range backend) are unchanged. Compile itself caches the quantization, the ptau and every
  * chunk's keys, so even a recompile after a change reuses what it can.
  */
 import { spawn } from 'node:child_process';
@@ -10,6 +10,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChunkLayout } from '@zkinfer/prover/chunks/position.ts';
 import { DEFAULT_MODEL_PATH } from '@zkinfer/prover/model/default-model.ts';
+import { parseRangeBackend, PLAIN_RANGES, rangeBackendName } from '@zkinfer/prover/circuit/range-backend.ts';
+import { defaultRangesFor } from '@zkinfer/prover/package/default-ranges.ts';
 import { circuitCodeFingerprint } from '@zkinfer/prover/package/code-fingerprint.ts';
 import { readPackage, staleCircuitsReason, type LoadedPackage } from '@zkinfer/prover/package/layout.ts';
 import { sha256File } from '@zkinfer/prover/snark/ptau.ts';
@@ -32,12 +34,18 @@ export interface PackageChoice {
    * layers: one key per chunk, less proving per bundle for larger models, docs/decisions.md 9).
    */
   layout?: ChunkLayout;
+  /**
+   * The range backend (zkinfer compile --ranges: `plain`, `logup`, `logup:B`); default: what
+   * compile picks here (LogUp where the native prover runs, plain where it does not).
+   */
+  ranges?: string;
 }
 
 /**
  * What `npm start` compiles: the bundled model's whole context (T = 32: a prompt plus up to
- * 31 generated tokens). One circuit of < 2^15 rows serves all 32 positions; setup takes about
- * 20 s and a 32-position proof about 35 s on 2 cores (BENCHMARKS.md "Proof pipeline").
+ * 31 generated tokens). With LogUp (the default where the native prover runs) one circuit of
+ * < 2^14 rows serves all 32 positions; its cold setup took about 6 s and a 32-position proof
+ * 5–6 s on 2 cores (BENCHMARKS.md "Proof pipeline by range backend", 2026-12-02).
  */
 export const DEFAULT_CHOICE: PackageChoice = { ctx: 32, chunkPower: 'auto' };
 
@@ -54,6 +62,8 @@ export async function currentPackage(dir: string, choice: PackageChoice): Promis
   const info = pkg.info;
   if (info.ctx !== choice.ctx || (choice.chunkPower !== 'auto' && info.chunkPower !== choice.chunkPower) || !info.model || info.model.path !== model) return null;
   if ((info.layout ?? 'positions') !== (choice.layout ?? 'positions')) return null;
+  const ranges = choice.ranges === undefined ? defaultRangesFor() : parseRangeBackend(choice.ranges);
+  if (rangeBackendName(info.ranges ?? PLAIN_RANGES) !== rangeBackendName(ranges)) return null;
   if (!existsSync(model) || (await sha256File(model)) !== info.model.sha256) return null;
   if (staleCircuitsReason(info, circuitCodeFingerprint())) return null; // compiled by other circuit code
   return pkg;
@@ -79,6 +89,7 @@ export async function ensurePackage(dir: string, choice: PackageChoice, opts: { 
   const args = [ZKINFER_BIN, 'compile', '--ctx', String(choice.ctx), '--chunk-power', String(choice.chunkPower), '--out', dir];
   if (choice.model) args.push('--model', choice.model);
   if (choice.layout) args.push('--layout', choice.layout);
+  if (choice.ranges) args.push('--ranges', choice.ranges);
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], signal: opts.signal });
     const tail: string[] = [];

@@ -1,24 +1,26 @@
 /**
  * The range-backend choice (circuit/range-backend.ts) and the limb-width cost model
- * (circuit/limb-cost.ts): plain is the default, `--ranges` names parse (LogUp packages end to
+ * (circuit/limb-cost.ts): LogUp (b = 8) is the default, `--ranges` names parse (LogUp packages end to
  * end: test/prover/pipeline/logup-e2e.test.ts); b is the argmin of the predicted prover time.
  */
 import { describe, expect, it } from 'vitest';
 import { checkCostUs, chooseLimbBits, LIMB_CANDIDATES, plainCostUs, predictedCostUs, tableCostUs } from '@zkinfer/prover/circuit/limb-cost.ts';
 import { LogUpRanges } from '@zkinfer/prover/circuit/logup-ranges.ts';
-import { DEFAULT_LOGUP_LIMB_BITS, DEFAULT_RANGE_BACKEND, fixedRangeRows, parseRangeBackend, rangesFactory } from '@zkinfer/prover/circuit/range-backend.ts';
+import { DEFAULT_LOGUP_LIMB_BITS, DEFAULT_RANGE_BACKEND, fixedRangeRows, parseRangeBackend, PLAIN_RANGES, rangesFactory } from '@zkinfer/prover/circuit/range-backend.ts';
 import { BitDecompositionRanges } from '@zkinfer/prover/circuit/ranges.ts';
 import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
 
 describe('range backends', () => {
-  it('plain is the default; the factory builds the chosen backend; LogUp charges its table once per circuit', () => {
-    expect(DEFAULT_RANGE_BACKEND).toEqual({ kind: 'plain' });
-    expect(new ConstraintSystem({ witness: false, ranges: rangesFactory(DEFAULT_RANGE_BACKEND) }).ranges).toBeInstanceOf(BitDecompositionRanges);
+  it('LogUp with 8-bit limbs is the default; the factory builds the chosen backend; LogUp charges its table once per circuit', () => {
+    expect(DEFAULT_RANGE_BACKEND).toEqual({ kind: 'logup', limbBits: 8 });
+    expect(new ConstraintSystem({ witness: false, ranges: rangesFactory(DEFAULT_RANGE_BACKEND) }).ranges).toBeInstanceOf(LogUpRanges);
+    expect(new ConstraintSystem({ witness: false, ranges: rangesFactory(PLAIN_RANGES) }).ranges).toBeInstanceOf(BitDecompositionRanges);
     const cs = new ConstraintSystem({ witness: false, ranges: rangesFactory({ kind: 'logup', limbBits: 10 }) });
     expect(cs.ranges).toBeInstanceOf(LogUpRanges);
     expect((cs.ranges as LogUpRanges).limbBits).toBe(10);
     expect(fixedRangeRows({ kind: 'logup', limbBits: 10 })).toBe(1024 + 2);
-    expect(fixedRangeRows(DEFAULT_RANGE_BACKEND)).toBe(0);
+    expect(fixedRangeRows(DEFAULT_RANGE_BACKEND)).toBe(256 + 2);
+    expect(fixedRangeRows(PLAIN_RANGES)).toBe(0);
   });
 
   it('parses plain, logup (b = 8) and logup:B; refuses other names and widths', () => {

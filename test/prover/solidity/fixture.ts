@@ -1,5 +1,5 @@
 /**
- * Real bundles of the bundled default model for the EVM tests: its package at T = 4 (2 circuit
+ * Real bundles of the bundled default model for the EVM tests: its plain package at T = 4 (2 circuit
  * kinds, so 8 position chunks sharing 2 keys: both the shared-key and the several-key paths of
  * the contract), compiled with `zkinfer compile` through ensurePackage (reused while current,
  * keys cached in $ZKINFER_CACHE_DIR) and proven twice with the real CLI, so that a chunk of
@@ -40,7 +40,7 @@ export interface DefaultModelBundles {
 export async function defaultModelBundles(): Promise<DefaultModelBundles> {
   const dir = join(zkinferCacheDir(), 'solidity-test', `default-ctx${FIXTURE_CTX}`);
   const t0 = performance.now();
-  const { pkg, compiled } = await ensurePackage(dir, { ctx: FIXTURE_CTX, chunkPower: 'auto' });
+  const { pkg, compiled } = await ensurePackage(dir, { ctx: FIXTURE_CTX, chunkPower: 'auto', ranges: 'plain' });
   const work = mkdtempSync(join(tmpdir(), 'zkinfer-sol-'));
   const paths = [join(work, 'a.json'), join(work, 'b.json')];
   for (const p of paths) await prove(dir, p);

@@ -11,6 +11,7 @@ import { prepareModel } from '../../package/model.ts';
 import { zkinferCacheDir } from '../../quant/cache.ts';
 import { QUANT_FLAG_HELP, QUANT_PRESET_NAMES, QUANT_PRESETS, type QuantPreset } from '../../quant/options.ts';
 import { terminateCurve } from '../../snark/curve.ts';
+import { defaultRangesFor } from '../../package/default-ranges.ts';
 
 const usage = `usage: zkinfer compile [--model FILE] --ctx T --out DIR [--quant Q] [--ptau FILE] [--chunk-power K] [--layout L] [--plain | --ranges R] [--name NAME] [--json]
 
@@ -35,12 +36,14 @@ beacon + key check; keys cached by circuit hash) and writes the package DIR: man
                      key per chunk (a long setup, less proving per bundle: compile prints a
                      note when it saves more than a quarter; docs/decisions.md 9)
   --plain            plain R1CS circuits: every range check a bit decomposition, provable and
-                     verifiable by any Groth16 tool (snarkjs). This is the default today
-  --ranges R         plain (default), logup (limbs of 8 bits, the cost model's choice for the
-                     bundled model and stories260K: docs/decisions.md 18) or logup:B. LogUp
-                     circuits check ranges by lookup (several times fewer rows); their keys and
-                     proofs carry a BSB22 commitment (docs/proof-format.md "Commitment"), which
-                     zkinfer's verifiers check and snarkjs and the Solidity verifier do not
+                     verifiable by any Groth16 tool (snarkjs's CLI included); the same as
+                     --ranges plain
+  --ranges R         logup (default: limbs of 8 bits, the measured fastest; docs/decisions.md
+                     28), logup:B or plain. LogUp circuits check ranges by lookup (several times
+                     fewer rows); their keys and proofs carry a BSB22 commitment (docs/proof-
+                     format.md "Commitment"), which zkinfer's verifiers (CLI, API, badge, the
+                     Solidity bundle verifier) check and snarkjs's CLI does not. Only the native
+                     prover proves them: where it cannot run, the default is plain (said once)
   --name NAME        manifest name (default: from the model file name)
   --json             print a JSON summary on stdout`;
 
@@ -76,12 +79,12 @@ export const command: Command = {
     const m = await prepareModel(resolve(path), log, QUANT_PRESETS[values.quant as QuantPreset]);
     log(`model ${m.modelId} (${m.architecture.family}, ${m.architecture.nLayers} layers, d=${m.architecture.dModel}, vocab ${m.architecture.vocabSize})`);
     if (values.plain && values.ranges !== undefined && values.ranges !== 'plain') throw new UsageError(`--plain and --ranges ${values.ranges} contradict each other`);
-    const ranges = values.plain ? PLAIN_RANGES : values.ranges === undefined ? DEFAULT_RANGE_BACKEND : rangesOption(values.ranges);
+    const ranges = values.plain ? PLAIN_RANGES : values.ranges === undefined ? defaultRanges(log) : rangesOption(values.ranges);
     const stages = stagesForLayout(layout, m.q, ctx, ranges);
     const power = auto ? defaultChunkPower(stages, ctx, rangePlanOptions(ranges)) : asked;
     if (auto) log(`chunk power 2^${power} (the least total proving domain within 256 chunks; --chunk-power to choose)`);
     if (layout === 'positions') {
-      const note = layersNote(m.q, ctx, planStages(stages, { ctx, power }));
+      const note = layersNote(m.q, ctx, planStages(stages, { ctx, power, ...rangePlanOptions(ranges) }));
       if (note) log(note);
     }
     const out = resolve(values.out);
@@ -134,6 +137,13 @@ function layersNote(q: QuantModel, ctx: number, positionPlans: readonly ChunkPla
   const mi = (n: number) => `${(n / 2 ** 20).toFixed(n < 2 ** 20 ? 2 : 1)} Mi`;
   const saved = Math.round((100 * (c.positions.domain - c.layers.domain)) / c.positions.domain);
   return `note: --layout layers would prove each bundle over ${mi(c.layers.domain)} rows instead of ${mi(c.positions.domain)} (${saved} % less domain, the bulk of proving time), at a setup of ${c.layers.keys} keys over ${mi(c.layers.setupDomain)} rows instead of ${c.positions.keys} over ${mi(c.positions.setupDomain)}: worth it for a model you prove many times`;
+}
+
+/** compile's default backend (package/default-ranges.ts), with a line in the log when the native prover's absence makes it plain. */
+function defaultRanges(log: (msg: string) => void): RangeBackend {
+  const ranges = defaultRangesFor();
+  if (ranges.kind !== DEFAULT_RANGE_BACKEND.kind) log('plain circuits: LogUp circuits (the default) need the native prover, which does not run here (--ranges logup builds them anyway)');
+  return ranges;
 }
 
 function rangesOption(text: string): RangeBackend {
