@@ -8,6 +8,7 @@ import { checkCostUs, chooseLimbBits, LIMB_CANDIDATES, plainCostUs, predictedCos
 import { LogUpRanges } from '@zkinfer/prover/circuit/logup-ranges.ts';
 import { DEFAULT_LOGUP_LIMB_BITS, DEFAULT_RANGE_BACKEND, fixedRangeRows, parseRangeBackend, PLAIN_RANGES, rangesFactory } from '@zkinfer/prover/circuit/range-backend.ts';
 import { BitDecompositionRanges } from '@zkinfer/prover/circuit/ranges.ts';
+import { defaultRangesFor } from '@zkinfer/prover/package/default-ranges.ts';
 import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
 
 describe('range backends', () => {
@@ -21,6 +22,11 @@ describe('range backends', () => {
     expect(fixedRangeRows({ kind: 'logup', limbBits: 10 })).toBe(1024 + 2);
     expect(fixedRangeRows(DEFAULT_RANGE_BACKEND)).toBe(256 + 2);
     expect(fixedRangeRows(PLAIN_RANGES)).toBe(0);
+  });
+
+  it('a package defaults to LogUp where the native prover runs and to plain where only snarkjs does (it cannot prove a commitment)', () => {
+    expect(defaultRangesFor('native')).toEqual(DEFAULT_RANGE_BACKEND);
+    expect(defaultRangesFor('snarkjs')).toEqual(PLAIN_RANGES);
   });
 
   it('parses plain, logup (b = 8) and logup:B; refuses other names and widths', () => {

@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../../helpers/cli.ts';
 import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
 import { modelGguf, randomTensors, tinyLlamaConfig } from '../model/helpers/synthetic.ts';
+import { nativeSkipReason } from '../native/helpers.ts';
 
 
 const dir = mkdtempSync(join(tmpdir(), 'zkinfer-e2e-'));
@@ -34,6 +35,9 @@ describe('zkinfer compile → prove → verify → open (tiny real transformer)'
     const summary = JSON.parse(c.out) as { chunks: number; constraints: number[]; ptau: { insecure: boolean } };
     expect(summary.chunks).toBeGreaterThan(1);
     expect(summary.ptau.insecure).toBe(true);
+    // LogUp is the default range backend where the native prover runs (docs/decisions.md 28).
+    const info = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { ranges?: unknown };
+    expect(info.ranges).toEqual(nativeSkipReason ? undefined : { kind: 'logup', limbBits: 8 });
 
     const proof = join(dir, 'proof.json');
     const p = await cli(['prove', '--package', pkg, '--prompt', 'a', '-n', '2', '--out', proof, '--json']);
@@ -66,4 +70,20 @@ describe('zkinfer compile → prove → verify → open (tiny real transformer)'
     writeFileSync(join(dir, 'wrong.opening.json'), JSON.stringify(wrongOpening));
     expect((await cli(['open', '--bundle', proof, '--opening', join(dir, 'wrong.opening.json')])).code).toBe(1);
   }, 900_000);
+
+  it('builds plain circuits by default where only snarkjs can prove (ZKINFER_PROVER=snarkjs), and says why', async () => {
+    const pkg = join(dir, 'pkg-snarkjs');
+    const before = process.env.ZKINFER_PROVER;
+    process.env.ZKINFER_PROVER = 'snarkjs';
+    try {
+      const c = await cli(['compile', '--model', modelPath, '--ctx', '4', '--out', pkg, '--chunk-power', '15', '--json']);
+      expect(c.code, c.err).toBe(0);
+      expect(c.err).toMatch(/plain circuits: LogUp circuits \(the default\) need the native prover/);
+      const info = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { ranges?: { kind: string } };
+      expect(info.ranges?.kind ?? 'plain').toBe('plain');
+    } finally {
+      if (before === undefined) delete process.env.ZKINFER_PROVER;
+      else process.env.ZKINFER_PROVER = before;
+    }
+  }, 300_000);
 });
