@@ -44,8 +44,9 @@ export interface PackageChoice {
 /**
  * What `npm start` compiles: the bundled model's whole context (T = 32: a prompt plus up to
  * 31 generated tokens). With LogUp (the default where the native prover runs) one circuit of
- * < 2^14 rows serves all 32 positions; its cold setup took about 6 s and a 32-position proof
- * 5–6 s on 2 cores (BENCHMARKS.md "Proof pipeline by range backend", 2026-12-02).
+ * < 2^14 rows serves all 32 positions; a cold compile with its ptau took 10 s in the first
+ * `npm start` and a 32-position proof 5–6 s on 2 cores (README; BENCHMARKS.md "Proof pipeline
+ * by range backend", 2026-12-02).
  */
 export const DEFAULT_CHOICE: PackageChoice = { ctx: 32, chunkPower: 'auto' };
 

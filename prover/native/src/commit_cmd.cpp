@@ -34,7 +34,7 @@ std::vector<uint8_t> read_all_stdin() {
 
 int commit_main(const char* zkey_path, int threads) {
   try {
-    std::unique_ptr<Zkey> key = Zkey::load(zkey_path, false);
+    std::unique_ptr<Zkey> key = Zkey::load(zkey_path);
     if (key->committed.empty()) throw std::runtime_error(std::string(zkey_path) + ": the key has no commitment");
     std::vector<uint8_t> values = read_all_stdin();
     size_t n = key->committed.size();

@@ -64,6 +64,7 @@ Groth16Proof groth16_prove(const Zkey& key, const uint8_t* witness, size_t witne
   }
   if (limbs::geq(r, FrModulus::p) || limbs::geq(s, FrModulus::p)) throw std::runtime_error("randomness not below r");
   check_witness(witness, key.n_vars);
+  if (key.a_live.size() != key.n_vars) throw std::runtime_error("the key's live-base masks are not marked (Zkey::mark_live_bases)");
   std::vector<uint8_t> h = quotient_values(key, witness, backend, t);
 
   double t1 = now_ms();

@@ -87,7 +87,9 @@ class KeyCache {
       }
     }
     if (keys_.size() >= kCapacity) keys_.pop_back();
-    keys_.emplace_front(id, Zkey::load(path));
+    std::unique_ptr<Zkey> key = Zkey::load(path);
+    key->mark_live_bases();
+    keys_.emplace_front(id, std::move(key));
     loads_++;
     return *keys_.front().second;
   }

@@ -27,7 +27,7 @@ std::vector<uint8_t> live_points(const Section& s, size_t n, size_t stride) {
 
 }  // namespace
 
-std::unique_ptr<Zkey> Zkey::load(const std::string& path, bool masks) {
+std::unique_ptr<Zkey> Zkey::load(const std::string& path) {
   auto z = std::make_unique<Zkey>();
   z->file = std::make_unique<MappedBinFile>(path, "zkey");
   const MappedBinFile& f = *z->file;
@@ -70,12 +70,6 @@ std::unique_ptr<Zkey> Zkey::load(const std::string& path, bool masks) {
   expect_size(path, "B2", z->b2, (uint64_t)z->n_vars * 128);
   expect_size(path, "C", z->c, (uint64_t)(z->n_vars - z->n_public - 1) * 64);
   expect_size(path, "H", z->h, (uint64_t)z->domain_size * 64);
-  if (masks) {
-    z->a_live = live_points(z->a, z->n_vars, 64);
-    z->b1_live = live_points(z->b1, z->n_vars, 64);
-    z->b2_live = live_points(z->b2, z->n_vars, 128);
-    z->c_live = live_points(z->c, z->n_vars - z->n_public - 1, 64);
-  }
   // Each coefficient entry's matrix, row and wire must lie inside the key.
   const uint8_t* e = z->coefs.data + 4;
   for (uint32_t i = 0; i < z->n_coefs; i++, e += 44) {
@@ -100,4 +94,11 @@ std::unique_ptr<Zkey> Zkey::load(const std::string& path, bool masks) {
     expect_size(path, "commitment sigma P", z->commit_sigma_p, (uint64_t)n * 64);
   }
   return z;
+}
+
+void Zkey::mark_live_bases() {
+  a_live = live_points(a, n_vars, 64);
+  b1_live = live_points(b1, n_vars, 64);
+  b2_live = live_points(b2, n_vars, 128);
+  c_live = live_points(c, n_vars - n_public - 1, 64);
 }

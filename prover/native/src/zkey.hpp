@@ -31,6 +31,8 @@ struct Zkey {
   std::vector<uint32_t> committed;
   Section commit_p, commit_sigma_p;
 
-  // `masks`: compute the *_live masks (the prover needs them; `commit` does not read A, B, C).
-  static std::unique_ptr<Zkey> load(const std::string& path, bool masks = true);
+  static std::unique_ptr<Zkey> load(const std::string& path);
+  // Fills the *_live masks (one pass over A, B1, B2, C): the prover's key cache does it once
+  // per key; `commit` never reads those sections, and skipping the pass halves its time.
+  void mark_live_bases();
 };

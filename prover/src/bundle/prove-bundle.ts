@@ -16,7 +16,6 @@ import { chunkWitnesses, freshProofWitness } from '../chunks/witness.ts';
 import { writeWtns } from '../circuit/wtns-writer.ts';
 import { witnessBytes } from '../snark/native.ts';
 import { nativeChallengeOracle } from '../snark/commitment-native.ts';
-import { readZkeyCommitment } from '../snark/zkey-file.ts';
 import type { ChallengeOracle } from '../circuit/commitment-spec.ts';
 import { PLAIN_RANGES, rangeBackendName, rangePlanOptions } from '../circuit/range-backend.ts';
 import type { ProverEngine, WitnessInput } from '../snark/engine.ts';
@@ -174,7 +173,9 @@ function keyOracles(pkg: LoadedPackage): (index: number) => ChallengeOracle {
     const zkeyPath = join(pkg.dir, pkg.info.chunks[i].zkey);
     let oracle = byKey.get(zkeyPath);
     if (!oracle) {
-      if (!readZkeyCommitment(zkeyPath)) throw new ZkinferError('bad_package', `${zkeyPath}: the package's circuits use LogUp but this key has no commitment; recompile`);
+      // The manifest's verification key says whether the key commits (no key sections read here);
+      // the native command refuses a proving key without a commitment all the same.
+      if (pkg.manifest.chunks[i].vkey.commitment === undefined) throw new ZkinferError('bad_package', `${zkeyPath}: the package's circuits use LogUp but this key has no commitment; recompile`);
       byKey.set(zkeyPath, (oracle = nativeChallengeOracle(zkeyPath, pkg.manifest.chunks[i].vkeyHash)));
     }
     return oracle;

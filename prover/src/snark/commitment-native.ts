@@ -21,8 +21,22 @@ const G1 = bn254.G1.Point;
  * the next chunk's witness is built.
  */
 export function nativeCommitmentD(zkeyPath: string, committed: readonly bigint[], threads = 1): G1Point {
-  const reason = nativeUnavailableReason();
+  assertNativeRuns();
+  return runCommit(zkeyPath, committed, threads);
+}
+
+/** The oracle for the circuit whose proving key is at `zkeyPath` (commitment-prove.ts challengeOracle's native twin); checks the build once, not per chunk. */
+export function nativeChallengeOracle(zkeyPath: string, keyHash: string): ChallengeOracle {
+  assertNativeRuns();
+  return (committed, publics) => commitmentChallenge(runCommit(zkeyPath, committed, 1), publics, keyHash);
+}
+
+function assertNativeRuns(): void {
+  const reason = nativeUnavailableReason(); // reads the source folder's times: once per key, not per chunk
   if (reason) throw new SnarkError(`LogUp witness: ${reason}`);
+}
+
+function runCommit(zkeyPath: string, committed: readonly bigint[], threads: number): G1Point {
   const run = spawnSync(nativeBinary(), ['commit', zkeyPath, '--threads', String(threads)], { input: witnessBytes(committed), maxBuffer: 1 << 20 });
   if (run.error) throw new SnarkError(`native commitment ${zkeyPath}: ${run.error.message}`);
   const out = run.stdout.toString().trim();
@@ -33,9 +47,4 @@ export function nativeCommitmentD(zkeyPath: string, committed: readonly bigint[]
   const d = G1.fromAffine({ x: BigInt(m[1]), y: BigInt(m[2]) });
   d.assertValidity();
   return d;
-}
-
-/** The oracle for the circuit whose proving key is at `zkeyPath` (commitment-prove.ts challengeOracle's native twin). */
-export function nativeChallengeOracle(zkeyPath: string, keyHash: string): ChallengeOracle {
-  return (committed, publics) => commitmentChallenge(nativeCommitmentD(zkeyPath, committed), publics, keyHash);
 }
