@@ -104,7 +104,7 @@ if (values.prove) {
   const threads = Number(values.threads);
   const c0 = cpuMs();
   const t0 = performance.now();
-  const r = await proveBundle({ pkg, q, stages, promptTokens, generated, threads });
+  const r = await proveBundle({ pkg, q, stages, promptTokens, generated, threads, positions: 'all' });
   await shutdownProver();
   const wall = performance.now() - t0;
   log(`prove ${pkg.info.chunks.length} chunks, ${threads} workers: wall ${(wall / 1000).toFixed(1)} s (proveMs ${(r.proveMs / 1000).toFixed(1)} s, witness done at ${(r.witnessMs / 1000).toFixed(1)} s), main-process CPU ${((cpuMs() - c0) / 1000).toFixed(1)} s`);

@@ -25,6 +25,17 @@ describe.skipIf(logup === null)(`API with a real LogUp package${logup === null ?
     expect(body).toMatchObject({ valid: true, receipt: { valid: true } });
   });
 
+  it('takes the bundle as a position prefix (3 of ctx 4 positions: what the statement reads), refuses one position less', async () => {
+    const k = logup!.manifest.chunksPerPosition as number;
+    expect(k).toBeGreaterThanOrEqual(1);
+    expect(logup!.manifest.chunks).toHaveLength(4 * k);
+    expect(logup!.bundle.chunks).toHaveLength(3 * k);
+    const short = { ...logup!.bundle, chunks: logup!.bundle.chunks.slice(0, 2 * k) };
+    const res = await postJson('/v1/verify', { model: logup!.manifest.modelId, bundle: short });
+    expect(res.status).toBe(400);
+    expect(await errorOf(res)).toMatchObject({ code: 'bad_bundle', message: expect.stringMatching(/positions the statement reads/) });
+  });
+
   it('answers valid:false for a tampered commitment or proof of knowledge, 4xx for a missing one', async () => {
     for (const field of ['commitment', 'commitmentPok']) {
       const b = structuredClone(logup!.bundle);

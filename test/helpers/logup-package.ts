@@ -24,7 +24,8 @@ export const LOGUP_8: RangeBackend = { kind: 'logup', limbBits: 8 };
 export interface MicroPackage {
   model: PreparedModel;
   pkg: LoadedPackage;
-  prove(prompt: number[], n: number): Promise<ProveBundleResult>;
+  /** `positions`: proveBundle's (default 'read', the positions the statement reads). */
+  prove(prompt: number[], n: number, positions?: 'read' | 'all'): Promise<ProveBundleResult>;
   /** Removes the model file and the package directory. */
   dispose(): void;
 }
@@ -58,6 +59,6 @@ export async function compileMicro(ranges: RangeBackend, ctx = 4): Promise<Micro
     model,
     pkg,
     dispose: () => rmSync(dir, { recursive: true, force: true }),
-    prove: (prompt, n) => proveBundle({ pkg, q: model.q, promptTokens: prompt, generated: generateInt(model.q, prompt, n), threads: 2 }),
+    prove: (prompt, n, positions) => proveBundle({ pkg, q: model.q, promptTokens: prompt, generated: generateInt(model.q, prompt, n), threads: 2, positions }),
   };
 }

@@ -105,6 +105,9 @@ describe.skipIf(!HAVE_CHROMIUM)('<zkinfer-badge> on a real LogUp bundle (needs /
   };
 
   it('verifies it, and refuses it with one chunk’s commitment replaced or missing', async () => {
+    // A position prefix: "Hi" + 2 tokens reads 3 of the ctx's 4 positions (docs/proof-format.md).
+    const k = fixture.manifest.chunksPerPosition as number;
+    expect(fixture.bundle.chunks).toHaveLength(3 * k);
     const ok = await checkInBrowser(fixture.bundle);
     expect(ok.event).toMatchObject({ type: 'zkinfer-verified', detail: { receipt: ok.id, valid: true } });
     const swapped = structuredClone(fixture.bundle);

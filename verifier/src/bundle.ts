@@ -57,9 +57,8 @@ export function parseBundle(json: unknown, manifest?: Manifest): Bundle {
   const statement = parseStatement(o.statement, 'statement', ctx);
   const nPublic = nPublicForCtx(ctx);
   const chunksJson = readArray(o.chunks, 'chunks', 'bad_bundle', { min: 1, max: MAX_CHUNKS });
-  if (manifest && chunksJson.length !== manifest.chunks.length) {
-    throw new VerifyInputError('bad_bundle', 'chunks', `bundle has ${chunksJson.length} chunks, the model ${manifest.chunks.length}`);
-  }
+  const countProblem = manifest && chunkCountProblem(manifest, statement, chunksJson.length);
+  if (countProblem) throw new VerifyInputError('bad_bundle', 'chunks', countProblem);
   // Pass 1, no curve arithmetic: fields and signal counts of every chunk.
   const shaped = chunksJson.map((c, i) => {
     const path = at('chunks', i);
@@ -83,6 +82,38 @@ export function parseBundle(json: unknown, manifest?: Manifest): Bundle {
     });
   }
   return { version: 1, modelId, ctx, statement, chunks };
+}
+
+/**
+ * Positions a statement reads (docs/proof-format.md "Position prefixes"): the greedy check of
+ * token t + 1 runs at position t, so positions 0 … nPrompt + nGenerated − 2 prove the whole
+ * statement (and position 0, which opens the prompt commitment, is always among them).
+ */
+export function positionsRead(statement: Pick<Statement, 'nPrompt' | 'nGenerated'>): number {
+  return Math.max(1, statement.nPrompt + statement.nGenerated - 1);
+}
+
+/**
+ * The chunk counts a bundle of `statement` may have for `manifest`: every chunk, or, for a
+ * manifest of position chunks (K per position), the chunks of the first L positions for any L
+ * with positionsRead(statement) ≤ L ≤ ctx. `min` is what `zkinfer prove` proves by default.
+ */
+export function allowedChunkCounts(manifest: Manifest, statement: Pick<Statement, 'nPrompt' | 'nGenerated'>): { min: number; max: number; step: number } {
+  const all = manifest.chunks.length;
+  const k = manifest.chunksPerPosition;
+  if (k === undefined) return { min: all, max: all, step: all };
+  return { min: Math.min(all, positionsRead(statement) * k), max: all, step: k };
+}
+
+/** Why `count` chunks cannot be a bundle of `statement` for `manifest` (undefined if they can). */
+export function chunkCountProblem(manifest: Manifest, statement: Pick<Statement, 'nPrompt' | 'nGenerated'>, count: number): string | undefined {
+  const { min, max, step } = allowedChunkCounts(manifest, statement);
+  if (count === max) return undefined;
+  if (min === max) return `bundle has ${count} chunks, the model ${max}`;
+  if (count < min || count > max || count % step !== 0) {
+    return `bundle has ${count} chunks: the model takes the ${step} chunks of each position for the first ${min / step} (the positions the statement reads) up to all ${max / step}, i.e. a multiple of ${step} from ${min} to ${max}`;
+  }
+  return undefined;
 }
 
 /** A statement as bundles carry it (docs/proof-format.md "Bundle"): the commitment as a decimal string. */
@@ -132,15 +163,15 @@ export interface BundleVerdict {
 function statementMismatch(manifest: Manifest, bundle: Bundle): string | undefined {
   if (bundle.modelId !== manifest.modelId) return `bundle modelId ${bundle.modelId} is not the manifest's ${manifest.modelId}`;
   if (bundle.ctx !== manifest.ctx) return `bundle ctx ${bundle.ctx} is not the manifest's ${manifest.ctx}`;
-  if (bundle.chunks.length !== manifest.chunks.length) {
-    return `bundle has ${bundle.chunks.length} chunks, the manifest ${manifest.chunks.length}`;
-  }
+  const countProblem = chunkCountProblem(manifest, bundle.statement, bundle.chunks.length);
+  if (countProblem) return countProblem;
   const vocab = manifest.architecture.vocabSize;
   const badToken = bundle.statement.generated.findIndex((t) => t >= vocab);
   if (badToken >= 0) return `statement.generated[${badToken}] is not below vocabSize ${vocab}`;
 
   const { names } = publicSignalLayout(manifest.ctx);
   const last = bundle.chunks.length - 1;
+  const whole = bundle.chunks.length === manifest.chunks.length;
   for (let i = 0; i <= last; i++) {
     const actual = bundle.chunks[i].publicSignals;
     // in/out commitments are chunk-chosen; compare them through the chain rule below.
@@ -155,7 +186,9 @@ function statementMismatch(manifest: Manifest, bundle: Bundle): string | undefin
     const j = expected.findIndex((e, k) => e !== actual[k]);
     if (j >= 0) return `chunks[${i}].publicSignals[${j}] (${names[j]}) is ${actual[j]}, the statement requires ${expected[j]}`;
     if (i === 0 && actual[SIGNAL.inCommitment] !== 0n) return 'chunks[0] inCommitment must be 0';
-    if (i === last && actual[SIGNAL.outCommitment] !== 0n) return `chunks[${last}] (last) outCommitment must be 0`;
+    // The model's last chunk ends the chain (its circuit outputs 0); a position prefix's last chunk
+    // outputs the commitment to caches no proven chunk reads, which binds nothing.
+    if (i === last && whole && actual[SIGNAL.outCommitment] !== 0n) return `chunks[${last}] (last) outCommitment must be 0`;
     if (i < last && actual[SIGNAL.outCommitment] !== bundle.chunks[i + 1].publicSignals[SIGNAL.inCommitment]) {
       return `chain broken: chunks[${i}] outCommitment differs from chunks[${i + 1}] inCommitment`;
     }
@@ -165,7 +198,7 @@ function statementMismatch(manifest: Manifest, bundle: Bundle): string | undefin
 
 /**
  * Whether a parsed bundle is valid for a parsed manifest (docs/proof-format.md): model id, ctx,
- * chunk count, statement fields and posTokens in every chunk's signals, the commitment chain,
+ * chunk count (every chunk, or a position prefix: allowedChunkCounts), statement fields and posTokens in every chunk's signals, the commitment chain,
  * then all Groth16 proofs in one batch. `prepared` (from prepareManifest) skips key preparation.
  */
 export function verifyBundle(manifest: Manifest, bundle: Bundle, prepared?: readonly PreparedVerificationKey[]): BundleVerdict {

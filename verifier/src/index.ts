@@ -57,6 +57,9 @@ export {
 } from './manifest.ts';
 export {
   parseBundle,
+  allowedChunkCounts,
+  chunkCountProblem,
+  positionsRead,
   bundleToJson,
   statementToJson,
   verifyBundle,

@@ -38,6 +38,12 @@ export interface Manifest {
   name: string;
   architecture: Architecture;
   ctx: number;
+  /**
+   * Position chunks (docs/proof-format.md "Position prefixes"): chunk i runs kind i mod K at
+   * position ⌊i / K⌋ of the ctx, so a bundle may prove only the positions its statement reads.
+   * Absent for layer-major packages, whose bundles carry every chunk.
+   */
+  chunksPerPosition?: number;
   detokenizer?: Detokenizer;
   ptau: { power: number; sha256: string; insecure: boolean };
   chunks: ManifestChunk[];
@@ -137,6 +143,25 @@ function parseChunk(json: unknown, path: string, i: number, nPublic: number, see
 }
 
 /**
+ * K of a position-chunk manifest: the chunks are ctx positions × K kinds in position-major
+ * order, and every position runs the same K circuits (one circuit and key per kind). A manifest
+ * that claims this for chunks that are not so is refused: bundles of it may leave positions out.
+ */
+function parseChunksPerPosition(json: unknown, ctx: number, chunks: readonly ManifestChunk[]): number {
+  const k = readInt(json, 'chunksPerPosition', 'bad_manifest', 1, MAX_CHUNKS);
+  if (chunks.length !== ctx * k) {
+    throw new VerifyInputError('bad_manifest', 'chunksPerPosition', `${chunks.length} chunks are not ctx ${ctx} × ${k} kinds`);
+  }
+  chunks.forEach((c, i) => {
+    const first = chunks[i % k];
+    if (c.circuitHash !== first.circuitHash || c.vkeyHash !== first.vkeyHash) {
+      throw new VerifyInputError('bad_manifest', at('chunks', i), `a position chunk of kind ${i % k} must share chunk ${i % k}'s circuit and key`);
+    }
+  });
+  return k;
+}
+
+/**
  * Parses and checks a model manifest: every field, every key (strict points, layout nPublic,
  * checkKeySafety), each vkeyHash, chunk indices in chain order. Throws VerifyInputError.
  */
@@ -145,7 +170,7 @@ export function parseManifest(json: unknown): Manifest {
     json,
     '',
     ['version', 'modelId', 'name', 'architecture', 'ctx', 'ptau', 'chunks'],
-    ['detokenizer'],
+    ['chunksPerPosition', 'detokenizer'],
     'bad_manifest',
   );
   readLiteral(o.version, 'version', 1, 'bad_manifest');
@@ -169,6 +194,7 @@ export function parseManifest(json: unknown): Manifest {
     parseChunk(c, at('chunks', i), i, nPublic, seen, keys),
   );
   const manifest: Manifest = { version: 1, modelId, name, architecture, ctx, ptau, chunks };
+  if (o.chunksPerPosition !== undefined) manifest.chunksPerPosition = parseChunksPerPosition(o.chunksPerPosition, ctx, chunks);
   if (detokenizer) manifest.detokenizer = detokenizer;
   return manifest;
 }
@@ -182,6 +208,7 @@ export function manifestToJson(m: Manifest): Record<string, unknown> {
     architecture: { ...m.architecture },
     ctx: m.ctx,
   };
+  if (m.chunksPerPosition !== undefined) out.chunksPerPosition = m.chunksPerPosition;
   if (m.detokenizer) out.detokenizer = m.detokenizer.kind === 'bytes' ? { kind: 'bytes' } : { kind: 'sentencepiece', pieces: [...m.detokenizer.pieces] };
   out.ptau = { ...m.ptau };
   // Canonical form: each distinct key written once, at its first chunk (parseManifest resolves

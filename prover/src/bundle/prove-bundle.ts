@@ -9,7 +9,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleToJson, nPublicForCtx, parseProof, parsePublicSignals, receiptId, verifyBundle, type Bundle, type BundleJson, type Statement } from '@zkinfer/verifier';
+import { allowedChunkCounts, bundleToJson, nPublicForCtx, parseProof, parsePublicSignals, receiptId, verifyBundle, type Bundle, type BundleJson, type Statement } from '@zkinfer/verifier';
 import { planStages, stagesForLayout } from '../chunks/position.ts';
 import type { Stage } from '../circuit/transformer/stage.ts';
 import { chunkWitnesses, freshProofWitness } from '../chunks/witness.ts';
@@ -46,6 +46,12 @@ export interface ProveBundleArgs {
    * inside the package, removed afterwards, on snarkjs.
    */
   wtnsDir?: string;
+  /**
+   * 'read' (default): with position chunks, prove only the positions the statement reads
+   * (nPrompt + nGenerated − 1 of the ctx; docs/proof-format.md "Position prefixes"); 'all': every
+   * chunk, a bundle the Solidity verifier also takes. Packages without position chunks prove all.
+   */
+  positions?: 'read' | 'all';
   /** The prover engine (default: snark/engine.ts chosenEngine, from ZKINFER_PROVER and the native build). */
   engine?: ProverEngine;
   onProgress?: (msg: string) => void;
@@ -85,6 +91,7 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
     nGenerated: args.generated.length,
     generated: [...args.generated],
   };
+  const count = args.positions === 'all' ? plans.length : allowedChunkCounts(manifest, statement).min;
   const witness = freshProofWitness(statement, args.promptTokens, salt, plans.length);
   // LogUp circuits: each chunk's challenge comes from its key's commitment (D under the key's
   // P_j, hashed with the chunk's other publics once outCommitment is set: chunks/build.ts).
@@ -107,7 +114,7 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
   try {
     let cpu0 = selfCpuMs();
     let wall0 = epochMs();
-    for (const built of chunkWitnesses({ modelId: manifest.modelId, ctx, q: args.q, stages, plans, proof: witness, lean: true, ranges, oracleFor })) {
+    for (const built of chunkWitnesses({ modelId: manifest.modelId, ctx, q: args.q, stages, plans, proof: witness, lean: true, ranges, oracleFor, count })) {
       const cpu1 = selfCpuMs();
       let input: WitnessInput;
       if (work === undefined) input = witnessBytes(built.cs.values);
@@ -118,14 +125,14 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
       const timing: ChunkTiming = { index: built.index, constraints: built.cs.nConstraints, witnessStartAt: wall0, witnessEndAt: epochMs(), witnessCpuMs: cpu1 - cpu0, serializeCpuMs: cpu2 - cpu1, queuedAt: epochMs() };
       timings.push(timing);
       expected.push(built.publicSignals!.map((s) => s.toString()));
-      progress(`chunk ${built.index + 1}/${plans.length}: witness ready (${built.cs.nConstraints} constraints), proving`);
+      progress(`chunk ${built.index + 1}/${count}: witness ready (${built.cs.nConstraints} constraints), proving`);
       const i = built.index;
       // The last `threads` jobs wait for a worker with nothing to do rather than queue behind a proof.
-      const ahead = i < plans.length - args.threads;
+      const ahead = i < count - args.threads;
       const p = pool.prove(`${args.pkg.dir}/${info.chunks[i].zkey}`, input, built.cs.nConstraints, { ahead });
       p.then((r) => {
         timing.proof = r.timing;
-        progress(`chunk ${i + 1}/${plans.length}: proved`);
+        progress(`chunk ${i + 1}/${count}: proved`);
       }, () => {});
       proofs.push(p);
       // Let finished workers take a waiting proof and the jobs sent reach their workers before

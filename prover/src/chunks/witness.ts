@@ -40,13 +40,17 @@ export interface WitnessArgs {
   oracle?: ChallengeOracle;
   /** LogUp circuits of different keys: chunk `index`'s oracle (its key's commitment); overrides `oracle`. */
   oracleFor?: (index: number) => ChallengeOracle;
+  /** Build chunks 0 … count − 1 only (a position prefix, docs/proof-format.md); default every plan. */
+  count?: number;
 }
 
 /** Yields every chunk built in witness mode, in order; throws a RangeError naming the first unsatisfied constraint. */
 export function* chunkWitnesses(args: WitnessArgs): Generator<BuiltChunk & { index: number }> {
   let inCommitment = 0n;
   let inValues: readonly TensorValues[] = [];
-  for (let index = 0; index < args.plans.length; index++) {
+  const count = args.count ?? args.plans.length;
+  if (!Number.isInteger(count) || count < 1 || count > args.plans.length) throw new RangeError(`chunkWitnesses: count ${count} not in 1..${args.plans.length}`);
+  for (let index = 0; index < count; index++) {
     const oracle = args.oracleFor?.(index) ?? args.oracle;
     const built = buildChunk({ ...args, oracle, index, witness: { proof: args.proof, inCommitment, inValues } });
     if (args.check !== false) {

@@ -137,6 +137,8 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
     name: opts.name,
     architecture: { ...opts.architecture },
     ctx,
+    // Position chunks: bundles may prove only the positions their statement reads (docs/proof-format.md "Position prefixes").
+    ...(kinds ? { chunksPerPosition: kinds } : {}),
     ...(opts.detokenizer ? { detokenizer: opts.detokenizer } : {}),
     ptau: { power: ptau.power, sha256: ptau.sha256, insecure: ptau.insecure },
     chunks: manifestChunks,

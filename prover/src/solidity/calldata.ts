@@ -12,6 +12,11 @@ import { g1Words, g2Words } from './words.ts';
 export function bundleToCall(bundleJson: unknown): { modelId: string; ctx: number; call: VerifierCall } {
   const bundle: Bundle = parseBundle(bundleJson); // strict: field elements < r, coordinates < p, points in their groups
   const last = bundle.chunks.length - 1;
+  // Only the model's last chunk outputs 0: a bundle that ends elsewhere proves a position prefix
+  // (docs/proof-format.md "Position prefixes"), which the API takes and the contract does not.
+  if (bundle.chunks[last].publicSignals[SIGNAL.outCommitment] !== 0n) {
+    throw new RangeError(`the bundle proves only the first ${bundle.chunks.length} chunks (a position prefix, its last outCommitment is not 0); the contract checks whole bundles: prove with \`zkinfer prove --all-positions\``);
+  }
   bundle.chunks.forEach((c, i) => {
     const s = c.publicSignals;
     const expected = expectedPublicSignals({

@@ -43,10 +43,11 @@ let plainCall: VerifierCall;
 beforeAll(async () => {
   logup = await compileMicro(LOGUP_8, T);
   plain = await compileMicro(PLAIN_RANGES, T);
-  bundle = (await logup.prove([84, 111], 2)).bundle as unknown as Record<string, unknown>;
+  // Whole bundles ('all'): the contract takes no position prefixes (docs/solidity.md).
+  bundle = (await logup.prove([84, 111], 2, 'all')).bundle as unknown as Record<string, unknown>;
   // Another statement (prompt) of the same model: its chunks' challenges hash other signals.
-  foreign = bundleToCall((await logup.prove([72, 105], 2)).bundle).call;
-  plainCall = bundleToCall((await plain.prove([84, 111], 2)).bundle).call;
+  foreign = bundleToCall((await logup.prove([72, 105], 2, 'all')).bundle).call;
+  plainCall = bundleToCall((await plain.prove([84, 111], 2, 'all')).bundle).call;
   honest = bundleToCall(bundle).call;
   plan = planContract(logup.pkg.manifest);
   chain = await LocalChain.open();

@@ -2,8 +2,8 @@
  * Real bundles of the bundled default model for the EVM tests: its plain package at T = 4 (2 circuit
  * kinds, so 8 position chunks sharing 2 keys: both the shared-key and the several-key paths of
  * the contract), compiled with `zkinfer compile` through ensurePackage (reused while current,
- * keys cached in $ZKINFER_CACHE_DIR) and proven twice with the real CLI, so that a chunk of
- * another run of the same prompt is at hand. About 1.5 min of CPU cold (compile ~75 s).
+ * keys cached in $ZKINFER_CACHE_DIR) and proven twice with the real CLI (`--all-positions`: the
+ * contract takes whole bundles), so that a chunk of another run of the same prompt is at hand. About 1.5 min of CPU cold (compile ~75 s).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ export const FIXTURE_TOKENS = 2;
 
 function prove(dir: string, out: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const args = [join(REPO_ROOT, 'prover/bin/zkinfer.js'), 'prove', '--package', dir, '--prompt', FIXTURE_PROMPT, '-n', String(FIXTURE_TOKENS), '--out', out];
+    const args = [join(REPO_ROOT, 'prover/bin/zkinfer.js'), 'prove', '--package', dir, '--prompt', FIXTURE_PROMPT, '-n', String(FIXTURE_TOKENS), '--all-positions', '--out', out];
     const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (b: Buffer) => (err += b.toString('utf8')));

@@ -43,11 +43,33 @@ export function toyModel(ctx: number, nChunks: number, seed = 'toy'): ToyModel {
   return { manifest, trapdoors };
 }
 
+/**
+ * A position-chunk manifest (docs/proof-format.md "Position prefixes"): ctx positions × `kinds`
+ * chunks, kind k's key shared by every position (written once, at its first chunk).
+ */
+export function toyPositionModel(ctx: number, kinds: number, seed = 'toy-positions'): ToyModel {
+  const keys = Array.from({ length: kinds }, (_, k) => toyKey(nPublicForCtx(ctx), `${seed}/kind${k}`, { phase1: seed, gammaIsGenerator: true }));
+  const trapdoors: Trapdoor[] = [];
+  const chunks = Array.from({ length: ctx * kinds }, (_, i) => {
+    const { vk, trapdoor } = keys[i % kinds];
+    trapdoors.push(trapdoor);
+    return {
+      index: i,
+      constraints: 1000 + (i % kinds),
+      circuitHash: bytesToHex(sha256(utf8ToBytes(`kind ${i % kinds}`))),
+      vkeyHash: vkeyHash(vk),
+      ...(i < kinds ? { vkey: vkJson(vk) } : {}),
+    };
+  });
+  const { manifest } = toyModel(ctx, 1, seed);
+  return { manifest: { ...manifest, chunksPerPosition: kinds, chunks }, trapdoors };
+}
+
 export const STATEMENT: Statement = { promptCommitment: scalar('prompt'), nPrompt: 2, nGenerated: 3, generated: [104, 105, 33] };
 
-/** Chain commitments: in[0] = 0, out[i] = in[i+1], out[last] = 0. */
-export function chainCommitments(nChunks: number): { in: bigint; out: bigint }[] {
-  return Array.from({ length: nChunks }, (_, i) => ({
+/** Chain commitments: in[0] = 0, out[i] = in[i+1], out[last] = 0 (`count` < nChunks: a prefix, whose last out is not 0). */
+export function chainCommitments(nChunks: number, count = nChunks): { in: bigint; out: bigint }[] {
+  return Array.from({ length: count }, (_, i) => ({
     in: i === 0 ? 0n : scalar(`boundary${i}`),
     out: i === nChunks - 1 ? 0n : scalar(`boundary${i + 1}`),
   }));
@@ -56,15 +78,17 @@ export function chainCommitments(nChunks: number): { in: bigint; out: bigint }[]
 /**
  * A bundle for `model`, with `edit` applied to the signals before proving: the proofs are
  * valid for whatever signals the edit leaves, so only the bundle rules can reject them.
+ * `count`: the first `count` chunks only (a position prefix).
  */
 export function toyBundle(
   model: ToyModel,
   statement: Statement = STATEMENT,
   editSignals: (chunk: number, signals: bigint[]) => void = () => {},
+  count = model.trapdoors.length,
 ): Record<string, any> {
   const ctx = model.manifest.ctx as number;
-  const chain = chainCommitments(model.trapdoors.length);
-  const chunks = model.trapdoors.map((t, i) => {
+  const chain = chainCommitments(model.trapdoors.length, count);
+  const chunks = model.trapdoors.slice(0, count).map((t, i) => {
     const signals = expectedPublicSignals({ modelId: MODEL_ID, ctx, chunkIndex: i, inCommitment: chain[i].in, outCommitment: chain[i].out, statement });
     editSignals(i, signals);
     return { proof: proofJson(simulateProof(t, signals, `chunk${i}`)), publicSignals: signals.map(String) };

@@ -13,12 +13,16 @@ import { chosenEngine } from '../../snark/engine.ts';
 import { DEFAULT_API } from '../../client/api.ts';
 import { defaultPackageDir, defaultProofPath, formatSubmitReport, preflightSubmit, submitAndDescribe } from '../submit.ts';
 import { ZkinferError } from '../../errors.ts';
+import { allowedChunkCounts } from '@zkinfer/verifier';
 
-const usage = `usage: zkinfer prove [--package DIR] --prompt TEXT -n N [--out proof.json] [--opening FILE] [--threads N] [--submit [--api URL]] [--json]
+const usage = `usage: zkinfer prove [--package DIR] --prompt TEXT -n N [--out proof.json] [--opening FILE] [--threads N] [--all-positions] [--submit [--api URL]] [--json]
 
-Generates N tokens greedily with the integer inference, proves every chunk of the forward
-pass (on parallel workers, or one at a time on all cores), checks the bundle with the strict verifier and writes
-it, plus the private opening file (prompt, tokens, salt; mode 0600). The prover is zkinfer's
+Generates N tokens greedily with the integer inference, proves the chunks of the forward pass
+that the statement reads (on parallel workers, or one at a time on all cores), checks the bundle
+with the strict verifier and writes it, plus the private opening file (prompt, tokens, salt;
+mode 0600). With position chunks (compile's default layout) that is the first
+prompt + N − 1 positions, not the package's whole ctx: a short generation proves in
+proportion to its length (docs/proof-format.md "Position prefixes"). The prover is zkinfer's
 native one (prover/native, built by npm install) unless it could not be built (then snarkjs,
 said in one line) or ZKINFER_PROVER=snarkjs|native forces either.
 
@@ -30,10 +34,11 @@ said in one line) or ZKINFER_PROVER=snarkjs|native forces either.
   --opening FILE   opening file (default: <out without .json>.opening.json)
   --threads N      N > 0: N workers proving chunks concurrently, a single-threaded prover each
                    (default: one per CPU core); 0: one chunk at a time on all cores.
-                   Measured with snarkjs on 2 cores with 2 workers (the native prover:
-                   BENCHMARKS.md): default model at T = 32 (32 chunks) 33 s;
-                   stories260K at T = 32: 449 s (128 position chunks), 261 s (19
-                   layer-major chunks, compile --layout layers) (BENCHMARKS.md)
+                   Whole bundles (T = 32) on 2 cores with 2 workers and the native
+                   prover: the default model 5.3 s, stories260K 64–68 s (BENCHMARKS.md
+                   "Proof pipeline by range backend")
+  --all-positions  prove every position of the ctx (a bundle the Solidity verifier of
+                   \`zkinfer export-solidity\` takes: it checks whole bundles only)
   --submit         send the bundle to the API (POST /v1/verify) and print the receipt URL
                    and the two lines of HTML that embed its badge; exit 1 if refused
   --api URL        the API for --submit (default ${DEFAULT_API}, the one \`npm start\` runs)
@@ -55,6 +60,7 @@ export const command: Command = {
         json: { type: 'boolean' },
         submit: { type: 'boolean' },
         api: { type: 'string' },
+        'all-positions': { type: 'boolean' },
       },
     });
     if (values.api !== undefined && !values.submit) throw new UsageError('--api is only used with --submit');
@@ -83,10 +89,12 @@ export const command: Command = {
     log(`${promptTokens.length} prompt tokens, generating ${n} (integer inference)`);
     const generated = generateInt(q, promptTokens, n);
     const text = tokenizer.decode(generated);
-    log(`generated: ${JSON.stringify(text)}; proving ${pkg.manifest.chunks.length} chunks with the ${chosenEngine()} prover on ${threads === 0 ? 'all cores, one chunk at a time' : `${threads} workers`}`);
+    const positions = values['all-positions'] ? 'all' : 'read';
+    const nChunks = positions === 'all' ? pkg.manifest.chunks.length : allowedChunkCounts(pkg.manifest, { nPrompt: promptTokens.length, nGenerated: n }).min;
+    log(`generated: ${JSON.stringify(text)}; proving ${nChunks} of ${pkg.manifest.chunks.length} chunks with the ${chosenEngine()} prover on ${threads === 0 ? 'all cores, one chunk at a time' : `${threads} workers`}`);
     let r;
     try {
-      r = await proveBundle({ pkg, q, promptTokens, generated, threads, onProgress: log });
+      r = await proveBundle({ pkg, q, promptTokens, generated, threads, positions, onProgress: log });
     } finally {
       // --threads 0 proves on snarkjs's multi-threaded curve in this process: its workers would keep it alive.
       await shutdownProver();
