@@ -2,8 +2,9 @@
  * Constraint costs of the transformer circuits (section `transformer-costs`; with
  * `--ranges=logup`, section `transformer-costs-logup`; with `--quant P` for a preset other than
  * int8, the section name gains `-P`).
- * Run: npx node bench/transformer-costs.ts [T] [--ranges=plain|logup|logup:B] [--quant P]
- *   (default T = 32, plain, int8; P a QUANT_PRESETS name)
+ * Run: npx node bench/transformer-costs.ts [T] [--ranges=plain|logup|logup:B] [--quant P] [--model=FILE]
+ *   (default T = 32, plain, int8; P a QUANT_PRESETS name; --model: that model file only, e.g. a
+ *   candidate for the bundled model, printed and not written to BENCHMARKS.md)
  * `logup` builds the stages with the LogUp range backend (circuit/logup-ranges.ts) at the limb
  * width the cost model picks (circuit/limb-cost.ts: first measured at b = 8, which gives the
  * check widths, then again at the chosen b); `logup:B` fixes b. A stage's count is then its
@@ -41,10 +42,13 @@ const T = Number(positional[0] ?? 32);
 const LOGUP = rangesArg !== 'plain';
 const fixedB = rangesArg.startsWith('logup:') ? Number(rangesArg.slice('logup:'.length)) : undefined;
 const shared = (p: string) => fileURLToPath(new URL(`../../shared/${p}`, import.meta.url));
-const MODELS = [
-  { name: 'default (prover/models/default)', path: DEFAULT_MODEL_PATH },
-  { name: 'stories260K', path: shared('models/stories260K/stories260K.gguf') },
-];
+const modelArg = args.find((a) => a.startsWith('--model='))?.slice('--model='.length);
+const MODELS = modelArg
+  ? [{ name: modelArg, path: modelArg }]
+  : [
+      { name: 'default (prover/models/default)', path: DEFAULT_MODEL_PATH },
+      { name: 'stories260K', path: shared('models/stories260K/stories260K.gguf') },
+    ];
 
 /** The op a constraint belongs to, from its scope label (see the gadgets' cs.scope names). */
 function opOf(label: string): { op: string; perLayer: boolean } {
@@ -201,5 +205,5 @@ for (const m of MODELS) {
   md += `\n\nWhole pass at T = ${T}: **${fmt(total)}** constraints, **${fmt(total / T)} per position**; ${pass.nStages} stages (1 position each), ` +
     `largest ${largest.name} with ${fmt(largest.n)}. Measured in ${secs.toFixed(0)} s.${choice}\n`;
 }
-writeBenchSection(section, md);
+if (!modelArg) writeBenchSection(section, md);
 process.stdout.write(md);
