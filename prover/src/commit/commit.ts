@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import * as poseidonLite from 'poseidon-lite';
+import { createRequire } from 'node:module';
 import { R } from '@zkinfer/verifier';
 
 /**
@@ -42,17 +42,24 @@ export function pack(values: readonly (number | bigint)[], bits: number, signed:
   return out;
 }
 
-const POSEIDON = [
-  undefined,
-  poseidonLite.poseidon1, poseidonLite.poseidon2, poseidonLite.poseidon3, poseidonLite.poseidon4,
-  poseidonLite.poseidon5, poseidonLite.poseidon6, poseidonLite.poseidon7, poseidonLite.poseidon8,
-  poseidonLite.poseidon9, poseidonLite.poseidon10, poseidonLite.poseidon11, poseidonLite.poseidon12,
-  poseidonLite.poseidon13, poseidonLite.poseidon14, poseidonLite.poseidon15, poseidonLite.poseidon16,
-];
+type PoseidonFn = (inputs: bigint[]) => bigint;
+const requirePoseidon = createRequire(import.meta.url);
+const POSEIDON: (PoseidonFn | undefined)[] = [];
+/**
+ * poseidon-lite's poseidon<n>, loaded on first use: each arity's module parses its round
+ * constants when loaded, about 150 ms for all sixteen at every CLI start, and a commitment
+ * chain uses two or three arities.
+ */
+function poseidonOfArity(n: number): PoseidonFn | undefined {
+  if (!Number.isInteger(n) || n < 1 || n > 16) return undefined;
+  let fn = POSEIDON[n];
+  if (!fn) POSEIDON[n] = fn = (requirePoseidon(`poseidon-lite/poseidon${n}`) as Record<string, PoseidonFn>)[`poseidon${n}`];
+  return fn;
+}
 
 /** Poseidon (circomlib parameters) of 1..16 field elements. */
 export function poseidon(inputs: readonly bigint[]): bigint {
-  const fn = POSEIDON[inputs.length];
+  const fn = poseidonOfArity(inputs.length);
   if (!fn) throw new RangeError(`poseidon: arity ${inputs.length} not in 1..16`);
   for (const x of inputs) if (x < 0n || x >= R) throw new RangeError(`poseidon: input ${x} is not a canonical field element`);
   return fn([...inputs]);

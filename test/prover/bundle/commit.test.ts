@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import * as lite from 'poseidon-lite';
 import { poseidon2, poseidon16 } from 'poseidon-lite';
-import { commit, pack, promptCommitment, randomSalt, valuesPerElement } from '@zkinfer/prover/commit/commit.ts';
+import { commit, pack, poseidon, promptCommitment, randomSalt, valuesPerElement } from '@zkinfer/prover/commit/commit.ts';
 import { R } from '@zkinfer/prover/circuit/field.ts';
 
 describe('pack', () => {
@@ -19,6 +20,20 @@ describe('pack', () => {
     expect(() => pack([256], 8, false)).toThrow(/256 at index 0/);
     expect(() => pack([-129], 8, true)).toThrow(RangeError);
     expect(() => pack([-1], 8, false)).toThrow(RangeError);
+  });
+});
+
+describe('poseidon (each arity loaded on first use)', () => {
+  it('equals poseidon-lite at every arity 1..16, and refuses 0, 17 and non-canonical inputs', () => {
+    for (let n = 1; n <= 16; n++) {
+      const xs = Array.from({ length: n }, (_, i) => BigInt(i * 7 + n));
+      const ref = (lite as unknown as Record<string, (x: bigint[]) => bigint>)[`poseidon${n}`];
+      expect(poseidon(xs), `arity ${n}`).toBe(ref(xs));
+      expect(poseidon(xs), `arity ${n}, loaded`).toBe(ref(xs));
+    }
+    expect(() => poseidon([])).toThrow(/arity 0/);
+    expect(() => poseidon(Array<bigint>(17).fill(1n))).toThrow(/arity 17/);
+    expect(() => poseidon([R])).toThrow(/canonical/);
   });
 });
 
