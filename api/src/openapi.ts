@@ -213,6 +213,7 @@ export const openApiDocument = {
           name: { type: 'string', minLength: 1, maxLength: 100 },
           architecture: { type: 'object' },
           ctx: { type: 'integer', minimum: 1, maximum: 4096 },
+          chunksPerPosition: { type: 'integer', minimum: 1, description: 'position chunks: ctx × K chunks, one circuit per kind; bundles may prove a position prefix (docs/proof-format.md "Position prefixes")' },
           detokenizer: { type: 'object' },
           ptau: { type: 'object' },
           chunks: { type: 'array', minItems: 1, items: { type: 'object', description: 'index, constraints, circuitHash, vkeyHash, vkey; vkey may be omitted when an earlier chunk carries the key with the same vkeyHash' } },
@@ -256,6 +257,7 @@ export const openApiDocument = {
           statement: { $ref: '#/components/schemas/Statement' },
           chunks: {
             type: 'array',
+            description: "one per manifest chunk, or, for a manifest with chunksPerPosition K, the K chunks of each of the first L positions, nPrompt + nGenerated − 1 ≤ L ≤ ctx",
             items: {
               type: 'object',
               required: ['proof', 'publicSignals'],
