@@ -114,9 +114,20 @@ export function planStages(stages: readonly Stage[], opts: PlanOptions): ChunkPl
 export type ChunkLayout = 'positions' | 'layers';
 export const CHUNK_LAYOUTS: readonly ChunkLayout[] = ['positions', 'layers'];
 
-/** The stages of `layout`, measured with the range backend their circuits will be built with (default plain). */
-export function stagesForLayout(layout: ChunkLayout, q: QuantModel, ctx: number, ranges: RangeBackend = PLAIN_RANGES): Stage[] {
-  return layout === 'positions' ? positionStages(q, ctx, ranges) : forwardStages(q, ctx, { ranges });
+/**
+ * The stages of `layout`, measured with the range backend their circuits will be built with
+ * (default plain). `slotCosts` (positions only): the per-slot costs a package recorded
+ * (slotCostsOf), which spares building every slot's shape again (2.8 s for stories260K).
+ */
+export function stagesForLayout(layout: ChunkLayout, q: QuantModel, ctx: number, ranges: RangeBackend = PLAIN_RANGES, slotCosts?: readonly number[]): Stage[] {
+  return layout === 'positions' ? positionStages(q, ctx, ranges, slotCosts) : forwardStages(q, ctx, { ranges });
+}
+
+/** The constraints of each per-position slot (the stages of position 0) of a position layout; undefined for other stages. */
+export function slotCostsOf(stages: readonly Stage[]): number[] | undefined {
+  if (!isPositionLayout(stages)) return undefined;
+  const slots = Math.max(...stages.map((s) => s.slot)) + 1;
+  return stages.slice(0, slots).map((s) => s.constraints);
 }
 
 /**

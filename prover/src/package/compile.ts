@@ -10,7 +10,7 @@ import { canonicalVkeyJson, MAX_CHUNKS, parseManifest, parseVerificationKey, vke
 import { PLAIN_RANGES, rangeBackendName, type RangeBackend, rangePlanOptions } from '../circuit/range-backend.ts';
 import { buildChunk } from '../chunks/build.ts';
 import type { ChunkPlan } from '../chunks/plan.ts';
-import { planStages, type ChunkLayout } from '../chunks/position.ts';
+import { planStages, slotCostsOf, type ChunkLayout } from '../chunks/position.ts';
 import type { Stage } from '../circuit/transformer/stage.ts';
 import type { CommitmentSpec } from '../circuit/commitment-spec.ts';
 import { writeR1cs } from '../circuit/r1cs-writer.ts';
@@ -158,6 +158,7 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
     model: opts.model ?? null,
     quantFile: opts.quantBytes ? QUANT_FILE : null,
     chunks: infoChunks,
+    ...(slotCostsOf(stages) ? { slotCosts: slotCostsOf(stages) } : {}),
     codeFingerprint: circuitCodeFingerprint(),
   };
   writeJson(join(outDir, INFO_FILE), info);

@@ -43,6 +43,13 @@ export interface PackageInfo {
   /** Serialized quantized model, relative to the package directory (null for models without one). */
   quantFile: string | null;
   chunks: PackageChunk[];
+  /**
+   * Positions layout: each per-position slot's constraints as compile measured them
+   * (chunks/position.ts slotCostsOf). prove plans from them instead of rebuilding every slot's
+   * shape; the code fingerprint below stands for them (other circuit code: recompile), and a
+   * chunk that outgrows its plan is refused when built. Absent in older packages (measured then).
+   */
+  slotCosts?: number[];
   /** package/code-fingerprint.ts at compile time; absent in packages made before it existed. */
   codeFingerprint?: string;
 }

@@ -54,8 +54,12 @@ function choose(ctx: StageContext, at: readonly LinearCombination[], xs: readonl
   return LinearCombination.sum(at.slice(0, xs.length).map((b, t) => ctx.cs.mul(b, xs[t], `${label}${t}`)));
 }
 
-/** The T · (2 + 3·layers) stages of a forward pass over T positions, position-major. */
-export function positionStages(q: QuantModel, T: number, ranges: RangeBackend = PLAIN_RANGES): PositionStage[] {
+/**
+ * The T · (2 + 3·layers) stages of a forward pass over T positions, position-major.
+ * `slotCosts`: each slot's constraints as measured before (a package records them,
+ * package/layout.ts PackageInfo.slotCosts), instead of building every slot's shape again.
+ */
+export function positionStages(q: QuantModel, T: number, ranges: RangeBackend = PLAIN_RANGES, slotCosts?: readonly number[]): PositionStage[] {
   const c = q.config;
   if (!Number.isInteger(T) || T < 2 || T > c.contextLength) throw new RangeError(`positionStages: T = ${T} not in 2..${c.contextLength} (the model's context length)`);
   const resBits = q.embedOut.bits;
@@ -135,8 +139,9 @@ export function positionStages(q: QuantModel, T: number, ranges: RangeBackend = 
       return {};
     },
   });
-  // Every position's stages are the same circuits: measure each slot once.
-  const costs = defs.map((d) => measureStage(q, T, d, ranges));
+  // Every position's stages are the same circuits: measure each slot once (or take the recorded costs).
+  if (slotCosts !== undefined && slotCosts.length !== defs.length) throw new RangeError(`positionStages: ${slotCosts.length} slot costs for ${defs.length} slots`);
+  const costs = slotCosts ? [...slotCosts] : defs.map((d) => measureStage(q, T, d, ranges));
   const stages: PositionStage[] = [];
   for (let p = 0; p < T; p++) {
     defs.forEach((d, slot) => stages.push({ name: `${d.base}@${p}`, slot, inputs: d.inputs, outputs: d.outputs, uses: d.uses, build: d.build, constraints: costs[slot] }));

@@ -1,0 +1,56 @@
+/**
+ * A positions package records each per-position slot's constraints (PackageInfo.slotCosts), so
+ * `proveBundle` plans from them instead of building every slot's shape again. The recorded
+ * costs are what measuring gives; costs that do not fit the circuits make prove refuse, never
+ * prove something else (buildChunk checks each stage adds exactly what it declares). Micro LogUp package of test/helpers/logup-package.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proveBundle } from '@zkinfer/prover/bundle/prove-bundle.ts';
+import { slotCostsOf, stagesForLayout } from '@zkinfer/prover/chunks/position.ts';
+import { generateInt } from '@zkinfer/prover/infer/int.ts';
+import { parseBundle, verifyBundle } from '@zkinfer/verifier';
+import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
+import { compileMicro, LOGUP_8, type MicroPackage } from '../../helpers/logup-package.ts';
+
+const T = 4;
+let micro: MicroPackage;
+
+beforeAll(async () => {
+  micro = await compileMicro(LOGUP_8, T);
+}, 600_000);
+afterAll(async () => {
+  await shutdownProver();
+  micro?.dispose();
+});
+
+const proveWith = (slotCosts: number[]) =>
+  proveBundle({ pkg: { ...micro.pkg, info: { ...micro.pkg.info, slotCosts } }, q: micro.model.q, promptTokens: [84], generated: generateInt(micro.model.q, [84], 1), threads: 2 });
+
+describe('recorded slot costs', () => {
+  it('equal the measured ones, and give the same stages', () => {
+    const measured = stagesForLayout('positions', micro.model.q, T, LOGUP_8);
+    const recorded = micro.pkg.info.slotCosts!;
+    expect(recorded).toEqual(slotCostsOf(measured));
+    const shape = (stages: typeof measured) => stages.map((s) => [s.name, s.constraints, s.inputs, s.outputs]);
+    expect(shape(stagesForLayout('positions', micro.model.q, T, LOGUP_8, recorded))).toEqual(shape(measured));
+    expect(() => stagesForLayout('positions', micro.model.q, T, LOGUP_8, recorded.slice(1))).toThrow(/slot costs/);
+  });
+
+  it('prove plans from them: the bundle verifies', async () => {
+    const r = await proveWith(micro.pkg.info.slotCosts!);
+    expect(verifyBundle(micro.pkg.manifest, parseBundle(r.bundle))).toEqual({ valid: true });
+  });
+
+  it('understated costs make prove refuse before any proof (each stage checks what it adds)', async () => {
+    const low = micro.pkg.info.slotCosts!.map((c) => Math.max(1, c - 50));
+    await expect(proveWith(low)).rejects.toThrow(/declares \d+ constraints but added|plan to different chunks/);
+  });
+
+  it('overstated costs only bound the plan: the same cut proves the same circuits, another cut is refused', async () => {
+    // The circuits (and so their keys) depend on the stages a chunk holds, not on the planned counts.
+    const high = micro.pkg.info.slotCosts!.map((c) => c + 50);
+    const r = await proveWith(high).catch((e: Error) => e);
+    if (r instanceof Error) expect(r.message).toMatch(/plan to different chunks/);
+    else expect(verifyBundle(micro.pkg.manifest, parseBundle(r.bundle))).toEqual({ valid: true });
+  });
+});
