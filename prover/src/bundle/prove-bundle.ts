@@ -9,7 +9,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { allowedChunkCounts, bundleToJson, nPublicForCtx, parseProof, parsePublicSignals, receiptId, verifyBundle, type Bundle, type BundleJson, type Statement } from '@zkinfer/verifier';
+import { allowedChunkCounts, bundleToJson, nPublicForCtx, parseProof, parsePublicSignals, receiptId, verifyBundle, type Bundle, type BundleJson, type Manifest, type Statement } from '@zkinfer/verifier';
 import { planStages, stagesForLayout } from '../chunks/position.ts';
 import type { Stage } from '../circuit/transformer/stage.ts';
 import { chunkWitnesses, freshProofWitness } from '../chunks/witness.ts';
@@ -72,6 +72,11 @@ export interface ProveBundleResult {
   profile: PipelineProfile;
 }
 
+/** How many chunks proveBundle proves for a statement of these lengths (ProveBundleArgs.positions). */
+export function chunksToProve(manifest: Manifest, counts: { nPrompt: number; nGenerated: number }, positions: 'read' | 'all' = 'read'): number {
+  return positions === 'all' ? manifest.chunks.length : allowedChunkCounts(manifest, counts).min;
+}
+
 export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleResult> {
   const progress = args.onProgress ?? (() => {});
   const { manifest, info } = args.pkg;
@@ -92,7 +97,7 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
     nGenerated: args.generated.length,
     generated: [...args.generated],
   };
-  const count = args.positions === 'all' ? plans.length : allowedChunkCounts(manifest, statement).min;
+  const count = chunksToProve(manifest, statement, args.positions);
   const witness = freshProofWitness(statement, args.promptTokens, salt, plans.length);
   // LogUp circuits: each chunk's challenge comes from its key's commitment (D under the key's
   // P_j, hashed with the chunk's other publics once outCommitment is set: chunks/build.ts).

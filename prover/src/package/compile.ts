@@ -147,6 +147,7 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
   const manifest = parseManifest(manifestJson);
   writeJson(join(outDir, MANIFEST_FILE), manifestJson);
   if (opts.quantBytes) writeFileSync(join(outDir, QUANT_FILE), opts.quantBytes);
+  const slotCosts = slotCostsOf(stages);
   const info: PackageInfo = {
     version: PACKAGE_VERSION,
     modelId: opts.modelId,
@@ -158,7 +159,7 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
     model: opts.model ?? null,
     quantFile: opts.quantBytes ? QUANT_FILE : null,
     chunks: infoChunks,
-    ...(slotCostsOf(stages) ? { slotCosts: slotCostsOf(stages) } : {}),
+    ...(slotCosts ? { slotCosts } : {}),
     codeFingerprint: circuitCodeFingerprint(),
   };
   writeJson(join(outDir, INFO_FILE), info);

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { UsageError, type Command } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
 import { writeOpening } from '../../bundle/opening.ts';
-import { proveBundle } from '../../bundle/prove-bundle.ts';
+import { chunksToProve, proveBundle } from '../../bundle/prove-bundle.ts';
 import { generateInt } from '../../infer/int.ts';
 import { readPackage } from '../../package/layout.ts';
 import { loadPackageModel } from '../../package/model.ts';
@@ -13,7 +13,6 @@ import { chosenEngine } from '../../snark/engine.ts';
 import { DEFAULT_API } from '../../client/api.ts';
 import { defaultPackageDir, defaultProofPath, formatSubmitReport, preflightSubmit, submitAndDescribe } from '../submit.ts';
 import { ZkinferError } from '../../errors.ts';
-import { allowedChunkCounts } from '@zkinfer/verifier';
 
 const usage = `usage: zkinfer prove [--package DIR] --prompt TEXT -n N [--out proof.json] [--opening FILE] [--threads N] [--all-positions] [--submit [--api URL]] [--json]
 
@@ -90,7 +89,7 @@ export const command: Command = {
     const generated = generateInt(q, promptTokens, n);
     const text = tokenizer.decode(generated);
     const positions = values['all-positions'] ? 'all' : 'read';
-    const nChunks = positions === 'all' ? pkg.manifest.chunks.length : allowedChunkCounts(pkg.manifest, { nPrompt: promptTokens.length, nGenerated: n }).min;
+    const nChunks = chunksToProve(pkg.manifest, { nPrompt: promptTokens.length, nGenerated: n }, positions);
     log(`generated: ${JSON.stringify(text)}; proving ${nChunks} of ${pkg.manifest.chunks.length} chunks with the ${chosenEngine()} prover on ${threads === 0 ? 'all cores, one chunk at a time' : `${threads} workers`}`);
     let r;
     try {
