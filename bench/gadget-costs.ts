@@ -13,7 +13,7 @@ import { assertLessOrEqual, isEqual, isLessThan, isZero } from '@zkinfer/prover/
 import { argmaxLowest, maximum } from '@zkinfer/prover/circuit/gadgets/max.ts';
 import { requantize, residualAdd, signedBounds } from '@zkinfer/prover/circuit/gadgets/requant.ts';
 import { pack } from '@zkinfer/prover/circuit/gadgets/pack.ts';
-import { commit, poseidon } from '@zkinfer/prover/circuit/gadgets/poseidon.ts';
+import { commit, poseidon } from '@zkinfer/prover/circuit/poseidon.ts';
 import { lookup } from '@zkinfer/prover/circuit/gadgets/table.ts';
 import { activation, expNeg } from '@zkinfer/prover/circuit/gadgets/nonlinear.ts';
 import { reciprocal, rsqrt } from '@zkinfer/prover/circuit/gadgets/reciprocal.ts';

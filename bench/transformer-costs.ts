@@ -80,7 +80,7 @@ function opOf(label: string): { op: string; perLayer: boolean } {
     if (p[1] === 'postNorm') return layer('post-FFN norm + residual (Gemma 3)');
     return layer('FFN gate/up/hidden/down requant');
   }
-  if (p[0] === 'logup') return once(/^lookup\d+$/.test(p[1]) ? 'LogUp: value tables (2^k rows + sum per circuit, one inverse per lookup)' : 'LogUp: inverse per query (deferred to resolve)');
+  if (p[0] === 'logup') return once(/^lookup\d+$/.test(p[1]) ? 'LogUp: value tables (2^k rows + sum per circuit; β·value and an inverse per lookup)' : 'LogUp: inverse per query (deferred to resolve)');
   // The logits acc·m are linear combinations (free): the logits scope holds only the norm.
   if (p[0] === 'logits') return once(/^norm\d+$/.test(p[1]) ? 'final RMSNorm' : 'logits (besides the norm)');
   if (p[0] === 'greedy') return once('argmax of acc·m + greedy check');
@@ -92,12 +92,12 @@ function kindOf(label: string): string {
   if (/\/(overshoot|window|lo:bool|hi:bool|loQ|hiQ|inRangeHigh|loHi)(\/|$)/.test(label)) return 'saturating outputs (flags, products, one window check of y or the overshoot)';
   if (/\/requant\/signed\//.test(label)) return 'requantization output range checks';
   if (/\/requant\/toBits\d+\//.test(label)) return 'rounding remainders (s bits per requantization)';
-  if (/\/rshift\//.test(label)) return 'softmax exact shifts (remainder + quotient bits)';
+  if (/\/rshift\//.test(label) || /\/expNeg\/(digits|toBits\d+)\//.test(label)) return 'softmax exact shifts (remainder, quotient bits or digits)';
   if (/\/(rsqrt|reciprocal)\//.test(label)) return '1/√ and 1/x hints (range checks, products)';
   if (/\/(maximum|argmax)\//.test(label)) return 'max / argmax (difference range checks, one-hot)';
   if (/\/lookup\d+\//.test(label)) return 'table lookups (activation, exp digits)';
   if (label === 'logup/query') return 'LogUp: one inverse per query (deferred to resolve)';
-  if (/^logup\/lookup\d+\//.test(label)) return 'LogUp: value tables (activation)';
+  if (/^logup\/lookup\d+\//.test(label)) return 'LogUp: value tables (activation, exp digits: β·value and an inverse per lookup)';
   if (/\/recompose$/.test(label)) return 'LogUp: limb recomposition (one per check)';
   if (/onehot\//.test(label)) return 'one-hot token';
   if (/(^|\/)(qk\d+|pv\d+|sq\d+|xr\d+|yr\d+|au\d+|er|acc\d+|inRange)$/.test(label)) return 'private products (q·k, p·v, x², x·r, gating, exp)';
@@ -112,10 +112,11 @@ let md = `## ${section}\n\nCommand: \`npx node bench/transformer-costs.ts ${T}${
   'Per-layer ops are per position per layer, averaged over the T positions (attention grows with the visible keys); ' +
   `embedding and logits per position (logits at the T − 1 positions that have a next token).\n`;
 if (LOGUP) {
-  md += '\n**LogUp circuits** (range checks by the LogUp backend, docs/decisions.md 18): not provable until the commitment ' +
-    '(BSB22) lands in setup, prover and verifiers. Counts per stage include one inverse row per query (stated at resolve); ' +
-    'each circuit also pays the range table once (2^b + 2 rows), listed apart; a stage using a value table (the FFN activation) pays its 257 rows. ' +
-    'Still decompositions: `bits` requests whose bits a gadget computes with (signs, comparisons, saturation windows, softmax exp digits); still split muxes: the exp digit tables.\n';
+  md += '\n**LogUp circuits** (range checks by the LogUp backend, docs/decisions.md 18; provable with the BSB22 commitment, decisions 22). ' +
+    'Counts per stage include one inverse row per query (stated at resolve); ' +
+    'each circuit also pays the range table and β = Poseidon(c) once (2^b + 2 + 213 rows), listed apart; a stage using a value table ' +
+    '(the FFN activation, the softmax exp digits: pairs (index, T[index]) against i + β·T[i], docs/decisions.md 31) pays its 2^k + 1 rows, and each lookup two (β·value, the inverse). ' +
+    'Still decompositions: `bits` requests whose bits a gadget computes with (signs, comparisons, saturation windows).\n';
 }
 
 interface Pass {

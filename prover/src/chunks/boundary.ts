@@ -22,7 +22,7 @@
  */
 import { pack as packOffCircuit, commit as commitOffCircuit, valuesPerElement } from '../commit/commit.ts';
 import { toSigned } from '../circuit/field.ts';
-import { COMMIT_BLOCK, commit, commitCost, poseidonCost } from '../circuit/gadgets/poseidon.ts';
+import { COMMIT_BLOCK, commit, commitCost, poseidonCost } from '../circuit/poseidon.ts';
 import { pack } from '../circuit/gadgets/pack.ts';
 import { checkSigned } from '../circuit/gadgets/range.ts';
 import { decompositionRows, type CheckRows } from '../circuit/range-backend.ts';

@@ -3,6 +3,8 @@ import { checkWidth, decomposeBits } from './bit-decomposition.ts';
 import { assertCommitmentSpec, type ChallengeOracle, type CommitmentSpec } from './commitment-spec.ts';
 import { LinearCombination, type Scalar, type Variable } from './lc.ts';
 import { countMultiplicities, rangeTable, stateLogUp, type LogUpWires } from './logup.ts';
+import { mod } from './field.ts';
+import { poseidon } from './poseidon.ts';
 import { decomposesAt, logUpCheckRows, logUpFixedRows } from './logup-rows.ts';
 import type { RangeChecks } from './ranges.ts';
 import type { ConstraintSystem } from './system.ts';
@@ -42,32 +44,39 @@ export interface LogUpRangesOptions {
   blinding?: () => bigint;
 }
 
-/** A value table's argument: its entries (combined column) and queries. */
+/** A value table's argument: its values T[i] and the pairs (index, value) looked up in it. */
 interface ValueTable {
   values: bigint[];
-  min: bigint;
-  width: number;
-  k: number;
-  entries: bigint[];
-  queries: LinearCombination[];
+  pairs: { index: LinearCombination; value: LinearCombination }[];
 }
 
 /** One argument of a resolved circuit: its table, queries and the wires it added. */
 export interface ArgumentLayout extends LogUpWires {
+  /** Entry values (a pair table's i + β·T[i] with β's value; witness mode). */
   entries: readonly bigint[];
   queries: readonly LinearCombination[];
   multiplicities: readonly Variable[];
+}
+
+/** A value table's argument in a resolved circuit: the pairs as looked up, and β·value's wire per pair. */
+export interface PairArgumentLayout extends ArgumentLayout {
+  values: readonly bigint[];
+  pairs: readonly { index: LinearCombination; value: LinearCombination }[];
+  /** t_k = β·value_k, one product row each (the query is index_k + t_k). */
+  scaled: readonly Variable[];
 }
 
 /** The wires of a resolved circuit (tests tamper with them): the range argument's, then each value table's. */
 export interface LogUpLayout extends LogUpWires {
   entries: readonly bigint[];
   queries: readonly LinearCombination[];
-  tables: readonly ArgumentLayout[];
+  tables: readonly PairArgumentLayout[];
   limbs: readonly Variable[];
   multiplicities: readonly Variable[];
   blinding: Variable;
   challenge: Variable;
+  /** β = Poseidon(c), the pair tables' second challenge. */
+  beta: LinearCombination;
 }
 
 /** A check waiting for resolve(); `bits` once a gadget asked for them (then it is a decomposition instead). */
@@ -207,40 +216,62 @@ export class LogUpRanges implements RangeChecks {
   }
 
   /**
-   * T[index] by a lookup into the table of pairs (i, T[i]), encoded as one column
-   * i + 2^k·(T[i] − min T) (docs/lookups-design.md "combined column", with the constant 2^k in
-   * place of a second challenge): the value wire is range-checked to the table's value width,
-   * and the index is range-checked by the caller (precondition), so both encodings are
-   * integers below 2^(k + width) ≪ r and a matching entry means index = i and value = T[i].
-   * Rows: one inverse, the value's check; the table's 2^k rows and its sum once per circuit
-   * (charged to the first lookup). The index's and the value's wires are committed.
+   * T[index] by a lookup into the table of pairs (i, T[i]) (docs/lookups-design.md "Value
+   * tables"): the value is a committed hint, and at resolve the pair is queried as the column
+   * index + β·value against the entries i + β·T[i], with β = Poseidon(c) a second challenge
+   * fixed after the commitment. A pair outside the table passes for at most a negligible set
+   * of (c, β), so the lookup pins the index to 0 … 2^k − 1 and the value to T[index] without
+   * range-checking either (the caller's check of the index is not needed by the lookup).
+   * Rows: two per lookup (t = β·value, the inverse); the table's 2^k rows and its sum once per
+   * circuit (charged to the first lookup); β's Poseidon is in every LogUp circuit's fixed rows.
    */
   lookupAt(index: LinearCombination, _bits: () => LinearCombination[], table: ArrayLike<Scalar>): LinearCombination {
+    return this.cs.scope(`lookupAt${tableBits(table)}`, () => this.pairLookup(index, table));
+  }
+
+  /**
+   * Digit tables (ranges.ts): the digits d_k and the high part h are committed hints, one
+   * linear row x = Σ d_k·2^(kD) + 2^(nD)·h, h range-checked (deferred) to width − nD bits, and
+   * each (d_k, T_k[d_k]) a pair lookup, which also bounds d_k to D bits. Every part is then a
+   * small non-negative integer, so the row holds over the integers and the d_k are x's digits.
+   * Rows: 1 + h's check + 2 per digit (+ each table's once per circuit).
+   */
+  lookupDigits(x: LinearCombination, width: number, digitBits: number, tables: readonly ArrayLike<Scalar>[]): { values: LinearCombination[]; high?: LinearCombination } {
     const { cs } = this;
-    const k = Math.log2(table.length);
-    if (!Number.isInteger(k) || k < 1 || k > 16) throw new RangeError(`lookupAt: table of ${table.length} entries is not 2^k with k in 1..16`);
+    checkWidth('lookupDigits', width);
+    const n = tables.length;
+    for (const t of tables) if (tableBits(t) !== digitBits) throw new RangeError(`lookupDigits: a table of ${t.length} entries for ${digitBits}-bit digits`);
+    return cs.scope('digits', () => {
+      const mask = (1n << BigInt(digitBits)) - 1n;
+      const digits = cs.hints('d', n, () => Array.from({ length: n }, (_, k) => (cs.valueOf(x) >> BigInt(k * digitBits)) & mask));
+      const low = n * digitBits;
+      const high = width > low ? cs.hint('high', () => cs.valueOf(x) >> BigInt(low)) : undefined;
+      const parts = LinearCombination.dot(digits, digits.map((_, k) => 1n << BigInt(k * digitBits)));
+      cs.assertEqual(x, high ? parts.add(high.scale(1n << BigInt(low))) : parts, 'recompose');
+      if (high) this.check(high, width - low);
+      return { values: digits.map((d, k) => this.pairLookup(d, tables[k])), high };
+    });
+  }
+
+  /** One pair lookup of (index, T[index]) (see lookupAt); the rows are stated at resolve. */
+  private pairLookup(index: LinearCombination, table: ArrayLike<Scalar>): LinearCombination {
+    const { cs } = this;
+    tableBits(table);
     let t = this.tables.get(table);
     if (!t) {
-      const values = Array.from(table, (v) => BigInt(v));
-      const min = values.reduce((a, v) => (v < a ? v : a));
-      const max = values.reduce((a, v) => (v > a ? v : a));
-      const width = Math.max(1, (max - min).toString(2).length);
-      t = { values, min, width, k, entries: values.map((v, i) => BigInt(i) + (v - min) * (1n << BigInt(k))), queries: [] };
+      t = { values: Array.from(table, (v) => BigInt(v)), pairs: [] };
       this.tables.set(table, t);
       this.pendingCheckRows += table.length + 1; // its table rows and its sum
     }
     const tt = t;
-    return cs.scope(`lookupAt${k}`, () => {
-      const value = cs.hint('value', () => {
-        const i = cs.valueOf(index);
-        return i < BigInt(tt.values.length) ? tt.values[Number(i)] : 0n; // out of range: any value, the lookup fails
-      });
-      this.check(value.sub(tt.min), tt.width);
-      tt.queries.push(index.add(value.sub(tt.min).scale(1n << BigInt(k))));
-      for (const w of [...index.vars, value.vars[0]]) if (w !== 0) this.lookupWires.add(w);
-      this.pendingCheckRows += 1;
-      return value;
+    const value = cs.hint('value', () => {
+      const i = cs.valueOf(index);
+      return i < BigInt(tt.values.length) ? tt.values[Number(i)] : 0n; // out of range: any value, the lookup fails
     });
+    tt.pairs.push({ index, value });
+    for (const w of [...index.vars, value.vars[0]]) if (w !== 0) this.lookupWires.add(w);
+    this.pendingCheckRows += 2;
+    return value;
   }
 
   resolve(): void {
@@ -255,7 +286,7 @@ export class LogUpRanges implements RangeChecks {
     const tables = [...this.tables.values()];
     const { m, tableM, rho } = cs.scope('logup', () => {
       const m = cs.hints('m', 2 ** b, () => countMultiplicities(cs.values, queries, entries));
-      const tableM = tables.map((t) => cs.hints('mt', t.entries.length, () => countMultiplicities(cs.values, t.queries, t.entries)));
+      const tableM = tables.map((t) => cs.hints('mt', t.values.length, () => countPairs(cs, t)));
       const rho = cs.hint('blind', () => this.blinding());
       cs.assertEqual(rho, cs.hint("blind'", () => cs.valueOf(rho)), 'blind');
       return { m, tableM, rho };
@@ -275,15 +306,49 @@ export class LogUpRanges implements RangeChecks {
     }
     const committed = new Set(wires);
     const added = stateLogUp(cs, { entries, queries, multiplicities: m, challenge, committed });
-    const tableLayouts = tables.map((t, i): ArgumentLayout => ({
-      ...stateLogUp(cs, { entries: t.entries, queries: t.queries, multiplicities: tableM[i], challenge, committed }, `logup/lookup${i}`),
-      entries: t.entries,
-      queries: t.queries,
-      multiplicities: tableM[i].map(wireOf),
-    }));
-    const layout: LogUpLayout = { ...added, entries, queries, tables: tableLayouts, limbs: this.limbs, multiplicities: m.map(wireOf), blinding: wireOf(rho), challenge: challengeWire };
+    // Value tables: β = Poseidon(c), then t_k = β·value_k and the pair column index_k + t_k.
+    // β is made in every LogUp circuit, tables or not: its rows are then per circuit (logUpFixedRows), as the planner counts them.
+    const beta = cs.scope('logup/beta', () => poseidon(cs, [challenge]));
+    const tableLayouts = tables.map((t, i): PairArgumentLayout => {
+      const label = `logup/lookup${i}`;
+      const scaled = cs.scope(label, () => t.pairs.map((p, k) => cs.mul(beta!, p.value, `beta${k}`)));
+      const pairQueries = t.pairs.map((p, k) => p.index.add(scaled[k]));
+      const pairEntries = t.values.map((v, j) => beta!.scale(v).add(j));
+      const derived = new Set(scaled.map(wireOf));
+      const args = stateLogUp(cs, { entries: pairEntries, queries: pairQueries, multiplicities: tableM[i], challenge, committed, derived }, label);
+      return {
+        ...args,
+        entries: cs.computesWitness ? pairEntries.map((e) => cs.valueOf(e)) : [],
+        queries: pairQueries,
+        multiplicities: tableM[i].map(wireOf),
+        values: t.values,
+        pairs: t.pairs,
+        scaled: scaled.map(wireOf),
+      };
+    });
+    const layout: LogUpLayout = { ...added, entries, queries, tables: tableLayouts, limbs: this.limbs, multiplicities: m.map(wireOf), blinding: wireOf(rho), challenge: challengeWire, beta };
     this.resolved = { spec, layout };
   }
+}
+
+/** k for a table of 2^k entries (k in 1..16); RangeError otherwise. */
+function tableBits(table: ArrayLike<Scalar>): number {
+  const k = Math.log2(table.length);
+  if (!Number.isInteger(k) || k < 1 || k > 16) throw new RangeError(`value table of ${table.length} entries is not 2^k with k in 1..16`);
+  return k;
+}
+
+/**
+ * m_i = how many pairs are (i, T[i]) (witness mode, before the challenges: the multiplicities
+ * are committed); a pair outside the table is not counted.
+ */
+function countPairs(cs: ConstraintSystem, t: ValueTable): bigint[] {
+  const counts = new Array<number>(t.values.length).fill(0);
+  for (const p of t.pairs) {
+    const i = cs.valueOf(p.index);
+    if (i < BigInt(t.values.length) && cs.valueOf(p.value) === mod(t.values[Number(i)])) counts[Number(i)]++;
+  }
+  return counts.map(BigInt);
 }
 
 /** n limbs of b bits of v, little-endian; the top one takes every remaining bit (a value out of range shows there, as a limb outside the table). */

@@ -1,3 +1,5 @@
+import { poseidonCost } from './poseidon.ts';
+
 /**
  * Rows of the LogUp range backend (circuit/logup-ranges.ts) at limb width b: what the chunk
  * planner charges and the limb-width cost model (limb-cost.ts) prices.
@@ -19,7 +21,13 @@ export function logUpCheckRows(k: number, b: number): number {
   return decomposesAt(k, b) ? k : 1 + logUpQueries(k, b);
 }
 
-/** Rows `resolve` adds once per circuit besides the per-query inverses: the table's 2^b, the sum and the blinding. */
+/**
+ * Rows `resolve` adds once per circuit besides the per-query inverses: the range table's 2^b,
+ * its sum, the blinding, and β = Poseidon(c), the value tables' second challenge.
+ */
 export function logUpFixedRows(b: number): number {
-  return 2 ** b + 2;
+  return 2 ** b + 2 + BETA_ROWS;
 }
+
+/** Rows of β = Poseidon(c) (one input). */
+export const BETA_ROWS = poseidonCost(1);

@@ -24,8 +24,11 @@ import type { ConstraintSystem } from './system.ts';
  */
 
 export interface LogUpInstance {
-  /** The table t_0 … t_{n−1}: distinct field elements. */
-  entries: readonly bigint[];
+  /**
+   * The table t_0 … t_{n−1}: distinct field elements, or combinations of public wires and
+   * wires derived from the challenge (a pair table's i + β·T[i]: logup-ranges.ts).
+   */
+  entries: readonly (bigint | LinearCombination)[];
   /** f_1 … f_N. */
   queries: readonly LinearCombination[];
   /** m_0 … m_{n−1}, one committed wire each. */
@@ -34,6 +37,11 @@ export interface LogUpInstance {
   challenge: LinearCombination;
   /** The committed wires (CommitmentSpec.wires). */
   committed: ReadonlySet<Variable>;
+  /**
+   * Wires a query may touch besides committed ones: wires that constraints fix as a function of
+   * committed wires and the challenges (a pair query's β·value), never free hints.
+   */
+  derived?: ReadonlySet<Variable>;
 }
 
 /** What the argument added: the wires tests tamper with. */
@@ -43,10 +51,10 @@ export interface LogUpWires {
 }
 
 /** Refuses a query or a multiplicity over an uncommitted wire (docs/lookups-design.md: c may only be used on committed values). */
-export function assertCommittedQueries(inst: Pick<LogUpInstance, 'queries' | 'multiplicities' | 'committed'>): void {
+export function assertCommittedQueries(inst: Pick<LogUpInstance, 'queries' | 'multiplicities' | 'committed' | 'derived'>): void {
   for (const f of inst.queries) {
     for (const w of f.vars) {
-      if (w !== ONE_WIRE && !inst.committed.has(w)) throw new TypeError(`logup: a query touches wire ${w}, which is not committed (the challenge must not be used on uncommitted values)`);
+      if (w !== ONE_WIRE && !inst.committed.has(w) && !inst.derived?.has(w)) throw new TypeError(`logup: a query touches wire ${w}, which is not committed (the challenge must not be used on uncommitted values)`);
     }
   }
   for (const m of inst.multiplicities) {
@@ -67,11 +75,12 @@ export function stateLogUp(cs: ConstraintSystem, inst: LogUpInstance, label = 'l
   if (challenge.vars.length !== 1) throw new TypeError('logup: the challenge must be a single wire');
   assertCommittedQueries(inst);
   const c = cs.computesWitness ? cs.valueOf(challenge) : undefined;
+  const entryValues = c === undefined ? undefined : entries.map((t) => (typeof t === 'bigint' ? t : cs.valueOf(t)));
   // Witness: the inverses 1/(c − t) of the table, one batch inversion. An honest query's value
   // is a table entry, so its inverse is looked up; any other value (a cheating witness) is
   // inverted on its own (0 when c − f = 0: that row then simply fails).
-  const tableInv = c === undefined ? undefined : batchInverse(entries.map((t) => mod(c - t)));
-  const entryIndex = c === undefined ? undefined : new Map(entries.map((t, i) => [t, i]));
+  const tableInv = entryValues && batchInverse(entryValues.map((t) => mod(c! - t)));
+  const entryIndex = entryValues && new Map(entryValues.map((t, i) => [t, i]));
   const inverseOf = (f: bigint): bigint => {
     const i = entryIndex!.get(f);
     if (i !== undefined) return tableInv![i];

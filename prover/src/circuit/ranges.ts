@@ -40,6 +40,13 @@ export interface RangeChecks {
    * the split mux over the bits; a lookup backend may look the pair (index, T[index]) up instead.
    */
   lookupAt(index: LinearCombination, bits: () => LinearCombination[], table: ArrayLike<Scalar>): LinearCombination;
+  /**
+   * Constrains x ∈ [0, 2^width) and looks its digits up: with D = digitBits and n tables of
+   * 2^D entries, x = Σ_{k<n} d_k·2^(kD) + 2^(nD)·h; returns T_k[d_k] for each k, and h (the
+   * part above the digits) when width > nD. Bit decomposition: x's bits (missing high digits
+   * are 0) and a split mux per digit; a lookup backend looks the pairs (d_k, T_k[d_k]) up.
+   */
+  lookupDigits(x: LinearCombination, width: number, digitBits: number, tables: readonly ArrayLike<Scalar>[]): { values: LinearCombination[]; high?: LinearCombination };
   /** Adds whatever the backend deferred; called once, when the circuit is complete (buildChunk). */
   resolve(): void;
   /**
@@ -94,6 +101,15 @@ export class BitDecompositionRanges implements RangeChecks {
     return splitMuxLookup(this.cs, bits(), table);
   }
 
+  lookupDigits(x: LinearCombination, width: number, digitBits: number, tables: readonly ArrayLike<Scalar>[]): { values: LinearCombination[]; high?: LinearCombination } {
+    const bits = decomposeBits(this.cs, x, width);
+    const low = tables.length * digitBits;
+    const digitsOf = (k: number): LinearCombination[] =>
+      Array.from({ length: digitBits }, (_, i) => bits[k * digitBits + i] ?? LinearCombination.constant(0)); // a narrow x: its missing high bits are 0
+    const values = tables.map((t, k) => splitMuxLookup(this.cs, digitsOf(k), t));
+    return { values, high: width > low ? fromBitsOf(bits.slice(low)) : undefined };
+  }
+
   resolve(): void {}
 
   declarePublics(): void {}
@@ -104,7 +120,12 @@ export class BitDecompositionRanges implements RangeChecks {
 }
 
 /** Σ_{i ≥ low} bits[i]·2^i (the constant 0 when there are no such bits). */
-export function highOf(bits: readonly LinearCombination[], low: number): LinearCombination {
+export /** Σ b_i·2^i (the bits are boolean already). */
+function fromBitsOf(bits: readonly LinearCombination[]): LinearCombination {
+  return LinearCombination.dot(bits, bits.map((_, i) => 1n << BigInt(i)));
+}
+
+function highOf(bits: readonly LinearCombination[], low: number): LinearCombination {
   const high = bits.slice(low);
   return LinearCombination.dot(high, high.map((_, i) => 1n << BigInt(low + i)));
 }

@@ -11,11 +11,12 @@ import { describe, expect, it } from 'vitest';
 import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
 import type { ChallengeOracle } from '@zkinfer/prover/circuit/commitment-spec.ts';
 import { inv, mod, R } from '@zkinfer/prover/circuit/field.ts';
-import type { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
+import { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
 import { batchInverse, countMultiplicities, rangeTable, stateLogUp, valueIn } from '@zkinfer/prover/circuit/logup.ts';
 import { LogUpRanges, type ArgumentLayout, type LogUpLayout } from '@zkinfer/prover/circuit/logup-ranges.ts';
 import { logUpCheckRows, logUpFixedRows } from '@zkinfer/prover/circuit/logup-rows.ts';
 import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { poseidon as poseidonOff } from '@zkinfer/prover/commit/commit.ts';
 
 const B = 4; // a 16-entry table keeps every test cheap
 
@@ -294,61 +295,175 @@ describe('LogUp range checks: cheating witnesses fail', () => {
   });
 });
 
-describe('LogUp value tables (lookupAt: the pair (index, T[index]) as one column)', () => {
-  // 16 entries (k = 4) with values in [−3, 5): the value's own check is a 3-bit decomposition
+/** A prover that lies on the named hints (the rest honest, the challenge from the hash oracle over what it committed). */
+class LiarSystem extends ConstraintSystem {
+  private readonly lies: Record<string, (honest: () => bigint | number) => bigint | number | readonly bigint[]>;
+
+  constructor(lies: Record<string, (honest: () => bigint | number) => bigint | number | readonly bigint[]>, onRanges: (r: LogUpRanges) => void) {
+    super({ witness: true, ranges: (c) => {
+      const r = new LogUpRanges(c, { limbBits: B, oracle: hashOracle, blinding: () => 12345n });
+      onRanges(r);
+      return r;
+    } });
+    this.lies = lies;
+  }
+
+  override hint(name: string, compute: () => bigint | number): LinearCombination {
+    const lie = this.lies[name];
+    return super.hint(name, lie ? () => lie(compute) as bigint : compute);
+  }
+
+  override hints(name: string, n: number, compute: () => readonly (bigint | number)[]): LinearCombination[] {
+    const lie = this.lies[name];
+    return super.hints(name, n, lie ? () => lie(() => 0) as readonly bigint[] : compute);
+  }
+}
+
+/** Recomputes t_k = β·value_k of every pair table in a copy of the values (after a tampered value; c and so β unchanged). */
+function rescale(layout: LogUpLayout, values: bigint[]): bigint[] {
+  const beta = valueIn(values, layout.beta);
+  for (const t of layout.tables) t.pairs.forEach((p, k) => (values[t.scaled[k]] = mod(beta * valueIn(values, p.value))));
+  return values;
+}
+
+describe('LogUp value tables (pairs (index, T[index]) against i + β·T[i], β = Poseidon(c))', () => {
+  // 16 entries (k = 4) with values in [−3, 5)
   const TABLE = [4, -3, 0, 1, 1, 2, -1, 3, 4, 0, -2, 2, 1, 4, -3, 0];
+  const lookupCircuit = (cs: ConstraintSystem, idx: bigint | undefined) => {
+    cs.ranges.declarePublics();
+    const i = cs.privateInput('i', idx);
+    const y = cs.ranges.lookupAt(i, () => [], TABLE); // the index's own check is the caller's; the lookup does not need it
+    cs.ranges.resolve();
+    return { i, y };
+  };
   const buildLookup = (idx: bigint | undefined, c?: bigint) => {
     let ranges: LogUpRanges | undefined;
     const cs = new ConstraintSystem({ witness: idx !== undefined, ranges: (x) => (ranges = new LogUpRanges(x, { limbBits: B, oracle: c === undefined ? hashOracle : () => c })) });
-    cs.ranges.declarePublics();
-    const i = cs.privateInput('i', idx);
-    const get = cs.ranges.checkWithBits(i, 4); // the caller's range check of the index
-    const y = cs.ranges.lookupAt(i, get, TABLE);
-    cs.ranges.resolve();
-    return { cs, layout: ranges!.layout!, i, y };
+    return { cs, ...lookupCircuit(cs, idx), layout: ranges!.layout! };
   };
 
-  it('T[i] for every index and many challenges; index and value wires committed; rows as planned', () => {
+  it('T[i] for every index and many challenges; index and value committed; β = Poseidon(c); rows as planned', () => {
     for (let idx = 0; idx < 16; idx++) {
-      const { cs, i, y, layout } = buildLookup(BigInt(idx), randomField());
+      const c = randomField();
+      const { cs, i, y, layout } = buildLookup(BigInt(idx), c);
       expect(findUnsatisfied(cs)).toBeNull();
       expect(cs.valueOf(y)).toBe(mod(BigInt(TABLE[idx])));
       expect(cs.commitment!.wires).toContain(i.vars[0]);
       expect(cs.commitment!.wires).toContain(y.vars[0]);
+      expect(cs.commitment!.wires).not.toContain(layout.tables[0].scaled[0]); // β·value is derived, not committed
+      expect(valueIn(cs.values, layout.beta)).toBe(poseidonOff([c]));
       expect(layout.tables).toHaveLength(1);
     }
-    // shape: the stage-side count (what the planner sees) plus the range table once
     const cs = new ConstraintSystem({ witness: false, ranges: (x) => new LogUpRanges(x, { limbBits: B }) });
     cs.ranges.declarePublics();
-    const i = cs.privateInput('i');
-    cs.ranges.lookupAt(i, cs.ranges.checkWithBits(i, 4), TABLE);
+    cs.ranges.lookupAt(cs.privateInput('i'), () => [], TABLE);
     const planned = cs.plannedRows;
-    expect(planned).toBe(logUpCheckRows(4, B) + 3 + 1 + 16 + 1); // index check, value bits, inverse, table rows, sum
+    expect(planned).toBe(2 + 16 + 1); // β·value and the inverse; the table rows and the sum
     cs.ranges.resolve();
     expect(cs.nConstraints).toBe(planned + logUpFixedRows(B));
   });
 
-  it('a value from another entry fails; so does one that aliases another entry through the 2^k shift', () => {
+  it('a value of another entry fails; so does β·value stated wrong', () => {
     const idx = 5;
     const { cs, layout, y } = buildLookup(BigInt(idx));
     const c = cs.values[layout.challenge];
-    const valueBits = cs.wireNames.map((n, w) => [n, w] as const).filter(([n]) => /lookupAt4\/toBits3\/bit/.test(n)).map(([, w]) => w);
-    expect(valueBits).toHaveLength(2);
     const setValue = (v: bigint): bigint[] => {
       const vals = [...cs.values];
       vals[y.vars[0]] = mod(v);
-      const shifted = mod(v + 3n); // value − min, decomposed into bits 1, 2 (bit 0 is the remainder)
-      valueBits.forEach((w, j) => (vals[w] = (shifted >> BigInt(j + 1)) & 1n));
-      return rederive(cs, layout, vals, c);
+      return rederive(cs, layout, rescale(layout, vals), c);
     };
     expect(findUnsatisfied(cs, setValue(BigInt(TABLE[idx])))).toBeNull(); // the helper itself is faithful
-    for (const other of [-3n, 0n, 3n, 4n]) {
-      expect(findUnsatisfied(cs, setValue(other))?.label, `value ${other}`).toBe('logup/lookup0/sum');
+    for (const other of [-3n, 0n, 3n, 4n, 1000n]) expect(findUnsatisfied(cs, setValue(other))?.label, `value ${other}`).toBe('logup/lookup0/sum');
+    const wrongScale = [...cs.values];
+    wrongScale[layout.tables[0].scaled[0]] = mod(wrongScale[layout.tables[0].scaled[0]] + 1n);
+    expect(findUnsatisfied(cs, wrongScale)?.label).toBe('logup/lookup0/beta0');
+  });
+
+  it('an index outside the table fails whatever the value (a liar who commits index 16 + i)', () => {
+    for (const [index, value] of [[16n, 4n], [21n, 2n], [mod(-1n), 0n]] as const) {
+      let ranges: LogUpRanges | undefined;
+      const cs = new LiarSystem({ value: () => value }, (r) => (ranges = r));
+      lookupCircuit(cs, index);
+      expect(findUnsatisfied(cs)?.label, `index ${index}`).toBe('logup/lookup0/sum');
+      expect(ranges!.layout!.tables[0].multiplicities.every((w) => cs.values[w] === 0n)).toBe(true);
     }
-    // i + 16·(v − min) = j + 16·(T[j] − min) for j ≠ i with v = T[j] + (j − i)/16 in F_r: the pair
-    // column would match entry j, but v is not a small integer, so its range check fails
+  });
+
+  it('an adaptive prover who picks the value after seeing β aliases another entry, but the value is committed: c and β change and it fails', () => {
+    // index 5 with value T[7] + (7 − 5)/β: the column 5 + β·value is entry 7's, 7 + β·T[7]
+    const idx = 5;
     const j = 7;
-    const alias = mod(BigInt(TABLE[j]) + BigInt(j - idx) * inv(16n));
-    expect(findUnsatisfied(cs, setValue(alias))).not.toBeNull();
+    const honest = buildLookup(BigInt(idx));
+    const beta = valueIn(honest.cs.values, honest.layout.beta);
+    const alias = mod(BigInt(TABLE[j]) + BigInt(j - idx) * inv(beta));
+    // 1. With β fixed, the alias passes: the attack is real.
+    const fixed = [...honest.cs.values];
+    fixed[honest.y.vars[0]] = alias;
+    expect(findUnsatisfied(honest.cs, rederive(honest.cs, honest.layout, rescale(honest.layout, fixed), honest.cs.values[honest.layout.challenge]))).toBeNull();
+    // 2. But the value is committed: the prover's c (and so β) follows it, and the alias no longer matches.
+    let ranges: LogUpRanges | undefined;
+    const cs = new LiarSystem({ value: () => alias }, (r) => (ranges = r));
+    lookupCircuit(cs, BigInt(idx));
+    expect(cs.values[ranges!.layout!.challenge]).not.toBe(honest.cs.values[honest.layout.challenge]);
+    expect(findUnsatisfied(cs)?.label).toBe('logup/lookup0/sum');
+  });
+});
+
+describe('LogUp digit tables (lookupDigits: x = Σ d_k·2^(kD) + 2^(nD)·h, each (d_k, T_k[d_k]) a pair)', () => {
+  const D = 3;
+  const T0 = [7, 1, 0, 5, 2, 2, 6, 3];
+  const T1 = [9, 8, 7, 6, 5, 4, 3, 2];
+  const WIDTH = 8; // h has 2 bits
+  const digitsCircuit = (cs: ConstraintSystem, x: bigint | undefined, width = WIDTH) => {
+    cs.ranges.declarePublics();
+    const xv = cs.privateInput('x', x);
+    const out = cs.ranges.lookupDigits(xv, width, D, [T0, T1]);
+    cs.ranges.resolve();
+    return out;
+  };
+  const expected = (x: number) => ({ v0: T0[x & 7], v1: T1[(x >> 3) & 7], high: x >> 6 });
+
+  it('every x < 2^8 (and 2^5 with a missing high digit) gives T_0, T_1 and the high part, as the plain backend does, rows as planned', () => {
+    for (const width of [WIDTH, 5]) {
+      for (let x = 0; x < 2 ** width; x++) {
+        const cs = new ConstraintSystem({ witness: true, ranges: (c) => new LogUpRanges(c, { limbBits: B, oracle: hashOracle }) });
+        const { values, high } = digitsCircuit(cs, BigInt(x), width);
+        expect(findUnsatisfied(cs), `x ${x}`).toBeNull();
+        const e = expected(x);
+        expect(values.map((v) => cs.valueOf(v))).toEqual([BigInt(e.v0), BigInt(e.v1)]);
+        if (width > 2 * D) expect(cs.valueOf(high!)).toBe(BigInt(e.high));
+        else expect(high).toBeUndefined();
+        const plain = new ConstraintSystem({ witness: true });
+        const p = plain.ranges.lookupDigits(plain.privateInput('x', BigInt(x)), width, D, [T0, T1]);
+        expect(findUnsatisfied(plain)).toBeNull();
+        expect(p.values.map((v) => plain.valueOf(v))).toEqual([BigInt(e.v0), BigInt(e.v1)]);
+      }
+    }
+    const shape = new ConstraintSystem({ witness: false, ranges: (c) => new LogUpRanges(c, { limbBits: B }) });
+    shape.ranges.declarePublics();
+    shape.ranges.lookupDigits(shape.privateInput('x'), WIDTH, D, [T0, T1]);
+    const planned = shape.plannedRows;
+    expect(planned).toBe(1 + logUpCheckRows(2, B) + 2 * 2 + 2 * (8 + 1));
+    shape.ranges.resolve();
+    expect(shape.nConstraints).toBe(planned + logUpFixedRows(B));
+  });
+
+  it('digits that recompose x but leave a table fail: d_0 + 8 with d_1 − 1, a negative digit, h − 1 with d_1 + 8, x ≥ 2^8', () => {
+    const x = 0b10_011_101n; // d0 5, d1 3, h 2
+    const lies: [string, Record<string, (h: () => bigint | number) => bigint | number | readonly bigint[]>, bigint, RegExp][] = [
+      ['d0 + 8, d1 − 1', { d: () => [13n, 2n] }, x, /^logup\/lookup0\/sum$/],
+      ['d0 + 64, d1 − 8 (negative)', { d: () => [5n + 64n, mod(3n - 8n)] }, x, /^logup\/lookup0\/sum$/],
+      ['h − 1, d1 + 8', { d: () => [5n, 11n], high: () => 1n }, x, /^logup\/lookup1\/sum$/],
+      ['x = 2^8 + 5 with h = 4 (out of its 2 bits)', {}, 256n + 5n, /^digits\/toBits2\//],
+    ];
+    for (const [what, lie, xv, where] of lies) {
+      const cs = new LiarSystem(lie, () => {});
+      digitsCircuit(cs, xv);
+      expect(findUnsatisfied(cs)?.label, what).toMatch(where);
+    }
+    // and the honest liar system passes (the harness is faithful)
+    const cs = new LiarSystem({}, () => {});
+    digitsCircuit(cs, x);
+    expect(findUnsatisfied(cs)).toBeNull();
   });
 });

@@ -3,6 +3,7 @@
  * (circuit/limb-cost.ts): LogUp (b = 8) is the default, `--ranges` names parse (LogUp packages end to
  * end: test/prover/pipeline/logup-e2e.test.ts); b is the argmin of the predicted prover time.
  */
+import { poseidonCost } from '@zkinfer/prover/circuit/poseidon.ts';
 import { describe, expect, it } from 'vitest';
 import { checkCostUs, chooseLimbBits, LIMB_CANDIDATES, plainCostUs, predictedCostUs, tableCostUs } from '@zkinfer/prover/circuit/limb-cost.ts';
 import { LogUpRanges } from '@zkinfer/prover/circuit/logup-ranges.ts';
@@ -19,8 +20,8 @@ describe('range backends', () => {
     const cs = new ConstraintSystem({ witness: false, ranges: rangesFactory({ kind: 'logup', limbBits: 10 }) });
     expect(cs.ranges).toBeInstanceOf(LogUpRanges);
     expect((cs.ranges as LogUpRanges).limbBits).toBe(10);
-    expect(fixedRangeRows({ kind: 'logup', limbBits: 10 })).toBe(1024 + 2);
-    expect(fixedRangeRows(DEFAULT_RANGE_BACKEND)).toBe(256 + 2);
+    expect(fixedRangeRows({ kind: 'logup', limbBits: 10 })).toBe(1024 + 2 + poseidonCost(1)); // the table, its sum, the blinding, β = Poseidon(c)
+    expect(fixedRangeRows(DEFAULT_RANGE_BACKEND)).toBe(256 + 2 + poseidonCost(1));
     expect(fixedRangeRows(PLAIN_RANGES)).toBe(0);
   });
 

@@ -53,6 +53,10 @@ class DeferredRanges implements RangeChecks {
     return this.lookup(bits(), table);
   }
 
+  lookupDigits(x: LinearCombination, width: number, digitBits: number, tables: readonly ArrayLike<Scalar>[]): { values: LinearCombination[]; high?: LinearCombination } {
+    return this.now.lookupDigits(x, width, digitBits, tables);
+  }
+
   resolve(): void {
     for (const { x, bits } of this.pending.splice(0)) this.cs.scope('deferred', () => decomposeBits(this.cs, x, bits));
   }

@@ -10,7 +10,7 @@ describe.skipIf(!existsSync(STORIES))('forward circuit, stories260K (llama, GQA,
 
   it('is satisfied, bit-exact with forwardInt, and rejects a changed exp input bit (x = z for stories260K), normalised attention output, residual value and fused RoPE quotient', () => {
     const cs = checkModel(q, 5, [1, 403, 407]);
-    for (const re of [/^L0\.attn@3\/.*softmax\/e1\/rshift\/.*bit\[\d+\]$/, /^L0\.attn@3\/.*head\d+\/requant\/q$/, /^L0\.ffn@2\/t2\/ffn\/requant\/q$/, /^L0\.qkv@4\/t4\/qkv\/rope\/requant\/q$/]) {
+    for (const re of [/^L0\.attn@3\/.*softmax\/e1\/expNeg\/.*bit\[\d+\]$/, /^L0\.attn@3\/.*head\d+\/requant\/q$/, /^L0\.ffn@2\/t2\/ffn\/requant\/q$/, /^L0\.qkv@4\/t4\/qkv\/rope\/requant\/q$/]) {
       const ws = wiresNamed(cs, re);
       expect(ws.length, String(re)).toBeGreaterThan(0);
       expect(tamper(cs, ws[ws.length - 1], -1n)).not.toBeNull();

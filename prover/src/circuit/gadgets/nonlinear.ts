@@ -46,15 +46,31 @@ export function expNeg(cs: ConstraintSystem, xBits: readonly LinearCombination[]
   if (xBits.length < width) throw new RangeError(`expNeg: input has ${xBits.length} bits, the spec reads ${width}`);
   const tables = expTables(spec);
   return cs.scope('expNeg', () => {
-    let acc = LinearCombination.constant(1);
-    for (let k = 0; k < spec.nDigits; k++) {
-      const t = lookup(cs, xBits.slice(k * spec.digitBits, (k + 1) * spec.digitBits), tables[k]);
-      acc = k === 0 ? t : cs.mul(acc, t, `acc${k}`);
-    }
-    if (xBits.length === width) return acc;
-    const inRange = isZero(cs, fromBits(xBits.slice(width)));
-    return cs.mul(acc, inRange, 'inRange');
+    const values = tables.map((t, k) => lookup(cs, xBits.slice(k * spec.digitBits, (k + 1) * spec.digitBits), t));
+    return expProduct(cs, values, xBits.length === width ? undefined : fromBits(xBits.slice(width)));
   });
+}
+
+/**
+ * expNeg of an integer x ∈ [0, 2^width) given as a combination (softmax's shifted score
+ * difference): x's range check and digit lookups through the seam (`cs.ranges.lookupDigits`:
+ * bits and split muxes as expNeg above, or a lookup backend's digit pairs), then the same exact
+ * products. Constrains x's range; the result equals expNegFixed(x, spec).
+ */
+export function expNegOf(cs: ConstraintSystem, x: LinearCombination, width: number, spec: ExpSpec = EXP_SPEC): LinearCombination {
+  const tables = expTables(spec);
+  return cs.scope('expNeg', () => {
+    const { values, high } = cs.ranges.lookupDigits(x, width, spec.digitBits, tables);
+    return expProduct(cs, values, high);
+  });
+}
+
+/** Π_k values[k] (exact products), times [high = 0] when x has a part above the digits. */
+function expProduct(cs: ConstraintSystem, values: readonly LinearCombination[], high: LinearCombination | undefined): LinearCombination {
+  let acc = values[0];
+  for (let k = 1; k < values.length; k++) acc = cs.mul(acc, values[k], `acc${k}`);
+  if (!high) return acc;
+  return cs.mul(acc, isZero(cs, high), 'inRange');
 }
 
 /** Constraints of expNeg for `spec` and an input of `inputBits` bits (an upper bound: see lookup). */

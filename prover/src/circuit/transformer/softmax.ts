@@ -5,7 +5,8 @@
  *   x_i = ⌊(mx − s_i)·a / 2^k⌋ ≥ 0: quotient and remainder range-checked unsigned — the
  *         range check of z_i·a for z_i = mx − s_i, which also proves z_i ≥ 0 (below), so mx is
  *         the maximum without a second decomposition of the same quantity
- *   e_i = expNeg(x_i)      exact product of two 6-bit digit tables on x_i's range-check bits
+ *   e_i = expNeg(x_i)      exact product of two 6-bit digit tables on x_i's digits (cs.ranges.lookupDigits:
+ *                         bits and split muxes, or LogUp digit pairs)
  *         (arith/exp.ts, 32 fraction bits, no rounding); bits above the tables' 12 make it 0
  *   S   = Σ e_i, r = ⌊2^50/S⌋ (reciprocal gadget)
  * The probabilities p_i ≈ e_i·r/2^34 are not formed: attention multiplies Σ e_j·v_j by r once
@@ -21,7 +22,7 @@ import { expMax } from '../../arith/exp.ts';
 import { PROB_FRAC, RECIP_FRAC, softmaxSpec } from '../../arith/softmax.ts';
 import { toBits } from '../gadgets/bits.ts';
 import { maximumUnchecked } from '../gadgets/max.ts';
-import { expNeg } from '../gadgets/nonlinear.ts';
+import { expNegOf } from '../gadgets/nonlinear.ts';
 import { reciprocal } from '../gadgets/reciprocal.ts';
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
@@ -63,19 +64,30 @@ export function roundShiftUnsigned(cs: ConstraintSystem, v: LinearCombination, v
 }
 
 /**
+ * q = ⌊v/2^s⌋ for an integer v ∈ [0, vMax], hinted, with v − q·2^s ∈ [0, 2^s) checked; q's own
+ * range, [0, 2^width) with width that of vMax >> s, is the caller's to check (softmax: the exp
+ * digits' lookup does). With both checked the equation holds over the integers (see below).
+ * s = 0: q = v, nothing checked.
+ */
+export function floorShift(cs: ConstraintSystem, v: LinearCombination, vMax: bigint, s: number): { q: LinearCombination; width: number } {
+  const width = Math.max(1, bitLength(vMax >> BigInt(s)));
+  return cs.scope('rshift', () => {
+    if (s === 0) return { q: v, width };
+    const q = cs.hint('q', () => cs.valueOf(v) >> BigInt(s));
+    cs.ranges.check(v.sub(q.scale(1n << BigInt(s))), s);
+    return { q, width };
+  });
+}
+
+/**
  * The bits of q = ⌊v/2^s⌋ for an integer v ∈ [0, vMax]: q hinted, v − q·2^s ∈ [0, 2^s) and
  * q ∈ [0, 2^w) with w the width of vMax >> s. Both are small against r, so (for v known to be
  * a small integer, positive or not) the equation holds over the integers: v ≥ 0 and q is the
  * true quotient. Cost: s + w constraints.
  */
 export function floorShiftUnsigned(cs: ConstraintSystem, v: LinearCombination, vMax: bigint, s: number): { q: LinearCombination; bits: LinearCombination[] } {
-  const w = Math.max(1, bitLength(vMax >> BigInt(s)));
-  return cs.scope('rshift', () => {
-    if (s === 0) return { q: v, bits: toBits(cs, v, w) };
-    const q = cs.hint('q', () => cs.valueOf(v) >> BigInt(s));
-    cs.ranges.check(v.sub(q.scale(1n << BigInt(s))), s);
-    return { q, bits: toBits(cs, q, w) };
-  });
+  const { q, width } = floorShift(cs, v, vMax, s);
+  return { q, bits: cs.scope('rshift', () => toBits(cs, q, width)) };
 }
 
 /**
@@ -89,17 +101,14 @@ export function softmax(cs: ConstraintSystem, scores: readonly LinearCombination
   if (n === 0) throw new RangeError('softmax: no scores');
   if (n > 2 ** 18) throw new RangeError(`softmax: ${n} scores exceed 2^18`);
   const { mul, shift, spec } = softmaxSpec(m, sh); // checks m ∈ [1, 2^31), sh ∈ [0, 62]
-  const width = spec.digitBits * spec.nDigits;
   if (visible && visible.length !== n) throw new RangeError(`softmax: ${visible.length} mask entries for ${n} scores`);
   return cs.scope('softmax', () => {
     const { max, diffs } = maximumUnchecked(cs, scores, visible);
     const zMax = (scoreBounds.max - scoreBounds.min) * BigInt(mul);
     const e = diffs.map((d, i) =>
       cs.scope(`e${i}`, () => {
-        const xBits = floorShiftUnsigned(cs, d.scale(mul), zMax, shift).bits;
-        const zero = LinearCombination.constant(0);
-        while (xBits.length < width) xBits.push(zero); // a narrow x: its missing high bits are 0
-        const ei = expNeg(cs, xBits, spec);
+        const { q, width: w } = floorShift(cs, d.scale(mul), zMax, shift);
+        const ei = expNegOf(cs, q, w, spec);
         return visible ? cs.mul(ei, visible[i], 'masked') : ei;
       }),
     );

@@ -8,7 +8,7 @@ import { TOKEN_BITS } from '../../commit/commit.ts';
 import { decompositionRows, type CheckRows } from '../range-backend.ts';
 import { assertBoolean } from '../gadgets/bits.ts';
 import { pack } from '../gadgets/pack.ts';
-import { commit, commitCost } from '../gadgets/poseidon.ts';
+import { commit, commitCost } from '../poseidon.ts';
 import { checkUnsigned } from '../gadgets/range.ts';
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';

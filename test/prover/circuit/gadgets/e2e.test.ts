@@ -21,7 +21,7 @@ import { requantize, signedBounds } from '@zkinfer/prover/circuit/gadgets/requan
 import { activation, expNeg } from '@zkinfer/prover/circuit/gadgets/nonlinear.ts';
 import { reciprocal, rsqrt } from '@zkinfer/prover/circuit/gadgets/reciprocal.ts';
 import { pack } from '@zkinfer/prover/circuit/gadgets/pack.ts';
-import { commit } from '@zkinfer/prover/circuit/gadgets/poseidon.ts';
+import { commit } from '@zkinfer/prover/circuit/poseidon.ts';
 
 /**
  * One small circuit that uses every gadget family, taken through the whole snarkjs pipeline:

@@ -4,7 +4,7 @@ import { R } from '@zkinfer/prover/circuit/field.ts';
 import type { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
 import type { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
 import { commit as commitRef, pack as packRef } from '@zkinfer/prover/commit/commit.ts';
-import { commit, poseidon } from '@zkinfer/prover/circuit/gadgets/poseidon.ts';
+import { commit, poseidon } from '@zkinfer/prover/circuit/poseidon.ts';
 import { pack } from '@zkinfer/prover/circuit/gadgets/pack.ts';
 import { build, expectEveryHintTamperFails, expectSameShape } from './tamper.ts';
 

@@ -9,7 +9,8 @@ import { reciprocalFixed, rsqrtFixed } from '@zkinfer/prover/arith/roots.ts';
 import { softmaxSpec } from '@zkinfer/prover/arith/softmax.ts';
 import { assertSigned, assertUnsigned } from '@zkinfer/prover/circuit/gadgets/range.ts';
 import { lookup, lookupCost } from '@zkinfer/prover/circuit/gadgets/table.ts';
-import { activation, expNeg, expNegCost } from '@zkinfer/prover/circuit/gadgets/nonlinear.ts';
+import { activation, expNeg, expNegCost, expNegOf } from '@zkinfer/prover/circuit/gadgets/nonlinear.ts';
+import { LogUpRanges } from '@zkinfer/prover/circuit/logup-ranges.ts';
 import { reciprocal, rsqrt } from '@zkinfer/prover/circuit/gadgets/reciprocal.ts';
 import { build, cheatingFails, expectEveryHintTamperFails, expectSameShape } from './tamper.ts';
 
@@ -89,6 +90,49 @@ describe('expNeg', () => {
         expectEveryHintTamperFails(built);
       }
     }
+  });
+});
+
+
+describe('expNegOf (the digits through cs.ranges.lookupDigits)', () => {
+  const logup = () => new ConstraintSystem({ witness: true, ranges: (c) => new LogUpRanges(c, { limbBits: 8, oracle: () => 987654321n }) });
+  const run = (cs: ConstraintSystem, x: number, width: number, spec = EXP_SPEC) => {
+    cs.ranges.declarePublics();
+    const e = expNegOf(cs, cs.privateInput('x', x), width, spec);
+    cs.ranges.resolve();
+    return e;
+  };
+
+  it('equals expNegFixed with LogUp digit pairs and with bits (same rows as expNeg there), 12- and 15-bit inputs', () => {
+    for (const spec of [EXP_SPEC, softmaxSpec(3389, 10).spec]) {
+      for (const [width, xs] of [[12, [0, 1, 63, 64, 65, 1234, 4095]], [15, [0, 4095, 4096, 4660, 2 ** 15 - 1]]] as const) {
+        for (const x of xs) {
+          const cs = logup();
+          const e = run(cs, x, width, spec);
+          expect(findUnsatisfied(cs), `x=${x}`).toBeNull();
+          expect(cs.valueOf(e), `x=${x}`).toBe(BigInt(expNegFixed(x, spec)));
+          const plain = new ConstraintSystem({ witness: true });
+          expect(plain.valueOf(run(plain, x, width, spec))).toBe(BigInt(expNegFixed(x, spec)));
+          const bits = build(input(x), (c, v: LinearCombination) => expNeg(c, assertUnsigned(c, v, width), spec));
+          expect(plain.nConstraints).toBe(bits.cs.nConstraints);
+        }
+      }
+    }
+  });
+
+  it('a LogUp prover that states x ≥ 2^12 as in range (h = 0, a digit 64 or more) fails', () => {
+    // x = 4096 + 5: honest digits (5, 0), h = 1; the liar claims d1 = 64, h = 0 (the same sum)
+    const lie = { d: () => [5n, 64n], high: () => 0n };
+    const cs = new (class extends ConstraintSystem {
+      override hints(name: string, n: number, compute: () => readonly (bigint | number)[]): LinearCombination[] {
+        return super.hints(name, n, name === 'd' ? lie.d : compute);
+      }
+      override hint(name: string, compute: () => bigint | number): LinearCombination {
+        return super.hint(name, name === 'high' ? lie.high : compute);
+      }
+    })({ witness: true, ranges: (c) => new LogUpRanges(c, { limbBits: 8, oracle: () => 987654321n }) });
+    run(cs, 4096 + 5, 15);
+    expect(findUnsatisfied(cs)?.label).toMatch(/^logup\/lookup1\/sum$/);
   });
 });
 

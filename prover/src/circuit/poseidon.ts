@@ -1,6 +1,6 @@
-import { mod, pow } from '../field.ts';
-import { LinearCombination } from '../lc.ts';
-import type { ConstraintSystem } from '../system.ts';
+import { mod, pow } from './field.ts';
+import { LinearCombination } from './lc.ts';
+import type { ConstraintSystem } from './system.ts';
 import { N_ROUNDS_F, N_ROUNDS_P, poseidonConstants } from './poseidon-constants.ts';
 
 /**
