@@ -60,7 +60,6 @@ export interface ArgumentLayout extends LogUpWires {
 
 /** A value table's argument in a resolved circuit: the pairs as looked up, and β·value's wire per pair. */
 export interface PairArgumentLayout extends ArgumentLayout {
-  values: readonly bigint[];
   pairs: readonly { index: LinearCombination; value: LinearCombination }[];
   /** t_k = β·value_k, one product row each (the query is index_k + t_k). */
   scaled: readonly Variable[];
@@ -256,9 +255,9 @@ export class LogUpRanges implements RangeChecks {
   /** One pair lookup of (index, T[index]) (see lookupAt); the rows are stated at resolve. */
   private pairLookup(index: LinearCombination, table: ArrayLike<Scalar>): LinearCombination {
     const { cs } = this;
-    tableBits(table);
     let t = this.tables.get(table);
     if (!t) {
+      tableBits(table); // validates a table once
       t = { values: Array.from(table, (v) => BigInt(v)), pairs: [] };
       this.tables.set(table, t);
       this.pendingCheckRows += table.length + 1; // its table rows and its sum
@@ -311,9 +310,9 @@ export class LogUpRanges implements RangeChecks {
     const beta = cs.scope('logup/beta', () => poseidon(cs, [challenge]));
     const tableLayouts = tables.map((t, i): PairArgumentLayout => {
       const label = `logup/lookup${i}`;
-      const scaled = cs.scope(label, () => t.pairs.map((p, k) => cs.mul(beta!, p.value, `beta${k}`)));
+      const scaled = cs.scope(label, () => t.pairs.map((p, k) => cs.mul(beta, p.value, `beta${k}`)));
       const pairQueries = t.pairs.map((p, k) => p.index.add(scaled[k]));
-      const pairEntries = t.values.map((v, j) => beta!.scale(v).add(j));
+      const pairEntries = t.values.map((v, j) => beta.scale(v).add(j));
       const derived = new Set(scaled.map(wireOf));
       const args = stateLogUp(cs, { entries: pairEntries, queries: pairQueries, multiplicities: tableM[i], challenge, committed, derived }, label);
       return {
@@ -321,7 +320,6 @@ export class LogUpRanges implements RangeChecks {
         entries: cs.computesWitness ? pairEntries.map((e) => cs.valueOf(e)) : [],
         queries: pairQueries,
         multiplicities: tableM[i].map(wireOf),
-        values: t.values,
         pairs: t.pairs,
         scaled: scaled.map(wireOf),
       };

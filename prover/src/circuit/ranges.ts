@@ -107,7 +107,7 @@ export class BitDecompositionRanges implements RangeChecks {
     const digitsOf = (k: number): LinearCombination[] =>
       Array.from({ length: digitBits }, (_, i) => bits[k * digitBits + i] ?? LinearCombination.constant(0)); // a narrow x: its missing high bits are 0
     const values = tables.map((t, k) => splitMuxLookup(this.cs, digitsOf(k), t));
-    return { values, high: width > low ? fromBitsOf(bits.slice(low)) : undefined };
+    return { values, high: width > low ? highOf(bits.slice(low), 0) : undefined };
   }
 
   resolve(): void {}
@@ -120,12 +120,7 @@ export class BitDecompositionRanges implements RangeChecks {
 }
 
 /** Σ_{i ≥ low} bits[i]·2^i (the constant 0 when there are no such bits). */
-export /** Σ b_i·2^i (the bits are boolean already). */
-function fromBitsOf(bits: readonly LinearCombination[]): LinearCombination {
-  return LinearCombination.dot(bits, bits.map((_, i) => 1n << BigInt(i)));
-}
-
-function highOf(bits: readonly LinearCombination[], low: number): LinearCombination {
+export function highOf(bits: readonly LinearCombination[], low: number): LinearCombination {
   const high = bits.slice(low);
   return LinearCombination.dot(high, high.map((_, i) => 1n << BigInt(low + i)));
 }

@@ -16,6 +16,7 @@ import { batchInverse, countMultiplicities, rangeTable, stateLogUp, valueIn } fr
 import { LogUpRanges, type ArgumentLayout, type LogUpLayout } from '@zkinfer/prover/circuit/logup-ranges.ts';
 import { logUpCheckRows, logUpFixedRows } from '@zkinfer/prover/circuit/logup-rows.ts';
 import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
+import { CheatingSystem } from './gadgets/tamper.ts';
 import { poseidon as poseidonOff } from '@zkinfer/prover/commit/commit.ts';
 
 const B = 4; // a 16-entry table keeps every test cheap
@@ -296,27 +297,12 @@ describe('LogUp range checks: cheating witnesses fail', () => {
 });
 
 /** A prover that lies on the named hints (the rest honest, the challenge from the hash oracle over what it committed). */
-class LiarSystem extends ConstraintSystem {
-  private readonly lies: Record<string, (honest: () => bigint | number) => bigint | number | readonly bigint[]>;
-
-  constructor(lies: Record<string, (honest: () => bigint | number) => bigint | number | readonly bigint[]>, onRanges: (r: LogUpRanges) => void) {
-    super({ witness: true, ranges: (c) => {
-      const r = new LogUpRanges(c, { limbBits: B, oracle: hashOracle, blinding: () => 12345n });
-      onRanges(r);
-      return r;
-    } });
-    this.lies = lies;
-  }
-
-  override hint(name: string, compute: () => bigint | number): LinearCombination {
-    const lie = this.lies[name];
-    return super.hint(name, lie ? () => lie(compute) as bigint : compute);
-  }
-
-  override hints(name: string, n: number, compute: () => readonly (bigint | number)[]): LinearCombination[] {
-    const lie = this.lies[name];
-    return super.hints(name, n, lie ? () => lie(() => 0) as readonly bigint[] : compute);
-  }
+function liar(lies: Record<string, (honest: () => unknown) => unknown>, onRanges: (r: LogUpRanges) => void): ConstraintSystem {
+  return new CheatingSystem(lies, (c) => {
+    const r = new LogUpRanges(c, { limbBits: B, oracle: hashOracle, blinding: () => 12345n });
+    onRanges(r);
+    return r;
+  });
 }
 
 /** Recomputes t_k = β·value_k of every pair table in a copy of the values (after a tampered value; c and so β unchanged). */
@@ -382,7 +368,7 @@ describe('LogUp value tables (pairs (index, T[index]) against i + β·T[i], β =
   it('an index outside the table fails whatever the value (a liar who commits index 16 + i)', () => {
     for (const [index, value] of [[16n, 4n], [21n, 2n], [mod(-1n), 0n]] as const) {
       let ranges: LogUpRanges | undefined;
-      const cs = new LiarSystem({ value: () => value }, (r) => (ranges = r));
+      const cs = liar({ value: () => value }, (r) => (ranges = r));
       lookupCircuit(cs, index);
       expect(findUnsatisfied(cs)?.label, `index ${index}`).toBe('logup/lookup0/sum');
       expect(ranges!.layout!.tables[0].multiplicities.every((w) => cs.values[w] === 0n)).toBe(true);
@@ -402,7 +388,7 @@ describe('LogUp value tables (pairs (index, T[index]) against i + β·T[i], β =
     expect(findUnsatisfied(honest.cs, rederive(honest.cs, honest.layout, rescale(honest.layout, fixed), honest.cs.values[honest.layout.challenge]))).toBeNull();
     // 2. But the value is committed: the prover's c (and so β) follows it, and the alias no longer matches.
     let ranges: LogUpRanges | undefined;
-    const cs = new LiarSystem({ value: () => alias }, (r) => (ranges = r));
+    const cs = liar({ value: () => alias }, (r) => (ranges = r));
     lookupCircuit(cs, BigInt(idx));
     expect(cs.values[ranges!.layout!.challenge]).not.toBe(honest.cs.values[honest.layout.challenge]);
     expect(findUnsatisfied(cs)?.label).toBe('logup/lookup0/sum');
@@ -450,19 +436,19 @@ describe('LogUp digit tables (lookupDigits: x = Σ d_k·2^(kD) + 2^(nD)·h, each
 
   it('digits that recompose x but leave a table fail: d_0 + 8 with d_1 − 1, a negative digit, h − 1 with d_1 + 8, x ≥ 2^8', () => {
     const x = 0b10_011_101n; // d0 5, d1 3, h 2
-    const lies: [string, Record<string, (h: () => bigint | number) => bigint | number | readonly bigint[]>, bigint, RegExp][] = [
+    const lies: [string, Record<string, (h: () => unknown) => unknown>, bigint, RegExp][] = [
       ['d0 + 8, d1 − 1', { d: () => [13n, 2n] }, x, /^logup\/lookup0\/sum$/],
       ['d0 + 64, d1 − 8 (negative)', { d: () => [5n + 64n, mod(3n - 8n)] }, x, /^logup\/lookup0\/sum$/],
       ['h − 1, d1 + 8', { d: () => [5n, 11n], high: () => 1n }, x, /^logup\/lookup1\/sum$/],
       ['x = 2^8 + 5 with h = 4 (out of its 2 bits)', {}, 256n + 5n, /^digits\/toBits2\//],
     ];
     for (const [what, lie, xv, where] of lies) {
-      const cs = new LiarSystem(lie, () => {});
+      const cs = liar(lie, () => {});
       digitsCircuit(cs, xv);
       expect(findUnsatisfied(cs)?.label, what).toMatch(where);
     }
     // and the honest liar system passes (the harness is faithful)
-    const cs = new LiarSystem({}, () => {});
+    const cs = liar({}, () => {});
     digitsCircuit(cs, x);
     expect(findUnsatisfied(cs)).toBeNull();
   });

@@ -12,7 +12,7 @@ import { lookup, lookupCost } from '@zkinfer/prover/circuit/gadgets/table.ts';
 import { activation, expNeg, expNegCost, expNegOf } from '@zkinfer/prover/circuit/gadgets/nonlinear.ts';
 import { LogUpRanges } from '@zkinfer/prover/circuit/logup-ranges.ts';
 import { reciprocal, rsqrt } from '@zkinfer/prover/circuit/gadgets/reciprocal.ts';
-import { build, cheatingFails, expectEveryHintTamperFails, expectSameShape } from './tamper.ts';
+import { build, CheatingSystem, cheatingFails, expectEveryHintTamperFails, expectSameShape } from './tamper.ts';
 
 const input = (v: number | bigint) => (cs: ConstraintSystem) => cs.privateInput('x', v);
 
@@ -122,15 +122,7 @@ describe('expNegOf (the digits through cs.ranges.lookupDigits)', () => {
 
   it('a LogUp prover that states x ≥ 2^12 as in range (h = 0, a digit 64 or more) fails', () => {
     // x = 4096 + 5: honest digits (5, 0), h = 1; the liar claims d1 = 64, h = 0 (the same sum)
-    const lie = { d: () => [5n, 64n], high: () => 0n };
-    const cs = new (class extends ConstraintSystem {
-      override hints(name: string, n: number, compute: () => readonly (bigint | number)[]): LinearCombination[] {
-        return super.hints(name, n, name === 'd' ? lie.d : compute);
-      }
-      override hint(name: string, compute: () => bigint | number): LinearCombination {
-        return super.hint(name, name === 'high' ? lie.high : compute);
-      }
-    })({ witness: true, ranges: (c) => new LogUpRanges(c, { limbBits: 8, oracle: () => 987654321n }) });
+    const cs = new CheatingSystem({ d: () => [5n, 64n], high: () => 0n }, (c) => new LogUpRanges(c, { limbBits: 8, oracle: () => 987654321n }));
     run(cs, 4096 + 5, 15);
     expect(findUnsatisfied(cs)?.label).toMatch(/^logup\/lookup1\/sum$/);
   });

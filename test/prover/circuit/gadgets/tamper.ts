@@ -78,11 +78,12 @@ export function expectSameShape(gadget: (cs: ConstraintSystem, witness: boolean)
  * (every other hint still computes from the values it sees, as an adaptive prover would):
  * deeper than a single-wire tamper, since dependent hints follow the lie.
  */
-class CheatingSystem extends ConstraintSystem {
+export class CheatingSystem extends ConstraintSystem {
   private readonly lies: Record<string, (honest: () => unknown) => unknown>;
 
-  constructor(lies: Record<string, (honest: () => unknown) => unknown>) {
-    super({ witness: true });
+  /** `ranges`: the system's range backend (default plain), e.g. LogUp with an oracle over what the liar committed. */
+  constructor(lies: Record<string, (honest: () => unknown) => unknown>, ranges?: ConstructorParameters<typeof ConstraintSystem>[0]['ranges']) {
+    super({ witness: true, ranges });
     this.lies = lies;
   }
 
