@@ -89,7 +89,7 @@ export const command: Command = {
     const generated = generateInt(q, promptTokens, n);
     const text = tokenizer.decode(generated);
     const positions = values['all-positions'] ? 'all' : 'read';
-    const nChunks = chunksToProve(pkg.manifest, { nPrompt: promptTokens.length, nGenerated: n }, positions);
+    const nChunks = chunksToProve(pkg.manifest, { nPrompt: promptTokens.length, nGenerated: generated.length }, positions);
     log(`generated: ${JSON.stringify(text)}; proving ${nChunks} of ${pkg.manifest.chunks.length} chunks with the ${chosenEngine()} prover on ${threads === 0 ? 'all cores, one chunk at a time' : `${threads} workers`}`);
     let r;
     try {
