@@ -22,7 +22,7 @@ import { buildStageShape, forwardStages } from '@zkinfer/prover/circuit/transfor
 import { defaultChunkPower, planStages, stagesForLayout } from '@zkinfer/prover/chunks/position.ts';
 import { chooseLimbBits, LIMB_CANDIDATES, plainCostUs, predictedCostUs } from '@zkinfer/prover/circuit/limb-cost.ts';
 import { LogUpRanges } from '@zkinfer/prover/circuit/logup-ranges.ts';
-import { PLAIN_RANGES, rangeBackendName, type RangeBackend, rangePlanOptions } from '@zkinfer/prover/circuit/range-backend.ts';
+import { parseRangeBackend, PLAIN_RANGES, rangeBackendName, type RangeBackend, rangePlanOptions } from '@zkinfer/prover/circuit/range-backend.ts';
 import type { QuantModel } from '@zkinfer/prover/quant/types.ts';
 import { DEFAULT_MODEL_PATH } from '@zkinfer/prover/model/default-model.ts';
 import { loadModel } from '@zkinfer/prover/model/load.ts';
@@ -37,10 +37,11 @@ const preset = (quantAt >= 0 ? args[quantAt + 1] : 'int8') as QuantPreset;
 if (!(preset in QUANT_PRESETS)) throw new Error(`--quant ${preset}: not one of ${Object.keys(QUANT_PRESETS).join(', ')}`);
 const positional = args.filter((a, i) => !a.startsWith('--') && !(quantAt >= 0 && i === quantAt + 1));
 const rangesArg = args.find((a) => a.startsWith('--ranges='))?.slice('--ranges='.length) ?? 'plain';
-if (!/^(plain|logup(:\d+)?)$/.test(rangesArg)) throw new Error(`--ranges=${rangesArg}: expected plain, logup or logup:B`);
+const parsedRanges = parseRangeBackend(rangesArg); // refuses anything but plain, logup, logup:B, logup:B:W
 const T = Number(positional[0] ?? 32);
 const LOGUP = rangesArg !== 'plain';
-const fixedB = rangesArg.startsWith('logup:') ? Number(rangesArg.slice('logup:'.length)) : undefined;
+const fixedB = rangesArg.startsWith('logup:') ? Number(rangesArg.split(':')[1]) : undefined;
+const clampBits = parsedRanges.kind === 'logup' ? parsedRanges.clampBits : undefined;
 const shared = (p: string) => fileURLToPath(new URL(`../../shared/${p}`, import.meta.url));
 const modelArg = args.find((a) => a.startsWith('--model='))?.slice('--model='.length);
 const MODELS = modelArg
@@ -80,6 +81,7 @@ function opOf(label: string): { op: string; perLayer: boolean } {
     if (p[1] === 'postNorm') return layer('post-FFN norm + residual (Gemma 3)');
     return layer('FFN gate/up/hidden/down requant');
   }
+  if (p[0] === 'logup' && p[1] === 'clamp') return once('LogUp: clamp table (int8 saturation: β·value and an inverse per lookup)');
   if (p[0] === 'logup') return once(/^lookup\d+$/.test(p[1]) ? 'LogUp: value tables (2^k rows + sum per circuit; β·value and an inverse per lookup)' : 'LogUp: inverse per query (deferred to resolve)');
   // The logits acc·m are linear combinations (free): the logits scope holds only the norm.
   if (p[0] === 'logits') return once(/^norm\d+$/.test(p[1]) ? 'final RMSNorm' : 'logits (besides the norm)');
@@ -89,6 +91,7 @@ function opOf(label: string): { op: string; perLayer: boolean } {
 
 /** What kind of check a constraint is (the same classification for every op). */
 function kindOf(label: string): string {
+  if (/^logup\/clamp\//.test(label)) return 'saturating int8 outputs by the clamp table (β·value and an inverse per lookup)';
   if (/\/(overshoot|window|lo:bool|hi:bool|loQ|hiQ|inRangeHigh|loHi)(\/|$)/.test(label)) return 'saturating outputs (flags, products, one window check of y or the overshoot)';
   if (/\/requant\/signed\//.test(label)) return 'requantization output range checks';
   if (/\/requant\/toBits\d+\//.test(label)) return 'rounding remainders (s bits per requantization)';
@@ -114,7 +117,7 @@ let md = `## ${section}\n\nCommand: \`npx node bench/transformer-costs.ts ${T}${
 if (LOGUP) {
   md += '\n**LogUp circuits** (range checks by the LogUp backend, docs/decisions.md 18; provable with the BSB22 commitment, decisions 22). ' +
     'Counts per stage include one inverse row per query (stated at resolve); ' +
-    'each circuit also pays the range table and β = Poseidon(c) once (2^b + 2 + 213 rows), listed apart; a stage using a value table ' +
+    'each circuit also pays the range table and β = Poseidon(c) once (2^b + 2 + 213 rows), and with a clamp table (`logup:B:W`, default W = 10, docs/decisions.md 32) its 2^W + 1 rows, listed apart; a stage using a value table ' +
     '(the FFN activation, the softmax exp digits: pairs (index, T[index]) against i + β·T[i], docs/decisions.md 31) pays its 2^k + 1 rows, and each lookup two (β·value, the inverse). ' +
     'Still decompositions: `bits` requests whose bits a gadget computes with (signs, comparisons, saturation windows).\n';
 }
@@ -145,7 +148,7 @@ function measurePass(name: string, q: QuantModel, ranges: RangeBackend): Pass {
     if (cs.ranges instanceof LogUpRanges) for (const [k, c] of cs.ranges.checkWidths) pass.widths.set(k, (pass.widths.get(k) ?? 0) + c);
     for (let i = 0; i < cs.nConstraints; i++) {
       const label = cs.store.labelOf(i);
-      if (/^logup\/(table|sum|blind)$/.test(label)) continue; // the circuit's once-only rows
+      if (/^logup\/(clamp\/)?(table|sum|blind)$/.test(label)) continue; // the circuit's once-only rows
       const kind = kindOf(label);
       pass.byKind.set(kind, (pass.byKind.get(kind) ?? 0) + 1);
       const { op, perLayer } = opOf(label);
@@ -175,7 +178,7 @@ for (const m of MODELS) {
   const model = loadModel(m.path);
   const q = quantizeModel(model, calibrationIds((t, o) => model.tokenizer.encode(t, o)), QUANT_PRESETS[preset]);
   const c = q.config;
-  let backend: RangeBackend = LOGUP ? { kind: 'logup', limbBits: fixedB ?? 8 } : PLAIN_RANGES;
+  let backend: RangeBackend = LOGUP ? { kind: 'logup', limbBits: fixedB ?? 8, clampBits } : PLAIN_RANGES;
   let pass = measurePass(m.name, q, backend);
   let choice = '';
   if (LOGUP) {
@@ -187,10 +190,10 @@ for (const m of MODELS) {
       LIMB_CANDIDATES.map((x) => `b = ${x}: ${(predictedCostUs(pass.widths, circuits, x) / 1e6).toFixed(2)} s`).join(', ') +
       `. ${fixedB ? `b fixed at ${b} (--ranges=logup:${b})` : `The model picks **b = ${b}**`}.`;
     if (b !== (fixedB ?? 8)) {
-      backend = { kind: 'logup', limbBits: b };
+      backend = { kind: 'logup', limbBits: b, clampBits };
       pass = measurePass(m.name, q, backend);
     }
-    choice += ` Each circuit pays the table once: ${fmt(pass.fixedRows)} rows; ${bundleChunks(q, backend)} chunks per bundle at b = ${b}.`;
+    choice += ` Each circuit pays its tables and β once: ${fmt(pass.fixedRows)} rows; ${bundleChunks(q, backend)} chunks per bundle at b = ${b}.`;
   }
   const { total, byOp, byKind, largest, secs } = pass;
   const rows = [...byOp].sort((a, b) => b[1].n - a[1].n).map(([op, e]) => [

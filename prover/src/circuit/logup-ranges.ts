@@ -1,5 +1,6 @@
 import { randomSalt } from '../commit/commit.ts';
 import { checkWidth, decomposeBits } from './bit-decomposition.ts';
+import { CLAMP_OUT, clampTableRows, clampTableValues, type ClampTable } from './clamp-table.ts';
 import { assertCommitmentSpec, type ChallengeOracle, type CommitmentSpec } from './commitment-spec.ts';
 import { LinearCombination, type Scalar, type Variable } from './lc.ts';
 import { countMultiplicities, rangeTable, stateLogUp, type LogUpWires } from './logup.ts';
@@ -42,10 +43,14 @@ export interface LogUpRangesOptions {
   oracle?: ChallengeOracle;
   /** Witness mode: the blinding value (default: uniform in F_r); tests fix it. */
   blinding?: () => bigint;
+  /** W of the circuit's clamp table (clamp-table.ts), made in every circuit; absent: no table. */
+  clampBits?: number;
 }
 
 /** A value table's argument: its values T[i] and the pairs (index, value) looked up in it. */
 interface ValueTable {
+  /** The label of its rows at resolve (logup/lookup<i>, or logup/clamp). */
+  label?: string;
   values: bigint[];
   pairs: { index: LinearCombination; value: LinearCombination }[];
 }
@@ -102,6 +107,8 @@ export class LogUpRanges implements RangeChecks {
   private resolved?: { spec: CommitmentSpec; layout: LogUpLayout };
   /** k ↦ how many k-bit checks were asked (limb-cost.ts chooses b from it). */
   readonly checkWidths = new Map<number, number>();
+  /** The circuit's clamp table, when it has one (registered at construction: its rows are fixed, not pending). */
+  readonly clampTable: ClampTable | undefined;
 
   constructor(cs: ConstraintSystem, opts: LogUpRangesOptions) {
     if (!Number.isInteger(opts.limbBits) || opts.limbBits < 2 || opts.limbBits > 20) throw new RangeError(`LogUpRanges: limb width ${opts.limbBits} not an integer in 2..20`);
@@ -109,6 +116,13 @@ export class LogUpRanges implements RangeChecks {
     this.b = opts.limbBits;
     this.oracle = opts.oracle;
     this.blinding = opts.blinding ?? randomSalt;
+    const w = opts.clampBits;
+    if (w !== undefined) {
+      const values = clampTableValues(w);
+      this.tables.set(values, { label: 'logup/clamp', values, pairs: [] });
+      const offset = 1n << BigInt(w - 1);
+      this.clampTable = { bits: w, offset, lookup: (index) => cs.scope('clamp', () => this.pairLookup(index, values).add(CLAMP_OUT.min)) };
+    }
   }
 
   get limbBits(): number {
@@ -121,7 +135,7 @@ export class LogUpRanges implements RangeChecks {
   }
 
   get fixedRows(): number {
-    return logUpFixedRows(this.b);
+    return logUpFixedRows(this.b) + (this.clampTable ? clampTableRows(this.clampTable.bits) : 0);
   }
 
   /** The committed wires and the challenge wire, once resolved. */
@@ -309,7 +323,7 @@ export class LogUpRanges implements RangeChecks {
     // β is made in every LogUp circuit, tables or not: its rows are then per circuit (logUpFixedRows), as the planner counts them.
     const beta = cs.scope('logup/beta', () => poseidon(cs, [challenge]));
     const tableLayouts = tables.map((t, i): PairArgumentLayout => {
-      const label = `logup/lookup${i}`;
+      const label = t.label ?? `logup/lookup${i}`;
       const scaled = cs.scope(label, () => t.pairs.map((p, k) => cs.mul(beta, p.value, `beta${k}`)));
       const pairQueries = t.pairs.map((p, k) => p.index.add(scaled[k]));
       const pairEntries = t.values.map((v, j) => beta.scale(v).add(j));

@@ -1,3 +1,4 @@
+import { clampTableRows, DEFAULT_CLAMP_BITS } from './clamp-table.ts';
 import type { ChallengeOracle } from './commitment-spec.ts';
 import { LogUpRanges } from './logup-ranges.ts';
 import { logUpCheckRows, logUpFixedRows } from './logup-rows.ts';
@@ -9,9 +10,11 @@ import type { ConstraintSystem } from './system.ts';
  * today's bit decomposition and split mux (circuits byte for byte as before the seam, provable
  * by any Groth16 tool), or `logup`, the log-derivative argument over a table of 2^limbBits
  * (circuit/logup-ranges.ts), whose circuits need the commitment inside the proof (BSB22) that
- * setup, prover and verifiers implement (docs/lookups-design.md "The commitment").
+ * setup, prover and verifiers implement (docs/lookups-design.md "The commitment"). `clampBits`
+ * W gives every LogUp circuit a clamp table of 2^W pairs for int8 saturation (clamp-table.ts,
+ * docs/decisions.md 32); absent, saturation uses flags as in plain circuits.
  */
-export type RangeBackend = { kind: 'plain' } | { kind: 'logup'; limbBits: number };
+export type RangeBackend = { kind: 'plain' } | { kind: 'logup'; limbBits: number; clampBits?: number };
 
 export const PLAIN_RANGES: RangeBackend = { kind: 'plain' };
 
@@ -24,17 +27,18 @@ export const DEFAULT_LOGUP_LIMB_BITS = 8;
  * only the native prover computes, so `zkinfer compile` builds plain circuits instead where
  * the native prover cannot run (cli/commands/compile.ts).
  */
-export const DEFAULT_RANGE_BACKEND: RangeBackend = { kind: 'logup', limbBits: DEFAULT_LOGUP_LIMB_BITS };
+export const DEFAULT_RANGE_BACKEND: RangeBackend = { kind: 'logup', limbBits: DEFAULT_LOGUP_LIMB_BITS, clampBits: DEFAULT_CLAMP_BITS };
 
 /** The `ranges` option of a ConstraintSystem for `backend` (undefined: the system's plain default). */
 export function rangesFactory(backend: RangeBackend, oracle?: ChallengeOracle): ((cs: ConstraintSystem) => RangeChecks) | undefined {
   if (backend.kind === 'plain') return undefined;
-  return (cs) => new LogUpRanges(cs, { limbBits: backend.limbBits, oracle });
+  return (cs) => new LogUpRanges(cs, { limbBits: backend.limbBits, clampBits: backend.clampBits, oracle });
 }
 
 /** Rows the backend adds once per circuit (the chunk planner charges them to every chunk). */
 export function fixedRangeRows(backend: RangeBackend): number {
-  return backend.kind === 'plain' ? 0 : logUpFixedRows(backend.limbBits);
+  if (backend.kind === 'plain') return 0;
+  return logUpFixedRows(backend.limbBits) + (backend.clampBits === undefined ? 0 : clampTableRows(backend.clampBits));
 }
 
 /** Rows of one k-bit range check made outside a planned stage (the chunk overhead's checks). */
@@ -56,16 +60,23 @@ export function rangePlanOptions(backend: RangeBackend): { rangeFixedRows: numbe
   return { rangeFixedRows, rangeCheckRows: (bits) => logUpCheckRows(bits, b) };
 }
 
-/** A short name for logs and cost keys: `plain` or `logup8`. */
+/** A short name for logs and cost keys: `plain`, `logup8` (no clamp table) or `logup8c10` (a clamp table of 2^10). */
 export function rangeBackendName(backend: RangeBackend): string {
-  return backend.kind === 'plain' ? 'plain' : `logup${backend.limbBits}`;
+  if (backend.kind === 'plain') return 'plain';
+  return `logup${backend.limbBits}${backend.clampBits === undefined ? '' : `c${backend.clampBits}`}`;
 }
 
-/** `plain`, `logup` or `logup:B` (B in 2..20) as a backend; RangeError otherwise. */
+/**
+ * `plain`, `logup`, `logup:B` or `logup:B:W` as a backend: B the limb width (2..20, default 8),
+ * W the clamp table's (8..16, default 10; 0 for none). RangeError otherwise.
+ */
 export function parseRangeBackend(text: string): RangeBackend {
   if (text === 'plain') return PLAIN_RANGES;
-  const m = /^logup(?::(\d+))?$/.exec(text);
-  const b = m && (m[1] === undefined ? DEFAULT_LOGUP_LIMB_BITS : Number(m[1]));
-  if (!m || b === null || b < 2 || b > 20) throw new RangeError(`ranges ${text}: expected plain, logup or logup:B with B in 2..20`);
-  return { kind: 'logup', limbBits: b };
+  const m = /^logup(?::(\d+)(?::(\d+))?)?$/.exec(text);
+  const b = m?.[1] === undefined ? DEFAULT_LOGUP_LIMB_BITS : Number(m[1]);
+  const w = m?.[2] === undefined ? DEFAULT_CLAMP_BITS : Number(m[2]);
+  if (!m || b < 2 || b > 20 || (w !== 0 && (w < 8 || w > 16))) {
+    throw new RangeError(`ranges ${text}: expected plain, logup, logup:B or logup:B:W with B in 2..20 and W 0 or in 8..16`);
+  }
+  return w === 0 ? { kind: 'logup', limbBits: b } : { kind: 'logup', limbBits: b, clampBits: w };
 }

@@ -1,3 +1,4 @@
+import type { ClampTable } from './clamp-table.ts';
 import type { CommitmentSpec } from './commitment-spec.ts';
 import { LinearCombination, type Scalar } from './lc.ts';
 import type { ConstraintSystem } from './system.ts';
@@ -47,6 +48,11 @@ export interface RangeChecks {
    * are 0) and a split mux per digit; a lookup backend looks the pairs (d_k, T_k[d_k]) up.
    */
   lookupDigits(x: LinearCombination, width: number, digitBits: number, tables: readonly ArrayLike<Scalar>[]): { values: LinearCombination[]; high?: LinearCombination };
+  /**
+   * The circuit's clamp table (clamp-table.ts: int8 saturation by one pair lookup), when the
+   * backend has one; a saturating gadget that finds it undefined uses flags (gadgets/requant.ts).
+   */
+  readonly clampTable: ClampTable | undefined;
   /** Adds whatever the backend deferred; called once, when the circuit is complete (buildChunk). */
   resolve(): void;
   /**
@@ -117,6 +123,7 @@ export class BitDecompositionRanges implements RangeChecks {
   readonly pendingRows = 0;
   readonly fixedRows = 0;
   readonly commitment = undefined;
+  readonly clampTable = undefined;
 }
 
 /** Σ_{i ≥ low} bits[i]·2^i (the constant 0 when there are no such bits). */

@@ -10,7 +10,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildChunk } from '@zkinfer/prover/chunks/build.ts';
 import { defaultChunkPower, planStages, stagesForLayout } from '@zkinfer/prover/chunks/position.ts';
-import { PLAIN_RANGES, rangePlanOptions, type RangeBackend } from '@zkinfer/prover/circuit/range-backend.ts';
+import { DEFAULT_RANGE_BACKEND, PLAIN_RANGES, rangeBackendName, rangePlanOptions, type RangeBackend } from '@zkinfer/prover/circuit/range-backend.ts';
 import type { QuantModel } from '@zkinfer/prover/quant/types.ts';
 import { DEFAULT_MODEL, existsSync, quantized } from '../transformer/helpers.ts';
 
@@ -23,9 +23,9 @@ describe.skipIf(!existsSync(DEFAULT_MODEL))('chunk plans equal the built chunks 
     q = quantized(DEFAULT_MODEL);
   });
 
-  for (const ranges of [PLAIN_RANGES, LOGUP8]) {
+  for (const ranges of [PLAIN_RANGES, LOGUP8, DEFAULT_RANGE_BACKEND]) {
     for (const layout of ['positions', 'layers'] as const) {
-      it(`${ranges.kind}, ${layout}, T = 4: every circuit's planned rows are its built rows (positions) or bound them (layers)`, () => {
+      it(`${rangeBackendName(ranges)}, ${layout}, T = 4: every circuit's planned rows are its built rows (positions) or bound them (layers)`, () => {
         const T = 4;
         const stages = stagesForLayout(layout, q, T, ranges);
         const plans = planStages(stages, { ctx: T, power: 14, ...rangePlanOptions(ranges) });
@@ -41,10 +41,10 @@ describe.skipIf(!existsSync(DEFAULT_MODEL))('chunk plans equal the built chunks 
     }
   }
 
-  it('LogUp at T = 32: one circuit per position of < 2^14 rows (plain needs 2^15), and buildChunk refuses a plan that under-counts', () => {
+  it('LogUp (the default, with its clamp table) at T = 32: one circuit per position of < 2^14 rows (plain needs 2^15), and buildChunk refuses a plan that under-counts', () => {
     const T = 32;
-    const stages = stagesForLayout('positions', q, T, LOGUP8);
-    const ro = rangePlanOptions(LOGUP8);
+    const stages = stagesForLayout('positions', q, T, DEFAULT_RANGE_BACKEND);
+    const ro = rangePlanOptions(DEFAULT_RANGE_BACKEND);
     const power = defaultChunkPower(stages, T, ro);
     expect(power).toBe(14);
     const plans = planStages(stages, { ctx: T, power, ...ro });
@@ -56,6 +56,6 @@ describe.skipIf(!existsSync(DEFAULT_MODEL))('chunk plans equal the built chunks 
     const upper = planStages(stages, { ctx: T, power, rangeFixedRows: ro.rangeFixedRows });
     expect(upper.length > T || upper[0].constraints > plans[0].constraints).toBe(true);
     const short = plans.map((p, i) => (i === 0 ? { ...p, constraints: p.constraints - 1 } : p));
-    expect(() => buildChunk({ modelId, ctx: T, q, stages, plans: short, index: 0, ranges: LOGUP8 })).toThrow(/built \d+ constraints, the plan has/);
+    expect(() => buildChunk({ modelId, ctx: T, q, stages, plans: short, index: 0, ranges: DEFAULT_RANGE_BACKEND })).toThrow(/built \d+ constraints, the plan has/);
   });
 });

@@ -7,21 +7,27 @@ import { poseidonCost } from '@zkinfer/prover/circuit/poseidon.ts';
 import { describe, expect, it } from 'vitest';
 import { checkCostUs, chooseLimbBits, LIMB_CANDIDATES, plainCostUs, predictedCostUs, tableCostUs } from '@zkinfer/prover/circuit/limb-cost.ts';
 import { LogUpRanges } from '@zkinfer/prover/circuit/logup-ranges.ts';
-import { DEFAULT_LOGUP_LIMB_BITS, DEFAULT_RANGE_BACKEND, fixedRangeRows, parseRangeBackend, PLAIN_RANGES, rangesFactory } from '@zkinfer/prover/circuit/range-backend.ts';
+import { DEFAULT_LOGUP_LIMB_BITS, DEFAULT_RANGE_BACKEND, fixedRangeRows, parseRangeBackend, PLAIN_RANGES, rangeBackendName, rangesFactory } from '@zkinfer/prover/circuit/range-backend.ts';
 import { BitDecompositionRanges } from '@zkinfer/prover/circuit/ranges.ts';
 import { defaultRangesFor } from '@zkinfer/prover/package/default-ranges.ts';
 import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
 
 describe('range backends', () => {
-  it('LogUp with 8-bit limbs is the default; the factory builds the chosen backend; LogUp charges its table once per circuit', () => {
-    expect(DEFAULT_RANGE_BACKEND).toEqual({ kind: 'logup', limbBits: 8 });
+  it('LogUp with 8-bit limbs and a clamp table of 2^10 is the default; the factory builds the chosen backend; LogUp charges its tables once per circuit', () => {
+    expect(DEFAULT_RANGE_BACKEND).toEqual({ kind: 'logup', limbBits: 8, clampBits: 10 });
     expect(new ConstraintSystem({ witness: false, ranges: rangesFactory(DEFAULT_RANGE_BACKEND) }).ranges).toBeInstanceOf(LogUpRanges);
     expect(new ConstraintSystem({ witness: false, ranges: rangesFactory(PLAIN_RANGES) }).ranges).toBeInstanceOf(BitDecompositionRanges);
     const cs = new ConstraintSystem({ witness: false, ranges: rangesFactory({ kind: 'logup', limbBits: 10 }) });
     expect(cs.ranges).toBeInstanceOf(LogUpRanges);
     expect((cs.ranges as LogUpRanges).limbBits).toBe(10);
     expect(fixedRangeRows({ kind: 'logup', limbBits: 10 })).toBe(1024 + 2 + poseidonCost(1)); // the table, its sum, the blinding, β = Poseidon(c)
-    expect(fixedRangeRows(DEFAULT_RANGE_BACKEND)).toBe(256 + 2 + poseidonCost(1));
+    expect(fixedRangeRows({ kind: 'logup', limbBits: 8 })).toBe(256 + 2 + poseidonCost(1));
+    expect(fixedRangeRows(DEFAULT_RANGE_BACKEND)).toBe(256 + 2 + poseidonCost(1) + 1024 + 1); // and the clamp table with its sum
+    const withClamp = new ConstraintSystem({ witness: false, ranges: rangesFactory(DEFAULT_RANGE_BACKEND) }).ranges;
+    expect(withClamp.clampTable?.bits).toBe(10);
+    expect(withClamp.fixedRows).toBe(fixedRangeRows(DEFAULT_RANGE_BACKEND));
+    expect(cs.ranges.clampTable).toBeUndefined();
+    expect(new ConstraintSystem({ witness: false }).ranges.clampTable).toBeUndefined();
     expect(fixedRangeRows(PLAIN_RANGES)).toBe(0);
   });
 
@@ -30,12 +36,16 @@ describe('range backends', () => {
     expect(defaultRangesFor('snarkjs')).toEqual(PLAIN_RANGES);
   });
 
-  it('parses plain, logup (b = 8) and logup:B; refuses other names and widths', () => {
+  it('parses plain, logup (b = 8, W = 10), logup:B and logup:B:W (W = 0: no clamp table); refuses other names and widths', () => {
     expect(parseRangeBackend('plain')).toEqual({ kind: 'plain' });
-    expect(parseRangeBackend('logup')).toEqual({ kind: 'logup', limbBits: DEFAULT_LOGUP_LIMB_BITS });
+    expect(parseRangeBackend('logup')).toEqual(DEFAULT_RANGE_BACKEND);
     expect(DEFAULT_LOGUP_LIMB_BITS).toBe(8);
-    expect(parseRangeBackend('logup:12')).toEqual({ kind: 'logup', limbBits: 12 });
-    for (const bad of ['', 'lookup', 'logup:', 'logup:1', 'logup:21', 'logup:8x', 'LOGUP']) expect(() => parseRangeBackend(bad), bad).toThrow(RangeError);
+    expect(parseRangeBackend('logup:12')).toEqual({ kind: 'logup', limbBits: 12, clampBits: 10 });
+    expect(parseRangeBackend('logup:8:0')).toEqual({ kind: 'logup', limbBits: 8 });
+    expect(parseRangeBackend('logup:8:12')).toEqual({ kind: 'logup', limbBits: 8, clampBits: 12 });
+    expect(rangeBackendName(DEFAULT_RANGE_BACKEND)).toBe('logup8c10');
+    expect(rangeBackendName(parseRangeBackend('logup:8:0'))).toBe('logup8');
+    for (const bad of ['', 'lookup', 'logup:', 'logup:1', 'logup:21', 'logup:8x', 'LOGUP', 'logup:8:', 'logup:8:7', 'logup:8:17', 'logup:8:10:1']) expect(() => parseRangeBackend(bad), bad).toThrow(RangeError);
   });
 });
 

@@ -69,6 +69,7 @@ class DeferredRanges implements RangeChecks {
 
   readonly fixedRows = 0;
   readonly commitment = undefined;
+  readonly clampTable = undefined;
 }
 
 /** 1/d in fixed point (f = 8) with d ∈ [1, 2^4): one bits request (the result) and two range-only checks. */

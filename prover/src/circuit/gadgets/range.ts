@@ -62,3 +62,26 @@ export function checkSigned(cs: ConstraintSystem, x: LinearCombination, bits: nu
   if (!Number.isInteger(bits) || bits < 2) throw new RangeError(`checkSigned: bit width ${bits} must be an integer ≥ 2`);
   cs.scope('signed', () => cs.ranges.check(x.add(1n << BigInt(bits - 1)), bits));
 }
+
+/**
+ * knownSigned(x, bits): the SignedBits of an x already known to lie in [−2^(bits−1), 2^(bits−1))
+ * (a clamp table's value: clamp-table.ts), without a check of its own. The bits, when a caller
+ * first reads them, are a decomposition (cs.ranges.bits), which checks the range again.
+ */
+export function knownSigned(cs: ConstraintSystem, x: LinearCombination, bits: number): SignedBits {
+  if (!Number.isInteger(bits) || bits < 2) throw new RangeError(`knownSigned: bit width ${bits} must be an integer ≥ 2`);
+  const offset = x.add(1n << BigInt(bits - 1));
+  let made: LinearCombination[] | undefined;
+  const get = (): LinearCombination[] => (made ??= cs.scope('signed', () => cs.ranges.bits(offset, bits)));
+  return {
+    bits,
+    offset,
+    bitsOnDemand: get,
+    get offsetBits() {
+      return get();
+    },
+    get isNegative() {
+      return LinearCombination.constant(1).sub(get()[bits - 1]);
+    },
+  };
+}

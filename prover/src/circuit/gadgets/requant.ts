@@ -2,7 +2,8 @@ import { HALF_R, invPow2, mod, toSigned } from '../field.ts';
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
 import { booleanHint, toBits } from './bits.ts';
-import { assertSigned, type SignedBits } from './range.ts';
+import { assertSigned, knownSigned, type SignedBits } from './range.ts';
+import { clampCovers } from '../clamp-table.ts';
 
 /**
  * Requantization by a constant fixed-point multiplier m/2^s with round-half-up and
@@ -71,6 +72,13 @@ const signedCoeff = (c: bigint): bigint => toSigned(mod(c));
  * remainder has s − k bits. v' is the LC with every coefficient divided by 2^k; should v ever not be
  * a multiple of 2^k, v' is not a small integer and no witness passes (never a wrong output).
  *
+ * With the circuit's clamp table (cs.ranges.clampTable; LogUp circuits, clamp-table.ts), an
+ * int8 result that may saturate, s > 0 and a quotient window inside the table's: u = q + 2^(W−1)
+ * is the hint, rem checked as below, and y is the pair (u, y + 128) looked up in the table of
+ * (i, clamp(i − 2^(W−1)) + 128). The lookup proves u ∈ [0, 2^W), so q = u − 2^(W−1) is a small
+ * integer and the remainder equation makes it the true quotient (as below); it proves y =
+ * clamp(q) ∈ [−128, 127], so y needs no check. Cost (s − k) + 2.
+ *
  * Constraints: q hinted with v + 2^(s−1) = q·2^s + rem, rem range-checked to s bits (rem is
  * a linear combination, not a wire). If the bounds keep q inside the output range, y = q is
  * range-checked to `bits` bits signed: cost (s − k) + bits. Otherwise (saturateWindow) flags
@@ -109,17 +117,31 @@ function roundShiftSaturateWith(cs: ConstraintSystem, v: LinearCombination, vBou
   return cs.scope('requant', () => {
     const scale = 1n << BigInt(s);
     const half = s === 0 ? 0n : 1n << BigInt(s - 1);
+    const out = signedBounds(bits);
+    const qMin = floorDiv(vBounds.min + half, scale);
+    const qMax = floorDiv(vBounds.max + half, scale);
+    const saturates = qMin < out.min || qMax > out.max;
+    // The clamp table needs q's index as one committed hint, so only where q is hinted (s > 0).
+    const table = cs.ranges.clampTable;
+    const byTable = saturates && s > 0 && table !== undefined && clampCovers(table, qMin, qMax, out) ? table : undefined;
     let q: LinearCombination;
+    let index: LinearCombination | undefined;
     if (s === 0) {
       q = v;
+    } else if (byTable) {
+      // u = q + offset ≥ 0 is the hint (a small committed scalar rather than a negative q).
+      index = cs.hint('u', () => floorDiv(toSigned(cs.valueOf(v)) + half, scale) + byTable.offset);
+      q = index.sub(byTable.offset);
+      cs.ranges.check(v.add(half).sub(q.scale(scale)), s); // remainder ∈ [0, 2^s)
     } else {
       q = cs.hint('q', () => floorDiv(toSigned(cs.valueOf(v)) + half, scale));
       cs.ranges.check(v.add(half).sub(q.scale(scale)), s); // remainder ∈ [0, 2^s)
     }
-    const out = signedBounds(bits);
-    const qMin = floorDiv(vBounds.min + half, scale);
-    const qMax = floorDiv(vBounds.max + half, scale);
-    if (qMin >= out.min && qMax <= out.max) return { y: q, yBits: assertSigned(cs, q, bits) };
+    if (!saturates) return { y: q, yBits: assertSigned(cs, q, bits) };
+    if (byTable && index) {
+      const y = byTable.lookup(index);
+      return withBits ? { y, yBits: knownSigned(cs, y, bits) } : { y };
+    }
     const tBits = Math.max(1, bitLength(out.min - 1n - qMin), bitLength(qMax - out.max - 1n));
     return withBits ? saturateChecked(cs, q, out, tBits) : saturateWindow(cs, q, out, tBits);
   });
