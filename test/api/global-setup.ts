@@ -38,11 +38,11 @@ const LOGUP_PACKAGE = new URL('../helpers/logup-package.ts', import.meta.url).hr
 
 /** Compiles and proves the LogUp fixture (about 15 s cold on 2 cores; keys cached like the toy model's). */
 async function logupFixture(): Promise<LogUpFixture> {
-  const { compileMicro, LOGUP_8 } = (await import(LOGUP_PACKAGE)) as {
+  const { compileMicro, LOGUP_DEFAULT } = (await import(LOGUP_PACKAGE)) as {
     compileMicro(ranges: unknown, ctx?: number): Promise<{ pkg: { manifestJson: Record<string, any> }; prove(p: number[], n: number): Promise<{ bundle: any }>; dispose(): void }>;
-    LOGUP_8: unknown;
+    LOGUP_DEFAULT: unknown;
   };
-  const micro = await compileMicro(LOGUP_8, 4);
+  const micro = await compileMicro(LOGUP_DEFAULT, 4);
   try {
     const { bundle } = await micro.prove([72, 105], 2);
     return { manifest: micro.pkg.manifestJson, bundle };

@@ -1,7 +1,7 @@
 /**
  * A LogUp package end to end through the library API (issue 16): the micro transformer of the
  * CLI end-to-end test (llama, vocab 256 byte tokenizer, d = 8, one layer; written here, seeded)
- * compiled at ctx 4 with `ranges: logup:8` (chunk circuits whose keys carry a BSB22
+ * compiled at ctx 4 with the default `ranges` (logup8c10) (chunk circuits whose keys carry a BSB22
  * commitment), and one bundle proven from a prompt. Keys and ptau come from the zkinfer cache
  * (ZKINFER_CACHE_DIR honoured). The bundled default model is far too large for a cold phase-2
  * setup in a test (test/e2e/proof-source.ts); this model runs the same stage code.
@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { proveBundle, type ProveBundleResult } from '@zkinfer/prover/bundle/prove-bundle.ts';
 import { stagesForLayout } from '@zkinfer/prover/chunks/position.ts';
-import type { RangeBackend } from '@zkinfer/prover/circuit/range-backend.ts';
+import { DEFAULT_RANGE_BACKEND, type RangeBackend } from '@zkinfer/prover/circuit/range-backend.ts';
 import { generateInt } from '@zkinfer/prover/infer/int.ts';
 import { compilePackage } from '@zkinfer/prover/package/compile.ts';
 import { readPackage, type LoadedPackage } from '@zkinfer/prover/package/layout.ts';
@@ -19,7 +19,8 @@ import { prepareModel, type PreparedModel } from '@zkinfer/prover/package/model.
 import { zkinferCacheDir } from '@zkinfer/prover/quant/cache.ts';
 import { modelGguf, randomTensors, tinyLlamaConfig } from '../prover/model/helpers/synthetic.ts';
 
-export const LOGUP_8: RangeBackend = { kind: 'logup', limbBits: 8 };
+/** The default LogUp backend (8-bit limbs, a clamp table of 2^10: docs/decisions.md 28, 32). */
+export const LOGUP_DEFAULT: RangeBackend = DEFAULT_RANGE_BACKEND;
 
 export interface MicroPackage {
   model: PreparedModel;

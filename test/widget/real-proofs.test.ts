@@ -76,11 +76,11 @@ describe.skipIf(!HAVE_CHROMIUM)('<zkinfer-badge> on a real LogUp bundle (needs /
   let fixture: Toy;
   let dispose = () => {};
   beforeAll(async () => {
-    const { compileMicro, LOGUP_8 } = (await import(LOGUP_PACKAGE.href)) as {
+    const { compileMicro, LOGUP_DEFAULT } = (await import(LOGUP_PACKAGE.href)) as {
       compileMicro(r: unknown, ctx?: number): Promise<{ pkg: { manifestJson: Record<string, any> }; prove(p: number[], n: number): Promise<{ bundle: any }>; dispose(): void }>;
-      LOGUP_8: unknown;
+      LOGUP_DEFAULT: unknown;
     };
-    const micro = await compileMicro(LOGUP_8, 4); // the parameters of test/api/global-setup.ts: cached keys shared
+    const micro = await compileMicro(LOGUP_DEFAULT, 4); // the parameters of test/api/global-setup.ts: cached keys shared
     dispose = micro.dispose;
     fixture = { manifest: micro.pkg.manifestJson, bundle: (await micro.prove([72, 105], 2)).bundle };
     h = await startHarness();

@@ -37,7 +37,7 @@ describe('zkinfer compile → prove → verify → open (tiny real transformer)'
     expect(summary.ptau.insecure).toBe(true);
     // LogUp is the default range backend where the native prover runs (docs/decisions.md 28).
     const info = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { ranges?: unknown };
-    expect(info.ranges).toEqual(nativeSkipReason ? undefined : { kind: 'logup', limbBits: 8 });
+    expect(info.ranges).toEqual(nativeSkipReason ? undefined : { kind: 'logup', limbBits: 8, clampBits: 10 });
 
     const proof = join(dir, 'proof.json');
     const p = await cli(['prove', '--package', pkg, '--prompt', 'a', '-n', '2', '--out', proof, '--json']);

@@ -1,5 +1,6 @@
 /**
- * A LogUp package end to end (issue 16): compile with `ranges: logup:8` (setup makes each
+ * A LogUp package end to end (issue 16): compile with the default `ranges` (logup8c10: 8-bit
+ * limbs and the clamp table of docs/decisions.md 32; setup makes each
  * chunk kind's BSB22 commitment key from the circuit's cs.commitment), prove (witnesses get
  * each key's challenge oracle; the native prover adds D and π), verify through the library,
  * `zkinfer verify` and `zkinfer verify-groth16` (the verifier appends the challenge it
@@ -16,8 +17,11 @@ import { commitmentBases, commitmentPoints } from '@zkinfer/prover/snark/commitm
 import { nativeCommitmentD } from '@zkinfer/prover/snark/commitment-native.ts';
 import { readZkeyCommitment } from '@zkinfer/prover/snark/zkey-file.ts';
 import { R } from '@zkinfer/prover/circuit/field.ts';
+import { buildChunk } from '@zkinfer/prover/chunks/build.ts';
+import { planStages, stagesForLayout } from '@zkinfer/prover/chunks/position.ts';
+import { rangePlanOptions } from '@zkinfer/prover/circuit/range-backend.ts';
 import { cli } from '../../helpers/cli.ts';
-import { compileMicro, LOGUP_8, type MicroPackage } from '../../helpers/logup-package.ts';
+import { compileMicro, LOGUP_DEFAULT, type MicroPackage } from '../../helpers/logup-package.ts';
 
 type ChunkJson = { proof: Record<string, unknown> & { commitment: string[]; commitmentPok: string[] }; publicSignals: string[] };
 type BundleJson = { chunks: ChunkJson[] } & Record<string, unknown>;
@@ -30,7 +34,7 @@ let other: BundleJson;
 const work = mkdtempSync(join(tmpdir(), 'zkinfer-logup-'));
 
 beforeAll(async () => {
-  micro = await compileMicro(LOGUP_8, T);
+  micro = await compileMicro(LOGUP_DEFAULT, T);
   good = (await micro.prove([84, 111], 2)).bundle as unknown as BundleJson;
   other = (await micro.prove([84, 111], 2)).bundle as unknown as BundleJson; // same statement shape, fresh salts and blinding
 }, 600_000);
@@ -44,7 +48,15 @@ const verdict = (b: unknown) => verifyBundle(micro.pkg.manifest, parseBundle(b, 
 
 describe('LogUp package: compile → prove → verify (micro transformer, ctx 4)', () => {
   it('records the backend, and every chunk key commits with the challenge as its last public input', () => {
-    expect(micro.pkg.info.ranges).toEqual(LOGUP_8);
+    expect(micro.pkg.info.ranges).toEqual(LOGUP_DEFAULT);
+    // the proofs below exercise the clamp table: the micro model's circuits saturate int8 outputs through it
+    const stages = stagesForLayout('positions', micro.model.q, T, LOGUP_DEFAULT);
+    const plans = planStages(stages, { ctx: T, power: micro.pkg.info.chunkPower, ...rangePlanOptions(LOGUP_DEFAULT) });
+    const clampLookups = plans.reduce((n, _, i) => {
+      const { cs } = buildChunk({ modelId: '0'.repeat(64), ctx: T, q: micro.model.q, stages, plans, index: i, ranges: LOGUP_DEFAULT });
+      return n + Array.from({ length: cs.nConstraints }, (_, k) => cs.store.labelOf(k)).filter((l) => l === 'logup/clamp/query').length;
+    }, 0);
+    expect(clampLookups).toBeGreaterThan(0);
     for (const c of micro.pkg.manifest.chunks) {
       expect(c.vkey.nPublic).toBe(nPublicForCtx(T) + 1);
       expect(c.vkey.commitment?.publicIndex).toBe(nPublicForCtx(T) + 1);
@@ -127,7 +139,7 @@ describe('LogUp package: compile → prove → verify (micro transformer, ctx 4)
     const c = await cli(['compile', '--model', model, '--ctx', String(T), '--out', out, '--chunk-power', '15', '--ranges', 'logup', '--json']);
     expect(c.code, c.err).toBe(0);
     const info = JSON.parse(readFileSync(join(out, 'package.json'), 'utf8')) as { ranges?: unknown; chunks: { circuitHash: string }[] };
-    expect(info.ranges).toEqual(LOGUP_8);
+    expect(info.ranges).toEqual(LOGUP_DEFAULT);
     expect(info.chunks.map((ch) => ch.circuitHash)).toEqual(micro.pkg.info.chunks.map((ch) => ch.circuitHash));
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as { chunks: { vkeyHash: string }[] };
     expect(manifest.chunks.map((ch) => ch.vkeyHash)).toEqual(micro.pkg.manifest.chunks.map((ch) => ch.vkeyHash));

@@ -11,7 +11,7 @@ import { proveBundle, type ProveBundleResult } from '@zkinfer/prover/bundle/prov
 import { generateInt } from '@zkinfer/prover/infer/int.ts';
 import { bundleToCall } from '@zkinfer/prover/solidity/calldata.ts';
 import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
-import { compileMicro, LOGUP_8, type MicroPackage } from '../../helpers/logup-package.ts';
+import { compileMicro, LOGUP_DEFAULT, type MicroPackage } from '../../helpers/logup-package.ts';
 
 const T = 4;
 const PROMPT = [84, 111];
@@ -22,7 +22,7 @@ let prefix: ProveBundleResult;
 let whole: ProveBundleResult;
 
 beforeAll(async () => {
-  micro = await compileMicro(LOGUP_8, T);
+  micro = await compileMicro(LOGUP_DEFAULT, T);
   k = micro.pkg.manifest.chunksPerPosition!;
   prefix = await micro.prove(PROMPT, N);
   whole = await micro.prove(PROMPT, N, 'all');

@@ -10,13 +10,13 @@ import { slotCostsOf, stagesForLayout } from '@zkinfer/prover/chunks/position.ts
 import { generateInt } from '@zkinfer/prover/infer/int.ts';
 import { parseBundle, verifyBundle } from '@zkinfer/verifier';
 import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
-import { compileMicro, LOGUP_8, type MicroPackage } from '../../helpers/logup-package.ts';
+import { compileMicro, LOGUP_DEFAULT, type MicroPackage } from '../../helpers/logup-package.ts';
 
 const T = 4;
 let micro: MicroPackage;
 
 beforeAll(async () => {
-  micro = await compileMicro(LOGUP_8, T);
+  micro = await compileMicro(LOGUP_DEFAULT, T);
 }, 600_000);
 afterAll(async () => {
   await shutdownProver();
@@ -28,12 +28,12 @@ const proveWith = (slotCosts: number[]) =>
 
 describe('recorded slot costs', () => {
   it('equal the measured ones, and give the same stages', () => {
-    const measured = stagesForLayout('positions', micro.model.q, T, LOGUP_8);
+    const measured = stagesForLayout('positions', micro.model.q, T, LOGUP_DEFAULT);
     const recorded = micro.pkg.info.slotCosts!;
     expect(recorded).toEqual(slotCostsOf(measured));
     const shape = (stages: typeof measured) => stages.map((s) => [s.name, s.constraints, s.inputs, s.outputs]);
-    expect(shape(stagesForLayout('positions', micro.model.q, T, LOGUP_8, recorded))).toEqual(shape(measured));
-    expect(() => stagesForLayout('positions', micro.model.q, T, LOGUP_8, recorded.slice(1))).toThrow(/slot costs/);
+    expect(shape(stagesForLayout('positions', micro.model.q, T, LOGUP_DEFAULT, recorded))).toEqual(shape(measured));
+    expect(() => stagesForLayout('positions', micro.model.q, T, LOGUP_DEFAULT, recorded.slice(1))).toThrow(/slot costs/);
   });
 
   it('prove plans from them: the bundle verifies', async () => {

@@ -24,7 +24,7 @@ import { g1Words } from '@zkinfer/prover/solidity/words.ts';
 import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
 import { PLAIN_RANGES } from '@zkinfer/prover/circuit/range-backend.ts';
 import { cli } from '../../helpers/cli.ts';
-import { compileMicro, LOGUP_8, type MicroPackage } from '../../helpers/logup-package.ts';
+import { compileMicro, LOGUP_DEFAULT, type MicroPackage } from '../../helpers/logup-package.ts';
 
 const G1 = bn254.G1.Point;
 const T = 4;
@@ -41,7 +41,7 @@ let foreign: VerifierCall;
 let plainCall: VerifierCall;
 
 beforeAll(async () => {
-  logup = await compileMicro(LOGUP_8, T);
+  logup = await compileMicro(LOGUP_DEFAULT, T);
   plain = await compileMicro(PLAIN_RANGES, T);
   // Whole bundles ('all'): the contract takes no position prefixes (docs/solidity.md).
   bundle = (await logup.prove([84, 111], 2, 'all')).bundle as unknown as Record<string, unknown>;

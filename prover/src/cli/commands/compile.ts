@@ -38,8 +38,10 @@ beacon + key check; keys cached by circuit hash) and writes the package DIR: man
   --plain            plain R1CS circuits: every range check a bit decomposition, provable and
                      verifiable by any Groth16 tool (snarkjs's CLI included); the same as
                      --ranges plain
-  --ranges R         logup (default: limbs of 8 bits, the measured fastest; docs/decisions.md
-                     28), logup:B or plain. LogUp circuits check ranges by lookup (several times
+  --ranges R         logup (default: limbs of 8 bits, the measured fastest, docs/decisions.md
+                     28, and a clamp table of 2^10 pairs for int8 saturation, decisions 32),
+                     logup:B (limbs of B bits), logup:B:W (a clamp table of 2^W; W = 0: none)
+                     or plain. LogUp circuits check ranges by lookup (several times
                      fewer rows); their keys and proofs carry a BSB22 commitment (docs/proof-
                      format.md "Commitment"), which zkinfer's verifiers (CLI, API, badge, the
                      Solidity bundle verifier) check and snarkjs's CLI does not. Only the native
