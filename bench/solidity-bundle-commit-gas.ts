@@ -13,7 +13,7 @@ import { planContract } from '@zkinfer/prover/solidity/plan.ts';
 import { compileVerifier } from '@zkinfer/prover/solidity/solc.ts';
 import { contractSource } from '@zkinfer/prover/solidity/source.ts';
 import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
-import { compileMicro, LOGUP_8 } from '../test/helpers/logup-package.ts';
+import { compileMicro, LOGUP_DEFAULT } from '../test/helpers/logup-package.ts';
 import { markdownTable, writeBenchSection } from './report.ts';
 
 interface Row {
@@ -41,7 +41,7 @@ async function measure(ranges: RangeBackend, ctx: number): Promise<Row> {
 }
 
 const rows: Row[] = [];
-for (const ctx of [2, 4]) for (const ranges of [PLAIN_RANGES, LOGUP_8]) rows.push(await measure(ranges, ctx));
+for (const ctx of [2, 4]) for (const ranges of [PLAIN_RANGES, LOGUP_DEFAULT]) rows.push(await measure(ranges, ctx));
 await shutdownProver();
 
 const at = (kind: string, ctx: number) => rows.find((r) => r.kind === kind && r.ctx === ctx)!;

@@ -99,7 +99,7 @@ function kindOf(label: string): string {
   if (/\/(rsqrt|reciprocal)\//.test(label)) return '1/√ and 1/x hints (range checks, products)';
   if (/\/(maximum|argmax)\//.test(label)) return 'max / argmax (difference range checks, one-hot)';
   if (/\/lookup\d+\//.test(label)) return 'table lookups (activation, exp digits)';
-  if (label === 'logup/query') return 'LogUp: one inverse per query (deferred to resolve)';
+  if (/^logup\/(range\d+\/)?query$/.test(label)) return 'LogUp: one inverse per query (deferred to resolve)';
   if (/^logup\/lookup\d+\//.test(label)) return 'LogUp: value tables (activation, exp digits: β·value and an inverse per lookup)';
   if (/\/recompose$/.test(label)) return 'LogUp: limb recomposition (one per check)';
   if (/onehot\//.test(label)) return 'one-hot token';
@@ -117,7 +117,7 @@ let md = `## ${section}\n\nCommand: \`npx node bench/transformer-costs.ts ${T}${
 if (LOGUP) {
   md += '\n**LogUp circuits** (range checks by the LogUp backend, docs/decisions.md 18; provable with the BSB22 commitment, decisions 22). ' +
     'Counts per stage include one inverse row per query (stated at resolve); ' +
-    'each circuit also pays the range table and β = Poseidon(c) once (2^b + 2 + 213 rows), and with a clamp table (`logup:B:W`, default W = 10, docs/decisions.md 32) its 2^W + 1 rows, listed apart; a stage using a value table ' +
+    'each circuit also pays the range table, the short-limb tables of 2^1 … 2^(b−1) (docs/decisions.md 33) and β = Poseidon(c) once (2^b + 2 + 2^b − 2 + b − 1 + 213 rows), and with a clamp table (`logup:B:W`, default W = 10, docs/decisions.md 32) its 2^W + 1 rows, listed apart; a stage using a value table ' +
     '(the FFN activation, the softmax exp digits: pairs (index, T[index]) against i + β·T[i], docs/decisions.md 31) pays its 2^k + 1 rows, and each lookup two (β·value, the inverse). ' +
     'Still decompositions: `bits` requests whose bits a gadget computes with (signs, comparisons, saturation windows).\n';
 }
@@ -148,7 +148,7 @@ function measurePass(name: string, q: QuantModel, ranges: RangeBackend): Pass {
     if (cs.ranges instanceof LogUpRanges) for (const [k, c] of cs.ranges.checkWidths) pass.widths.set(k, (pass.widths.get(k) ?? 0) + c);
     for (let i = 0; i < cs.nConstraints; i++) {
       const label = cs.store.labelOf(i);
-      if (/^logup\/(clamp\/)?(table|sum|blind)$/.test(label)) continue; // the circuit's once-only rows
+      if (/^logup\/(clamp\/|range\d+\/)?(table|sum|blind)$/.test(label)) continue; // the circuit's once-only rows
       const kind = kindOf(label);
       pass.byKind.set(kind, (pass.byKind.get(kind) ?? 0) + 1);
       const { op, perLayer } = opOf(label);

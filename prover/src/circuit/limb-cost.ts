@@ -1,4 +1,4 @@
-import { decomposesAt, logUpCheckRows, logUpQueries } from './logup-rows.ts';
+import { decomposesAt, logUpCheckRows, logUpQueries, shortTableEntries } from './logup-rows.ts';
 
 /**
  * Choosing LogUp's limb width b by predicted proving time, not by constraint count
@@ -32,10 +32,11 @@ export function checkCostUs(k: number, b: number): number {
   return logUpCheckRows(k, b) * c.row + logUpQueries(k, b) * c.fullWireInA + limbs * c.limbWire;
 }
 
-/** Predicted prover µs of the table, once per circuit: 2^b rows, 2^b inverse wires, 2^b multiplicities. */
+/** Predicted prover µs of the tables, once per circuit: 2^b and the short limbs' 2^b − 2 entries, a row, an inverse wire and a multiplicity each. */
 export function tableCostUs(b: number): number {
   const c = PROVER_COSTS_US;
-  return (2 ** b + 2) * c.row + 2 ** b * (c.fullWireInA + c.limbWire);
+  const entries = 2 ** b + shortTableEntries(b);
+  return (entries + 2 + (b - 1)) * c.row + entries * (c.fullWireInA + c.limbWire);
 }
 
 /** Predicted prover µs of range-checking `widths` (k ↦ how many k-bit checks) in `circuits` circuits, at limb width b. */

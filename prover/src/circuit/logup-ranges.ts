@@ -18,9 +18,11 @@ import { splitMuxLookup } from './table-lookup.ts';
  * when the circuit is complete.
  *
  * - `check(x, k)`: deferred. At resolve x is split into ⌈k/b⌉ limbs (hint wires, committed)
- *   with one linear recomposition row, x = Σ limb_i·2^(i·b); each limb is a
- *   query, and a top limb of r < b bits is queried a second time as limb·2^(b − r) (both in
- *   [0, 2^b) ⇒ limb < 2^r, as the integers involved are far below r). The argument's rows
+ *   with one linear recomposition row, x = Σ limb_i·2^(i·b); each limb is one query: a full
+ *   limb in the table {0 … 2^b − 1}, a top limb of r < b bits in the short-limb table
+ *   {0 … 2^r − 1}, each circuit holding one such table for every r in 1 … b − 1 (each its own
+ *   argument and sum; docs/decisions.md 33). Until decision 33 a short top limb was queried
+ *   twice in the b-bit table, as limb and limb·2^(b − r): one full-width inverse more. The argument's rows
  *   (an inverse per query) are deferred to `resolve`. A check of so few bits that its
  *   decomposition is no more rows (k ≤ 1 + queries) stays a decomposition: bit wires are
  *   almost free in the prover's MSMs, an inverse wire is a full scalar.
@@ -34,7 +36,7 @@ import { splitMuxLookup } from './table-lookup.ts';
  *   fresh uniform value per proof, with the linear row ρ = ρ' so that its key point is not
  *   the identity: CVE-2024-45040), then c from the oracle (witness mode), then the argument.
  *
- * Committed set J = every limb + every m_t + ρ; `commitment` exposes it once resolved.
+ * Committed set J = every limb + every m_t (of every table) + ρ; `commitment` exposes it once resolved.
  */
 export interface LogUpRangesOptions {
   /** b: the table is {0 … 2^b − 1}. */
@@ -70,8 +72,10 @@ export interface PairArgumentLayout extends ArgumentLayout {
   scaled: readonly Variable[];
 }
 
-/** The wires of a resolved circuit (tests tamper with them): the range argument's, then each value table's. */
+/** The wires of a resolved circuit (tests tamper with them): the range argument's, the short limbs', then each value table's. */
 export interface LogUpLayout extends LogUpWires {
+  /** The short-limb tables' arguments, r = 1 … b − 1 (index r − 1). */
+  short: readonly ArgumentLayout[];
   entries: readonly bigint[];
   queries: readonly LinearCombination[];
   tables: readonly PairArgumentLayout[];
@@ -98,6 +102,8 @@ export class LogUpRanges implements RangeChecks {
   private readonly blinding: () => bigint;
   private challenge?: LinearCombination;
   private readonly queries: LinearCombination[] = [];
+  /** Queries of the short-limb table of 2^r entries, by r (index 0 unused). */
+  private readonly shortQueries: LinearCombination[][];
   /** Value tables (lookupAt), by table object: entries, queries, and the wires the queries touch. */
   private readonly tables = new Map<ArrayLike<Scalar>, ValueTable>();
   private readonly lookupWires = new Set<Variable>();
@@ -114,6 +120,7 @@ export class LogUpRanges implements RangeChecks {
     if (!Number.isInteger(opts.limbBits) || opts.limbBits < 2 || opts.limbBits > 20) throw new RangeError(`LogUpRanges: limb width ${opts.limbBits} not an integer in 2..20`);
     this.cs = cs;
     this.b = opts.limbBits;
+    this.shortQueries = Array.from({ length: opts.limbBits }, () => []);
     this.oracle = opts.oracle;
     this.blinding = opts.blinding ?? randomSalt;
     const w = opts.clampBits;
@@ -196,11 +203,8 @@ export class LogUpRanges implements RangeChecks {
     cs.scope(`range${k}`, () => {
       const limbs = cs.hints('limb', n, () => limbsOf(cs.valueOf(x), b, n));
       cs.assertEqual(x, LinearCombination.dot(limbs, limbs.map((_, i) => 1n << BigInt(i * b))), 'recompose');
-      for (const l of limbs) {
-        this.limbs.push(l.vars[0]);
-        this.queries.push(l);
-      }
-      if (top < b) this.queries.push(limbs[n - 1].scale(2 ** (b - top)));
+      for (const l of limbs) this.limbs.push(l.vars[0]);
+      for (let i = 0; i < n; i++) (i === n - 1 && top < b ? this.shortQueries[top] : this.queries).push(limbs[i]);
     });
   }
 
@@ -297,15 +301,17 @@ export class LogUpRanges implements RangeChecks {
     const queries = this.queries;
     const entries = rangeTable(b);
     const tables = [...this.tables.values()];
-    const { m, tableM, rho } = cs.scope('logup', () => {
+    const shortEntries = this.shortQueries.map((_, r) => rangeTable(r));
+    const { m, shortM, tableM, rho } = cs.scope('logup', () => {
       const m = cs.hints('m', 2 ** b, () => countMultiplicities(cs.values, queries, entries));
+      const shortM = this.shortQueries.map((qs, r) => (r === 0 ? [] : cs.hints(`m${r}`, 2 ** r, () => countMultiplicities(cs.values, qs, shortEntries[r]))));
       const tableM = tables.map((t) => cs.hints('mt', t.values.length, () => countPairs(cs, t)));
       const rho = cs.hint('blind', () => this.blinding());
       cs.assertEqual(rho, cs.hint("blind'", () => cs.valueOf(rho)), 'blind');
-      return { m, tableM, rho };
+      return { m, shortM, tableM, rho };
     });
     const wireOf = (x: LinearCombination): Variable => x.vars[0];
-    const wires = [...new Set([...this.limbs, ...this.lookupWires, ...m.map(wireOf), ...tableM.flat().map(wireOf), wireOf(rho)])].sort((x, y) => x - y);
+    const wires = [...new Set([...this.limbs, ...this.lookupWires, ...m.map(wireOf), ...shortM.flat().map(wireOf), ...tableM.flat().map(wireOf), wireOf(rho)])].sort((x, y) => x - y);
     const spec: CommitmentSpec = { wires, challengeWire };
     assertCommitmentSpec(spec, cs.nPublic, cs.nWires);
     let challenge = this.challenge;
@@ -319,6 +325,11 @@ export class LogUpRanges implements RangeChecks {
     }
     const committed = new Set(wires);
     const added = stateLogUp(cs, { entries, queries, multiplicities: m, challenge, committed });
+    const short = this.shortQueries.slice(1).map((qs, i): ArgumentLayout => {
+      const r = i + 1;
+      const args = stateLogUp(cs, { entries: shortEntries[r], queries: qs, multiplicities: shortM[r], challenge, committed }, `logup/range${r}`);
+      return { ...args, entries: shortEntries[r], queries: qs, multiplicities: shortM[r].map(wireOf) };
+    });
     // Value tables: β = Poseidon(c), then t_k = β·value_k and the pair column index_k + t_k.
     // β is made in every LogUp circuit, tables or not: its rows are then per circuit (logUpFixedRows), as the planner counts them.
     const beta = cs.scope('logup/beta', () => poseidon(cs, [challenge]));
@@ -338,7 +349,7 @@ export class LogUpRanges implements RangeChecks {
         scaled: scaled.map(wireOf),
       };
     });
-    const layout: LogUpLayout = { ...added, entries, queries, tables: tableLayouts, limbs: this.limbs, multiplicities: m.map(wireOf), blinding: wireOf(rho), challenge: challengeWire, beta };
+    const layout: LogUpLayout = { ...added, entries, queries, short, tables: tableLayouts, limbs: this.limbs, multiplicities: m.map(wireOf), blinding: wireOf(rho), challenge: challengeWire, beta };
     this.resolved = { spec, layout };
   }
 }

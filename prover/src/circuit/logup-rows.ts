@@ -5,10 +5,14 @@ import { poseidonCost } from './poseidon.ts';
  * planner charges and the limb-width cost model (limb-cost.ts) prices.
  */
 
-/** Queries of a k-bit check at limb width b: one per limb, one more for a short top limb. */
+/** Queries of a k-bit check at limb width b: one per limb (a short top limb of r bits in the table of 2^r). */
 export function logUpQueries(k: number, b: number): number {
-  const limbs = Math.ceil(k / b);
-  return limbs + (k - (limbs - 1) * b < b ? 1 : 0);
+  return Math.ceil(k / b);
+}
+
+/** Entries of the short-limb tables {0 … 2^r − 1}, r = 1 … b − 1, that every LogUp circuit holds. */
+export function shortTableEntries(b: number): number {
+  return 2 ** b - 2;
 }
 
 /** True when a k-bit check is cheaper (or no dearer in rows) as a decomposition than as limbs. */
@@ -23,10 +27,11 @@ export function logUpCheckRows(k: number, b: number): number {
 
 /**
  * Rows `resolve` adds once per circuit besides the per-query inverses: the range table's 2^b,
- * its sum, the blinding, and β = Poseidon(c), the value tables' second challenge.
+ * its sum, the blinding, the short-limb tables (2^r rows and a sum each, r = 1 … b − 1) and
+ * β = Poseidon(c), the value tables' second challenge.
  */
 export function logUpFixedRows(b: number): number {
-  return 2 ** b + 2 + BETA_ROWS;
+  return 2 ** b + 2 + shortTableEntries(b) + (b - 1) + BETA_ROWS;
 }
 
 /** Rows of β = Poseidon(c) (one input). */

@@ -30,7 +30,7 @@ const hashOracle: ChallengeOracle = (committed, publics) => {
 
 const randomField = (): bigint => mod(BigInt(`0x${createHash('sha256').update(String(Math.random())).digest('hex')}`));
 
-/** Checks of these widths (k ≤ 3 decompose, k = B one full limb, k = B + 1 a short top limb, 2B two full limbs). */
+/** Checks of these widths (k ≤ 2 decompose, k = B one full limb, k = B + 1 a short top limb, 2B two full limbs). */
 const WIDTHS = [2, 3, 4, 5, 7, 8, 11];
 
 interface Built {
@@ -64,7 +64,7 @@ const inRange = (): bigint[] => WIDTHS.map((k) => BigInt(Math.floor(Math.random(
 function rederive(cs: ConstraintSystem, layout: LogUpLayout, values: bigint[], c: bigint, keepMultiplicities = false): bigint[] {
   const v = [...values];
   v[layout.challenge] = c;
-  for (const arg of [layout as ArgumentLayout, ...layout.tables]) {
+  for (const arg of [layout as ArgumentLayout, ...layout.short, ...layout.tables]) {
     if (!keepMultiplicities) countMultiplicities(v, arg.queries, arg.entries).forEach((m, t) => (v[arg.multiplicities[t]] = m));
     batchInverse(arg.queries.map((f) => mod(c - valueIn(v, f)))).forEach((u, k) => (v[arg.queryInverses[k]] = u));
     arg.multiplicities.forEach((w, t) => (v[arg.tableInverses[t]] = mod(v[w] * inv(mod(c - arg.entries[t])))));
@@ -75,7 +75,7 @@ function rederive(cs: ConstraintSystem, layout: LogUpLayout, values: bigint[], c
 const committedValues = (cs: ConstraintSystem, v: readonly bigint[]): bigint[] => cs.commitment!.wires.map((w) => v[w]);
 
 describe('LogUp range checks: shape and honest witnesses', () => {
-  it('adds exactly the rows of the cost model; J = limbs + multiplicities + ρ; the challenge is the last public input', () => {
+  it('adds exactly the rows of the cost model; J = limbs + multiplicities (of every table) + ρ; the challenge is the last public input', () => {
     const { cs, ranges } = build(undefined);
     const perCheck = WIDTHS.reduce((n, k) => n + logUpCheckRows(k, B), 0);
     expect(cs.nConstraints).toBe(perCheck + logUpFixedRows(B));
@@ -83,9 +83,13 @@ describe('LogUp range checks: shape and honest witnesses', () => {
     const spec = cs.commitment!;
     expect(spec.challengeWire).toBe(cs.nPublic);
     expect(spec.challengeWire).toBe(2);
-    expect(spec.wires).toEqual([...layout.limbs, ...layout.multiplicities, layout.blinding]);
-    const queryWires = layout.queries.flatMap((f) => f.vars);
-    expect(new Set(queryWires).size).toBeLessThan(queryWires.length); // short top limbs are queried twice
+    expect(spec.wires).toEqual([...layout.limbs, ...layout.multiplicities, ...layout.short.flatMap((a) => a.multiplicities), layout.blinding]);
+    expect(layout.short.map((a) => a.entries.length)).toEqual([2, 4, 8]); // r = 1 … B − 1
+    const queryWires = [layout, ...layout.short].flatMap((a) => a.queries.flatMap((f) => f.vars));
+    expect(new Set(queryWires).size).toBe(queryWires.length); // every limb is queried once
+    expect(queryWires.sort((x, y) => x - y)).toEqual([...layout.limbs]);
+    // a short top limb of r bits is in the table of 2^r: widths 3, 5, 7, 11 at B = 4 leave 3, 1, 3 and 3 bits
+    expect(layout.short.map((a) => a.queries.length)).toEqual([1, 0, 3]);
     for (const w of queryWires) expect(spec.wires).toContain(w);
     // the blinding wire is in a row (its key point is not the identity) with a wire outside J
     const blindRows = cs.constraints.filter((r) => r.c.vars.includes(layout.blinding));
@@ -178,7 +182,7 @@ describe('LogUp range checks: shape and honest witnesses', () => {
     const low = 0b10101n + 32n;
     v[l0] = low & 15n;
     v[l1] = low >> 4n;
-    expect(findUnsatisfied(cs, rederive(cs, layout, v, v[layout.challenge]))?.label).toBe('logup/sum');
+    expect(findUnsatisfied(cs, rederive(cs, layout, v, v[layout.challenge]))?.label).toBe('logup/range1/sum'); // the low part's top limb, 3, is not a bit
   });
 
   it('refuses a circuit without its challenge wire and a witness without an oracle', () => {
@@ -200,14 +204,14 @@ describe('LogUp range checks: cheating witnesses fail', () => {
     return xs;
   };
 
-  it('a value outside the range fails, for a full top limb (limb ≥ 2^b) and a short one (shifted query ≥ 2^b)', () => {
+  it('a value outside the range fails, for a full top limb (limb ≥ 2^b) and a short one (a top limb of r bits ≥ 2^r)', () => {
     for (const [i, x] of [[5, 2n ** 8n], [5, 2n ** 8n + 3n], [3, 2n ** 5n], [6, 2n ** 11n], [2, 16n], [2, R - 1n]] as const) {
       for (let trial = 0; trial < 3; trial++) {
         const c = randomField();
         const { cs } = build(withValue(i, x), { oracle: () => c });
         const bad = findUnsatisfied(cs);
         expect(bad, `x${i} = ${x}`).not.toBeNull();
-        expect(bad!.label).toMatch(/logup\/sum|recompose/);
+        expect(bad!.label).toMatch(/logup\/(range\d\/)?sum|recompose/);
       }
     }
   });
@@ -254,19 +258,20 @@ describe('LogUp range checks: cheating witnesses fail', () => {
   it('an out-of-range value makes the sum identity fail for (almost) every challenge: only a root of a polynomial of degree ≤ N + 2^b passes', () => {
     const { cs, ranges } = build(withValue(4, 2n ** 7n + 1n)); // 7-bit check: top limb 8 > 2^3 − 1
     const layout = ranges.layout!;
-    for (let i = 0; i < 20; i++) expect(findUnsatisfied(cs, rederive(cs, layout, cs.values, randomField()))!.label).toBe('logup/sum');
+    for (let i = 0; i < 20; i++) expect(findUnsatisfied(cs, rederive(cs, layout, cs.values, randomField()))!.label).toBe('logup/range3/sum');
   });
 
   it('an adaptive prover who picks a hint after seeing c must change a committed wire, so c changes and the witness fails', () => {
     // x4 = 2^7 + 1 is out of its 7-bit range; the prover states it honestly as limbs (a top limb
-    // outside the table), gets c from its commitment, then fixes the sum by choosing m_0 for c.
+    // of 8 outside the 3-bit table), gets c from its commitment, then fixes that table's sum by choosing m_0 for c.
     const { cs, ranges } = build(withValue(4, 2n ** 7n + 1n));
     const layout = ranges.layout!;
+    const arg = layout.short[2];
     const c = cs.values[layout.challenge];
     const v = rederive(cs, layout, cs.values, c);
-    const sumU = layout.queryInverses.reduce((s, w) => s + v[w], 0n);
-    const sumV = layout.tableInverses.slice(1).reduce((s, w) => s + v[w], 0n);
-    v[layout.multiplicities[0]] = mod((sumU - sumV) * c); // m_0/(c − 0) closes the sum
+    const sumU = arg.queryInverses.reduce((s, w) => s + v[w], 0n);
+    const sumV = arg.tableInverses.slice(1).reduce((s, w) => s + v[w], 0n);
+    v[arg.multiplicities[0]] = mod((sumU - sumV) * c); // m_0/(c − 0) closes the sum
     const adaptive = rederive(cs, layout, v, c, true);
     // 1. Were c independent of the committed values, this witness would pass: the attack is real.
     expect(findUnsatisfied(cs, adaptive)).toBeNull();
@@ -277,7 +282,7 @@ describe('LogUp range checks: cheating witnesses fail', () => {
     const c2 = hashOracle(after, [7n]);
     expect(c2).not.toBe(c);
     // 3. … for which the chosen m_0 no longer closes the sum.
-    expect(findUnsatisfied(cs, rederive(cs, layout, adaptive, c2, true))!.label).toBe('logup/sum');
+    expect(findUnsatisfied(cs, rederive(cs, layout, adaptive, c2, true))!.label).toBe('logup/range3/sum');
   });
 
   it('a query over an uncommitted wire does not build (shape and witness mode)', () => {

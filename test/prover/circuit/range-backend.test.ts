@@ -20,9 +20,10 @@ describe('range backends', () => {
     const cs = new ConstraintSystem({ witness: false, ranges: rangesFactory({ kind: 'logup', limbBits: 10 }) });
     expect(cs.ranges).toBeInstanceOf(LogUpRanges);
     expect((cs.ranges as LogUpRanges).limbBits).toBe(10);
-    expect(fixedRangeRows({ kind: 'logup', limbBits: 10 })).toBe(1024 + 2 + poseidonCost(1)); // the table, its sum, the blinding, β = Poseidon(c)
-    expect(fixedRangeRows({ kind: 'logup', limbBits: 8 })).toBe(256 + 2 + poseidonCost(1));
-    expect(fixedRangeRows(DEFAULT_RANGE_BACKEND)).toBe(256 + 2 + poseidonCost(1) + 1024 + 1); // and the clamp table with its sum
+    // the table, its sum, the blinding, the short-limb tables 2^1 … 2^(b−1) with a sum each, β = Poseidon(c)
+    expect(fixedRangeRows({ kind: 'logup', limbBits: 10 })).toBe(1024 + 2 + 1022 + 9 + poseidonCost(1));
+    expect(fixedRangeRows({ kind: 'logup', limbBits: 8 })).toBe(256 + 2 + 254 + 7 + poseidonCost(1));
+    expect(fixedRangeRows(DEFAULT_RANGE_BACKEND)).toBe(256 + 2 + 254 + 7 + poseidonCost(1) + 1024 + 1); // and the clamp table with its sum
     const withClamp = new ConstraintSystem({ witness: false, ranges: rangesFactory(DEFAULT_RANGE_BACKEND) }).ranges;
     expect(withClamp.clampTable?.bits).toBe(10);
     expect(withClamp.fixedRows).toBe(fixedRangeRows(DEFAULT_RANGE_BACKEND));

@@ -85,8 +85,8 @@ describe('int8 saturation by the clamp table', () => {
     };
     const table = rows(10);
     const flags = rows(undefined);
-    // remainder: 7 bits = one limb (recompose + 2 queries); the site: β·value and its inverse
-    expect(table.rows).toBe(1 + 2 + 2);
+    // remainder: 7 bits = one short limb (recompose + its query in the 2^7 table); the site: β·value and its inverse
+    expect(table.rows).toBe(1 + 1 + 2);
     expect(flags.rows).toBeGreaterThanOrEqual(table.rows + 4);
     const wide = rows(10, { m: 3, s: 7 }); // q ∈ [−768, 768]: outside [−512, 512)
     expect(wide.ls.includes('logup/clamp/query')).toBe(false);
