@@ -43,7 +43,11 @@ export function assertSigned(cs: ConstraintSystem, x: LinearCombination, bits: n
   // The bits on demand (cs.ranges.checkWithBits): most requantized values are never a table
   // index or a sign, and a lookup backend then makes a range check instead of the bits.
   const offset = x.add(1n << BigInt(bits - 1));
-  const get = cs.scope('signed', () => cs.ranges.checkWithBits(offset, bits));
+  return signedBits(offset, bits, cs.scope('signed', () => cs.ranges.checkWithBits(offset, bits)));
+}
+
+/** The SignedBits of u = x + 2^(bits−1) whose bits `get` makes (at most once: the getter memoizes or the backend does). */
+function signedBits(offset: LinearCombination, bits: number, get: () => LinearCombination[]): SignedBits {
   return {
     bits,
     offset,
@@ -72,16 +76,5 @@ export function knownSigned(cs: ConstraintSystem, x: LinearCombination, bits: nu
   if (!Number.isInteger(bits) || bits < 2) throw new RangeError(`knownSigned: bit width ${bits} must be an integer ≥ 2`);
   const offset = x.add(1n << BigInt(bits - 1));
   let made: LinearCombination[] | undefined;
-  const get = (): LinearCombination[] => (made ??= cs.scope('signed', () => cs.ranges.bits(offset, bits)));
-  return {
-    bits,
-    offset,
-    bitsOnDemand: get,
-    get offsetBits() {
-      return get();
-    },
-    get isNegative() {
-      return LinearCombination.constant(1).sub(get()[bits - 1]);
-    },
-  };
+  return signedBits(offset, bits, () => (made ??= cs.scope('signed', () => cs.ranges.bits(offset, bits))));
 }
