@@ -11,8 +11,27 @@
 import { readFileSync } from 'node:fs';
 import type { NativeTimings } from '../snark/native.ts';
 
-/** Now, in epoch milliseconds (comparable across processes). */
-export const epochMs = (): number => performance.timeOrigin + performance.now();
+let anchorWall = Date.now();
+let anchorMono = performance.now();
+
+/**
+ * Now, in epoch milliseconds, comparable across processes: within a millisecond of the system's
+ * wall clock (Date.now(), which every process reads alike), refined below the millisecond by
+ * the monotonic clock. performance.timeOrigin + performance.now() alone is not comparable: it
+ * drifts from the wall clock by the NTP slew since the process started, so processes started
+ * minutes apart disagreed by about 50 ms on a CI host (a worker's proof "done" after the main
+ * process had its reply). The monotonic line is re-anchored whenever it leaves Date.now()'s
+ * millisecond, a jump of under a millisecond.
+ */
+export const epochMs = (): number => {
+  const mono = performance.now();
+  const wall = Date.now();
+  const t = anchorWall + (mono - anchorMono);
+  if (t >= wall && t < wall + 1) return t;
+  anchorWall = wall;
+  anchorMono = mono;
+  return wall;
+};
 
 /** This process's CPU time (user + system, all its threads), in ms. */
 export function selfCpuMs(): number {

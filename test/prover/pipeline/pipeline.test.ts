@@ -210,9 +210,10 @@ describe.each(engines)('proveBundle on %s', (engine) => {
       // One time line across processes: built, queued, sent, received, done, replied, in order.
       expect(c.witnessStartAt).toBeLessThanOrEqual(c.witnessEndAt);
       expect(c.witnessEndAt).toBeLessThanOrEqual(t.sentAt);
-      expect(t.sentAt).toBeLessThanOrEqual(t.receivedAt + 1); // another process's clock reading, same clock
+      // Another process's reading of the same clock: each within a millisecond of Date.now() (pipeline-profile.ts epochMs).
+      expect(t.sentAt).toBeLessThanOrEqual(t.receivedAt + 2);
       expect(t.receivedAt).toBeLessThan(t.doneAt);
-      expect(t.doneAt).toBeLessThanOrEqual(t.repliedAt + 1);
+      expect(t.doneAt).toBeLessThanOrEqual(t.repliedAt + 2);
       expect(t.worker).toBeLessThan(Math.max(threads, 1));
       if (threads > 0 && process.platform === 'linux') expect(t.proverCpuMs).toBeGreaterThan(0);
       expect(t.phases !== undefined).toBe(engine === 'native' && threads > 0);
