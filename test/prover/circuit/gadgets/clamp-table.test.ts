@@ -94,6 +94,18 @@ describe('int8 saturation by the clamp table', () => {
     expect(rows(12, { m: 3, s: 7 }).ls.includes('logup/clamp/query')).toBe(true); // a 2^12 table covers it
   });
 
+  it('a circuit whose sites the table does not cover still holds it, unused, and its honest witness passes', () => {
+    for (const x of [0, 20_000, -20_000]) {
+      const cs = new ConstraintSystem({ witness: true, ranges: clampRanges(10) });
+      const out = run(cs, x, { m: 3, s: 7 });
+      expect(findUnsatisfied(cs), `x=${x}`).toBeNull();
+      expect(toSigned(cs.valueOf(out.y))).toBe(BigInt(requantizeRef(x, 3, 7, 8)));
+      const clamp = (cs.ranges as LogUpRanges).layout!.tables[0];
+      expect(clamp.pairs).toHaveLength(0);
+      expect(clamp.multiplicities.every((w) => cs.values[w] === 0n)).toBe(true);
+    }
+  });
+
   describe('a cheating prover fails', () => {
     const lies: [string, Record<string, (honest: () => unknown) => unknown>, number][] = [
       ['y one more than the clamp (the pair is not in the table)', { value: (h) => (h() as bigint) + 1n }, 5_000],
