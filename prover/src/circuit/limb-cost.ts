@@ -1,4 +1,4 @@
-import { decomposesAt, logUpCheckRows, logUpQueries, shortTableEntries } from './logup-rows.ts';
+import { BETA_ROWS, decomposesAt, logUpCheckRows, logUpFixedRows, logUpQueries, shortTableEntries } from './logup-rows.ts';
 
 /**
  * Choosing LogUp's limb width b by predicted proving time, not by constraint count
@@ -36,7 +36,7 @@ export function checkCostUs(k: number, b: number): number {
 export function tableCostUs(b: number): number {
   const c = PROVER_COSTS_US;
   const entries = 2 ** b + shortTableEntries(b);
-  return (entries + 2 + (b - 1)) * c.row + entries * (c.fullWireInA + c.limbWire);
+  return (logUpFixedRows(b) - BETA_ROWS) * c.row + entries * (c.fullWireInA + c.limbWire);
 }
 
 /** Predicted prover µs of range-checking `widths` (k ↦ how many k-bit checks) in `circuits` circuits, at limb width b. */

@@ -1,6 +1,6 @@
 import { randomSalt } from '../commit/commit.ts';
 import { checkWidth, decomposeBits } from './bit-decomposition.ts';
-import { CLAMP_OUT, clampTableRows, clampTableValues, type ClampTable } from './clamp-table.ts';
+import { CLAMP_OUT, clampTableValues, type ClampTable } from './clamp-table.ts';
 import { assertCommitmentSpec, type ChallengeOracle, type CommitmentSpec } from './commitment-spec.ts';
 import { LinearCombination, type Scalar, type Variable } from './lc.ts';
 import { countMultiplicities, rangeTable, stateLogUp, type LogUpWires } from './logup.ts';
@@ -142,7 +142,7 @@ export class LogUpRanges implements RangeChecks {
   }
 
   get fixedRows(): number {
-    return logUpFixedRows(this.b) + (this.clampTable ? clampTableRows(this.clampTable.bits) : 0);
+    return logUpFixedRows(this.b, this.clampTable?.bits);
   }
 
   /** The committed wires and the challenge wire, once resolved. */

@@ -1,3 +1,4 @@
+import { clampTableRows } from './clamp-table.ts';
 import { poseidonCost } from './poseidon.ts';
 
 /**
@@ -28,10 +29,11 @@ export function logUpCheckRows(k: number, b: number): number {
 /**
  * Rows `resolve` adds once per circuit besides the per-query inverses: the range table's 2^b,
  * its sum, the blinding, the short-limb tables (2^r rows and a sum each, r = 1 … b − 1) and
- * β = Poseidon(c), the value tables' second challenge.
+ * β = Poseidon(c), the value tables' second challenge; with `clampBits` W, the clamp table's 2^W
+ * rows and its sum (clamp-table.ts).
  */
-export function logUpFixedRows(b: number): number {
-  return 2 ** b + 2 + shortTableEntries(b) + (b - 1) + BETA_ROWS;
+export function logUpFixedRows(b: number, clampBits?: number): number {
+  return 2 ** b + 2 + shortTableEntries(b) + (b - 1) + BETA_ROWS + (clampBits === undefined ? 0 : clampTableRows(clampBits));
 }
 
 /** Rows of β = Poseidon(c) (one input). */

@@ -1,4 +1,4 @@
-import { clampTableRows, DEFAULT_CLAMP_BITS } from './clamp-table.ts';
+import { DEFAULT_CLAMP_BITS } from './clamp-table.ts';
 import type { ChallengeOracle } from './commitment-spec.ts';
 import { LogUpRanges } from './logup-ranges.ts';
 import { logUpCheckRows, logUpFixedRows } from './logup-rows.ts';
@@ -37,8 +37,7 @@ export function rangesFactory(backend: RangeBackend, oracle?: ChallengeOracle): 
 
 /** Rows the backend adds once per circuit (the chunk planner charges them to every chunk). */
 export function fixedRangeRows(backend: RangeBackend): number {
-  if (backend.kind === 'plain') return 0;
-  return logUpFixedRows(backend.limbBits) + (backend.clampBits === undefined ? 0 : clampTableRows(backend.clampBits));
+  return backend.kind === 'plain' ? 0 : logUpFixedRows(backend.limbBits, backend.clampBits);
 }
 
 /** Rows of one k-bit range check made outside a planned stage (the chunk overhead's checks). */

@@ -124,22 +124,14 @@ function roundShiftSaturateWith(cs: ConstraintSystem, v: LinearCombination, vBou
     // The clamp table needs q's index as one committed hint, so only where q is hinted (s > 0).
     const table = cs.ranges.clampTable;
     const byTable = saturates && s > 0 && table !== undefined && clampCovers(table, qMin, qMax, out) ? table : undefined;
-    let q: LinearCombination;
-    let index: LinearCombination | undefined;
-    if (s === 0) {
-      q = v;
-    } else if (byTable) {
-      // u = q + offset ≥ 0 is the hint (a small committed scalar rather than a negative q).
-      index = cs.hint('u', () => floorDiv(toSigned(cs.valueOf(v)) + half, scale) + byTable.offset);
-      q = index.sub(byTable.offset);
-      cs.ranges.check(v.add(half).sub(q.scale(scale)), s); // remainder ∈ [0, 2^s)
-    } else {
-      q = cs.hint('q', () => floorDiv(toSigned(cs.valueOf(v)) + half, scale));
-      cs.ranges.check(v.add(half).sub(q.scale(scale)), s); // remainder ∈ [0, 2^s)
-    }
+    // With the table the hint is u = q + offset ≥ 0 (a small committed scalar rather than a negative q).
+    const offset = byTable?.offset ?? 0n;
+    const hinted = s === 0 ? undefined : cs.hint(byTable ? 'u' : 'q', () => floorDiv(toSigned(cs.valueOf(v)) + half, scale) + offset);
+    const q = !hinted ? v : byTable ? hinted.sub(offset) : hinted;
+    if (hinted) cs.ranges.check(v.add(half).sub(q.scale(scale)), s); // remainder ∈ [0, 2^s)
     if (!saturates) return { y: q, yBits: assertSigned(cs, q, bits) };
-    if (byTable && index) {
-      const y = byTable.lookup(index);
+    if (byTable && hinted) {
+      const y = byTable.lookup(hinted);
       return withBits ? { y, yBits: knownSigned(cs, y, bits) } : { y };
     }
     const tBits = Math.max(1, bitLength(out.min - 1n - qMin), bitLength(qMax - out.max - 1n));
