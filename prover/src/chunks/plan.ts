@@ -116,6 +116,9 @@ export function planChunks(stages: readonly Stage[], opts: PlanOptions): ChunkPl
   }
   const budget = 2 ** power - 1 - nPublicForCtx(ctx);
   const live = stages.map((_, s) => liveAfter(stages, s));
+  // Only chunk 0 opens the prompt: no later chunk may start at or before the last stage that
+  // reads the tokens.
+  const lastReader = stages.findLastIndex((s) => s.readsTokens === true);
   const cuts = cheapestCut(stages.length, budget, (a, b) => {
     const last = b === stages.length - 1;
     const inputs = a === 0 ? [] : live[a - 1];
@@ -124,7 +127,7 @@ export function planChunks(stages: readonly Stage[], opts: PlanOptions): ChunkPl
     return { inputs, outputs, constraints: sum + (opts.rangeFixedRows ?? 0) + chunkOverhead(ctx, a === 0, last, inputs, outputs, openedInputs(stages, range(a, b + 1)), producedOutputs(stages, range(a, b + 1)), opts.rangeCheckRows) };
   }, (a, need) => new RangeError(
     `stage ${stages[a].name} does not fit in a chunk of 2^${power}: it needs ${need} constraints with its boundary overhead (+${nPublicForCtx(ctx)} public rows), the budget is ${budget}; split the stage or raise --chunk-power`,
-  ), (seg) => chunkDomain(seg.constraints, ctx), opts.maxChunks ?? MAX_CHUNKS);
+  ), (seg) => chunkDomain(seg.constraints, ctx), opts.maxChunks ?? MAX_CHUNKS, (a) => a === 0 || a > lastReader);
   return cuts.map((c, index) => ({ index, stages: range(c.a, c.b + 1), ...c.seg }));
 }
 
@@ -142,7 +145,7 @@ export function planChunks(stages: readonly Stage[], opts: PlanOptions): ChunkPl
  */
 export function cheapestCut<S extends { constraints: number }>(
   n: number, budget: number, segment: (a: number, b: number) => S, tooBig: (a: number, need: number) => Error, cost: (seg: S) => number,
-  maxSegments = Infinity,
+  maxSegments = Infinity, canStart: (a: number) => boolean = () => true,
 ): { a: number; b: number; seg: S }[] {
   const memo = new Map<number, S>();
   const seg = (a: number, b: number): S => {
@@ -150,19 +153,21 @@ export function cheapestCut<S extends { constraints: number }>(
     if (v === undefined) memo.set(a * n + b, (v = segment(a, b)));
     return v;
   };
-  const cuts = cutBy(n, budget, seg, tooBig, (x) => [cost(x), 1]);
+  const cuts = cutBy(n, budget, seg, tooBig, (x) => [cost(x), 1], canStart);
   // Over the limit (a manifest's chunk count): the fewest segments, then the least cost.
-  return cuts.length <= maxSegments ? cuts : cutBy(n, budget, seg, tooBig, (x) => [1, cost(x)]);
+  return cuts.length <= maxSegments ? cuts : cutBy(n, budget, seg, tooBig, (x) => [1, cost(x)], canStart);
 }
 
 /** The cut of least Σ key (compared lexicographically), by dynamic programming over the cut points. */
 function cutBy<S extends { constraints: number }>(
   n: number, budget: number, segment: (a: number, b: number) => S, tooBig: (a: number, need: number) => Error, key: (seg: S) => [number, number],
+  canStart: (a: number) => boolean,
 ): { a: number; b: number; seg: S }[] {
   // best[a]: the cheapest cut of stages a..n−1 (Σ key), its first segment.
   const best: ({ cost: number; count: number; b: number; seg: S } | undefined)[] = new Array(n + 1);
   const done = { cost: 0, count: 0, b: n, seg: undefined as unknown as S };
   for (let a = n - 1; a >= 0; a--) {
+    if (a > 0 && !canStart(a)) continue; // no segment starts here (best[a] stays empty)
     for (let b = a; b < n; b++) {
       const seg = segment(a, b);
       if (seg.constraints > budget) break;
@@ -174,6 +179,12 @@ function cutBy<S extends { constraints: number }>(
       if (!cur || c.cost < cur.cost || (c.cost === cur.cost && c.count < cur.count)) best[a] = c;
     }
     if (!best[a] && segment(a, a).constraints > budget) throw tooBig(a, segment(a, a).constraints);
+  }
+  if (!best[0]) {
+    // Every stage fits alone, but the stages that must share the first segment do not fit together.
+    let b = 0;
+    while (b + 1 < n && !canStart(b + 1)) b++;
+    throw tooBig(0, segment(0, b).constraints);
   }
   const cuts: { a: number; b: number; seg: S }[] = [];
   for (let a = 0; a < n; ) {

@@ -74,6 +74,17 @@ describe('cheapestCut', () => {
     expect(cut(1).length).toBe(2); // nothing fewer exists: the caller reports the count
   });
 
+  it('canStart: no segment starts where it says no (layer-major chunk 0 holds every stage that reads the tokens)', () => {
+    const sizes = [300, 300, 300, 300];
+    const segment = (a: number, b: number) => ({ constraints: sizes.slice(a, b + 1).reduce((x, y) => x + y, 0) });
+    const cut = (budget: number, canStart?: (a: number) => boolean) =>
+      cheapestCut(4, budget, segment, (a, need) => new RangeError(`stage ${a} needs ${need}`), (s) => pow2Above(s.constraints), Infinity, canStart).map((c) => [c.a, c.b]);
+    expect(cut(700)).toEqual([[0, 1], [2, 3]]);
+    expect(cut(1000, (a) => a > 2)).toEqual([[0, 2], [3, 3]]);
+    // stages 0 … 2 must share the first segment and do not fit in it together
+    expect(() => cut(700, (a) => a > 2)).toThrow('stage 0 needs 900');
+  });
+
   it('names the stage that does not fit alone', () => {
     const segment = (a: number, b: number) => ({ constraints: (b - a + 1) * (a === 2 ? 5000 : 100) });
     expect(() => cheapestCut(4, 1000, segment, (a, need) => new RangeError(`stage ${a} needs ${need}`), (s) => s.constraints)).toThrow('stage 2 needs 5000');

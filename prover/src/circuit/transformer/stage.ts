@@ -66,6 +66,8 @@ export interface Stage {
   outputs: TensorSpec[];
   /** Exact number of constraints build() adds (the planner packs chunks with it). */
   constraints: number;
+  /** Reads ctx.tokens(): a layer-major chunk has them in chunk 0 only (chunks/plan.ts keeps such stages there). */
+  readsTokens?: boolean;
   build(ctx: StageContext, inputs: Record<string, TensorWires>): Record<string, TensorWires>;
 }
 

@@ -58,6 +58,7 @@ interface StageDef {
   costKey: string;
   inputs: TensorSpec[];
   outputs: TensorSpec[];
+  readsTokens?: boolean;
   build(ctx: StageContext, inputs: Record<string, TensorWires>, sink?: LogitsSink): Record<string, TensorWires>;
 }
 
@@ -92,6 +93,7 @@ export function forwardStages(q: QuantModel, T: number, opts: ForwardStageOption
       costKey: `embed:${rows(b)}`,
       inputs: [],
       outputs: [xSpec(b)],
+      readsTokens: true,
       build(ctx) {
         const tokens = ctx.tokens();
         const x: TensorWires = [];
@@ -189,6 +191,7 @@ function withMeasuredCost(q: QuantModel, T: number, d: StageDef, costs: Map<stri
     name: d.name,
     inputs: d.inputs,
     outputs: d.outputs,
+    readsTokens: d.readsTokens,
     build: d.build,
     get constraints(): number {
       let n = costs.get(d.costKey);
