@@ -77,7 +77,7 @@ function digestCost(specs: readonly TensorSpec[], computed: ReadonlySet<string>)
  * `checkRows(bits)` rows (the range backend's: `bits` for decomposition, plan.ts CheckRows).
  */
 export function rangeCost(specs: readonly TensorSpec[], checkRows: CheckRows = decompositionRows): number {
-  return specs.reduce((n, s) => n + tensorSize(s) * checkRows(s.bits), 0);
+  return specs.reduce((n, s) => n + tensorSize(s) * checkRows(s.bits, true), 0); // each value its own private input
 }
 
 /**

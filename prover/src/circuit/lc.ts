@@ -208,6 +208,29 @@ export class LinearCombination {
     return this.constness;
   }
 
+  /**
+   * The wire w when this combination is c·w + d (one term off ONE; ONE may appear in several
+   * terms), else undefined. Counts the terms `vars` would hold without flattening deferred
+   * parts, stopping at the second wire, so it answers alike in shape and witness-only systems.
+   */
+  soleWire(): Variable | undefined {
+    let found: Variable | undefined;
+    const stack: LinearCombination[] = [this];
+    while (stack.length > 0) {
+      const lc = stack.pop()!;
+      if (lc.termVars === undefined) {
+        for (const p of lc.parts!) stack.push(p);
+        continue;
+      }
+      for (const v of lc.termVars) {
+        if (v === ONE_WIRE) continue;
+        if (found !== undefined) return undefined;
+        found = v;
+      }
+    }
+    return found;
+  }
+
   /** The single wire w when this is exactly 1·w, else undefined (used to tamper in tests). */
   get variable(): Variable | undefined {
     return this.vars.length === 1 && mod(this.coeffs[0]) === 1n && this.vars[0] !== ONE_WIRE ? this.vars[0] : undefined;

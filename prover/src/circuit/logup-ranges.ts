@@ -91,6 +91,10 @@ export interface LogUpLayout extends LogUpWires {
 interface PendingCheck {
   x: LinearCombination;
   k: number;
+  /** x = c·w + d with w private and one limb: w is committed and x queried as it is. */
+  sole: Variable | undefined;
+  /** Its rows in pendingRows (logUpCheckRows). */
+  rows: number;
   scope: string | undefined;
   bits?: LinearCombination[];
 }
@@ -174,7 +178,7 @@ export class LogUpRanges implements RangeChecks {
       if (!entry.bits) {
         if (this.resolved) throw new TypeError('LogUpRanges: bits asked for after resolve()');
         entry.bits = decomposeBits(this.cs, entry.x, k);
-        this.pendingCheckRows -= logUpCheckRows(k, this.b);
+        this.pendingCheckRows -= entry.rows;
       }
       return entry.bits;
     };
@@ -184,22 +188,35 @@ export class LogUpRanges implements RangeChecks {
   private defer(x: LinearCombination, k: number): PendingCheck | undefined {
     checkWidth('check', k);
     this.checkWidths.set(k, (this.checkWidths.get(k) ?? 0) + 1);
-    if (decomposesAt(k, this.b)) {
+    const w = k <= this.b ? x.soleWire() : undefined;
+    const sole = w !== undefined && w > this.cs.nPublic ? w : undefined;
+    if (decomposesAt(k, this.b, sole !== undefined)) {
       decomposeBits(this.cs, x, k);
       return undefined;
     }
     // Shape mode keeps the asking gadget's scope, so the deferred rows carry its label.
-    const entry: PendingCheck = { x, k, scope: this.cs.computesWitness ? undefined : this.cs.scopeLabel };
+    const rows = logUpCheckRows(k, this.b, sole !== undefined);
+    const entry: PendingCheck = { x, k, sole, rows, scope: this.cs.computesWitness ? undefined : this.cs.scopeLabel };
     this.pending.push(entry);
-    this.pendingCheckRows += logUpCheckRows(k, this.b);
+    this.pendingCheckRows += rows;
     return entry;
   }
 
-  /** The limbs of one pending check, their recomposition row and their queries. */
-  private limbCheck(x: LinearCombination, k: number): void {
+  /**
+   * The limbs of one pending check, their recomposition row and their queries. A one-limb
+   * check of x = c·w + d (`sole` = w, a private wire) commits w instead: x is then a
+   * combination of committed wires already, fixed before the challenge as a limb would be,
+   * and the copy limb = x with its row would add nothing (docs/decisions.md 34).
+   */
+  private limbCheck(x: LinearCombination, k: number, sole: Variable | undefined): void {
     const { cs, b } = this;
     const n = Math.ceil(k / b);
     const top = k - (n - 1) * b;
+    if (sole !== undefined && n === 1) {
+      this.limbs.push(sole);
+      (top < b ? this.shortQueries[top] : this.queries).push(x);
+      return;
+    }
     cs.scope(`range${k}`, () => {
       const limbs = cs.hints('limb', n, () => limbsOf(cs.valueOf(x), b, n));
       cs.assertEqual(x, LinearCombination.dot(limbs, limbs.map((_, i) => 1n << BigInt(i * b))), 'recompose');
@@ -296,7 +313,7 @@ export class LogUpRanges implements RangeChecks {
     if (this.resolved) throw new TypeError('LogUpRanges: resolve() called twice');
     if (!this.challenge) throw new TypeError('LogUpRanges: no challenge wire (the circuit must call cs.ranges.declarePublics() after its public inputs)');
     const challengeWire = this.challenge.vars[0];
-    for (const p of this.pending) if (!p.bits) cs.scope(p.scope ?? 'logup', () => this.limbCheck(p.x, p.k));
+    for (const p of this.pending) if (!p.bits) cs.scope(p.scope ?? 'logup', () => this.limbCheck(p.x, p.k, p.sole));
     this.pending.length = 0;
     const queries = this.queries;
     const entries = rangeTable(b);

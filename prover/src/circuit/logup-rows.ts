@@ -16,14 +16,24 @@ export function shortTableEntries(b: number): number {
   return 2 ** b - 2;
 }
 
-/** True when a k-bit check is cheaper (or no dearer in rows) as a decomposition than as limbs. */
-export function decomposesAt(k: number, b: number): boolean {
-  return k <= 1 + logUpQueries(k, b);
+/**
+ * Rows of a k-bit limb check: one inverse per query, plus the recomposition row that ties x to
+ * its committed limbs. A one-limb check of a `soleWire` x = c·w + d (w private) needs no limb:
+ * w itself is committed and x is the query (docs/decisions.md 34).
+ */
+function limbCheckRows(k: number, b: number, soleWire: boolean): number {
+  const queries = logUpQueries(k, b);
+  return (soleWire && queries === 1 ? 0 : 1) + queries;
 }
 
-/** Rows a k-bit check costs with limb width b: its recomposition and one inverse per query. */
-export function logUpCheckRows(k: number, b: number): number {
-  return decomposesAt(k, b) ? k : 1 + logUpQueries(k, b);
+/** True when a k-bit check is cheaper (or no dearer in rows) as a decomposition than as limbs. */
+export function decomposesAt(k: number, b: number, soleWire = false): boolean {
+  return k <= limbCheckRows(k, b, soleWire);
+}
+
+/** Rows a k-bit check costs with limb width b (`soleWire`: x is c·w + d with w a private wire). */
+export function logUpCheckRows(k: number, b: number, soleWire = false): number {
+  return decomposesAt(k, b, soleWire) ? k : limbCheckRows(k, b, soleWire);
 }
 
 /**

@@ -41,7 +41,7 @@ export function fixedRangeRows(backend: RangeBackend): number {
 }
 
 /** Rows of one k-bit range check made outside a planned stage (the chunk overhead's checks). */
-export type CheckRows = (bits: number) => number;
+export type CheckRows = (bits: number, soleWire?: boolean) => number;
 
 /** A k-bit check by bit decomposition: k rows (the plain backend). */
 export const decompositionRows: CheckRows = (bits) => bits;
@@ -56,7 +56,7 @@ export function rangePlanOptions(backend: RangeBackend): { rangeFixedRows: numbe
   const rangeFixedRows = fixedRangeRows(backend);
   if (backend.kind === 'plain') return { rangeFixedRows, rangeCheckRows: decompositionRows };
   const b = backend.limbBits;
-  return { rangeFixedRows, rangeCheckRows: (bits) => logUpCheckRows(bits, b) };
+  return { rangeFixedRows, rangeCheckRows: (bits, soleWire) => logUpCheckRows(bits, b, soleWire) };
 }
 
 /** A short name for logs and cost keys: `plain`, `logup8` (no clamp table) or `logup8c10` (a clamp table of 2^10). */

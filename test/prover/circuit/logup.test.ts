@@ -39,7 +39,13 @@ interface Built {
   xs: LinearCombination[];
 }
 
-function build(values: readonly bigint[] | undefined, opts: { oracle?: ChallengeOracle; lean?: boolean; blinding?: bigint } = {}): Built {
+/**
+ * The checks of WIDTHS over private inputs. By default each checked value is x_i + z_i with z_i
+ * a second private input of value 0: two terms, so every check takes the limb path (committed
+ * copies, a recomposition row). With `sole`, x_i alone: a check of one limb then commits x_i
+ * itself and queries it (docs/decisions.md 34).
+ */
+function build(values: readonly bigint[] | undefined, opts: { oracle?: ChallengeOracle; lean?: boolean; blinding?: bigint; sole?: boolean } = {}): Built {
   let ranges: LogUpRanges | undefined;
   const cs = new ConstraintSystem({
     witness: values !== undefined,
@@ -48,7 +54,7 @@ function build(values: readonly bigint[] | undefined, opts: { oracle?: Challenge
   });
   cs.publicInput('pub', values && 7n);
   cs.ranges.declarePublics();
-  const xs = WIDTHS.map((k, i) => cs.privateInput(`x${i}`, values?.[i]));
+  const xs = WIDTHS.map((k, i) => (opts.sole ? cs.privateInput(`x${i}`, values?.[i]) : cs.privateInput(`x${i}`, values?.[i]).add(cs.privateInput(`z${i}`, values && 0n))));
   WIDTHS.forEach((k, i) => cs.scope(`c${i}`, () => cs.ranges.check(xs[i], k)));
   cs.ranges.resolve();
   return { cs, ranges: ranges!, xs };
@@ -136,7 +142,7 @@ describe('LogUp range checks: shape and honest witnesses', () => {
         const cs = new ConstraintSystem({ witness, ranges: (c) => (ranges = new LogUpRanges(c, { limbBits: B, oracle: hashOracle })) });
         cs.ranges.declarePublics();
         const x = cs.privateInput('x', witness ? 200n : undefined);
-        const get = cs.ranges.checkWithBits(x, 9);
+        const get = cs.ranges.checkWithBits(x, 9); // 3 limbs at B = 4: x alone or not, the limb path
         expect(cs.plannedRows).toBe(logUpCheckRows(9, B));
         if (read) {
           const bits = get();
@@ -193,6 +199,90 @@ describe('LogUp range checks: shape and honest witnesses', () => {
     w.ranges.declarePublics();
     w.ranges.check(w.privateInput('x', 3n), 9);
     expect(() => w.ranges.resolve()).toThrow(/oracle/);
+  });
+});
+
+describe('LogUp range checks of a wire alone (x = c·w + d, one limb: w committed, x queried; docs/decisions.md 34)', () => {
+  it('rows: one inverse per one-limb check, no copy and no recomposition; several limbs keep the limb path; J holds w', () => {
+    const { cs, ranges, xs } = build(undefined, { sole: true });
+    const perCheck = WIDTHS.reduce((n, k) => n + logUpCheckRows(k, B, true), 0);
+    expect(cs.nConstraints).toBe(perCheck + logUpFixedRows(B));
+    expect(WIDTHS.map((k) => logUpCheckRows(k, B, true))).toEqual([1, 1, 1, 3, 3, 3, 4]);
+    expect(WIDTHS.map((k) => logUpCheckRows(k, B))).toEqual([2, 2, 2, 3, 3, 3, 4]);
+    const layout = ranges.layout!;
+    const spec = cs.commitment!;
+    // x0 … x2 (2, 3 and 4 bits) are committed as they are and are their own queries
+    for (const i of [0, 1, 2]) expect(spec.wires).toContain(xs[i].vars[0]);
+    const queried = [layout, ...layout.short].flatMap((a) => a.queries.map((f) => f.soleWire()));
+    for (const i of [0, 1, 2]) expect(queried).toContain(xs[i].vars[0]);
+    // the wider ones are split into limbs: their inputs stay out of J
+    for (const i of [3, 4, 5, 6]) expect(spec.wires).not.toContain(xs[i].vars[0]);
+    expect(cs.constraints.filter((r) => r.label?.includes('recompose'))).toHaveLength(4);
+  });
+
+  it('an affine x = 3·w − 5 is queried as it is; the same check of w + z (two wires) takes a copy limb', () => {
+    const rows = (twoWires: boolean, w?: bigint) => {
+      let ranges: LogUpRanges | undefined;
+      const cs = new ConstraintSystem({ witness: w !== undefined, ranges: (c) => (ranges = new LogUpRanges(c, { limbBits: B, oracle: hashOracle })) });
+      cs.ranges.declarePublics();
+      const x = cs.privateInput('w', w).scale(3).sub(5);
+      cs.ranges.check(twoWires ? x.add(cs.privateInput('z', w === undefined ? undefined : 0n)) : x, B);
+      cs.ranges.resolve();
+      return { cs, layout: ranges!.layout! };
+    };
+    expect(rows(false).cs.nConstraints).toBe(1 + logUpFixedRows(B));
+    expect(rows(true).cs.nConstraints).toBe(2 + logUpFixedRows(B));
+    for (let w = 0n; w < 12n; w++) {
+      const ok = 3n * w - 5n >= 0n && 3n * w - 5n < 16n; // w in 2 … 7
+      expect(findUnsatisfied(rows(false, w).cs) === null, `w = ${w}`).toBe(ok);
+      expect(findUnsatisfied(rows(true, w).cs) === null, `w = ${w} (two wires)`).toBe(ok);
+    }
+  });
+
+  it('a public wire is not committed: its check takes a copy limb', () => {
+    let ranges: LogUpRanges | undefined;
+    const cs = new ConstraintSystem({ witness: false, ranges: (c) => (ranges = new LogUpRanges(c, { limbBits: B })) });
+    const p = cs.publicInput('p');
+    cs.ranges.declarePublics();
+    cs.ranges.check(p, B);
+    cs.ranges.resolve();
+    expect(cs.nConstraints).toBe(2 + logUpFixedRows(B));
+    expect(cs.commitment!.wires).not.toContain(p.vars[0]);
+    expect(ranges!.layout!.limbs).toHaveLength(1);
+  });
+
+  it('honest values pass for many challenges, recording and lean alike; a value outside its range fails at its table\'s sum', () => {
+    for (let i = 0; i < 8; i++) {
+      const xs = inRange();
+      const c = randomField();
+      const rec = build(xs, { oracle: () => c, sole: true });
+      expect(findUnsatisfied(rec.cs)).toBeNull();
+      const lean = build(xs, { oracle: () => c, lean: true, sole: true });
+      expect(findUnsatisfied(lean.cs)).toBeNull();
+      expect(lean.cs.values).toEqual(rec.cs.values);
+    }
+    // x0 (2 bits, the table of 2^2), x1 (3 bits, 2^3), x2 (4 bits, the full table): just above, far above, negative
+    for (const [i, x, where] of [[0, 4n, /^logup\/range2\/sum$/], [1, 8n, /^logup\/range3\/sum$/], [2, 16n, /^logup\/sum$/], [2, R - 1n, /^logup\/sum$/], [1, 2n ** 40n, /^logup\/range3\/sum$/]] as const) {
+      const xs = inRange();
+      xs[i] = x;
+      for (let trial = 0; trial < 3; trial++) {
+        const c = randomField();
+        expect(findUnsatisfied(build(xs, { oracle: () => c, sole: true }).cs)?.label, `x${i} = ${x}`).toMatch(where);
+      }
+    }
+  });
+
+  it('an adaptive prover that changes a queried wire after the challenge changes the committed vector (so the challenge)', () => {
+    const xs = inRange();
+    const { cs, xs: wires } = build(xs, { sole: true });
+    const w = wires[2].vars[0];
+    const v = [...cs.values];
+    v[w] = (v[w] + 1n) % 16n; // still in range, so the argument alone would accept it
+    expect(committedValues(cs, v)).not.toEqual(committedValues(cs, cs.values));
+    // the oracle's challenge for the new values differs, and the old inverses then fail
+    const publics = [7n];
+    expect(hashOracle(committedValues(cs, v), publics)).not.toBe(cs.values[cs.commitment!.challengeWire]);
+    expect(findUnsatisfied(cs, v)?.label).toMatch(/^logup\/query/);
   });
 });
 
@@ -434,7 +524,8 @@ describe('LogUp digit tables (lookupDigits: x = Σ d_k·2^(kD) + 2^(nD)·h, each
     shape.ranges.declarePublics();
     shape.ranges.lookupDigits(shape.privateInput('x'), WIDTH, D, [T0, T1]);
     const planned = shape.plannedRows;
-    expect(planned).toBe(1 + logUpCheckRows(2, B) + 2 * 2 + 2 * (8 + 1));
+    expect(planned).toBe(1 + logUpCheckRows(2, B, true) + 2 * 2 + 2 * (8 + 1));
+    expect(logUpCheckRows(2, B, true)).toBe(1); // h queried as it is
     shape.ranges.resolve();
     expect(shape.nConstraints).toBe(planned + logUpFixedRows(B));
   });
@@ -445,7 +536,8 @@ describe('LogUp digit tables (lookupDigits: x = Σ d_k·2^(kD) + 2^(nD)·h, each
       ['d0 + 8, d1 − 1', { d: () => [13n, 2n] }, x, /^logup\/lookup0\/sum$/],
       ['d0 + 64, d1 − 8 (negative)', { d: () => [5n + 64n, mod(3n - 8n)] }, x, /^logup\/lookup0\/sum$/],
       ['h − 1, d1 + 8', { d: () => [5n, 11n], high: () => 1n }, x, /^logup\/lookup1\/sum$/],
-      ['x = 2^8 + 5 with h = 4 (out of its 2 bits)', {}, 256n + 5n, /^digits\/toBits2\//],
+      // h is a hint wire alone: its 2-bit check queries h itself in the table of 2^2
+      ['x = 2^8 + 5 with h = 4 (out of its 2 bits)', {}, 256n + 5n, /^logup\/range2\/sum$/],
     ];
     for (const [what, lie, xv, where] of lies) {
       const cs = liar(lie, () => {});

@@ -52,7 +52,7 @@ export function positionMasks(cs: ConstraintSystem, pub: PublicWires, T: number)
 
 /** Constraints of promptTokens for context T (excluding the masks). */
 export function promptCost(T: number, checkRows: CheckRows = decompositionRows): number {
-  return T * (checkRows(TOKEN_BITS) + 2) + commitCost(1 + Math.ceil(T / Math.floor(248 / TOKEN_BITS))) + 1;
+  return T * (checkRows(TOKEN_BITS, true) + 2) + commitCost(1 + Math.ceil(T / Math.floor(248 / TOKEN_BITS))) + 1;
 }
 
 /**
