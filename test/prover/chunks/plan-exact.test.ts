@@ -41,17 +41,18 @@ describe.skipIf(!existsSync(DEFAULT_MODEL))('chunk plans equal the built chunks 
     }
   }
 
-  it('LogUp (the default, with its clamp table) at T = 32: one circuit per position of < 2^14 rows (plain needs 2^15), and buildChunk refuses a plan that under-counts', () => {
+  it('LogUp (the default, with its clamp table) at T = 32: one circuit per position of < 2^15 rows (plain needs two, one of them 2^16), and buildChunk refuses a plan that under-counts', () => {
     const T = 32;
     const stages = stagesForLayout('positions', q, T, DEFAULT_RANGE_BACKEND);
     const ro = rangePlanOptions(DEFAULT_RANGE_BACKEND);
     const power = defaultChunkPower(stages, T, ro);
-    expect(power).toBe(14);
+    expect(power).toBe(15);
     const plans = planStages(stages, { ctx: T, power, ...ro });
     expect(plans.length).toBe(T);
-    const plainPlans = planStages(stagesForLayout('positions', q, T), { ctx: T, power: 15 });
-    expect(plainPlans.length).toBe(T);
-    expect(plans[0].constraints).toBeLessThan(plainPlans[0].constraints / 2);
+    const plainStages = stagesForLayout('positions', q, T);
+    const plainPlans = planStages(plainStages, { ctx: T, power: defaultChunkPower(plainStages, T) });
+    expect(plainPlans.length).toBe(2 * T);
+    expect(plans[0].constraints).toBeLessThan((plainPlans[0].constraints + plainPlans[1].constraints) / 2);
     // the decomposition count of the overhead's checks (the old upper bound) is more rows
     const upper = planStages(stages, { ctx: T, power, rangeFixedRows: ro.rangeFixedRows });
     expect(upper.length > T || upper[0].constraints > plans[0].constraints).toBe(true);

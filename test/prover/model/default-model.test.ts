@@ -47,8 +47,9 @@ describe('bundled default model (prover/models/default)', () => {
   // The integer path (what the proofs check) is a quantized model: where the float's top two
   // logits are nearly tied it may pick the other one (docs/quantization.md, bench/accuracy.ts).
   // Teacher-forced on PyTorch's greedy sequence, it must pick the float's token at every step
-  // whose float top-2 margin is at least 0.5 logit (measured: all 72 steps agree today; with
-  // the quantization of the day the model was bundled, 71 did, the other a 0.23-margin tie).
+  // whose float top-2 margin is at least 0.5 logit (measured for the two-layer model of
+  // docs/decisions.md 35: all 52 such steps of the 72 agree; the other 20 are near ties at word
+  // starts, where a byte model has two good continuations).
   it('the integer path picks the float greedy token at every step with a clear margin (≥ 0.5 logit)', () => {
     const q = quantizeForFile(model, { cache: false });
     let checked = 0;
@@ -66,7 +67,7 @@ describe('bundled default model (prover/models/default)', () => {
         expect(argmaxLowest(il[t]), `${JSON.stringify(s.prompt)} step ${k}`).toBe(tok);
       });
     }
-    // Most steps are clear (the test is not vacuous): 67 of 72 for the bundled model.
-    expect(checked / steps).toBeGreaterThan(0.75);
+    // Most steps are clear (the test is not vacuous): 52 of 72 for the bundled model.
+    expect(checked / steps).toBeGreaterThan(0.65);
   });
 });

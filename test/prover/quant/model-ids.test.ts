@@ -16,7 +16,7 @@ import { serializeQuantModel } from '@zkinfer/prover/quant/serialize.ts';
 import { GEMMA3_TINY, STORIES, has } from '../model/helpers/shared.ts';
 
 const PINS: [string, string, string][] = [
-  ['bundled default model', DEFAULT_MODEL_PATH, '413433ed8b86fa1c7f51f9dc010431d2bfba10efd6f5415758fe3048244ae35e'],
+  ['bundled default model', DEFAULT_MODEL_PATH, '8b483349314797d807be27dadc513129687c798b8490ef585f2af3ad2e0e76a2'],
   ['stories260K', STORIES, '2c80b24a9868fbde3d2c73e1f86fbde0a0c1a1afe10cc184aad2e3d5e8021076'],
   ['tiny-gemma3-random', GEMMA3_TINY, 'd3f13216f219e34cad8073cb106cb39de9e166014f10208542f8b232b3523078'],
 ];

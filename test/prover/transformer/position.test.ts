@@ -153,11 +153,16 @@ describe('position chunks of the default model', () => {
       const d = domain(p);
       if (d !== null) expect(d, `2^${p}`).toBeGreaterThanOrEqual(best);
     }
-    expect(domain(power - 1) === null || domain(power - 1)! > best).toBe(true);
+    // one power lower is worse: it does not fit, costs more domain, or ties it with more chunks (the tie rule)
+    const below = fits(power - 1);
+    expect(below === null || domain(power - 1, below)! > best || (domain(power - 1, below) === best && below.length > n)).toBe(true);
     expect(defaultChunkPower(stages, T, { from: power + 2 })).toBeGreaterThanOrEqual(power + 2); // never below `from`
     // the manifest's chunk limit: with room for fewer chunks than this plan, a plan within it
-    const limited = defaultChunkPower(stages, T, { from: 10, to: 20, maxChunks: n - 1 });
-    expect(planPositionChunks(stages, { ctx: T, power: limited, maxChunks: n - 1 }).length).toBeLessThanOrEqual(n - 1);
+    // (a position is at least one chunk: with one kind per position no plan has fewer than T)
+    if (n > T) {
+      const limited = defaultChunkPower(stages, T, { from: 10, to: 20, maxChunks: n - 1 });
+      expect(planPositionChunks(stages, { ctx: T, power: limited, maxChunks: n - 1 }).length).toBeLessThanOrEqual(n - 1);
+    } else expect(() => defaultChunkPower(stages, T, { from: 10, to: 20, maxChunks: T - 1 })).toThrow(/a manifest holds at most/);
     const fewest = planPositionChunks(stages, { ctx: T, power, maxChunks: T }).length; // one kind at most: the fewest-chunks plan
     expect(fewest).toBeLessThanOrEqual(n);
     expect(() => defaultChunkPower(stages, T, { from: power, to: power, maxChunks: fewest - 1 })).toThrow(/a manifest holds at most/);
