@@ -1,6 +1,9 @@
 /**
  * Precision per site by a greedy search (section `quant-search`; issue 17).
- * Run: npx node bench/quant-search.ts [T]   (default T = 32; stories260K from ../shared)
+ * Run: npx node bench/quant-search.ts [T] [--ranges=plain|logup|logup:B:W]   (default T = 32,
+ * plain; stories260K from ../shared). With LogUp ranges the cost is the LogUp stages' (section
+ * `quant-search-logup`): a wider site costs another limb there, not 4 more bits, and only int8
+ * outputs saturate by the clamp table (docs/decisions.md 32), so the search can pick otherwise.
  * Starting from the default options (int8 activations, int8 weights), each step takes the move
  * with the largest drop in error per constraint added — one site group (every layer) 4 bits
  * wider up to 16, the gate one bit wider up to 10 (a table twice as large), or the weights one
@@ -13,6 +16,7 @@
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { parseRangeBackend, rangeBackendName } from '@zkinfer/prover/circuit/range-backend.ts';
 import { meanKl } from '@zkinfer/prover/infer/fidelity.ts';
 import { dequantizeLogits, forwardInt } from '@zkinfer/prover/infer/int.ts';
 import { loadModel } from '@zkinfer/prover/model/load.ts';
@@ -24,7 +28,11 @@ import { forwardFloat } from '@zkinfer/prover/reference/float.ts';
 import { sampledCost } from './lib/quant-cost.ts';
 import { machineLine, markdownTable, writeBenchSection } from './report.ts';
 
-const T = Number(process.argv[2] ?? 32);
+const args = process.argv.slice(2);
+const T = Number(args.find((a) => !a.startsWith('--')) ?? 32);
+const rangesArg = args.find((a) => a.startsWith('--ranges='))?.slice('--ranges='.length) ?? 'plain';
+const ranges = parseRangeBackend(rangesArg);
+const LOGUP = ranges.kind === 'logup';
 const path = fileURLToPath(new URL('../../shared/models/stories260K/stories260K.gguf', import.meta.url));
 if (!existsSync(path)) {
   console.error(`quant-search: skipping (${path} not found)`);
@@ -45,7 +53,7 @@ function measure(opts: Partial<QuantOptions>): { err: number; cost: number } {
     kl += meanKl(floatLogits[i], forwardInt(q, ids).map((r) => dequantizeLogits(q, r))) * ids.length;
     n += ids.length;
   });
-  return { err: kl / n, cost: sampledCost(q, T) };
+  return { err: kl / n, cost: sampledCost(q, T, ranges) };
 }
 
 type Options = Partial<QuantOptions> & { siteBits: Partial<Record<ActSite, number>> };
@@ -94,13 +102,16 @@ while (stale.size > 0) {
   stale.set(move, Infinity); // its next level is a new move: measure it fresh
 }
 
+const engine = LOGUP
+  ? `the LogUp engine (\`${rangeBackendName(ranges)}\`: ${ranges.limbBits}-bit limbs${ranges.clampBits ? `, a clamp table of 2^${ranges.clampBits} for int8 outputs` : ''}; the per-circuit tables not counted)`
+  : "today's plain engine (bit-decomposition range checks, split-mux tables)";
 writeBenchSection(
-  'quant-search',
-  `## Precision per site: the greedy search
+  LOGUP ? 'quant-search-logup' : 'quant-search',
+  `## Precision per site: the greedy search${LOGUP ? ' (LogUp engine)' : ''}
 
-\`npx node bench/quant-search.ts ${T}\` — ${machineLine()}; load average (1 min) ${load0} at the start, ${loadavg()[0].toFixed(2)} at the end.
+\`npx node bench/quant-search.ts ${T}${LOGUP ? ` --ranges=${rangesArg}` : ''}\` — ${machineLine()}; load average (1 min) ${load0} at the start, ${loadavg()[0].toFixed(2)} at the end.
 
-stories260K. Each step takes the move with the largest drop in error per constraint added (lazy greedy): one site group (every layer) 4 bits wider up to 16, the gate one bit wider up to 10 (a table twice as large), or the weights one bit wider up to 10. Error: mean KL(float ‖ int) of the integer path over the calibration texts (${texts.reduce((a, s) => a + s.length, 0)} positions; not the held-out texts). Cost: constraints per position of the stage circuits at T = ${T} under today's engine (bit-decomposition range checks, split-mux tables), sampled at the middle positions (bench/lib/quant-cost.ts).
+stories260K. Each step takes the move with the largest drop in error per constraint added (lazy greedy): one site group (every layer) 4 bits wider up to 16, the gate one bit wider up to 10 (a table twice as large), or the weights one bit wider up to 10. Error: mean KL(float ‖ int) of the integer path over the calibration texts (${texts.reduce((a, s) => a + s.length, 0)} positions; not the held-out texts). Cost: constraints per position of the stage circuits at T = ${T} under ${engine}, sampled at the middle positions (bench/lib/quant-cost.ts).
 
 ${markdownTable(['step', 'KL drop per constraint', 'constraints added', 'KL (calibration texts)', 'constraints / position', 'vs default', 'options after the step'], rows)}
 `,

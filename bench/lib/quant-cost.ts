@@ -9,21 +9,24 @@
  *   extra); attention grows with the visible keys, about linearly, so the mean over 0..T−1 is
  *   its value at (T−1)/2. ~25× faster: what the precision search (bench/quant-search.ts) uses.
  */
-import { buildStageShape, forwardStages } from '@zkinfer/prover/circuit/transformer/stages.ts';
+import { forwardStages, measureStage } from '@zkinfer/prover/circuit/transformer/stages.ts';
+import { PLAIN_RANGES, type RangeBackend } from '@zkinfer/prover/circuit/range-backend.ts';
 import type { QuantModel } from '@zkinfer/prover/quant/types.ts';
 
-export function exactCost(q: QuantModel, T: number): number {
+// `ranges`: the range backend the stages are built with (plain by default). A LogUp stage's
+// count leaves out the tables a circuit holds once (measureStage), as the planner counts it.
+export function exactCost(q: QuantModel, T: number, ranges: RangeBackend = PLAIN_RANGES): number {
   let total = 0;
-  for (const s of forwardStages(q, T)) total += buildStageShape(q, T, s).nConstraints;
+  for (const s of forwardStages(q, T)) total += measureStage(q, T, s, ranges);
   return total / T;
 }
 
-export function sampledCost(q: QuantModel, T: number): number {
+export function sampledCost(q: QuantModel, T: number, ranges: RangeBackend = PLAIN_RANGES): number {
   const stages = new Map(forwardStages(q, T).map((s) => [s.name, s]));
   const count = (name: string): number => {
     const s = stages.get(name);
     if (!s) throw new RangeError(`sampledCost: no stage ${name} (the stages are one position each)`);
-    return buildStageShape(q, T, s).nConstraints;
+    return measureStage(q, T, s, ranges);
   };
   const lo = Math.floor((T - 1) / 2);
   const hi = Math.ceil((T - 1) / 2);
