@@ -20,6 +20,7 @@ import { calibrationIds } from '@zkinfer/prover/quant/calibration-text.ts';
 import { quantizeModel } from '@zkinfer/prover/quant/quantize.ts';
 import type { QuantOptions } from '@zkinfer/prover/quant/types.ts';
 import { QUANT_PRESETS } from '@zkinfer/prover/quant/options.ts';
+import { DEFAULT_RANGE_BACKEND } from '@zkinfer/prover/circuit/range-backend.ts';
 import { sampledCost } from './lib/quant-cost.ts';
 import { meanKl, negLogLikelihood, topOneAgreement } from '@zkinfer/prover/infer/fidelity.ts';
 import type { FloatModel } from '@zkinfer/prover/model/types.ts';
@@ -73,6 +74,7 @@ const VARIANTS: { name: string; opts: Partial<QuantOptions> }[] = [
   { name: 'int16 all activations', opts: { actBits: 16, attnBits: 16 } },
   { name: 'int16 all, 10-bit weights, 9-bit gate', opts: { actBits: 16, attnBits: 16, weightBits: 10, siteBits: { gate: 9 } } },
   { name: '**fidelity preset** (12-bit act., 10-bit weights, 9-bit gate)', opts: QUANT_PRESETS.fidelity },
+  { name: '**fidelity-logup preset** (12/16-bit act., 9-bit weights, MSE int8 sites)', opts: QUANT_PRESETS['fidelity-logup'] },
 ];
 /** Positions of the constraint count beside each row (sampledCost; bench/transformer-costs.ts counts exactly). */
 const COST_T = 32;
@@ -89,11 +91,19 @@ for (const { name, path, prompts = PROMPTS, heldout, heldoutName, cost: withCost
   const model = loadModel(path);
   const calib = calibrationIds((t, o) => model.tokenizer.encode(t, o));
   let baseCost = 0;
+  let baseLogUp = 0;
+  const cell = (cost: number, base: number): string => `${Math.round(cost).toLocaleString('en-US')} (${cost >= base ? '+' : ''}${(100 * (cost / base - 1)).toFixed(1)} %)`;
   for (const v of VARIANTS) {
     const q = quantizeModel(model, calib, v.opts);
-    const cost = withCost ? sampledCost(q, Math.min(COST_T, model.config.contextLength)) : NaN;
-    if (v === VARIANTS[0]) baseCost = cost;
-    const costCell = withCost ? `${Math.round(cost).toLocaleString('en-US')} (${cost >= baseCost ? '+' : ''}${(100 * (cost / baseCost - 1)).toFixed(1)} %)` : '—';
+    const costT = Math.min(COST_T, model.config.contextLength);
+    const cost = withCost ? sampledCost(q, costT) : NaN;
+    const logUpCost = withCost ? sampledCost(q, costT, DEFAULT_RANGE_BACKEND) : NaN;
+    if (v === VARIANTS[0]) {
+      baseCost = cost;
+      baseLogUp = logUpCost;
+    }
+    const costCell = withCost ? cell(cost, baseCost) : '—';
+    const logUpCell = withCost ? cell(logUpCost, baseLogUp) : '—';
     let agreeTotal = 0;
     let generatedTotal = 0;
     const firstDiv: string[] = [];
@@ -132,7 +142,7 @@ for (const { name, path, prompts = PROMPTS, heldout, heldoutName, cost: withCost
       const h = heldoutMeasures(model, q, heldout);
       heldoutRows.push([
         name, v.name, heldoutName, `${agreeTotal}/${generatedTotal}`, `${h.agree}/${h.total} (${((100 * h.agree) / h.total).toFixed(1)} %)`,
-        h.pplFloat.toFixed(3), h.pplInt.toFixed(3), `${(100 * (h.pplInt / h.pplFloat - 1)).toFixed(2)} %`, h.kl.toFixed(4), costCell,
+        h.pplFloat.toFixed(3), h.pplInt.toFixed(3), `${(100 * (h.pplInt / h.pplFloat - 1)).toFixed(2)} %`, h.kl.toFixed(4), costCell, logUpCell,
       ]);
       console.error(heldoutRows[heldoutRows.length - 1].join(' | '));
     }
@@ -149,7 +159,7 @@ Greedy decoding of ${N} tokens after each prompt (${PROMPTS.map((p) => JSON.stri
 "first divergence" lists, per prompt, the index of the first generated token where int and float differ (— = all ${N} agree).
 Logit error: |dequantized forwardInt − forwardFloat| over every position and vocabulary entry of the float's greedy sequence.
 Calibration: the built-in texts of prover/src/quant/calibration-text.ts. Weights per output channel (int8 unless the row says otherwise), residual int16, logits acc·m exact (no rescale, 12-bit multipliers).
-"activations" = bits of matmul inputs (norm outputs, attention output, FFN hidden) and of the attention operands q/k/v and FFN up; the FFN gate (the activation table's input) stays int8 unless the row says otherwise; the default (DEFAULT_QUANT_OPTIONS) is int8 everywhere. The fidelity preset is prover/src/quant/options.ts QUANT_PRESETS.fidelity (\`--quant fidelity\`; docs/quantization.md "Precision per site").
+"activations" = bits of matmul inputs (norm outputs, attention output, FFN hidden) and of the attention operands q/k/v and FFN up; the FFN gate (the activation table's input) stays int8 unless the row says otherwise; the default (DEFAULT_QUANT_OPTIONS) is int8 everywhere. The presets are prover/src/quant/options.ts QUANT_PRESETS (\`--quant fidelity\`, \`--quant fidelity-logup\`; docs/quantization.md "Precision per site").
 Models not present on the machine are skipped (listed on stderr).
 
 ${markdownTable(['model', 'activations', 'first divergence per prompt', 'tokens agreeing', 'max logit err', 'mean logit err', 'max abs float logit'], rows)}
@@ -160,8 +170,8 @@ Both paths are fed the same reference tokens (the held-out text, BOS prepended w
 "teacher-forced top-1": positions where forwardInt's argmax equals forwardFloat's. Perplexity: exp(mean nats per token) of the text's next tokens under each path ("int/float − 1" is the increase the quantization costs); KL: mean KL(float ‖ int) of the next-token distributions, nats.
 Held-out texts (bench/lib/heldout-text.ts, never the calibration texts): for stories260K eight short stories written for this bench (TinyStories domain); for the bundled model 24 evenly spaced 33-byte windows of the last 10 % of tinyshakespeare, the validation split its card names; the random models get the stories too (their perplexities mean nothing, their agreement still does).
 Measures: prover/src/infer/fidelity.ts. Free-running greedy agreement from the table above, beside.
-Constraints per position: the stage circuits at T = ${COST_T} (the model's context if shorter) under today's engine (bit-decomposition range checks, split-mux tables; issue 16's LogUp would make wide range checks and the 9-bit table cheaper), sampled at the middle positions (bench/lib/quant-cost.ts, within 0.1 % of the exact sum of bench/transformer-costs.ts); the percentage is against the row "int8 everywhere" of the same model.
+Constraints per position: the stage circuits at T = ${COST_T} (the model's context if shorter), sampled at the middle positions (bench/lib/quant-cost.ts, within 0.1 % of the exact sum of bench/transformer-costs.ts), under each engine: plain (bit-decomposition range checks, split-mux tables; \`--plain\`) and LogUp (the default \`logup8c10\`: 8-bit limbs, a clamp table for int8 outputs; the tables a circuit holds once not counted); the percentage is against the row "int8 everywhere" of the same model and engine.
 
-${markdownTable(['model', 'activations', 'held-out text', 'greedy agreement', 'teacher-forced top-1', 'float ppl', 'int ppl', 'int/float − 1', 'KL nats/token', 'constraints / position'], heldoutRows)}
+${markdownTable(['model', 'activations', 'held-out text', 'greedy agreement', 'teacher-forced top-1', 'float ppl', 'int ppl', 'int/float − 1', 'KL nats/token', 'plain constraints / position', 'LogUp constraints / position'], heldoutRows)}
 `,
 );

@@ -50,10 +50,12 @@ describe.skipIf(!existsSync(DEFAULT_MODEL))('LogUp chunk circuits (default model
     { layout: 'layers', preset: 'int8' },
     // wider activations and a 2^9-entry gate table (issue 17's preset) through lookupAt
     { layout: 'positions', preset: 'fidelity' },
+    // 16-bit sites beside 12-bit ones, 9-bit weights, MSE-calibrated int8 sites
+    { layout: 'positions', preset: 'fidelity-logup' },
   ] as const;
   for (const { layout, preset } of cases) {
     it(`${layout}, ${preset}: planned counts equal (positions) or bound (layers) every chunk; witnesses chain and satisfy (recording and lean); J is the same in shape mode`, () => {
-      const q = preset === 'int8' ? q8 : truncated(quantizedWith(DEFAULT_MODEL, QUANT_PRESETS.fidelity), 1, { 0: 2 });
+      const q = preset === 'int8' ? q8 : truncated(quantizedWith(DEFAULT_MODEL, QUANT_PRESETS[preset]), 1, { 0: 2 });
       const stages = stagesForLayout(layout, q, T, ranges);
       const plain = stagesForLayout(layout, q, T);
       expect(stages.reduce((n, s) => n + s.constraints, 0)).toBeLessThan(plain.reduce((n, s) => n + s.constraints, 0));

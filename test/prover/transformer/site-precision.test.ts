@@ -28,6 +28,8 @@ const MIXES: [string, Partial<QuantOptions>, number][] = [
   ['int16 q/k/v/up (attnBits 16)', { attnBits: 16 }, 1],
   ['int16 all activations', { actBits: 16, attnBits: 16 }, 1],
   ['the fidelity preset', QUANT_PRESETS.fidelity, 1],
+  // 16-bit hidden and final-norm input beside 12-bit sites, 9-bit weights, MSE-calibrated int8 sites
+  ['the fidelity-logup preset', QUANT_PRESETS['fidelity-logup'], 1],
   // Per layer: layer 0 wide q/k, a 10-bit gate and an int16 hidden, layer 1 the int8 defaults
   // but a 9-bit gate; 10-bit weights; norm outputs int8 with MSE-calibrated (clipping) scales.
   ['a per-layer mix with 10-bit weights and MSE calibration', { calibration: 'mse', weightBits: 10, siteBits: { qk: [16, 8, 8, 8, 8], gate: [10, 9, 8, 8, 8], hidden: [16, 8, 8, 8, 8], attn: 12 } }, 2],
@@ -45,7 +47,7 @@ describe.skipIf(!existsSync(STORIES))('precision per site, stories260K (T = 3; n
   }
 
   it('the options reach the circuits: wide sites and weights are what the model holds', () => {
-    const q = quantizedWith(STORIES, MIXES[3][1]);
+    const q = quantizedWith(STORIES, MIXES[4][1]);
     expect(q.layers[0].wq.w).toBeInstanceOf(Int16Array);
     expect(Math.max(...Array.from(q.layers[0].wq.w, Math.abs))).toBe(511);
     expect([q.layers[0].qRope.bits, q.layers[1].qRope.bits]).toEqual([16, 8]);
