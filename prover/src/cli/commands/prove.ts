@@ -34,7 +34,7 @@ said in one line) or ZKINFER_PROVER=snarkjs|native forces either.
   --threads N      N > 0: N workers proving chunks concurrently, a single-threaded prover each
                    (default: one per CPU core); 0: one chunk at a time on all cores.
                    Whole bundles (T = 32) on 2 cores with 2 workers and the native
-                   prover: the default model 5.3 s, stories260K 64–68 s (BENCHMARKS.md
+                   prover: the default model 16.0 s, stories260K 70.3 s (BENCHMARKS.md
                    "Proof pipeline by range backend")
   --all-positions  prove every position of the ctx (a bundle the Solidity verifier of
                    \`zkinfer export-solidity\` takes: it checks whole bundles only)
