@@ -141,7 +141,17 @@ for (const [name, path] of models) {
     }
   }
   else notes.push(`${name}: ${kinds} circuits at T = ${ctx} — the full compile/prove run was skipped (over ${MAX_FULL_KINDS}; pass --full).`);
-  if (layersFor.has(name)) runs.push(['layers', stages, layersPower, layerPlans, PLAIN_RANGES]);
+  if (layersFor.has(name)) {
+    for (const ranges of backends) {
+      if (ranges.kind === 'plain') runs.push(['layers', stages, layersPower, layerPlans, ranges]);
+      else {
+        // `zkinfer compile --layout layers --ranges logup`: its power chosen on the LogUp stages.
+        const lStages = forwardStages(m.q, ctx, { ranges });
+        const lPower = defaultChunkPower(lStages, ctx, rangePlanOptions(ranges));
+        runs.push(['layers', lStages, lPower, planStages(lStages, { ctx, power: lPower, ...rangePlanOptions(ranges) }), ranges]);
+      }
+    }
+  }
   for (const [layout, runStages, runPower, runPlans, ranges] of runs) {
     const out = mkdtempSync(join(tmpdir(), `zkinfer-bench-${name}-`));
     try {

@@ -17,7 +17,7 @@ import { oneHot } from '../circuit/transformer/embed.ts';
 import { positionStages, type PositionStage } from '../circuit/transformer/position-stages.ts';
 import { forwardStages } from '../circuit/transformer/stages.ts';
 import type { QuantModel } from '../quant/types.ts';
-import { PLAIN_RANGES, type RangeBackend } from '../circuit/range-backend.ts';
+import { PLAIN_RANGES, rangePlanOptions, type RangeBackend } from '../circuit/range-backend.ts';
 import { inBoundaryCost, outBoundaryCost } from './boundary.ts';
 import { cheapestCut, chunkDomain, openedInputs, planChunks, producedOutputs, type ChunkPlan, type PlanOptions } from './plan.ts';
 import type { Stage, TensorSpec } from '../circuit/transformer/stage.ts';
@@ -177,15 +177,20 @@ export function totalDomain(plans: readonly ChunkPlan[], ctx: number): number {
 }
 
 /**
- * The position plan against the layer-major plan at its default power: proving domain per
+ * The position plan against the layer-major plan at its default power, both with `ranges`
+ * (the position plan's backend): proving domain per
  * bundle, keys and the domain of their setup (docs/decisions.md 9: proving follows the domain
  * of every chunk, setup that of the distinct circuits). Undefined when no layer-major plan fits.
  */
-export function layerMajorComparison(q: QuantModel, ctx: number, positionPlans: readonly ChunkPlan[]) {
+export function layerMajorComparison(q: QuantModel, ctx: number, positionPlans: readonly ChunkPlan[], ranges: RangeBackend = PLAIN_RANGES) {
   let layerPlans: ChunkPlan[];
   try {
-    const stages = forwardStages(q, ctx);
-    layerPlans = planStages(stages, { ctx, power: defaultChunkPower(stages, ctx) });
+    // The layer-major stages and plan of the same range backend as the position plan (a LogUp
+    // position plan against plain layer-major chunks, several times larger, would hide what the
+    // layout saves).
+    const stages = forwardStages(q, ctx, { ranges });
+    const rows = rangePlanOptions(ranges);
+    layerPlans = planStages(stages, { ctx, power: defaultChunkPower(stages, ctx, rows), ...rows });
   } catch (err) {
     if (err instanceof RangeError) return undefined;
     throw err;

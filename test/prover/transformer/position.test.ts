@@ -10,7 +10,8 @@ import { softmaxFixed } from '@zkinfer/prover/arith/softmax.ts';
 import { promptCommitment, randomSalt } from '@zkinfer/prover/commit/commit.ts';
 import { buildChunk } from '@zkinfer/prover/chunks/build.ts';
 import { chunkDomain } from '@zkinfer/prover/chunks/plan.ts';
-import { defaultChunkPower, layerMajorComparison, planPositionChunks } from '@zkinfer/prover/chunks/position.ts';
+import { defaultChunkPower, layerMajorComparison, planPositionChunks, planStages, totalDomain } from '@zkinfer/prover/chunks/position.ts';
+import { DEFAULT_RANGE_BACKEND, rangePlanOptions } from '@zkinfer/prover/circuit/range-backend.ts';
 import { chunkWitnesses, freshProofWitness } from '@zkinfer/prover/chunks/witness.ts';
 import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
 import { toSigned } from '@zkinfer/prover/circuit/field.ts';
@@ -181,6 +182,21 @@ describe('position chunks of the default model', () => {
     expect(c.layers.setupDomain).toBe(c.layers.domain); // one key per chunk
     // each layer-major chunk's domain holds its rows: the layer-major pass costs at least its stages
     expect(c.layers.domain).toBeGreaterThan(forwardStages(q, T).reduce((n, s) => n + s.constraints, 0));
+  });
+
+  it('compares a LogUp position plan with LogUp layer-major chunks, not plain ones', () => {
+    const ranges = DEFAULT_RANGE_BACKEND;
+    const rows = rangePlanOptions(ranges);
+    const logUpStages = positionStages(q, T, ranges);
+    const plans = planPositionChunks(logUpStages, { ctx: T, power: defaultChunkPower(logUpStages, T, rows), ...rows });
+    const c = layerMajorComparison(q, T, plans, ranges)!;
+    const layerStages = forwardStages(q, T, { ranges });
+    const layerPlans = planStages(layerStages, { ctx: T, power: defaultChunkPower(layerStages, T, rows), ...rows });
+    expect(c.layers.domain).toBe(totalDomain(layerPlans, T));
+    expect(c.layers.keys).toBe(layerPlans.length);
+    // the plain comparison of the same model plans larger layer-major chunks
+    const plain = layerMajorComparison(q, T, plans)!;
+    expect(plain.layers.domain).toBeGreaterThan(c.layers.domain);
   });
 
   const prompt = [82, 79];

@@ -86,7 +86,7 @@ export const command: Command = {
     const power = auto ? defaultChunkPower(stages, ctx, rangePlanOptions(ranges)) : asked;
     if (auto) log(`chunk power 2^${power} (the least total proving domain within 256 chunks; --chunk-power to choose)`);
     if (layout === 'positions') {
-      const note = layersNote(m.q, ctx, planStages(stages, { ctx, power, ...rangePlanOptions(ranges) }));
+      const note = layersNote(m.q, ctx, planStages(stages, { ctx, power, ...rangePlanOptions(ranges) }), ranges);
       if (note) log(note);
     }
     const out = resolve(values.out);
@@ -133,8 +133,8 @@ export const command: Command = {
  * position plan (docs/decisions.md 9): worth it for a model proven many times. Undefined when
  * it would not save a quarter, or does not fit.
  */
-function layersNote(q: QuantModel, ctx: number, positionPlans: readonly ChunkPlan[]): string | undefined {
-  const c = layerMajorComparison(q, ctx, positionPlans);
+function layersNote(q: QuantModel, ctx: number, positionPlans: readonly ChunkPlan[], ranges: RangeBackend): string | undefined {
+  const c = layerMajorComparison(q, ctx, positionPlans, ranges);
   if (!c || c.layers.domain > 0.75 * c.positions.domain) return undefined;
   const mi = (n: number) => `${(n / 2 ** 20).toFixed(n < 2 ** 20 ? 2 : 1)} Mi`;
   const saved = Math.round((100 * (c.positions.domain - c.layers.domain)) / c.positions.domain);
