@@ -8,7 +8,7 @@
  * parsing, subgroup checks, one IC multi-scalar multiplication per chunk, one batched
  * multi-pairing); the cost depends only on the chunk count and ctx (nPublic = 7 + ctx).
  *
- * Then real bundles: the bundled default model at T = 32 (32 chunk proofs), compiled plain and
+ * Then real bundles: the bundled default model at T = 32 (every position), compiled plain and
  * LogUp (each chunk with a BSB22 commitment: the verifier recomputes its challenge and checks
  * D and π in the same batch) through scripts/lib/default-package.ts (keys from the zkinfer
  * cache), proven once each with an 8-token generation after "ROMEO:".
@@ -109,7 +109,7 @@ parse, receipt-id check, batched Groth16 verification), median of ${RUNS} fresh 
 
 ${markdownTable(['chunks', 'ctx', 'bundle JSON', 'median ms', 'range ms'], rows)}
 
-Real bundles of the bundled default model (T = 32, 32 chunk proofs, "ROMEO:" + 8 generated
+Real bundles of the bundled default model (T = 32, every position proven, "ROMEO:" + 8 generated
 tokens), plain and LogUp (a BSB22 commitment per chunk: its challenge recomputed, D and π
 checked in the same batch), same measurement:
 
