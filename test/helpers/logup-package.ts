@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { proveBundle, type ProveBundleResult } from '@zkinfer/prover/bundle/prove-bundle.ts';
-import { stagesForLayout } from '@zkinfer/prover/chunks/position.ts';
+import { stagesForLayout, type ChunkLayout } from '@zkinfer/prover/chunks/position.ts';
 import { DEFAULT_RANGE_BACKEND, type RangeBackend } from '@zkinfer/prover/circuit/range-backend.ts';
 import { generateInt } from '@zkinfer/prover/infer/int.ts';
 import { compilePackage } from '@zkinfer/prover/package/compile.ts';
@@ -31,8 +31,8 @@ export interface MicroPackage {
   dispose(): void;
 }
 
-/** Compiles the micro model at ctx 4 in chunks < 2^15 rows with `ranges` into a fresh directory. */
-export async function compileMicro(ranges: RangeBackend, ctx = 4): Promise<MicroPackage> {
+/** Compiles the micro model at ctx 4 in chunks < 2^15 rows with `ranges` (position chunks unless `layout` says) into a fresh directory. */
+export async function compileMicro(ranges: RangeBackend, ctx = 4, layout: ChunkLayout = 'positions'): Promise<MicroPackage> {
   const dir = mkdtempSync(join(tmpdir(), 'zkinfer-micro-'));
   const modelPath = join(dir, 'micro.gguf');
   const config = { ...tinyLlamaConfig, dModel: 8, nLayers: 1, nHeads: 1, nKvHeads: 1, headDim: 8, ffnDim: 8, contextLength: 16 };
@@ -47,9 +47,9 @@ export async function compileMicro(ranges: RangeBackend, ctx = 4): Promise<Micro
     detokenizer: model.detokenizer,
     ctx,
     q: model.q,
-    stages: stagesForLayout('positions', model.q, ctx, ranges),
+    stages: stagesForLayout(layout, model.q, ctx, ranges),
     chunkPower: 15,
-    layout: 'positions',
+    layout,
     ranges,
     cacheDir: zkinferCacheDir(),
     quantBytes: model.quantBytes,

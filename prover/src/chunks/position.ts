@@ -116,11 +116,18 @@ export const CHUNK_LAYOUTS: readonly ChunkLayout[] = ['positions', 'layers'];
 
 /**
  * The stages of `layout`, measured with the range backend their circuits will be built with
- * (default plain). `slotCosts` (positions only): the per-slot costs a package recorded
- * (slotCostsOf), which spares building every slot's shape again (2.8 s for stories260K).
+ * (default plain). `recordedCosts`: what a package recorded — positions: the per-slot costs
+ * (slotCostsOf); layers: every stage's (stageCostsOf) — which spares building every stage's
+ * shape again (stories260K at T = 32: 2.8 s for the slots, about 8 s for the layer-major stages).
  */
-export function stagesForLayout(layout: ChunkLayout, q: QuantModel, ctx: number, ranges: RangeBackend = PLAIN_RANGES, slotCosts?: readonly number[]): Stage[] {
-  return layout === 'positions' ? positionStages(q, ctx, ranges, slotCosts) : forwardStages(q, ctx, { ranges });
+export function stagesForLayout(layout: ChunkLayout, q: QuantModel, ctx: number, ranges: RangeBackend = PLAIN_RANGES, recordedCosts?: readonly number[]): Stage[] {
+  return layout === 'positions' ? positionStages(q, ctx, ranges, recordedCosts) : forwardStages(q, ctx, { ranges, costs: recordedCosts });
+}
+
+/** Every stage's constraints of a layer-major layout (what stagesForLayout('layers', …) takes back); undefined for position stages (slotCostsOf). */
+export function stageCostsOf(stages: readonly Stage[]): number[] | undefined {
+  if (isPositionLayout(stages)) return undefined;
+  return stages.map((s) => s.constraints);
 }
 
 /** The constraints of each per-position slot (the stages of position 0) of a position layout; undefined for other stages. */

@@ -10,7 +10,7 @@ import { canonicalVkeyJson, MAX_CHUNKS, parseManifest, parseVerificationKey, vke
 import { PLAIN_RANGES, rangeBackendName, type RangeBackend, rangePlanOptions } from '../circuit/range-backend.ts';
 import { buildChunk } from '../chunks/build.ts';
 import type { ChunkPlan } from '../chunks/plan.ts';
-import { planStages, slotCostsOf, type ChunkLayout } from '../chunks/position.ts';
+import { planStages, slotCostsOf, stageCostsOf, type ChunkLayout } from '../chunks/position.ts';
 import type { Stage } from '../circuit/transformer/stage.ts';
 import type { CommitmentSpec } from '../circuit/commitment-spec.ts';
 import { writeR1cs } from '../circuit/r1cs-writer.ts';
@@ -148,6 +148,7 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
   writeJson(join(outDir, MANIFEST_FILE), manifestJson);
   if (opts.quantBytes) writeFileSync(join(outDir, QUANT_FILE), opts.quantBytes);
   const slotCosts = slotCostsOf(stages);
+  const stageCosts = stageCostsOf(stages);
   const info: PackageInfo = {
     version: PACKAGE_VERSION,
     modelId: opts.modelId,
@@ -160,6 +161,7 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
     quantFile: opts.quantBytes ? QUANT_FILE : null,
     chunks: infoChunks,
     ...(slotCosts ? { slotCosts } : {}),
+    ...(stageCosts ? { stageCosts } : {}),
     codeFingerprint: circuitCodeFingerprint(),
   };
   writeJson(join(outDir, INFO_FILE), info);

@@ -50,6 +50,8 @@ export interface PackageInfo {
    * chunk that outgrows its plan is refused when built. Absent in older packages (measured then).
    */
   slotCosts?: number[];
+  /** Layers layout: every stage's constraints (chunks/position.ts stageCostsOf), the same way. */
+  stageCosts?: number[];
   /** package/code-fingerprint.ts at compile time; absent in packages made before it existed. */
   codeFingerprint?: string;
 }

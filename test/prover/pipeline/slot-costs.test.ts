@@ -1,12 +1,13 @@
 /**
- * A positions package records each per-position slot's constraints (PackageInfo.slotCosts), so
- * `proveBundle` plans from them instead of building every slot's shape again. The recorded
+ * A positions package records each per-position slot's constraints (PackageInfo.slotCosts), a
+ * layers package every stage's (PackageInfo.stageCosts), so `proveBundle` plans from them
+ * instead of building every stage's shape again. The recorded
  * costs are what measuring gives; costs that do not fit the circuits make prove refuse, never
  * prove something else (buildChunk checks each stage adds exactly what it declares). Micro LogUp package of test/helpers/logup-package.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proveBundle } from '@zkinfer/prover/bundle/prove-bundle.ts';
-import { slotCostsOf, stagesForLayout } from '@zkinfer/prover/chunks/position.ts';
+import { slotCostsOf, stageCostsOf, stagesForLayout } from '@zkinfer/prover/chunks/position.ts';
 import { generateInt } from '@zkinfer/prover/infer/int.ts';
 import { parseBundle, verifyBundle } from '@zkinfer/verifier';
 import { shutdownProver } from '@zkinfer/prover/snark/prove.ts';
@@ -14,13 +15,16 @@ import { compileMicro, LOGUP_DEFAULT, type MicroPackage } from '../../helpers/lo
 
 const T = 4;
 let micro: MicroPackage;
+let layers: MicroPackage;
 
 beforeAll(async () => {
   micro = await compileMicro(LOGUP_DEFAULT, T);
+  layers = await compileMicro(LOGUP_DEFAULT, T, 'layers');
 }, 600_000);
 afterAll(async () => {
   await shutdownProver();
   micro?.dispose();
+  layers?.dispose();
 });
 
 const proveWith = (slotCosts: number[]) =>
@@ -52,5 +56,33 @@ describe('recorded slot costs', () => {
     const r = await proveWith(high).catch((e: Error) => e);
     if (r instanceof Error) expect(r.message).toMatch(/plan to different chunks/);
     else expect(verifyBundle(micro.pkg.manifest, parseBundle(r.bundle))).toEqual({ valid: true });
+  });
+});
+
+describe('recorded stage costs (layers)', () => {
+  const proveLayers = (stageCosts: number[]) =>
+    proveBundle({ pkg: { ...layers.pkg, info: { ...layers.pkg.info, stageCosts } }, q: layers.model.q, promptTokens: [84], generated: generateInt(layers.model.q, [84], 1), threads: 2 });
+
+  it('a layers package records the cost of every stage, equal to the measured ones; no slot costs', () => {
+    const measured = stagesForLayout('layers', layers.model.q, T, LOGUP_DEFAULT);
+    const recorded = layers.pkg.info.stageCosts!;
+    expect(recorded).toEqual(stageCostsOf(measured));
+    expect(recorded.length).toBe(measured.length);
+    expect(layers.pkg.info.slotCosts).toBeUndefined();
+    expect(micro.pkg.info.stageCosts).toBeUndefined();
+    const shape = (stages: typeof measured) => stages.map((s) => [s.name, s.constraints, s.inputs, s.outputs]);
+    expect(shape(stagesForLayout('layers', layers.model.q, T, LOGUP_DEFAULT, recorded))).toEqual(shape(measured));
+    expect(() => stagesForLayout('layers', layers.model.q, T, LOGUP_DEFAULT, recorded.slice(1))).toThrow(/stage costs for/);
+    expect(() => stagesForLayout('layers', layers.model.q, T, LOGUP_DEFAULT, recorded.map((c, i) => (i === 0 ? -1 : c)))).toThrow(/not a count/);
+  });
+
+  it('prove plans from them: the bundle verifies', async () => {
+    const r = await proveLayers(layers.pkg.info.stageCosts!);
+    expect(verifyBundle(layers.pkg.manifest, parseBundle(r.bundle))).toEqual({ valid: true });
+  });
+
+  it('understated costs make prove refuse before any proof', async () => {
+    const low = layers.pkg.info.stageCosts!.map((c) => Math.max(0, c - 50));
+    await expect(proveLayers(low)).rejects.toThrow(/declares \d+ constraints but added|plan to different chunks/);
   });
 });

@@ -43,6 +43,12 @@ export interface ForwardStageOptions {
   block?: number;
   /** The range-check backend the stages are measured with (default plain, range-backend.ts). */
   ranges?: RangeBackend;
+  /**
+   * Each stage's constraints as measured before, in stage order (a layer-major package records
+   * them, package/layout.ts PackageInfo.stageCosts), instead of building every stage's shape
+   * again; a chunk whose stages add other counts is refused when built (chunks/build.ts).
+   */
+  costs?: readonly number[];
 }
 
 /** Collects the logits wires (buildForward and tests). */
@@ -183,7 +189,14 @@ export function forwardStages(q: QuantModel, T: number, opts: ForwardStageOption
   }
   const costs = new Map<string, number>();
   const ranges = opts.ranges ?? PLAIN_RANGES;
-  return defs.map((d) => withMeasuredCost(q, T, d, costs, ranges));
+  const recorded = opts.costs;
+  if (recorded !== undefined && recorded.length !== defs.length) throw new RangeError(`forwardStages: ${recorded.length} stage costs for ${defs.length} stages`);
+  return defs.map((d, i) => (recorded ? withRecordedCost(d, recorded[i]) : withMeasuredCost(q, T, d, costs, ranges)));
+}
+
+function withRecordedCost(d: StageDef, constraints: number): ForwardStage {
+  if (!Number.isSafeInteger(constraints) || constraints < 0) throw new RangeError(`forwardStages: stage ${d.name}: recorded cost ${constraints} is not a count`);
+  return { name: d.name, inputs: d.inputs, outputs: d.outputs, readsTokens: d.readsTokens, build: d.build, constraints };
 }
 
 function withMeasuredCost(q: QuantModel, T: number, d: StageDef, costs: Map<string, number>, ranges: RangeBackend): ForwardStage {
