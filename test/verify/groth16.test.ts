@@ -105,6 +105,31 @@ describe('verifyGroth16Batch', () => {
     expect(verifyGroth16Batch(forged)).toBe(false);
   });
 
+  it('sums public inputs per key over a batch of 4 or more of its proofs, and refuses signals shifted to cancel in that sum', () => {
+    // With ≥ 4 items of one key the batch forms Σ_i ρ_i·L_i from the sums Σ_i ρ_i·s_ij (linear in
+    // IC): a signal moved up by 1 in one item and down by 1 in another cancels in Σ_i s_ij, never
+    // in Σ_i ρ_i·s_ij.
+    const many = Array.from({ length: 5 }, (_, i) => {
+      const s = [BigInt(10 + i), BigInt(3 * i), 1n];
+      return { pvk: prepared[0], proof: simulateProof(all[0].trapdoor, s, `many${i}`), publicSignals: s };
+    });
+    expect(verifyGroth16Batch(many)).toBe(true);
+    expect(verifyGroth16Batch([...many, ...items])).toBe(true);
+    const shifted = many.map((it, i) => (i < 2 ? { ...it, publicSignals: [it.publicSignals[0] + (i === 0 ? 1n : -1n), ...it.publicSignals.slice(1)] } : it));
+    expect(shifted[0].publicSignals[0] + shifted[1].publicSignals[0]).toBe(many[0].publicSignals[0] + many[1].publicSignals[0]);
+    expect(verifyGroth16Batch(shifted)).toBe(false);
+    expect(verifyGroth16Batch([...items, ...shifted])).toBe(false);
+    // one proof's signal changed alone, in each position of the batch
+    for (const bad of [0, 2, 4]) {
+      expect(verifyGroth16Batch(many.map((it, i) => (i === bad ? { ...it, publicSignals: [it.publicSignals[0], it.publicSignals[1] + 1n, 1n] } : it)))).toBe(false);
+    }
+    // two proofs of the key swapped between their signals: each is invalid
+    expect(verifyGroth16Batch(many.map((it, i) => (i === 0 ? { ...it, proof: many[1].proof } : i === 1 ? { ...it, proof: many[0].proof } : it)))).toBe(false);
+    // a malformed signal is still refused loudly, before any pairing
+    expect(() => verifyGroth16Batch([...many, { ...many[1], publicSignals: [R, 0n, 0n] }])).toThrow(/field element/);
+    expect(() => verifyGroth16Batch([...many, { ...many[1], publicSignals: [1n, 2n] }])).toThrow(/public signals/);
+  });
+
   it('merges repeated points (same proof twice) and still refuses a repeated bad proof', () => {
     expect(verifyGroth16Batch([items[0], items[0], items[4]])).toBe(true);
     const bad = { ...items[0], publicSignals: [7n, ...items[0].publicSignals.slice(1)] };
