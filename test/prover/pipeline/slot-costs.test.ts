@@ -27,27 +27,30 @@ afterAll(async () => {
   layers?.dispose();
 });
 
-const proveWith = (slotCosts: number[]) =>
-  proveBundle({ pkg: { ...micro.pkg, info: { ...micro.pkg.info, slotCosts } }, q: micro.model.q, promptTokens: [84], generated: generateInt(micro.model.q, [84], 1), threads: 2 });
+/** proveBundle of `p` with its package info's recorded costs replaced. */
+const proveRecorded = (p: MicroPackage, costs: Partial<Pick<MicroPackage['pkg']['info'], 'slotCosts' | 'stageCosts'>>) =>
+  proveBundle({ pkg: { ...p.pkg, info: { ...p.pkg.info, ...costs } }, q: p.model.q, promptTokens: [84], generated: generateInt(p.model.q, [84], 1), threads: 2 });
+const proveWith = (slotCosts: number[]) => proveRecorded(micro, { slotCosts });
+const shape = (stages: ReturnType<typeof stagesForLayout>) => stages.map((s) => [s.name, s.constraints, s.inputs, s.outputs]);
+const expectValid = (p: MicroPackage, bundle: unknown) => expect(verifyBundle(p.pkg.manifest, parseBundle(bundle))).toEqual({ valid: true });
+const UNDERSTATED = /declares \d+ constraints but added|plan to different chunks/;
 
 describe('recorded slot costs', () => {
   it('equal the measured ones, and give the same stages', () => {
     const measured = stagesForLayout('positions', micro.model.q, T, LOGUP_DEFAULT);
     const recorded = micro.pkg.info.slotCosts!;
     expect(recorded).toEqual(slotCostsOf(measured));
-    const shape = (stages: typeof measured) => stages.map((s) => [s.name, s.constraints, s.inputs, s.outputs]);
     expect(shape(stagesForLayout('positions', micro.model.q, T, LOGUP_DEFAULT, recorded))).toEqual(shape(measured));
     expect(() => stagesForLayout('positions', micro.model.q, T, LOGUP_DEFAULT, recorded.slice(1))).toThrow(/slot costs/);
   });
 
   it('prove plans from them: the bundle verifies', async () => {
-    const r = await proveWith(micro.pkg.info.slotCosts!);
-    expect(verifyBundle(micro.pkg.manifest, parseBundle(r.bundle))).toEqual({ valid: true });
+    expectValid(micro, (await proveWith(micro.pkg.info.slotCosts!)).bundle);
   });
 
   it('understated costs make prove refuse before any proof (each stage checks what it adds)', async () => {
     const low = micro.pkg.info.slotCosts!.map((c) => Math.max(1, c - 50));
-    await expect(proveWith(low)).rejects.toThrow(/declares \d+ constraints but added|plan to different chunks/);
+    await expect(proveWith(low)).rejects.toThrow(UNDERSTATED);
   });
 
   it('overstated costs only bound the plan: the same cut proves the same circuits, another cut is refused', async () => {
@@ -55,13 +58,12 @@ describe('recorded slot costs', () => {
     const high = micro.pkg.info.slotCosts!.map((c) => c + 50);
     const r = await proveWith(high).catch((e: Error) => e);
     if (r instanceof Error) expect(r.message).toMatch(/plan to different chunks/);
-    else expect(verifyBundle(micro.pkg.manifest, parseBundle(r.bundle))).toEqual({ valid: true });
+    else expectValid(micro, r.bundle);
   });
 });
 
 describe('recorded stage costs (layers)', () => {
-  const proveLayers = (stageCosts: number[]) =>
-    proveBundle({ pkg: { ...layers.pkg, info: { ...layers.pkg.info, stageCosts } }, q: layers.model.q, promptTokens: [84], generated: generateInt(layers.model.q, [84], 1), threads: 2 });
+  const proveLayers = (stageCosts: number[]) => proveRecorded(layers, { stageCosts });
 
   it('a layers package records the cost of every stage, equal to the measured ones; no slot costs', () => {
     const measured = stagesForLayout('layers', layers.model.q, T, LOGUP_DEFAULT);
@@ -70,19 +72,17 @@ describe('recorded stage costs (layers)', () => {
     expect(recorded.length).toBe(measured.length);
     expect(layers.pkg.info.slotCosts).toBeUndefined();
     expect(micro.pkg.info.stageCosts).toBeUndefined();
-    const shape = (stages: typeof measured) => stages.map((s) => [s.name, s.constraints, s.inputs, s.outputs]);
     expect(shape(stagesForLayout('layers', layers.model.q, T, LOGUP_DEFAULT, recorded))).toEqual(shape(measured));
     expect(() => stagesForLayout('layers', layers.model.q, T, LOGUP_DEFAULT, recorded.slice(1))).toThrow(/stage costs for/);
     expect(() => stagesForLayout('layers', layers.model.q, T, LOGUP_DEFAULT, recorded.map((c, i) => (i === 0 ? -1 : c)))).toThrow(/not a count/);
   });
 
   it('prove plans from them: the bundle verifies', async () => {
-    const r = await proveLayers(layers.pkg.info.stageCosts!);
-    expect(verifyBundle(layers.pkg.manifest, parseBundle(r.bundle))).toEqual({ valid: true });
+    expectValid(layers, (await proveLayers(layers.pkg.info.stageCosts!)).bundle);
   });
 
   it('understated costs make prove refuse before any proof', async () => {
     const low = layers.pkg.info.stageCosts!.map((c) => Math.max(0, c - 50));
-    await expect(proveLayers(low)).rejects.toThrow(/declares \d+ constraints but added|plan to different chunks/);
+    await expect(proveLayers(low)).rejects.toThrow(UNDERSTATED);
   });
 });
