@@ -104,7 +104,8 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
   const oracleFor = ranges.kind === 'plain' ? undefined : keyOracles(args.pkg);
   const startAt = epochMs();
   // Depth 2: each worker holds its next job while it proves (prove-pool.ts ProvePoolOptions).
-  const pool = createProvePool(args.threads, args.engine, { depth: 2 });
+  const workers = poolThreads(args.threads, count);
+  const pool = createProvePool(workers, args.engine, { depth: 2 });
   if (oracleFor && pool.engine !== 'native') {
     await pool.close();
     throw new ZkinferError('bad_option', `${args.pkg.dir}: ${rangeBackendName(ranges)} circuits carry a BSB22 commitment, which only the native prover computes (ZKINFER_PROVER=snarkjs or no native build)`);
@@ -133,8 +134,8 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
       expected.push(built.publicSignals!.map((s) => s.toString()));
       progress(`chunk ${built.index + 1}/${count}: witness ready (${built.cs.nConstraints} constraints), proving`);
       const i = built.index;
-      // The last `threads` jobs wait for a worker with nothing to do rather than queue behind a proof.
-      const ahead = i < count - args.threads;
+      // The last `workers` jobs wait for a worker with nothing to do rather than queue behind a proof.
+      const ahead = i < count - workers;
       const p = pool.prove(`${args.pkg.dir}/${info.chunks[i].zkey}`, input, built.cs.nConstraints, { ahead });
       p.then((r) => {
         timing.proof = r.timing;
@@ -195,3 +196,14 @@ function keyOracles(pkg: LoadedPackage): (index: number) => ChallengeOracle {
   };
 }
 
+/**
+ * Workers for `count` chunk proofs when `threads` were asked for: no more workers than chunks,
+ * and a single chunk (a small model's layer-major package) on all cores, one multi-threaded
+ * proof (0, createProvePool's sequential mode) instead of one single-threaded worker beside
+ * idle ones. `threads` of 0 or 1 are kept as asked (all cores one at a time, or one core).
+ */
+export function poolThreads(threads: number, count: number): number {
+  if (threads <= 1) return threads;
+  if (count <= 1) return 0;
+  return Math.min(threads, count);
+}

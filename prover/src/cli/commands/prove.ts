@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { UsageError, type Command } from '../command.ts';
 import { parseCommandArgs } from '../args.ts';
 import { writeOpening } from '../../bundle/opening.ts';
-import { chunksToProve, proveBundle } from '../../bundle/prove-bundle.ts';
+import { chunksToProve, poolThreads, proveBundle } from '../../bundle/prove-bundle.ts';
 import { generateInt } from '../../infer/int.ts';
 import { readPackage } from '../../package/layout.ts';
 import { loadPackageModel } from '../../package/model.ts';
@@ -32,7 +32,8 @@ said in one line) or ZKINFER_PROVER=snarkjs|native forces either.
   --out FILE       proof bundle (JSON; default: a new file under ${dirname(defaultProofPath())})
   --opening FILE   opening file (default: <out without .json>.opening.json)
   --threads N      N > 0: N workers proving chunks concurrently, a single-threaded prover each
-                   (default: one per CPU core); 0: one chunk at a time on all cores.
+                   (default: one per CPU core, no more than the chunks; a single chunk
+                   is proven on all cores); 0: one chunk at a time on all cores.
                    Whole bundles (T = 32) on 2 cores with 2 workers and the native
                    prover: the default model 16.0 s, stories260K 70.3 s (BENCHMARKS.md
                    "Proof pipeline by range backend")
@@ -90,7 +91,8 @@ export const command: Command = {
     const text = tokenizer.decode(generated);
     const positions = values['all-positions'] ? 'all' : 'read';
     const nChunks = chunksToProve(pkg.manifest, { nPrompt: promptTokens.length, nGenerated: generated.length }, positions);
-    log(`generated: ${JSON.stringify(text)}; proving ${nChunks} of ${pkg.manifest.chunks.length} chunks with the ${chosenEngine()} prover on ${threads === 0 ? 'all cores, one chunk at a time' : `${threads} workers`}`);
+    const workers = poolThreads(threads, nChunks);
+    log(`generated: ${JSON.stringify(text)}; proving ${nChunks} of ${pkg.manifest.chunks.length} chunks with the ${chosenEngine()} prover on ${workers === 0 ? 'all cores, one chunk at a time' : `${workers} worker${workers === 1 ? '' : 's'}`}`);
     let r;
     try {
       r = await proveBundle({ pkg, q, promptTokens, generated, threads, positions, onProgress: log });
