@@ -76,6 +76,8 @@ const VARIANTS: { name: string; opts: Partial<QuantOptions> }[] = [
   { name: '**fidelity preset** (12-bit act., 10-bit weights, 9-bit gate)', opts: QUANT_PRESETS.fidelity },
   { name: '**fidelity-logup preset** (12/16-bit act., 9-bit weights, MSE int8 sites)', opts: QUANT_PRESETS['fidelity-logup'] },
 ];
+/** "N (+x.x %)": a cost and its change against the row "int8 everywhere" of the same model and engine. */
+const cell = (cost: number, base: number): string => `${Math.round(cost).toLocaleString('en-US')} (${cost >= base ? '+' : ''}${(100 * (cost / base - 1)).toFixed(1)} %)`;
 /** Positions of the constraint count beside each row (sampledCost; bench/transformer-costs.ts counts exactly). */
 const COST_T = 32;
 const N = 32;
@@ -92,10 +94,9 @@ for (const { name, path, prompts = PROMPTS, heldout, heldoutName, cost: withCost
   const calib = calibrationIds((t, o) => model.tokenizer.encode(t, o));
   let baseCost = 0;
   let baseLogUp = 0;
-  const cell = (cost: number, base: number): string => `${Math.round(cost).toLocaleString('en-US')} (${cost >= base ? '+' : ''}${(100 * (cost / base - 1)).toFixed(1)} %)`;
+  const costT = Math.min(COST_T, model.config.contextLength);
   for (const v of VARIANTS) {
     const q = quantizeModel(model, calib, v.opts);
-    const costT = Math.min(COST_T, model.config.contextLength);
     const cost = withCost ? sampledCost(q, costT) : NaN;
     const logUpCost = withCost ? sampledCost(q, costT, DEFAULT_RANGE_BACKEND) : NaN;
     if (v === VARIANTS[0]) {

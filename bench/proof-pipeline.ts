@@ -24,7 +24,8 @@ import { parseBundle, verifyBundle } from '@zkinfer/verifier';
 import { forwardStages } from '@zkinfer/prover/circuit/transformer/stages.ts';
 import { positionStages } from '@zkinfer/prover/circuit/transformer/position-stages.ts';
 import { chunkDomain, type ChunkPlan } from '@zkinfer/prover/chunks/plan.ts';
-import { defaultChunkPower, planStages, totalDomain, type ChunkLayout } from '@zkinfer/prover/chunks/position.ts';
+import { defaultChunkPower, planStages, stagesForLayout, totalDomain, type ChunkLayout } from '@zkinfer/prover/chunks/position.ts';
+import type { Stage } from '@zkinfer/prover/circuit/transformer/stage.ts';
 import { proveBundle } from '@zkinfer/prover/bundle/prove-bundle.ts';
 import { formatSummary, selfCpuMs, summarizeProfile } from '@zkinfer/prover/bundle/pipeline-profile.ts';
 import { generateInt } from '@zkinfer/prover/infer/int.ts';
@@ -128,29 +129,22 @@ for (const [name, path] of models) {
     measureS.toFixed(0),
   ]);
   log(`${name}: ${total} constraints, ${kinds} circuits × ${ctx} positions`);
-  const runs: [ChunkLayout, typeof stages, number, ChunkPlan[], RangeBackend][] = [];
+  type Run = [ChunkLayout, Stage[], number, ChunkPlan[], RangeBackend];
+  // What `zkinfer compile --layout L --ranges R` builds for a non-plain R: its stages and chunk
+  // power are that backend's (plain runs reuse the plans measured for the table above).
+  const compiled = (layout: ChunkLayout, ranges: RangeBackend): Run => {
+    const s = stagesForLayout(layout, m.q, ctx, ranges);
+    const rows = rangePlanOptions(ranges);
+    const p = defaultChunkPower(s, ctx, rows);
+    return [layout, s, p, planStages(s, { ctx, power: p, ...rows }), ranges];
+  };
+  const runs: Run[] = [];
   if (fullFor(name) || kinds <= MAX_FULL_KINDS) {
-    for (const ranges of backends) {
-      if (ranges.kind === 'plain') runs.push(['positions', pStages, power, plans, ranges]);
-      else {
-        // What `zkinfer compile --ranges logup` builds (its chunk power is chosen on the LogUp stages).
-        const rStages = positionStages(m.q, ctx, ranges);
-        const rPower = defaultChunkPower(rStages, ctx, rangePlanOptions(ranges));
-        runs.push(['positions', rStages, rPower, planStages(rStages, { ctx, power: rPower, ...rangePlanOptions(ranges) }), ranges]);
-      }
-    }
+    for (const ranges of backends) runs.push(ranges.kind === 'plain' ? ['positions', pStages, power, plans, ranges] : compiled('positions', ranges));
   }
   else notes.push(`${name}: ${kinds} circuits at T = ${ctx} — the full compile/prove run was skipped (over ${MAX_FULL_KINDS}; pass --full).`);
   if (layersFor.has(name)) {
-    for (const ranges of backends) {
-      if (ranges.kind === 'plain') runs.push(['layers', stages, layersPower, layerPlans, ranges]);
-      else {
-        // `zkinfer compile --layout layers --ranges logup`: its power chosen on the LogUp stages.
-        const lStages = forwardStages(m.q, ctx, { ranges });
-        const lPower = defaultChunkPower(lStages, ctx, rangePlanOptions(ranges));
-        runs.push(['layers', lStages, lPower, planStages(lStages, { ctx, power: lPower, ...rangePlanOptions(ranges) }), ranges]);
-      }
-    }
+    for (const ranges of backends) runs.push(ranges.kind === 'plain' ? ['layers', stages, layersPower, layerPlans, ranges] : compiled('layers', ranges));
   }
   for (const [layout, runStages, runPower, runPlans, ranges] of runs) {
     const out = mkdtempSync(join(tmpdir(), `zkinfer-bench-${name}-`));

@@ -87,7 +87,11 @@ export function prepareVerificationKeys(vks: readonly VerificationKey[]): Prepar
  */
 export function publicInputPoint(vk: VerificationKey, publicSignals: readonly bigint[]): G1Point {
   checkSignals(vk, publicSignals);
-  // One walk with a ~64-step doubling chain (public-input.ts); most signals are 0 and cost nothing.
+  return icSum(vk, publicSignals);
+}
+
+/** IC[0] + Σ s_i·IC[i+1] for checked signals: one walk with a ~64-step doubling chain (public-input.ts); most signals are 0 and cost nothing. */
+function icSum(vk: VerificationKey, publicSignals: readonly bigint[]): G1Point {
   return vk.ic[0].add(signalSum(vk, publicSignals));
 }
 
@@ -277,17 +281,15 @@ export function verifyGroth16Batch(items: readonly Groth16BatchItem[]): boolean 
     const d = commitmentPart(pvk, proof, publicSignals);
     if (!d) invalid = true;
     pushPair(pairs, linesOf(proof.b), proof.a.multiplyUnsafe(rho));
-    if (d && perKey.get(vk)! < AGGREGATE_MIN) {
-      const l = vk.ic[0].add(signalSum(vk, publicSignals));
-      addTo(vk.gamma, pvk.negGammaLines, d === NO_COMMITMENT ? l : l.add(d), rho);
-    } else if (d) {
+    if (d && d !== NO_COMMITMENT) addTo(vk.gamma, pvk.negGammaLines, d, rho);
+    if (d && perKey.get(vk)! < AGGREGATE_MIN) addTo(vk.gamma, pvk.negGammaLines, icSum(vk, publicSignals), rho);
+    else if (d) {
       let acc = icScalars.get(vk);
       if (!acc) icScalars.set(vk, (acc = { pvk, sums: vk.ic.map(() => 0n) }));
       acc.sums[0] += rho;
       publicSignals.forEach((s, j) => {
         if (s !== 0n) acc.sums[j + 1] += rho * s;
       });
-      if (d !== NO_COMMITMENT) addTo(vk.gamma, pvk.negGammaLines, d, rho);
     }
     addTo(vk.delta, pvk.negDeltaLines, proof.c, rho);
     addTo(vk.beta, pvk.negBetaLines, vk.alpha, rho);

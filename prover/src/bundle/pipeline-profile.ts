@@ -200,7 +200,7 @@ export function formatSummary(s: PipelineSummary): string[] {
     `witness (main process): first at ${sec(s.firstWitnessMs)}, last at ${sec(s.lastWitnessMs)}; build CPU ${sec(s.witnessCpuMs)}, serialise CPU ${sec(s.serializeCpuMs)}`,
     `proving (workers): Σ wall ${sec(s.proveWallMs)}, Σ prover CPU ${sec(s.proverCpuMs)}, Σ worker Node CPU ${sec(s.workerNodeCpuMs)}`,
   ];
-  if (s.phases) lines.push(`prover phases (Σ wall): keys ${sec(s.phases.keyLoad)} (${s.phases.keysLoaded} loads), abc ${sec(s.phases.abc)}, NTTs ${sec(s.phases.ntt)}, wire MSMs ${sec(s.phases.msmWires)}${s.phases.msmA === undefined ? '' : ` (A ${sec(s.phases.msmA)}, B in G1 ${sec(s.phases.msmB1)}, B in G2 ${sec(s.phases.msmB2)}, C ${sec(s.phases.msmC)}, commitment ${sec(s.phases.msmCommit)})`}, H MSM ${sec(s.phases.msmH)}, proof total ${sec(s.phases.total)}`);
+  if (s.phases) lines.push(`prover phases (Σ wall): keys ${sec(s.phases.keyLoad)} (${s.phases.keysLoaded} loads), abc ${sec(s.phases.abc)}, NTTs ${sec(s.phases.ntt)}, wire MSMs ${sec(s.phases.msmWires)} (A ${sec(s.phases.msmA)}, B in G1 ${sec(s.phases.msmB1)}, B in G2 ${sec(s.phases.msmB2)}, C ${sec(s.phases.msmC)}, commitment ${sec(s.phases.msmCommit)}), H MSM ${sec(s.phases.msmH)}, proof total ${sec(s.phases.total)}`);
   lines.push(
     `transfer: Σ main→worker ${sec(s.toWorkerMs)}, Σ worker→main ${sec(s.toMainMs)}; Σ witness waiting for a worker ${sec(s.queuedMs)}`,
     `worker idle: Σ before first job ${sec(s.workerHeadMs)}, Σ between jobs ${sec(s.workerGapMs)}, Σ after last job ${sec(s.workerTailMs)}`,

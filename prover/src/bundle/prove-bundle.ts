@@ -85,7 +85,8 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
   // The staleness check below runs first: recorded slot costs stand for this circuit code only.
   const stale = staleCircuitsReason(info, circuitCodeFingerprint());
   if (stale) throw new ZkinferError('stale_package', `${args.pkg.dir}: ${stale}, so its proving keys may not fit the circuits this zkinfer builds; recompile it (zkinfer compile)`);
-  const stages = args.stages ?? stagesForLayout(info.layout ?? 'layers', args.q, ctx, ranges, info.slotCosts ?? info.stageCosts);
+  const layout = info.layout ?? 'layers';
+  const stages = args.stages ?? stagesForLayout(layout, args.q, ctx, ranges, layout === 'positions' ? info.slotCosts : info.stageCosts);
   const plans = planStages(stages, { ctx, power: info.chunkPower, ...rangePlanOptions(ranges) });
   if (plans.length !== info.chunks.length || plans.some((p, i) => p.stages.map((s) => stages[s].name).join('\n') !== info.chunks[i].stages.join('\n'))) {
     throw new ZkinferError('stale_package', `${args.pkg.dir}: the model's stages plan to different chunks than the package was compiled with; recompile`);

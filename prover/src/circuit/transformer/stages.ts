@@ -191,15 +191,12 @@ export function forwardStages(q: QuantModel, T: number, opts: ForwardStageOption
   const ranges = opts.ranges ?? PLAIN_RANGES;
   const recorded = opts.costs;
   if (recorded !== undefined && recorded.length !== defs.length) throw new RangeError(`forwardStages: ${recorded.length} stage costs for ${defs.length} stages`);
-  return defs.map((d, i) => (recorded ? withRecordedCost(d, recorded[i]) : withMeasuredCost(q, T, d, costs, ranges)));
+  return defs.map((d, i) => withCost(q, T, d, costs, ranges, recorded?.[i]));
 }
 
-function withRecordedCost(d: StageDef, constraints: number): ForwardStage {
-  if (!Number.isSafeInteger(constraints) || constraints < 0) throw new RangeError(`forwardStages: stage ${d.name}: recorded cost ${constraints} is not a count`);
-  return { name: d.name, inputs: d.inputs, outputs: d.outputs, readsTokens: d.readsTokens, build: d.build, constraints };
-}
-
-function withMeasuredCost(q: QuantModel, T: number, d: StageDef, costs: Map<string, number>, ranges: RangeBackend): ForwardStage {
+/** The stage with its cost: `recorded` when given, else measured on first read (shared by cost key). */
+function withCost(q: QuantModel, T: number, d: StageDef, costs: Map<string, number>, ranges: RangeBackend, recorded?: number): ForwardStage {
+  if (recorded !== undefined && (!Number.isSafeInteger(recorded) || recorded < 0)) throw new RangeError(`forwardStages: stage ${d.name}: recorded cost ${recorded} is not a count`);
   return {
     name: d.name,
     inputs: d.inputs,
@@ -207,6 +204,7 @@ function withMeasuredCost(q: QuantModel, T: number, d: StageDef, costs: Map<stri
     readsTokens: d.readsTokens,
     build: d.build,
     get constraints(): number {
+      if (recorded !== undefined) return recorded;
       let n = costs.get(d.costKey);
       if (n === undefined) {
         n = measureStage(q, T, d, ranges);
