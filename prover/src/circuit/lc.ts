@@ -1,4 +1,5 @@
-import { mod, R, toField } from './field.ts';
+import { invPow2, mod, R as R_MODULUS, toField, toSigned } from './field.ts';
+import { smallSigned, ValueSum } from './value-sum.ts';
 
 /** A wire of the circuit: an index into the witness vector. Wire 0 is the constant 1. */
 export type Variable = number;
@@ -35,6 +36,11 @@ export class LinearCombination {
   private constness: boolean | undefined;
   /** True for a combination whose terms are built on demand (it or a part is a witness-only system's wire). */
   readonly deferred: boolean;
+  /** A deferred `shiftedDown(k)`: its terms are parts[0]'s, each signed coefficient divided by 2^shift. */
+  private shift: number | undefined;
+  /** lowZeroBits's answer (−1: not computed yet) and a bound on the bit length of the signed coefficients (`twoAdic`). */
+  private twoZeros = -1;
+  private twoBits = 0;
 
   constructor(vars: readonly Variable[], coeffs: readonly bigint[], value: bigint | undefined) {
     this.termVars = vars;
@@ -55,7 +61,7 @@ export class LinearCombination {
   get smallValue(): number | null {
     if (this.smallCache === undefined) {
       const v = this.value;
-      this.smallCache = v === undefined ? null : v < SMALL ? Number(v) : v > R - SMALL ? -Number(R - v) : null;
+      this.smallCache = v === undefined ? null : smallSigned(v);
     }
     return this.smallCache;
   }
@@ -155,15 +161,56 @@ export class LinearCombination {
         }
       }
       if (!ready) continue;
-      const vars: Variable[] = [];
-      const cs: bigint[] = [];
-      for (let i = 0; i < top.parts!.length; i++) appendTerms(vars, cs, top.parts![i], BigInt(top.ks![i]));
-      top.termVars = vars;
-      top.termCoeffs = cs;
+      if (top.shift !== undefined) {
+        const inner = top.parts![0];
+        const d = 1n << BigInt(top.shift);
+        top.termVars = inner.termVars;
+        top.termCoeffs = inner.termCoeffs!.map((c) => toSigned(c) / d);
+      } else {
+        const vars: Variable[] = [];
+        const cs: bigint[] = [];
+        for (let i = 0; i < top.parts!.length; i++) appendTerms(vars, cs, top.parts![i], BigInt(top.ks![i]));
+        top.termVars = vars;
+        top.termCoeffs = cs;
+      }
       top.parts = undefined;
       top.ks = undefined;
       stack.pop();
     }
+  }
+
+  /**
+   * The largest k ≤ cap such that 2^k divides the signed value (in (−r/2, r/2]) of every
+   * coefficient of the terms (cap when every coefficient is 0). For a deferred combination it
+   * is derived from its parts without flattening them — a flattened coefficient is k_i·c for
+   * a coefficient c of part i, so its 2-adic valuation is ν2(k_i) + ν2(c) — as long as the
+   * coefficients' bit lengths keep every product below r/2 (else the terms are flattened and
+   * read): the same answer as reading the terms, in shape and witness-only systems alike.
+   */
+  lowZeroBits(cap: number): number {
+    twoAdic(this);
+    return Math.min(cap, this.twoZeros);
+  }
+
+  /**
+   * The combination whose coefficients are this one's signed coefficients divided by 2^k
+   * (truncating, as BigInt division does), with value this.value·2^−k: v/2^k when 2^k divides
+   * every coefficient (lowZeroBits). Deferred combinations stay deferred.
+   */
+  shiftedDown(k: number): LinearCombination {
+    const value = this.value === undefined ? undefined : mod(this.value * invPow2(k));
+    if (!this.deferred) {
+      const d = 1n << BigInt(k);
+      return new LinearCombination(this.vars, this.coeffs.map((c) => toSigned(c) / d), value);
+    }
+    const out = new LinearCombination([], [], value);
+    (out as { deferred: boolean }).deferred = true;
+    out.termVars = undefined;
+    out.termCoeffs = undefined;
+    out.parts = [this];
+    out.ks = [1];
+    out.shift = k;
+    return out;
   }
 
   /** this + other. */
@@ -237,6 +284,102 @@ export class LinearCombination {
   }
 }
 
+/** Valuations are capped here (callers ask for shifts of at most 200). */
+const NO_ZEROS = 256;
+/** Products of coefficients below 2^251 in magnitude stay below r/2 (r > 2^253), so they are their own signed values. */
+const EXACT_BITS = 251;
+
+/** ν2 and a bit-length bound of |k| (k ≠ 0), left in SCALAR_ZEROS / SCALAR_BITS: no allocation per term. */
+const SMALL_BIG = 1n << 53n;
+const NEG_SMALL_BIG = -SMALL_BIG; // hoisted: a unary minus in a loop allocates a bigint each time
+let SCALAR_ZEROS = 0;
+let SCALAR_BITS = 0;
+function twosOfScalar(k: Scalar): void {
+  if (typeof k === 'number') {
+    let a = Math.abs(k);
+    let z = 0;
+    while (a % 2 === 0) { a /= 2; z++; }
+    SCALAR_ZEROS = z;
+    SCALAR_BITS = z + (a < 2 ** 31 ? 32 - Math.clz32(a) : Math.floor(Math.log2(a)) + 2);
+    return;
+  }
+  if (k > NEG_SMALL_BIG && k < SMALL_BIG) return twosOfScalar(Number(k)); // no bigint arithmetic (each op allocates)
+  let x = k < 0n ? -k : k;
+  let z = 0;
+  while ((x & 0xffffn) === 0n) { x >>= 16n; z += 16; }
+  while ((x & 1n) === 0n) { x >>= 1n; z++; }
+  SCALAR_ZEROS = z;
+  SCALAR_BITS = z + x.toString(16).length * 4;
+}
+
+/** The least ν2 and the bit-length bound of a combination's own terms (signed values), into `node`. */
+function twosOfTerms(node: TwoAdicView, coeffs: readonly bigint[]): void {
+  let zeros = NO_ZEROS;
+  let bits = 0;
+  for (const c of coeffs) {
+    if (c === 0n) continue;
+    twosOfScalar(c >= NEG_HALF && c <= HALF ? c : toSigned(c));
+    if (SCALAR_ZEROS < zeros) zeros = SCALAR_ZEROS;
+    if (SCALAR_BITS > bits) bits = SCALAR_BITS;
+  }
+  node.twoZeros = zeros;
+  node.twoBits = bits;
+}
+const HALF = (R_MODULUS - 1n) / 2n;
+const NEG_HALF = -HALF;
+
+type TwoAdicView = { twoZeros: number; twoBits: number; parts?: readonly LinearCombination[]; ks?: readonly Scalar[]; shift?: number; termCoeffs?: readonly bigint[] };
+
+/**
+ * lowZeroBits's valuation and bound of lc, computed once per combination and bottom-up over
+ * deferred parts (iteratively: running sums are chains as deep as their length). Falls back to
+ * the flattened terms where a product could leave (−r/2, r/2] or a shift would not divide
+ * exactly. Two numbers per combination, no objects: a stories260K chunk has millions of them.
+ */
+function twoAdic(lc: LinearCombination): void {
+  if ((lc as unknown as TwoAdicView).twoZeros >= 0) return;
+  const stack: LinearCombination[] = [lc];
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+    const top = node as unknown as TwoAdicView;
+    if (top.twoZeros >= 0) { stack.pop(); continue; }
+    if (top.parts === undefined) {
+      twosOfTerms(top, top.termCoeffs!);
+      stack.pop();
+      continue;
+    }
+    let ready = true;
+    for (const p of top.parts) {
+      if ((p as unknown as TwoAdicView).twoZeros < 0) { stack.push(p); ready = false; }
+    }
+    if (!ready) continue;
+    let zeros = NO_ZEROS;
+    let bits = 0;
+    let exact: boolean;
+    if (top.shift !== undefined) {
+      const inner = top.parts[0] as unknown as TwoAdicView;
+      exact = inner.twoZeros >= top.shift;
+      zeros = inner.twoZeros === NO_ZEROS ? NO_ZEROS : inner.twoZeros - top.shift;
+      bits = Math.max(0, inner.twoBits - top.shift);
+    } else {
+      for (let i = 0; i < top.parts.length; i++) {
+        const p = top.parts[i] as unknown as TwoAdicView;
+        twosOfScalar(top.ks![i]);
+        if (p.twoZeros !== NO_ZEROS && p.twoZeros + SCALAR_ZEROS < zeros) zeros = p.twoZeros + SCALAR_ZEROS;
+        if (p.twoBits + SCALAR_BITS > bits) bits = p.twoBits + SCALAR_BITS;
+      }
+      exact = bits <= EXACT_BITS;
+    }
+    if (exact) {
+      top.twoZeros = zeros;
+      top.twoBits = bits;
+    } else {
+      twosOfTerms(top, node.coeffs); // not derivable from the parts (rare: huge coefficients)
+    }
+    stack.pop();
+  }
+}
+
 /** Appends k·lc's terms (k = 1 keeps the coefficients as they are, as an eager dot always did). */
 function appendTerms(vars: Variable[], cs: bigint[], lc: LinearCombination, k: bigint): void {
   const lv = lc.vars;
@@ -244,52 +387,5 @@ function appendTerms(vars: Variable[], cs: bigint[], lc: LinearCombination, k: b
   for (let j = 0; j < lv.length; j++) {
     vars.push(lv[j]);
     cs.push(k === 1n ? lcf[j] : k * lcf[j]);
-  }
-}
-
-const SMALL = 1n << 53n;
-const EXACT = 2 ** 53;
-const FLUSH = 2 ** 52;
-
-/**
- * Σ k·value over a dot's parts, mod r. Witness values are mostly small signed integers
- * (activations, bits) stored as field elements, a negative one as r − |v| (254 bits), and
- * weights are small: a product of two such integers below 2^53 is exact in a double, so it is
- * summed in a float and folded into a bigint before the float sum could reach 2^53. Any
- * other term takes the bigint product. The result is the same field element either way; the
- * float path only spares the 254-bit multiplications that dominated witness building
- * (docs/decisions.md 25).
- */
-class ValueSum {
-  private big: bigint | undefined = 0n;
-  private float = 0;
-
-  /** Adds k·lc.value; `kBig` is k as a bigint when the caller has it already. */
-  add(k: Scalar, kBig: bigint | undefined, lc: LinearCombination): void {
-    if (this.big === undefined) return;
-    if (lc.value === undefined) {
-      this.big = undefined;
-      return;
-    }
-    const kn = typeof k === 'number' ? k : k > -SMALL && k < SMALL ? Number(k) : null;
-    if (kn !== null) {
-      const v = lc.smallValue;
-      if (v !== null) {
-        const p = kn * v;
-        if (p < EXACT && p > -EXACT) {
-          this.float += p;
-          if (this.float >= FLUSH || this.float <= -FLUSH) {
-            this.big += BigInt(this.float);
-            this.float = 0;
-          }
-          return;
-        }
-      }
-    }
-    this.big += (kBig ?? BigInt(k)) * lc.value;
-  }
-
-  result(): bigint | undefined {
-    return this.big === undefined ? undefined : mod(this.big + BigInt(this.float));
   }
 }

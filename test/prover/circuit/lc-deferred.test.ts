@@ -3,10 +3,11 @@
  * whose combinations defer their terms) and on a recording one gives the same terms when they
  * are read, the same values (the float path of ValueSum included, and its bigint fallback for
  * large values and coefficients), the same constness; a value that was never computed (a late
- * public input) fails loudly.
+ * public input) fails loudly; lowZeroBits and shiftedDown (requantization's known-zero low
+ * bits) answer from deferred parts as from the flattened terms, without flattening them.
  */
 import { describe, expect, it } from 'vitest';
-import { mod, R } from '@zkinfer/prover/circuit/field.ts';
+import { mod, R, toSigned } from '@zkinfer/prover/circuit/field.ts';
 import { LinearCombination } from '@zkinfer/prover/circuit/lc.ts';
 import { ConstraintSystem } from '@zkinfer/prover/circuit/system.ts';
 import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
@@ -70,5 +71,67 @@ describe('deferred terms', () => {
     expect(dependent.value).toBeUndefined();
     expect(() => cs2.valueOf(dependent)).toThrow(/no value/);
     expect(() => cs2.mul(dependent, y)).toThrow(/no value/);
+  });
+
+  /** Reference: the least 2-adic valuation of the flattened terms' signed coefficients, capped. */
+  const lowZeroBitsOfTerms = (lc: LinearCombination, cap: number): number => {
+    let t = cap;
+    for (const c of lc.coeffs) {
+      let a = toSigned(c);
+      if (a === 0n) continue;
+      if (a < 0n) a = -a;
+      let z = 0;
+      while ((a & 1n) === 0n && z < t) { a >>= 1n; z++; }
+      t = Math.min(t, z);
+    }
+    return t;
+  };
+
+  /** Combinations with many factors of two, shared parts, reduced (r − c) coefficients and huge ones. */
+  function twosExpression(cs: ConstraintSystem, seed: number): LinearCombination[] {
+    let st = seed;
+    const rnd = (n: number) => ((st = (st * 1103515245 + 12345) % 2 ** 31), st % n);
+    const xs = [3n, -4n, 2n ** 40n, R - 8n, 1n, 0n].map((v, i) => cs.privateInput(`x${i}`, v));
+    const out: LinearCombination[] = [...xs];
+    for (let i = 0; i < 40; i++) {
+      const n = 1 + rnd(4);
+      const parts = Array.from({ length: n }, () => out[rnd(out.length)]);
+      const ks = parts.map(() => [2 ** rnd(20), -(2 ** rnd(30)) * 3, 12, 1n << BigInt(100 + rnd(150)), R - 2n ** BigInt(rnd(9)), 0][rnd(6)]);
+      let lc = LinearCombination.dot(parts, ks).add(rnd(3) === 0 ? 2 ** rnd(12) : 0);
+      if (rnd(3) === 0) lc = lc.shiftedDown(rnd(3));
+      out.push(lc);
+    }
+    return out.slice(xs.length);
+  }
+
+  it('lowZeroBits and shiftedDown answer alike on deferred and eager terms, without flattening', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const eager = twosExpression(new ConstraintSystem({ witness: true }), seed);
+      const lean = twosExpression(new ConstraintSystem({ witness: true, lean: true }), seed);
+      for (let i = 0; i < eager.length; i++) {
+        const at = `seed ${seed} #${i}`;
+        for (const cap of [0, 1, 7, 40, 200]) {
+          const want = lowZeroBitsOfTerms(eager[i], cap);
+          expect(eager[i].lowZeroBits(cap), at).toBe(want);
+          expect(lean[i].lowZeroBits(cap), at).toBe(want);
+        }
+        const k = eager[i].lowZeroBits(30);
+        for (const shift of [k, k + 1]) {
+          const e = eager[i].shiftedDown(shift);
+          const l = lean[i].shiftedDown(shift);
+          expect(l.value, at).toBe(e.value);
+          expect(l.lowZeroBits(200), at).toBe(lowZeroBitsOfTerms(e, 200));
+          expect([...l.coeffs], at).toEqual([...e.coeffs]);
+          expect([...l.vars], at).toEqual([...e.vars]);
+        }
+      }
+    }
+    // A deferred sum whose valuation is read keeps its terms unbuilt.
+    const cs = new ConstraintSystem({ witness: true, lean: true });
+    const x = cs.privateInput('x', 5n);
+    const v = LinearCombination.dot([x, x.scale(8), cs.privateInput('y', 1n)], [4, 2, 16]);
+    expect(v.lowZeroBits(10)).toBe(2);
+    expect((v as unknown as { termVars?: unknown }).termVars).toBeUndefined();
+    expect(v.shiftedDown(2).value).toBe(5n + 20n + 4n);
   });
 });

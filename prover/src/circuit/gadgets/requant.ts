@@ -1,4 +1,4 @@
-import { HALF_R, invPow2, mod, toSigned } from '../field.ts';
+import { toSigned } from '../field.ts';
 import { LinearCombination } from '../lc.ts';
 import type { ConstraintSystem } from '../system.ts';
 import { booleanHint, toBits } from './bits.ts';
@@ -35,30 +35,6 @@ export interface RequantizedBits extends Requantized {
 
 const floorDiv = (a: bigint, b: bigint): bigint => (a >= 0n ? a / b : -((-a + b - 1n) / b));
 const bitLength = (v: bigint): number => (v <= 0n ? 0 : v.toString(2).length);
-
-/**
- * The largest k ≤ s such that 2^k divides every coefficient of v (constant term included), and
- * so v itself: v is an integer combination of integer wires.
- */
-function commonTwos(v: LinearCombination, s: number): number {
-  let t = s;
-  let mask = (1n << BigInt(t)) - 1n;
-  for (const c of v.coeffs) {
-    if (t === 0) break;
-    // A coefficient within (−r/2, r/2] is its own signed value (no reduction needed).
-    const a = c >= -HALF_R && c <= HALF_R ? c : signedCoeff(c);
-    // Divisible by 2^t already (most terms): t stays. (BigInt & is two's complement, so this holds for a < 0 too.)
-    if ((a & mask) === 0n) continue;
-    let z = 0;
-    for (let b = a < 0n ? -a : a; (b & 1n) === 0n && z < t; b >>= 1n) z++;
-    t = z;
-    mask = (1n << BigInt(t)) - 1n;
-  }
-  return t;
-}
-
-/** A coefficient as the signed integer it stands for (coefficients may be stored reduced mod r). */
-const signedCoeff = (c: bigint): bigint => toSigned(mod(c));
 
 /**
  * roundShiftSaturate(v, vBounds, s, bits) = saturate(⌊(v + 2^(s−1)) / 2^s⌋, bits) (round half up;
@@ -107,10 +83,11 @@ function roundShiftSaturateWith(cs: ConstraintSystem, v: LinearCombination, vBou
   if (!Number.isInteger(s) || s < 0 || s > 200) throw new RangeError(`roundShiftSaturate: shift ${s} not an integer in [0, 200]`);
   if (!Number.isInteger(bits) || bits < 2 || bits > 200) throw new RangeError(`roundShiftSaturate: output width ${bits} not an integer in [2, 200]`);
   if (vBounds.min > vBounds.max) throw new RangeError(`roundShiftSaturate: empty bounds [${vBounds.min}, ${vBounds.max}]`);
-  const k = commonTwos(v, s);
+  // Read from a witness-only system's deferred terms without flattening them (lc.ts lowZeroBits).
+  const k = v.lowZeroBits(s);
   if (k > 0) {
     const d = 1n << BigInt(k);
-    const v2 = new LinearCombination(v.vars, v.coeffs.map((c) => signedCoeff(c) / d), v.value === undefined ? undefined : mod(v.value * invPow2(k)));
+    const v2 = v.shiftedDown(k);
     const ceilDiv = (a: bigint): bigint => -floorDiv(-a, d);
     return roundShiftSaturateWith(cs, v2, { min: ceilDiv(vBounds.min), max: floorDiv(vBounds.max, d) }, s - k, bits, withBits);
   }
