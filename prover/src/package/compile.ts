@@ -80,7 +80,7 @@ export async function compilePackage(opts: CompileOptions): Promise<CompileResul
       continue;
     }
     const what = plan.position ? `circuit ${plan.position.kind + 1}/${plan.position.kinds}` : `chunk ${plan.index + 1}/${plans.length}`;
-    progress(`${what}: building the circuit (${plan.constraints} constraints planned, stages ${plan.stages.map((s) => stages[s].name).join(', ')})`);
+    progress(`${what}: building the circuit (${plan.constraints} constraints planned, ${stageList(plan.stages.map((s) => stages[s].name))})`);
     const { cs } = buildChunk({ modelId: opts.modelId, ctx, q: opts.q, stages, plans, index: plan.index, ranges });
     const file = plan.position ? `kind-${plan.position.kind}` : `chunk-${plan.index}`;
     const r1csPath = join(outDir, `${file}.r1cs`);
@@ -173,4 +173,10 @@ function setupEstimate(remaining: readonly { constraints: number }[], seconds: n
   if (constraints === 0) return '';
   const left = (remaining.reduce((n, c) => n + c.constraints, 0) * seconds) / constraints;
   return left < 90 ? `, about ${Math.round(left)} s left` : `, about ${Math.round(left / 60)} min left`;
+}
+
+/** A chunk's stages for a progress line: all of them when few, else the first and last (a layer-major chunk has hundreds). */
+export function stageList(names: readonly string[]): string {
+  if (names.length <= 6) return `stage${names.length === 1 ? '' : 's'} ${names.join(', ')}`;
+  return `${names.length} stages ${names.slice(0, 3).join(', ')} … ${names.slice(-2).join(', ')}`;
 }
