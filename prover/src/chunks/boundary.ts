@@ -139,6 +139,13 @@ export function tensorDigest(s: TensorSpec, values: TensorValues): bigint {
 
 const digests = new WeakMap<TensorValues, Map<number, bigint>>();
 
+/** Records `digest` as tensorDigest(s, values): the value of the circuit's digest of those values (build.ts). */
+export function rememberDigest(s: TensorSpec, values: TensorValues, digest: bigint): void {
+  let byBits = digests.get(values);
+  if (!byBits) digests.set(values, (byBits = new Map()));
+  byBits.set(s.bits, digest);
+}
+
 /**
  * Allocates an input boundary as private wires (values from the previous chunk in witness
  * mode) and proves inCommitment = commit(pack(boundary), salt) with a private salt. Tensors in

@@ -14,6 +14,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { promptCommitment } from '@zkinfer/prover/commit/commit.ts';
 import { planStages, stagesForLayout } from '@zkinfer/prover/chunks/position.ts';
 import { chunkWitnesses, freshProofWitness } from '@zkinfer/prover/chunks/witness.ts';
+import { boundaryCommitment, type TensorValues } from '@zkinfer/prover/chunks/boundary.ts';
 import { findUnsatisfied } from '@zkinfer/prover/circuit/check.ts';
 import type { ChallengeOracle } from '@zkinfer/prover/circuit/commitment-spec.ts';
 import { mod } from '@zkinfer/prover/circuit/field.ts';
@@ -58,6 +59,9 @@ function expectSameWitness(q: QuantModel, T: number, ranges: RangeBackend, power
     expect(l.cs.values.length).toBe(r.cs.values.length);
     expect(l.publicSignals).toEqual(r.publicSignals);
     expect(l.outCommitment).toBe(r.outCommitment);
+    // the commitment (and the digests the next chunk reuses) come from the circuit's values: they equal the off-circuit hash
+    const lastChunk = i === plans.length - 1;
+    expect(l.outCommitment, `chunk ${i}`).toBe(lastChunk ? 0n : boundaryCommitment(plans[i].outputs, l.outValues!.map((t: TensorValues) => t.map((row) => [...row])), proof.boundarySalts[i + 1]));
     // the fast witness satisfies the recorded rows (chunkWitnesses checked each system on its own already)
     for (let w = 0; w < l.cs.values.length; w++) r.cs.values[w] = l.cs.values[w];
     expect(findUnsatisfied(r.cs), `chunk ${i}`).toBeNull();
