@@ -35,7 +35,7 @@ said in one line) or ZKINFER_PROVER=snarkjs|native forces either.
                    (default: one per CPU core, no more than the chunks; a single chunk
                    is proven on all cores); 0: one chunk at a time on all cores.
                    Whole bundles (T = 32) on 2 cores with 2 workers and the native
-                   prover: the default model 16.0 s, stories260K 70.3 s (BENCHMARKS.md
+                   prover: the default model 15.3 s, stories260K 66.3 s (BENCHMARKS.md
                    "Proof pipeline by range backend")
   --all-positions  prove every position of the ctx (a bundle the Solidity verifier of
                    \`zkinfer export-solidity\` takes: it checks whole bundles only)
