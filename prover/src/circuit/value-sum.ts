@@ -6,9 +6,12 @@ import { mod, R } from './field.ts';
 import type { LinearCombination, Scalar } from './lc.ts';
 
 const SMALL = 1n << 53n;
+// Hoisted: a bigint expression allocates every time it is evaluated (these run per term).
+const NEG_SMALL = -SMALL;
+const R_MINUS_SMALL = R - SMALL;
 /** v ∈ [0, r) as a signed integer when its magnitude is below 2^53, else null. */
 export function smallSigned(v: bigint): number | null {
-  return v < SMALL ? Number(v) : v > R - SMALL ? -Number(R - v) : null;
+  return v < SMALL ? Number(v) : v > R_MINUS_SMALL ? -Number(R - v) : null;
 }
 
 const EXACT = 2 ** 53;
@@ -34,7 +37,7 @@ export class ValueSum {
       this.big = undefined;
       return;
     }
-    const kn = typeof k === 'number' ? k : k > -SMALL && k < SMALL ? Number(k) : null;
+    const kn = typeof k === 'number' ? k : k > NEG_SMALL && k < SMALL ? Number(k) : null;
     if (kn !== null) {
       const v = lc.smallValue;
       if (v !== null) {
