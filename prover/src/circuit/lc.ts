@@ -289,12 +289,17 @@ const NO_ZEROS = 256;
 /** Products of coefficients below 2^251 in magnitude stay below r/2 (r > 2^253), so they are their own signed values. */
 const EXACT_BITS = 251;
 
-/** ν2 and a bit-length bound of |k| (k ≠ 0), left in SCALAR_ZEROS / SCALAR_BITS: no allocation per term. */
+/** ν2 and a bit-length bound of |k|, left in SCALAR_ZEROS / SCALAR_BITS (NO_ZEROS and 0 for k = 0): no allocation per term. */
 const SMALL_BIG = 1n << 53n;
 const NEG_SMALL_BIG = -SMALL_BIG; // hoisted: a unary minus in a loop allocates a bigint each time
 let SCALAR_ZEROS = 0;
 let SCALAR_BITS = 0;
 function twosOfScalar(k: Scalar): void {
+  if (k === 0 || k === 0n) {
+    SCALAR_ZEROS = NO_ZEROS;
+    SCALAR_BITS = 0;
+    return;
+  }
   if (typeof k === 'number') {
     let a = Math.abs(k);
     let z = 0;
@@ -317,8 +322,7 @@ function twosOfTerms(node: TwoAdicView, coeffs: readonly bigint[]): void {
   let zeros = NO_ZEROS;
   let bits = 0;
   for (const c of coeffs) {
-    if (c === 0n) continue;
-    twosOfScalar(c >= NEG_HALF && c <= HALF ? c : toSigned(c));
+    twosOfScalar(c >= NEG_HALF && c <= HALF ? c : toSigned(c)); // a multiple of r is 0: no constraint on k
     if (SCALAR_ZEROS < zeros) zeros = SCALAR_ZEROS;
     if (SCALAR_BITS > bits) bits = SCALAR_BITS;
   }

@@ -133,5 +133,12 @@ describe('deferred terms', () => {
     expect(v.lowZeroBits(10)).toBe(2);
     expect((v as unknown as { termVars?: unknown }).termVars).toBeUndefined();
     expect(v.shiftedDown(2).value).toBe(5n + 20n + 4n);
+    // Coefficients ≡ 0 mod r (signed value 0) impose nothing, as for the flattened terms; a huge k falls back to them.
+    for (const system of [new ConstraintSystem({ witness: true }), new ConstraintSystem({ witness: true, lean: true })]) {
+      const y = system.privateInput('y', 3n);
+      const z = LinearCombination.dot([y, y.scale(4), y], [R, 2, R * 8n]);
+      expect(z.lowZeroBits(9)).toBe(3);
+      expect(LinearCombination.dot([y], [R]).lowZeroBits(9)).toBe(9);
+    }
   });
 });
