@@ -25,6 +25,7 @@ import type { QuantModel } from '../quant/types.ts';
 import { promptCommitment, randomSalt } from '../commit/commit.ts';
 import type { Opening } from './opening.ts';
 import { createProvePool, type PoolProofResult } from './prove-pool.ts';
+import { formatTimeLeft, timeLeft } from './time-left.ts';
 import { epochMs, selfCpuMs, type ChunkTiming, type PipelineProfile } from './pipeline-profile.ts';
 import { ZkinferError } from '../errors.ts';
 
@@ -114,6 +115,7 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
   const inMemory = args.wtnsDir === undefined && pool.engine === 'native';
   const work = args.wtnsDir ?? (inMemory ? undefined : mkdtempSync(join(args.pkg.dir, 'prove-')));
   const t0 = performance.now();
+  const eta = timeLeft(plans.slice(0, count).map((p) => p.constraints), t0);
   let witnessMs = 0;
   let witnessCpuMs = 0;
   const proofs: Promise<PoolProofResult>[] = [];
@@ -140,7 +142,8 @@ export async function proveBundle(args: ProveBundleArgs): Promise<ProveBundleRes
       const p = pool.prove(`${args.pkg.dir}/${info.chunks[i].zkey}`, input, built.cs.nConstraints, { ahead });
       p.then((r) => {
         timing.proof = r.timing;
-        progress(`chunk ${i + 1}/${count}: proved`);
+        const left = formatTimeLeft(eta.proved(i));
+        progress(`chunk ${i + 1}/${count}: proved${left ? ` (${left})` : ''}`);
       }, () => {});
       proofs.push(p);
       // Let finished workers take a waiting proof and the jobs sent reach their workers before
