@@ -128,12 +128,10 @@ function packBoundary(cs: ConstraintSystem, specs: readonly TensorSpec[], tensor
  * values are never mutated once a chunk has produced them.
  */
 export function tensorDigest(s: TensorSpec, values: TensorValues): bigint {
-  let byBits = digests.get(values);
-  const hit = byBits?.get(s.bits);
+  const hit = digests.get(values)?.get(s.bits);
   if (hit !== undefined) return hit;
   const digest = commitOffCircuit(packOffCircuit(values.flat(), s.bits, true), 0n);
-  if (!byBits) digests.set(values, (byBits = new Map()));
-  byBits.set(s.bits, digest);
+  rememberDigest(s, values, digest);
   return digest;
 }
 
@@ -228,7 +226,10 @@ export function tensorValues(cs: ConstraintSystem, t: TensorWires): TensorValues
   return t.map((row) => row.map((x) => toSigned(cs.valueOf(x))));
 }
 
-/** Off-circuit twin of the boundary commitment (same packing and chain as commit/commit.ts). */
+/**
+ * Off-circuit twin of the boundary commitment (same packing and chain as commit/commit.ts): the
+ * reference the tests hold the circuit's commitment to (build.ts takes the circuit's own value).
+ */
 export function boundaryCommitment(specs: readonly TensorSpec[], values: readonly TensorValues[], salt: bigint): bigint {
   return commitOffCircuit(specs.flatMap((s, i) => (isDigested(s) ? [tensorDigest(s, values[i])] : packOffCircuit(values[i].flat(), s.bits, true))), salt);
 }

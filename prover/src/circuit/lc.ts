@@ -1,4 +1,5 @@
-import { invPow2, mod, R as R_MODULUS, toField, toSigned } from './field.ts';
+import { invPow2, mod, toField, toSigned } from './field.ts';
+import { bitsOf, EXACT_BITS, NO_ZEROS, scalarTwos, signedCoefficient, zerosOf } from './two-adic.ts';
 import { smallSigned, ValueSum } from './value-sum.ts';
 
 /** A wire of the circuit: an index into the witness vector. Wire 0 is the constant 1. */
@@ -188,8 +189,69 @@ export class LinearCombination {
    * read): the same answer as reading the terms, in shape and witness-only systems alike.
    */
   lowZeroBits(cap: number): number {
-    twoAdic(this);
+    LinearCombination.twoAdic(this);
     return Math.min(cap, this.twoZeros);
+  }
+
+  /**
+   * lowZeroBits's valuation and bound of lc, computed once per combination and bottom-up over
+   * deferred parts (iteratively: running sums are chains as deep as their length). Falls back to
+   * the flattened terms where a product could leave (−r/2, r/2] or a shift would not divide
+   * exactly. Two numbers per combination, no objects: a stories260K chunk has millions of them.
+   */
+  private static twoAdic(lc: LinearCombination): void {
+    const stack: LinearCombination[] = [lc];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1];
+      if (top.twoZeros >= 0) { stack.pop(); continue; }
+      if (top.parts === undefined) {
+        top.setTwosFromTerms(top.termCoeffs!);
+        stack.pop();
+        continue;
+      }
+      let ready = true;
+      for (const p of top.parts) {
+        if (p.twoZeros < 0) { stack.push(p); ready = false; }
+      }
+      if (!ready) continue;
+      let zeros = NO_ZEROS;
+      let bits = 0;
+      let exact: boolean;
+      if (top.shift !== undefined) {
+        const inner = top.parts[0];
+        exact = inner.twoZeros >= top.shift;
+        zeros = inner.twoZeros === NO_ZEROS ? NO_ZEROS : inner.twoZeros - top.shift;
+        bits = Math.max(0, inner.twoBits - top.shift);
+      } else {
+        for (let i = 0; i < top.parts.length; i++) {
+          const p = top.parts[i];
+          const k = scalarTwos(top.ks![i]);
+          if (p.twoZeros !== NO_ZEROS && p.twoZeros + zerosOf(k) < zeros) zeros = p.twoZeros + zerosOf(k);
+          if (p.twoBits + bitsOf(k) > bits) bits = p.twoBits + bitsOf(k);
+        }
+        exact = bits <= EXACT_BITS;
+      }
+      if (exact) {
+        top.twoZeros = zeros;
+        top.twoBits = bits;
+      } else {
+        top.setTwosFromTerms(top.coeffs); // not derivable from the parts (rare: huge coefficients)
+      }
+      stack.pop();
+    }
+  }
+
+  /** The least ν2 and the bit-length bound of these coefficients' signed values (a multiple of r is 0: it bounds nothing). */
+  private setTwosFromTerms(coeffs: readonly bigint[]): void {
+    let zeros = NO_ZEROS;
+    let bits = 0;
+    for (const c of coeffs) {
+      const t = scalarTwos(signedCoefficient(c));
+      if (zerosOf(t) < zeros) zeros = zerosOf(t);
+      if (bitsOf(t) > bits) bits = bitsOf(t);
+    }
+    this.twoZeros = zeros;
+    this.twoBits = bits;
   }
 
   /**
@@ -281,106 +343,6 @@ export class LinearCombination {
   /** The single wire w when this is exactly 1·w, else undefined (used to tamper in tests). */
   get variable(): Variable | undefined {
     return this.vars.length === 1 && mod(this.coeffs[0]) === 1n && this.vars[0] !== ONE_WIRE ? this.vars[0] : undefined;
-  }
-}
-
-/** Valuations are capped here (callers ask for shifts of at most 200). */
-const NO_ZEROS = 256;
-/** Products of coefficients below 2^251 in magnitude stay below r/2 (r > 2^253), so they are their own signed values. */
-const EXACT_BITS = 251;
-
-/** ν2 and a bit-length bound of |k|, left in SCALAR_ZEROS / SCALAR_BITS (NO_ZEROS and 0 for k = 0): no allocation per term. */
-const SMALL_BIG = 1n << 53n;
-const NEG_SMALL_BIG = -SMALL_BIG; // hoisted: a unary minus in a loop allocates a bigint each time
-let SCALAR_ZEROS = 0;
-let SCALAR_BITS = 0;
-function twosOfScalar(k: Scalar): void {
-  if (k === 0 || k === 0n) {
-    SCALAR_ZEROS = NO_ZEROS;
-    SCALAR_BITS = 0;
-    return;
-  }
-  if (typeof k === 'number') {
-    let a = Math.abs(k);
-    let z = 0;
-    while (a % 2 === 0) { a /= 2; z++; }
-    SCALAR_ZEROS = z;
-    SCALAR_BITS = z + (a < 2 ** 31 ? 32 - Math.clz32(a) : Math.floor(Math.log2(a)) + 2);
-    return;
-  }
-  if (k > NEG_SMALL_BIG && k < SMALL_BIG) return twosOfScalar(Number(k)); // no bigint arithmetic (each op allocates)
-  let x = k < 0n ? -k : k;
-  let z = 0;
-  while ((x & 0xffffn) === 0n) { x >>= 16n; z += 16; }
-  while ((x & 1n) === 0n) { x >>= 1n; z++; }
-  SCALAR_ZEROS = z;
-  SCALAR_BITS = z + x.toString(16).length * 4;
-}
-
-/** The least ν2 and the bit-length bound of a combination's own terms (signed values), into `node`. */
-function twosOfTerms(node: TwoAdicView, coeffs: readonly bigint[]): void {
-  let zeros = NO_ZEROS;
-  let bits = 0;
-  for (const c of coeffs) {
-    twosOfScalar(c >= NEG_HALF && c <= HALF ? c : toSigned(c)); // a multiple of r is 0: no constraint on k
-    if (SCALAR_ZEROS < zeros) zeros = SCALAR_ZEROS;
-    if (SCALAR_BITS > bits) bits = SCALAR_BITS;
-  }
-  node.twoZeros = zeros;
-  node.twoBits = bits;
-}
-const HALF = (R_MODULUS - 1n) / 2n;
-const NEG_HALF = -HALF;
-
-type TwoAdicView = { twoZeros: number; twoBits: number; parts?: readonly LinearCombination[]; ks?: readonly Scalar[]; shift?: number; termCoeffs?: readonly bigint[] };
-
-/**
- * lowZeroBits's valuation and bound of lc, computed once per combination and bottom-up over
- * deferred parts (iteratively: running sums are chains as deep as their length). Falls back to
- * the flattened terms where a product could leave (−r/2, r/2] or a shift would not divide
- * exactly. Two numbers per combination, no objects: a stories260K chunk has millions of them.
- */
-function twoAdic(lc: LinearCombination): void {
-  if ((lc as unknown as TwoAdicView).twoZeros >= 0) return;
-  const stack: LinearCombination[] = [lc];
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1];
-    const top = node as unknown as TwoAdicView;
-    if (top.twoZeros >= 0) { stack.pop(); continue; }
-    if (top.parts === undefined) {
-      twosOfTerms(top, top.termCoeffs!);
-      stack.pop();
-      continue;
-    }
-    let ready = true;
-    for (const p of top.parts) {
-      if ((p as unknown as TwoAdicView).twoZeros < 0) { stack.push(p); ready = false; }
-    }
-    if (!ready) continue;
-    let zeros = NO_ZEROS;
-    let bits = 0;
-    let exact: boolean;
-    if (top.shift !== undefined) {
-      const inner = top.parts[0] as unknown as TwoAdicView;
-      exact = inner.twoZeros >= top.shift;
-      zeros = inner.twoZeros === NO_ZEROS ? NO_ZEROS : inner.twoZeros - top.shift;
-      bits = Math.max(0, inner.twoBits - top.shift);
-    } else {
-      for (let i = 0; i < top.parts.length; i++) {
-        const p = top.parts[i] as unknown as TwoAdicView;
-        twosOfScalar(top.ks![i]);
-        if (p.twoZeros !== NO_ZEROS && p.twoZeros + SCALAR_ZEROS < zeros) zeros = p.twoZeros + SCALAR_ZEROS;
-        if (p.twoBits + SCALAR_BITS > bits) bits = p.twoBits + SCALAR_BITS;
-      }
-      exact = bits <= EXACT_BITS;
-    }
-    if (exact) {
-      top.twoZeros = zeros;
-      top.twoBits = bits;
-    } else {
-      twosOfTerms(top, node.coeffs); // not derivable from the parts (rare: huge coefficients)
-    }
-    stack.pop();
   }
 }
 

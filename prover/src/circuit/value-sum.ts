@@ -9,6 +9,11 @@ const SMALL = 1n << 53n;
 // Hoisted: a bigint expression allocates every time it is evaluated (these run per term).
 const NEG_SMALL = -SMALL;
 const R_MINUS_SMALL = R - SMALL;
+/** k as a number when |k| < 2^53 (exact), else null. */
+export function safeNumber(k: bigint): number | null {
+  return k > NEG_SMALL && k < SMALL ? Number(k) : null;
+}
+
 /** v ∈ [0, r) as a signed integer when its magnitude is below 2^53, else null. */
 export function smallSigned(v: bigint): number | null {
   return v < SMALL ? Number(v) : v > R_MINUS_SMALL ? -Number(R - v) : null;
@@ -37,7 +42,7 @@ export class ValueSum {
       this.big = undefined;
       return;
     }
-    const kn = typeof k === 'number' ? k : k > NEG_SMALL && k < SMALL ? Number(k) : null;
+    const kn = typeof k === 'number' ? k : safeNumber(k);
     if (kn !== null) {
       const v = lc.smallValue;
       if (v !== null) {
